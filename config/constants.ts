@@ -1,0 +1,76 @@
+/**
+ * Facts the whole program shares: the names of the environment variables the LiteLLM proxy reads,
+ * its ports and paths, and the default image references. Each lives here once and is imported.
+ */
+
+/** The Pulumi project name, which is also the namespace of every stack config key. */
+export const PROJECT = "litellm-mcp";
+
+/** Environment variables read by the LiteLLM proxy. */
+export const ENV = {
+  masterKey: "LITELLM_MASTER_KEY",
+  saltKey: "LITELLM_SALT_KEY",
+  databaseUrl: "DATABASE_URL",
+  redisHost: "REDIS_HOST",
+  redisPort: "REDIS_PORT",
+  redisPassword: "REDIS_PASSWORD",
+  logLevel: "LITELLM_LOG",
+  mode: "LITELLM_MODE",
+  configBucketName: "LITELLM_CONFIG_BUCKET_NAME",
+  configBucketObjectKey: "LITELLM_CONFIG_BUCKET_OBJECT_KEY",
+  disableSchemaUpdate: "DISABLE_SCHEMA_UPDATE",
+} as const;
+
+/** The environment variable that carries the credential the proxy sends to an MCP server. */
+export function mcpAuthEnvName(serverName: string): string {
+  return `MCP_${serverName.toUpperCase()}_AUTH`;
+}
+
+/** Prefix that makes LiteLLM read a config.yaml value from its environment at start-up. */
+export const OS_ENVIRON = "os.environ/";
+
+export const PROXY = {
+  port: 4000,
+  /** Where config.yaml is placed inside the proxy container on Docker. */
+  configPath: "/app/config.yaml",
+  /** Liveness probe: no auth, no model calls. */
+  livenessPath: "/health/liveliness",
+  /** Readiness probe: no auth, includes the database status. */
+  readinessPath: "/health/readiness",
+  /** The MCP gateway: every server at `/mcp`, one at `/mcp/<name>`. */
+  mcpPath: "/mcp",
+} as const;
+
+/** Default image references. Versions are pinned; check release notes before moving them. */
+export const IMAGES = {
+  /** LiteLLM with Prisma for Postgres; 1.108.x is a long-term-support line. */
+  litellm: "ghcr.io/berriai/litellm-database:v1.108.12",
+  postgres: "postgres:15-alpine",
+  redis: "redis:7.4-alpine",
+  /** Base images for MCP servers built from an npm or a PyPI package. */
+  nodeBase: "node:22-alpine",
+  pythonBase: "python:3.13-slim",
+} as const;
+
+/** The stdio-to-Streamable-HTTP bridge: one long-lived child shared by every session. */
+export const BRIDGE = {
+  package: "mcp-proxy==0.11.0",
+  healthPath: "/status",
+} as const;
+
+export const MCP_DEFAULTS = {
+  port: 8080,
+  path: "/mcp",
+} as const;
+
+export const POSTGRES = {
+  port: 5432,
+  dataDir: "/var/lib/postgresql/data",
+} as const;
+
+export const REDIS = {
+  port: 6379,
+} as const;
+
+/** Connections kept free for migrations, the admin and Postgres' own reserved slots. */
+export const RESERVED_DB_CONNECTIONS = 10;

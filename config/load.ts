@@ -1,0 +1,202 @@
+/**
+ * Reads the stack config, from a Pulumi.<stack>.yaml file (CLI, tests) or from the running Pulumi program,
+ * and validates both through the same schema. Secret values are never read into the config: a secret key
+ * only counts as set.
+ */
+import { readFileSync } from "node:fs";
+import { basename } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { parseDocument } from "yaml";
+import type { z } from "zod";
+import { PROJECT } from "./constants";
+import { ConfigError, type ConfigProblem, expectation, formatPath, problemsFrom, unknownKeyMessage } from "./errors";
+import { baseSchema, secretRefsOf, type StackConfig, stackConfigSchema } from "./schema";
+
+/** The project's keys as found in a stack, before validation. */
+export interface StackInput {
+  /** Where the config came from, named in every message, e.g. `Pulumi.prod.yaml`. */
+  readonly source: string;
+  /** Values of the project's non-secret keys, by key name without the namespace. */
+  readonly values: Readonly<Record<string, unknown>>;
+  /** The project's keys whose value is a secret. Their values are not read. */
+  readonly secretKeys: ReadonlySet<string>;
+  /** Problems found while reading, reported with the validation problems. */
+  readonly problems: readonly ConfigProblem[];
+}
+
+const NAMESPACE = `${PROJECT}:`;
+const TOP_LEVEL_KEYS = Object.keys(baseSchema.shape);
+
+function isTopLevelKey(key: string): key is keyof typeof baseSchema.shape {
+  return TOP_LEVEL_KEYS.includes(key);
+}
+
+/** Validates a stack's keys; throws a ConfigError listing every problem. */
+export function validateStackInput(input: StackInput): StackConfig {
+  const problems: ConfigProblem[] = [...input.problems];
+  const configValues: Record<string, unknown> = {};
+  const otherKeys: string[] = [];
+  for (const [key, value] of Object.entries(input.values)) {
+    if (isTopLevelKey(key)) configValues[key] = value;
+    else otherKeys.push(key);
+  }
+
+  const parsed = stackConfigSchema.safeParse(configValues, { error: (issue) => expectation(issue) });
+  if (!parsed.success) {
+    problems.push(...problemsFrom(parsed.error.issues, configValues, (path) => knownKeysAt(baseSchema, path)));
+    // Without a valid config the references are unknown: only keys that cannot be secrets are reported.
+    for (const key of otherKeys) problems.push({ path: key, message: unknownKeyMessage(key, TOP_LEVEL_KEYS) });
+    throw new ConfigError(input.source, problems);
+  }
+
+  const referenced = new Map<string, string>();
+  for (const { path, ref } of secretRefsOf(parsed.data)) {
+    if ("config" in ref && !referenced.has(ref.config)) referenced.set(ref.config, formatPath(path));
+  }
+  for (const [key, usedBy] of referenced) {
+    if (input.secretKeys.has(key)) continue;
+    const message =
+      key in input.values
+        ? `is set in plain text but holds a secret (used by ${usedBy}): set it with \`pulumi config set --secret ${NAMESPACE}${key}\``
+        : `is not set (used by ${usedBy}): set it with \`pulumi config set --secret ${NAMESPACE}${key} <value>\``;
+    problems.push({ path: key, message });
+  }
+  const known = [...TOP_LEVEL_KEYS, ...referenced.keys()];
+  for (const key of [...otherKeys, ...input.secretKeys]) {
+    if (!referenced.has(key) && !isTopLevelKey(key)) problems.push({ path: key, message: unknownKeyMessage(key, known) });
+  }
+
+  if (problems.length > 0) throw new ConfigError(input.source, problems);
+  return parsed.data;
+}
+
+/** Reads the project's keys from a Pulumi.<stack>.yaml file. */
+export function readStackFile(file: string): StackInput {
+  const source = basename(file);
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new ConfigError(source, [{ path: "", message: `cannot read the stack file: ${(error as NodeJS.ErrnoException).code ?? String(error)}` }]);
+  }
+  const document = parseDocument(text, { prettyErrors: true });
+  if (document.errors.length > 0) {
+    throw new ConfigError(
+      source,
+      document.errors.map((error) => ({
+        path: "",
+        message: `is not valid YAML (line ${error.linePos?.[0].line ?? "?"}): ${error.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "")}`,
+      })),
+    );
+  }
+  const root: unknown = document.toJS();
+  const config = root === null || typeof root !== "object" ? undefined : (root as Record<string, unknown>)["config"];
+  if (config !== undefined && (config === null || typeof config !== "object" || Array.isArray(config))) {
+    throw new ConfigError(source, [{ path: "", message: 'expected a "config:" map of keys' }]);
+  }
+
+  const values: Record<string, unknown> = {};
+  const secretKeys = new Set<string>();
+  const problems: ConfigProblem[] = [];
+  for (const [fullKey, value] of Object.entries((config ?? {}) as Record<string, unknown>)) {
+    if (!fullKey.includes(":")) {
+      problems.push({ path: "", message: `${JSON.stringify(fullKey)}: configuration keys are namespaced, expected "${NAMESPACE}${fullKey}"` });
+      continue;
+    }
+    if (!fullKey.startsWith(NAMESPACE)) continue;
+    const key = fullKey.slice(NAMESPACE.length);
+    if (isSecure(value)) secretKeys.add(key);
+    else if (isTopLevelKey(key) && containsSecure(value)) problems.push(nestedSecretProblem(key));
+    else values[key] = value;
+  }
+  return { source, values, secretKeys, problems };
+}
+
+/** Reads, validates and returns the config of a stack file; throws a ConfigError. */
+export function loadStackFile(file: string): StackConfig {
+  return validateStackInput(readStackFile(file));
+}
+
+/** Reads the project's keys from the running Pulumi program (or its mocks). */
+export function readPulumiConfig(): StackInput {
+  const source = `Pulumi.${pulumi.getStack()}.yaml`;
+  const values: Record<string, unknown> = {};
+  const secretKeys = new Set<string>();
+  const problems: ConfigProblem[] = [];
+  for (const [fullKey, text] of Object.entries(pulumi.runtime.allConfig())) {
+    if (!fullKey.startsWith(NAMESPACE)) continue;
+    const key = fullKey.slice(NAMESPACE.length);
+    if (isConfigSecret(fullKey)) {
+      if (isTopLevelKey(key)) problems.push(nestedSecretProblem(key));
+      else secretKeys.add(key);
+      continue;
+    }
+    // Structured values reach the program as JSON text; plain values as they were written.
+    if (/^\s*[[{]/.test(text)) {
+      try {
+        values[key] = JSON.parse(text);
+        continue;
+      } catch {
+        // Not JSON after all: validate it as the text it is.
+      }
+    }
+    values[key] = text;
+  }
+  return { source, values, secretKeys, problems };
+}
+
+/** Reads and validates the running stack's config; throws a ConfigError. */
+export function loadPulumiConfig(): StackConfig {
+  return validateStackInput(readPulumiConfig());
+}
+
+/** Whether the engine passed a key as secret. The SDK has this check but leaves it out of its typings. */
+function isConfigSecret(fullKey: string): boolean {
+  const check = (pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;
+  if (check) return check(fullKey);
+  const keys: unknown = JSON.parse(process.env["PULUMI_CONFIG_SECRET_KEYS"] ?? "[]");
+  return Array.isArray(keys) && keys.includes(fullKey);
+}
+
+function isSecure(value: unknown): boolean {
+  return value !== null && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 1 && "secure" in value;
+}
+
+function containsSecure(value: unknown): boolean {
+  if (isSecure(value)) return true;
+  if (value === null || typeof value !== "object") return false;
+  return Object.values(value).some(containsSecure);
+}
+
+function nestedSecretProblem(key: string): ConfigProblem {
+  return {
+    path: key,
+    message: 'holds a secret value: keep each secret in a key of its own and reference it, e.g. {config: "myApiKey"}',
+  };
+}
+
+/** The keys a strict object accepts at a path of the schema, for "did you mean" hints. */
+export function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  let current: z.core.$ZodType | undefined = schema;
+  for (const segment of path) {
+    const def = unwrap(current)._zod.def as unknown as Record<string, unknown> & { type: string };
+    if (def.type === "object") current = (def["shape"] as Record<PropertyKey, z.core.$ZodType>)[segment];
+    else if (def.type === "array") current = def["element"] as z.core.$ZodType;
+    else if (def.type === "record") current = def["valueType"] as z.core.$ZodType;
+    else return [];
+    if (current === undefined) return [];
+  }
+  const def = unwrap(current)._zod.def as unknown as Record<string, unknown> & { type: string };
+  return def.type === "object" ? Object.keys(def["shape"] as object) : [];
+}
+
+function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
+  let current = schema;
+  for (;;) {
+    const def = current._zod.def as unknown as Record<string, unknown> & { type: string };
+    if (["optional", "nullable", "default", "prefault", "readonly", "catch", "nonoptional"].includes(def.type)) {
+      current = def["innerType"] as z.core.$ZodType;
+    } else if (def.type === "pipe") current = def["in"] as z.core.$ZodType;
+    else return current;
+  }
+}

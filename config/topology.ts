@@ -1,0 +1,31 @@
+/**
+ * What a stack config implies about the running system, derived in one place so that the renderer,
+ * both targets and the CLI agree: how many proxy processes can run at once and whether a Redis serves them.
+ */
+
+interface TopologyInput {
+  readonly target: "docker" | "aws";
+  readonly cache: { readonly redis: "auto" | "always" | "never" };
+  readonly aws: { readonly service: { readonly maxCount: number } };
+}
+
+/** The most proxy instances (containers or ECS tasks) that can run at the same time. */
+export function maxProxyInstances(config: TopologyInput): number {
+  return config.target === "aws" ? config.aws.service.maxCount : 1;
+}
+
+/** A Redis exists when asked for, or, on "auto", as soon as more than one proxy instance can run. */
+export function hasRedis(config: TopologyInput): boolean {
+  if (config.cache.redis === "always") return true;
+  if (config.cache.redis === "never") return false;
+  return maxProxyInstances(config) > 1;
+}
+
+/**
+ * LiteLLM's `database_connection_pool_limit` is per worker process; every instance runs `workers` of them.
+ * Returns undefined when the database cannot give each process even one connection.
+ */
+export function connectionPoolLimit(maxConnections: number, instances: number, workers: number, reserved: number): number | undefined {
+  const limit = Math.floor((maxConnections - reserved) / (instances * workers));
+  return limit >= 1 ? limit : undefined;
+}

@@ -1,0 +1,216 @@
+import { strict as assert } from "node:assert";
+import { ConfigError } from "../config/errors";
+import { validateStackInput } from "../config/load";
+import { committedStacks, loadStack, loadVariant, type Values, variant } from "./support/stacks";
+
+/** Validates a variant and returns its error lines; fails when the variant is accepted. */
+function problems(stack: string, change: (values: Values) => void, secretKeys: string[] = []): string[] {
+  try {
+    validateStackInput(variant(stack, change, secretKeys));
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
+    return error.message.split("\n");
+  }
+  assert.fail("the config was accepted");
+}
+
+interface InvalidCase {
+  readonly title: string;
+  readonly stack: string;
+  readonly change: (values: Values) => void;
+  readonly secretKeys?: string[];
+  /** The key path the error must name (below litellm-mcp:). */
+  readonly path: string;
+  /** Words the message must contain. */
+  readonly says: string;
+}
+
+const INVALID: InvalidCase[] = [
+  { title: "an unknown target", stack: "dev", change: (v) => (v.target = "kubernetes"), path: "target", says: 'expected "docker" or "aws", got "kubernetes"' },
+  { title: "a missing stage", stack: "dev", change: (v) => delete v.stage, path: "stage", says: "it is not set" },
+  { title: "a misspelt top-level key", stack: "dev", change: (v) => (v.proxi = v.proxy), path: "proxi", says: 'unknown key; did you mean "proxy"?' },
+  { title: "a misspelt nested key", stack: "dev", change: (v) => (v.proxy.aut = true), path: "proxy.aut", says: 'did you mean "auth"?' },
+  { title: "a misspelt key inside a model", stack: "dev", change: (v) => (v.models[2].regin = "us-east-1"), path: "models[2].regin", says: 'did you mean "region"?' },
+  { title: "no models", stack: "dev", change: (v) => (v.models = []), path: "models", says: "expected at least one model" },
+  { title: "a duplicate model name", stack: "dev", change: (v) => (v.models[1].name = v.models[0].name), path: "models[1].name", says: "duplicate model name" },
+  { title: "a model name with a space", stack: "dev", change: (v) => (v.models[0].name = "claude sonnet"), path: "models[0].name", says: "expected a model name" },
+  { title: "a model id with the bedrock/ prefix", stack: "dev", change: (v) => (v.models[0].bedrockModelId = "bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0"), path: "models[0].bedrockModelId", says: 'without the "bedrock/" prefix' },
+  { title: "a credential in a model's params", stack: "dev", change: (v) => (v.models[0].params = { aws_secret_access_key: "x" }), path: "models[0].params.aws_secret_access_key", says: "would hold a credential" },
+  { title: "a malformed role ARN", stack: "prod", change: (v) => (v.models[0].roleArn = "arn:aws:iam::12:role/x"), path: "models[0].roleArn", says: "expected an IAM role ARN" },
+  { title: "an MCP server name with a hyphen", stack: "dev", change: (v) => (v.mcpServers[1].name = "aws-docs"), path: "mcpServers[1].name", says: "letters, digits and _" },
+  { title: "a duplicate MCP server name", stack: "dev", change: (v) => (v.mcpServers[1].name = "context7"), path: "mcpServers[1].name", says: 'duplicate MCP server name "context7"' },
+  { title: "an MCP port out of range", stack: "dev", change: (v) => (v.mcpServers[0].port = 70000), path: "mcpServers[0].port", says: "expected a port number from 1 to 65535, got 70000" },
+  { title: "an MCP server with both image and build", stack: "dev", change: (v) => (v.mcpServers[0].image = "mcp/context7:1.0.0"), path: "mcpServers[0].image", says: 'exactly one of "image" or "build"' },
+  { title: "a stdio server without its command", stack: "dev", change: (v) => delete v.mcpServers[1].command, path: "mcpServers[1].command", says: "stdio command" },
+  { title: "an http server without a health path", stack: "dev", change: (v) => delete v.mcpServers[0].healthPath, path: "mcpServers[0].healthPath", says: "answers 200" },
+  { title: "a --port flag that disagrees with port", stack: "dev", change: (v) => (v.mcpServers[0].port = 9000), path: "mcpServers[0].command[4]", says: "same port" },
+  { title: "a description that LiteLLM would read from the environment", stack: "dev", change: (v) => (v.mcpServers[0].description = "os.environ/LITELLM_MASTER_KEY"), path: "mcpServers[0].description", says: 'must not start with "os.environ/"' },
+  { title: "an invalid environment variable name", stack: "dev", change: (v) => (v.mcpServers[0].environment["BAD-NAME"] = "1"), path: 'mcpServers[0].environment["BAD-NAME"]', says: "environment variable name" },
+  { title: "a proxy port of 0", stack: "dev", change: (v) => (v.proxy.port = 0), path: "proxy.port", says: "got 0" },
+  { title: "a port given as text", stack: "dev", change: (v) => (v.docker.hostPort = "4000"), path: "docker.hostPort", says: 'got "4000"' },
+  { title: "auth off on the aws target", stack: "test", change: (v) => (v.proxy.auth = false), path: "proxy.auth", says: "only a dev stack on the docker target" },
+  { title: "auth off with the proxy published beyond loopback", stack: "dev", change: (v) => { v.proxy.auth = false; v.docker.bindAddress = "0.0.0.0"; }, path: "proxy.auth", says: "must stay on loopback" },
+  { title: "a floating LiteLLM tag in prod", stack: "prod", change: (v) => (v.proxy.image = "ghcr.io/berriai/litellm-database:main-latest"), path: "proxy.image", says: 'floating tag "main-latest"' },
+  { title: "an untagged MCP image on aws", stack: "test", change: (v) => { delete v.mcpServers[0].build; v.mcpServers[0].image = "mcp/context7"; }, path: "mcpServers[0].image", says: "has no tag" },
+  { title: "prod without a certificate", stack: "prod", change: (v) => delete v.aws.loadBalancer.certificateArn, path: "aws.loadBalancer.certificateArn", says: "prod serves HTTPS only" },
+  { title: "prod with a single-AZ database", stack: "prod", change: (v) => (v.aws.database.multiAz = false), path: "aws.database.multiAz", says: "expected true (or unset) in prod" },
+  { title: "prod with three days of backups", stack: "prod", change: (v) => (v.aws.database.backupRetentionDays = 3), path: "aws.database.backupRetentionDays", says: "at least 7 in a prod stage" },
+  { title: "no recovery window outside test", stack: "prod", change: (v) => (v.aws.secrets.recoveryWindowDays = 0), path: "aws.secrets.recoveryWindowDays", says: "only a test stage" },
+  { title: "a memory size Fargate does not offer", stack: "prod", change: (v) => (v.aws.service.memory = 3000), path: "aws.service.memory", says: "between 4096 and 16384 MiB" },
+  { title: "minCount above maxCount", stack: "prod", change: (v) => (v.aws.service.minCount = 8), path: "aws.service.maxCount", says: "at least minCount (8)" },
+  { title: "several proxy tasks without Redis", stack: "prod", change: (v) => (v.cache.redis = "never"), path: "cache.redis", says: "6 proxy tasks share router state" },
+  { title: "a Secrets Manager reference on docker", stack: "dev", change: (v) => (v.mcpServers[0].auth = { type: "bearer_token", secret: { secretsManager: "context7" } }), path: "mcpServers[0].auth.secret.secretsManager", says: "need the aws target" },
+  { title: "a secret reference with both sources", stack: "prod", change: (v) => (v.mcpServers[0].auth = { type: "bearer_token", secret: { config: "a", secretsManager: "b" } }), path: "mcpServers[0].auth.secret", says: "exactly one of" },
+  { title: "a database too small for the proxy's processes", stack: "prod", change: (v) => (v.database.maxConnections = 20), path: "database.maxConnections", says: "6 proxy instance(s) x 2 worker(s)" },
+  { title: "an ingress rule that is not a CIDR block", stack: "prod", change: (v) => (v.aws.loadBalancer.ingressCidrs = ["10.0.0.0/33"]), path: "aws.loadBalancer.ingressCidrs[0]", says: "expected a CIDR block" },
+  { title: "prod on the docker target", stack: "dev", change: (v) => (v.stage = "prod"), path: "target", says: "a prod stage runs on AWS" },
+  { title: "an alarm address that is not an email", stack: "prod", change: (v) => (v.aws.alarms.emails = ["oncall"]), path: "aws.alarms.emails[0]", says: "expected an email address" },
+  { title: "an access key without its secret", stack: "dev", change: (v) => (v.docker.awsCredentials.accessKeyId = { config: "awsKeyId" }), secretKeys: ["awsKeyId"], path: "docker.awsCredentials", says: "both accessKeyId and secretAccessKey" },
+];
+
+describe("stack config", () => {
+  describe("committed stack files", () => {
+    for (const stack of committedStacks()) {
+      it(`accepts Pulumi.${stack}.yaml`, () => {
+        const config = loadStack(stack);
+        assert.equal(config.stage, stack);
+      });
+    }
+
+    it("carries Claude 3.5 and 3.7 Sonnet in us-east-1 and ap-northeast-1 in every stack", () => {
+      for (const stack of committedStacks()) {
+        const models = loadStack(stack).models.map((model) => `${model.bedrockModelId}@${model.region}`);
+        assert.deepEqual(models, [
+          "anthropic.claude-3-5-sonnet-20240620-v1:0@us-east-1",
+          "apac.anthropic.claude-3-5-sonnet-20240620-v1:0@ap-northeast-1",
+          "us.anthropic.claude-3-7-sonnet-20250219-v1:0@us-east-1",
+          "apac.anthropic.claude-3-7-sonnet-20250219-v1:0@ap-northeast-1",
+        ]);
+      }
+    });
+  });
+
+  describe("rejects", () => {
+    it(`at least 25 distinct invalid configs (${INVALID.length} here)`, () => {
+      assert.ok(INVALID.length >= 25);
+      assert.equal(new Set(INVALID.map((c) => c.title)).size, INVALID.length);
+    });
+
+    for (const invalid of INVALID) {
+      it(`${invalid.title}, naming ${invalid.path}`, () => {
+        const lines = problems(invalid.stack, invalid.change, invalid.secretKeys);
+        const prefix = `Pulumi.${invalid.stack}.yaml: litellm-mcp:${invalid.path}: `;
+        const line = lines.find((candidate) => candidate.startsWith(prefix));
+        assert.ok(line, `no error for ${invalid.path} in:\n${lines.join("\n")}`);
+        assert.ok(line.includes(invalid.says), `"${line}" does not say "${invalid.says}"`);
+      });
+    }
+
+    it("a wrong region with the file, the key path, the expectation and the value found", () => {
+      const lines = problems("prod", (v) => (v.models[1].region = "tokyo"));
+      assert.deepEqual(lines, ['Pulumi.prod.yaml: litellm-mcp:models[1].region: expected an AWS region such as "us-east-1", got "tokyo"']);
+    });
+
+    it("with every problem of the config in one error", () => {
+      const lines = problems("prod", (v) => {
+        v.models[1].region = "tokyo";
+        v.proxy.port = 0;
+        v.mcpServers[1].name = "aws-docs";
+      });
+      assert.deepEqual(
+        lines.map((line) => line.split(": ")[1]),
+        ["litellm-mcp:proxy.port", "litellm-mcp:models[1].region", "litellm-mcp:mcpServers[1].name"],
+      );
+    });
+
+    it("with a suggestion list when no key is close to the unknown one", () => {
+      const [line] = problems("dev", (v) => (v.cache.zzz = 1));
+      assert.equal(line, "Pulumi.dev.yaml: litellm-mcp:cache.zzz: unknown key; expected one of responses, ttlSeconds, redis");
+    });
+  });
+
+  describe("secrets", () => {
+    const withContext7Key = (v: Values) => (v.mcpServers[0].auth = { type: "bearer_token", secret: { config: "context7ApiKey" } });
+
+    it("accepts a reference to a key that holds a secret", () => {
+      const config = loadVariant("dev", withContext7Key, ["context7ApiKey"]);
+      assert.deepEqual(config.mcpServers[0]?.auth, { type: "bearer_token", secret: { config: "context7ApiKey" } });
+    });
+
+    it("rejects a reference to a key that is not set, saying how to set it", () => {
+      assert.deepEqual(problems("dev", withContext7Key), [
+        "Pulumi.dev.yaml: litellm-mcp:context7ApiKey: is not set (used by mcpServers[0].auth.secret): set it with `pulumi config set --secret litellm-mcp:context7ApiKey <value>`",
+      ]);
+    });
+
+    it("rejects a referenced key set in plain text, without printing its value", () => {
+      const lines = problems("dev", (v) => {
+        withContext7Key(v);
+        v.context7ApiKey = "ctx7-plaintext-value";
+      });
+      assert.equal(lines.length, 1);
+      assert.match(lines[0]!, /litellm-mcp:context7ApiKey: is set in plain text but holds a secret/);
+      assert.ok(!lines[0]!.includes("ctx7-plaintext-value"));
+    });
+
+    it("rejects a secret no key refers to, as an unknown key", () => {
+      assert.deepEqual(problems("dev", () => undefined, ["context7ApiKy"]), [
+        "Pulumi.dev.yaml: litellm-mcp:context7ApiKy: unknown key; expected one of target, stage, proxy, models, mcpServers, database, cache, docker, aws",
+      ]);
+    });
+
+    it("never echoes a value given where a secret reference belongs", () => {
+      const lines = problems("dev", (v) => (v.proxy.masterKey = "sk-live-do-not-print"));
+      assert.ok(lines.some((line) => line.includes("litellm-mcp:proxy.masterKey")));
+      assert.ok(lines.every((line) => !line.includes("sk-live-do-not-print")), lines.join("\n"));
+    });
+  });
+
+  describe("defaults", () => {
+    it("fills the dev stack's unset keys from the schema", () => {
+      const config = loadVariant("dev", (v) => {
+        delete v.docker;
+        delete v.database;
+        delete v.cache;
+      });
+      assert.deepEqual(
+        {
+          bindAddress: config.docker.bindAddress,
+          hostPort: config.docker.hostPort,
+          retainVolume: config.docker.retainVolume,
+          profile: config.docker.awsCredentials.profile,
+          maxConnections: config.database.maxConnections,
+          redis: config.cache.redis,
+          workers: config.proxy.workers,
+        },
+        { bindAddress: "127.0.0.1", hostPort: 4000, retainVolume: true, profile: "default", maxConnections: 100, redis: "auto", workers: 1 },
+      );
+    });
+
+    it("protects a prod database by default and leaves a test database unprotected", () => {
+      const strip = (v: Values) => {
+        for (const key of ["multiAz", "deletionProtection", "finalSnapshot", "backupRetentionDays"]) delete v.aws.database[key];
+        delete v.aws.network.natGateways;
+      };
+      const prod = loadVariant("prod", strip).aws;
+      const test = loadVariant("test", strip).aws;
+      assert.deepEqual(
+        [prod.database.multiAz, prod.database.deletionProtection, prod.database.finalSnapshot, prod.database.backupRetentionDays, prod.network.natGateways],
+        [true, true, true, 7, "perAz"],
+      );
+      assert.deepEqual(
+        [test.database.multiAz, test.database.deletionProtection, test.database.finalSnapshot, test.database.backupRetentionDays, test.network.natGateways],
+        [false, false, false, 1, "single"],
+      );
+    });
+
+    it("runs one worker per vCPU of the task on aws unless told otherwise", () => {
+      assert.equal(loadStack("prod").proxy.workers, 2);
+      assert.equal(loadVariant("prod", (v) => (v.proxy.workers = 3)).proxy.workers, 3);
+    });
+
+    it("gives a stdio server the bridge's health path", () => {
+      assert.equal(loadStack("dev").mcpServers[1]?.healthPath, "/status");
+    });
+  });
+});
