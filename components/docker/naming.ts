@@ -1,0 +1,29 @@
+/** Names of the dev stack's Docker objects, derived from the stack so that two stacks can share a host. */
+import { PROJECT } from "../../config/constants";
+
+export interface DockerNames {
+  readonly network: string;
+  readonly volume: string;
+  readonly postgres: string;
+  readonly redis: string;
+  readonly litellm: string;
+  /** Container (and host) name of an MCP server; "_" becomes "-" to keep it a valid hostname. */
+  mcp(serverName: string): string;
+}
+
+export function dockerNames(stack: string): DockerNames {
+  const prefix = `${PROJECT}-${stack}`;
+  return {
+    network: prefix,
+    volume: `${prefix}-pgdata`,
+    postgres: `${prefix}-postgres`,
+    redis: `${prefix}-redis`,
+    litellm: `${prefix}-litellm`,
+    mcp: (serverName) => `${prefix}-mcp-${serverName.replace(/_/g, "-")}`,
+  };
+}
+
+/** The proxy reaches an MCP server by its container name on the stack's network. */
+export function dockerMcpUrl(stack: string, server: { name: string; port: number; path: string }): string {
+  return `http://${dockerNames(stack).mcp(server.name)}:${server.port}${server.path}`;
+}

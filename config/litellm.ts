@@ -1,0 +1,173 @@
+/**
+ * Renders LiteLLM's config.yaml from the stack config and what the target provides. Pure: the same input gives
+ * the same bytes. Secrets never appear in the output: the proxy reads them from its environment through
+ * `os.environ/` references, and the renderer lists every environment variable the proxy must receive.
+ */
+import { stringify } from "yaml";
+import { ENV, OS_ENVIRON, RESERVED_DB_CONNECTIONS, mcpAuthEnvName } from "./constants";
+import type { McpServerConfig, ModelConfig, SecretRef, StackConfig } from "./schema";
+import { connectionPoolLimit } from "./topology";
+
+/** What the target knows when it renders the config. */
+export interface RenderContext {
+  /** The URL by which the proxy reaches each MCP server, by server name. */
+  readonly mcpServerUrls: Readonly<Record<string, string>>;
+  /** Whether a Redis serves the proxy's router state and cache. */
+  readonly redis: boolean;
+  /** The most proxy instances that can run at once. */
+  readonly maxInstances: number;
+  /** The database's max_connections. */
+  readonly databaseMaxConnections: number;
+}
+
+/** A secret the target generates or composes (it never comes from config). */
+export type TargetSecret = "masterKey" | "saltKey" | "databaseUrl" | "redisPassword";
+/** A plain value only the target knows. */
+export type TargetEndpoint = "redisHost" | "redisPort";
+
+/** An environment variable the proxy must receive, and where its value comes from. */
+export type ProxyEnvVar =
+  | { readonly name: string; readonly kind: "value"; readonly value: string }
+  | { readonly name: string; readonly kind: "endpoint"; readonly endpoint: TargetEndpoint }
+  | { readonly name: string; readonly kind: "targetSecret"; readonly secret: TargetSecret; readonly ref?: SecretRef }
+  | { readonly name: string; readonly kind: "secretRef"; readonly ref: SecretRef };
+
+export interface RenderedConfig {
+  /** config.yaml as an object. */
+  readonly document: LiteLLMConfig;
+  /** config.yaml as text. */
+  readonly yaml: string;
+  /** Every environment variable the proxy needs, in a stable order. */
+  readonly env: readonly ProxyEnvVar[];
+}
+
+type Scalar = string | number | boolean;
+
+export interface LiteLLMConfig {
+  model_list: { model_name: string; litellm_params: Record<string, Scalar>; model_info: { id: string } }[];
+  litellm_settings: Record<string, Scalar | Record<string, Scalar>>;
+  general_settings: Record<string, Scalar>;
+  router_settings: Record<string, Scalar>;
+  mcp_servers?: Record<string, Record<string, Scalar | string[]>>;
+}
+
+const env = (name: string) => `${OS_ENVIRON}${name}`;
+
+export function renderLiteLLMConfig(config: StackConfig, context: RenderContext): RenderedConfig {
+  const proxy = config.proxy;
+  const poolLimit = connectionPoolLimit(context.databaseMaxConnections, context.maxInstances, proxy.workers, RESERVED_DB_CONNECTIONS);
+  if (poolLimit === undefined) {
+    throw new Error(
+      `database max_connections ${context.databaseMaxConnections} cannot serve ${context.maxInstances} instance(s) x ${proxy.workers} worker(s)`,
+    );
+  }
+
+  const litellmSettings: LiteLLMConfig["litellm_settings"] = {
+    drop_params: proxy.dropParams,
+    num_retries: proxy.numRetries,
+    request_timeout: proxy.requestTimeoutSeconds,
+    json_logs: proxy.jsonLogs,
+  };
+  if (config.cache.responses) {
+    litellmSettings["cache"] = true;
+    litellmSettings["cache_params"] = context.redis
+      ? {
+          type: "redis",
+          host: env(ENV.redisHost),
+          port: env(ENV.redisPort),
+          password: env(ENV.redisPassword),
+          ttl: config.cache.ttlSeconds,
+          namespace: "litellm.cache",
+        }
+      : { type: "local", ttl: config.cache.ttlSeconds };
+  }
+
+  const generalSettings: LiteLLMConfig["general_settings"] = {};
+  if (proxy.auth) generalSettings["master_key"] = env(ENV.masterKey);
+  Object.assign(generalSettings, {
+    database_url: env(ENV.databaseUrl),
+    database_connection_pool_limit: poolLimit,
+    store_model_in_db: proxy.storeModelInDb,
+    proxy_batch_write_at: proxy.batchWriteIntervalSeconds,
+    allow_requests_on_db_unavailable: proxy.allowRequestsOnDbUnavailable,
+    disable_spend_logs: !proxy.spendLogs,
+  });
+
+  const routerSettings: LiteLLMConfig["router_settings"] = { routing_strategy: proxy.routingStrategy };
+  if (context.redis) {
+    Object.assign(routerSettings, {
+      redis_host: env(ENV.redisHost),
+      redis_port: env(ENV.redisPort),
+      redis_password: env(ENV.redisPassword),
+    });
+  }
+
+  const document: LiteLLMConfig = {
+    model_list: config.models.map(modelEntry),
+    litellm_settings: litellmSettings,
+    general_settings: generalSettings,
+    router_settings: routerSettings,
+  };
+  if (config.mcpServers.length > 0) {
+    document.mcp_servers = Object.fromEntries(config.mcpServers.map((server) => [server.name, mcpServerEntry(server, context)]));
+  }
+
+  return { document, yaml: toYaml(document), env: proxyEnv(config, context) };
+}
+
+function modelEntry(model: ModelConfig): LiteLLMConfig["model_list"][number] {
+  const params: Record<string, Scalar> = {
+    model: `bedrock/${model.bedrockModelId}`,
+    aws_region_name: model.region,
+  };
+  // Without a role, boto3's default chain is used: the ECS task role, or the mounted profile in dev.
+  if (model.roleArn !== undefined) {
+    params["aws_role_name"] = model.roleArn;
+    params["aws_session_name"] = model.sessionName ?? "litellm-mcp";
+  }
+  if (model.rpm !== undefined) params["rpm"] = model.rpm;
+  if (model.tpm !== undefined) params["tpm"] = model.tpm;
+  for (const key of Object.keys(model.params).sort()) params[key] = model.params[key]!;
+  return { model_name: model.group ?? model.name, litellm_params: params, model_info: { id: model.name } };
+}
+
+function mcpServerEntry(server: McpServerConfig, context: RenderContext): Record<string, Scalar | string[]> {
+  const url = context.mcpServerUrls[server.name];
+  if (url === undefined) throw new Error(`the target gave no URL for MCP server "${server.name}"`);
+  // LiteLLM assumes sse when the transport is omitted; every server here is reached over Streamable HTTP.
+  const entry: Record<string, Scalar | string[]> = { url, transport: "http" };
+  if (server.description !== undefined) entry["description"] = server.description;
+  if (server.auth !== undefined) {
+    entry["auth_type"] = server.auth.type;
+    entry["auth_value"] = env(mcpAuthEnvName(server.name));
+  }
+  if (server.allowedTools !== undefined) entry["allowed_tools"] = [...server.allowedTools];
+  return entry;
+}
+
+function proxyEnv(config: StackConfig, context: RenderContext): ProxyEnvVar[] {
+  const vars: ProxyEnvVar[] = [
+    { name: ENV.logLevel, kind: "value", value: config.proxy.logLevel },
+    // Stops the proxy from loading a .env file.
+    { name: ENV.mode, kind: "value", value: "PRODUCTION" },
+  ];
+  if (config.proxy.auth) vars.push({ name: ENV.masterKey, kind: "targetSecret", secret: "masterKey", ref: config.proxy.masterKey });
+  vars.push({ name: ENV.saltKey, kind: "targetSecret", secret: "saltKey", ref: config.proxy.saltKey });
+  vars.push({ name: ENV.databaseUrl, kind: "targetSecret", secret: "databaseUrl" });
+  if (context.redis) {
+    vars.push(
+      { name: ENV.redisHost, kind: "endpoint", endpoint: "redisHost" },
+      { name: ENV.redisPort, kind: "endpoint", endpoint: "redisPort" },
+      { name: ENV.redisPassword, kind: "targetSecret", secret: "redisPassword" },
+    );
+  }
+  for (const server of config.mcpServers) {
+    if (server.auth !== undefined) vars.push({ name: mcpAuthEnvName(server.name), kind: "secretRef", ref: server.auth.secret });
+  }
+  return vars;
+}
+
+/** YAML text with a fixed layout: no line folding, so the output depends on the input alone. */
+export function toYaml(document: object): string {
+  return stringify(document, { lineWidth: 0, minContentWidth: 0, indentSeq: true, sortMapEntries: false });
+}

@@ -1,0 +1,280 @@
+import { strict as assert } from "node:assert";
+import { parse } from "yaml";
+import { renderContextFor, renderStack } from "../components/endpoints";
+import { type RenderContext, renderLiteLLMConfig } from "../config/litellm";
+import { validateStackInput } from "../config/load";
+import type { StackConfig } from "../config/schema";
+import { committedStacks, loadStack, loadVariant, readStack, type Values } from "./support/stacks";
+
+const context: RenderContext = {
+  mcpServerUrls: { context7: "http://ctx7:8080/mcp", aws_docs: "http://docs:8080/mcp" },
+  redis: false,
+  maxInstances: 1,
+  databaseMaxConnections: 100,
+};
+
+function render(config: StackConfig, overrides: Partial<RenderContext> = {}) {
+  return renderLiteLLMConfig(config, { ...context, ...overrides });
+}
+
+describe("LiteLLM config renderer", () => {
+  describe("model_list", () => {
+    it("lists every model as a Bedrock deployment in its region, with no credential", () => {
+      const { document } = render(loadStack("dev"));
+      assert.deepEqual(document.model_list, [
+        { model_name: "claude-3-5-sonnet-us", litellm_params: { model: "bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0", aws_region_name: "us-east-1" }, model_info: { id: "claude-3-5-sonnet-us" } },
+        { model_name: "claude-3-5-sonnet-apac", litellm_params: { model: "bedrock/apac.anthropic.claude-3-5-sonnet-20240620-v1:0", aws_region_name: "ap-northeast-1" }, model_info: { id: "claude-3-5-sonnet-apac" } },
+        { model_name: "claude-3-7-sonnet-us", litellm_params: { model: "bedrock/us.anthropic.claude-3-7-sonnet-20250219-v1:0", aws_region_name: "us-east-1" }, model_info: { id: "claude-3-7-sonnet-us" } },
+        { model_name: "claude-3-7-sonnet-apac", litellm_params: { model: "bedrock/apac.anthropic.claude-3-7-sonnet-20250219-v1:0", aws_region_name: "ap-northeast-1" }, model_info: { id: "claude-3-7-sonnet-apac" } },
+      ]);
+    });
+
+    it("assumes a role only for the models that name one", () => {
+      const config = loadVariant("prod", (v) => {
+        v.models[1].roleArn = "arn:aws:iam::123456789012:role/bedrock-apac";
+        v.models[2].roleArn = "arn:aws:iam::123456789012:role/bedrock-us";
+        v.models[2].sessionName = "gateway";
+      });
+      const params = render(config).document.model_list.map((entry) => [entry.litellm_params["aws_role_name"], entry.litellm_params["aws_session_name"]]);
+      assert.deepEqual(params, [
+        [undefined, undefined],
+        ["arn:aws:iam::123456789012:role/bedrock-apac", "litellm-mcp"],
+        ["arn:aws:iam::123456789012:role/bedrock-us", "gateway"],
+        [undefined, undefined],
+      ]);
+    });
+
+    it("serves models of one group under the group's name, each with its own id", () => {
+      const config = loadVariant("dev", (v) => {
+        v.models[2].group = "claude-3-7-sonnet";
+        v.models[3].group = "claude-3-7-sonnet";
+      });
+      const entries = render(config).document.model_list.slice(2).map((entry) => [entry.model_name, entry.model_info.id]);
+      assert.deepEqual(entries, [
+        ["claude-3-7-sonnet", "claude-3-7-sonnet-us"],
+        ["claude-3-7-sonnet", "claude-3-7-sonnet-apac"],
+      ]);
+    });
+
+    it("adds rate limits and extra params after the model's own keys, in a stable order", () => {
+      const config = loadVariant("dev", (v) => {
+        v.models[0].rpm = 100;
+        v.models[0].tpm = 200000;
+        v.models[0].params = { temperature: 0.2, max_tokens: 4096 };
+      });
+      assert.deepEqual(Object.entries(render(config).document.model_list[0]!.litellm_params), [
+        ["model", "bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0"],
+        ["aws_region_name", "us-east-1"],
+        ["rpm", 100],
+        ["tpm", 200000],
+        ["max_tokens", 4096],
+        ["temperature", 0.2],
+      ]);
+    });
+  });
+
+  describe("general_settings", () => {
+    it("reads the master key and the database URL from the environment and sizes the pool per worker", () => {
+      assert.deepEqual(render(loadStack("prod"), { maxInstances: 6, databaseMaxConnections: 130 }).document.general_settings, {
+        master_key: "os.environ/LITELLM_MASTER_KEY",
+        database_url: "os.environ/DATABASE_URL",
+        // (130 - 10 reserved) / (6 instances x 2 workers)
+        database_connection_pool_limit: 10,
+        store_model_in_db: false,
+        proxy_batch_write_at: 60,
+        allow_requests_on_db_unavailable: false,
+        disable_spend_logs: false,
+      });
+    });
+
+    it("has no master key when auth is off", () => {
+      const config = loadVariant("dev", (v) => (v.proxy.auth = false));
+      const rendered = render(config);
+      assert.ok(!("master_key" in rendered.document.general_settings));
+      assert.ok(!rendered.env.some((variable) => variable.name === "LITELLM_MASTER_KEY"));
+    });
+
+    it("refuses a database that cannot give every worker a connection", () => {
+      assert.throws(() => render(loadStack("dev"), { databaseMaxConnections: 10 }), /cannot serve 1 instance\(s\) x 1 worker\(s\)/);
+    });
+  });
+
+  describe("litellm_settings and router_settings", () => {
+    it("carries retries, timeout, dropped params and JSON logs from the proxy block", () => {
+      const config = loadVariant("prod", (v) => {
+        v.proxy.numRetries = 4;
+        v.proxy.requestTimeoutSeconds = 300;
+        v.proxy.dropParams = false;
+      });
+      assert.deepEqual(render(config).document.litellm_settings, { drop_params: false, num_retries: 4, request_timeout: 300, json_logs: true });
+    });
+
+    it("caches responses in Redis through the environment when a Redis exists", () => {
+      const config = loadVariant("prod", (v) => (v.cache = { responses: true, ttlSeconds: 120 }));
+      const { document } = render(config, { redis: true });
+      assert.deepEqual(document.litellm_settings["cache_params"], {
+        type: "redis",
+        host: "os.environ/REDIS_HOST",
+        port: "os.environ/REDIS_PORT",
+        password: "os.environ/REDIS_PASSWORD",
+        ttl: 120,
+        namespace: "litellm.cache",
+      });
+      assert.equal(document.litellm_settings["cache"], true);
+      assert.deepEqual(document.router_settings, {
+        routing_strategy: "simple-shuffle",
+        redis_host: "os.environ/REDIS_HOST",
+        redis_port: "os.environ/REDIS_PORT",
+        redis_password: "os.environ/REDIS_PASSWORD",
+      });
+    });
+
+    it("caches in memory without a Redis, and not at all unless asked", () => {
+      const cached = render(loadVariant("dev", (v) => (v.cache.responses = true))).document;
+      assert.deepEqual(cached.litellm_settings["cache_params"], { type: "local", ttl: 600 });
+      assert.deepEqual(cached.router_settings, { routing_strategy: "simple-shuffle" });
+      assert.ok(!("cache" in render(loadStack("dev")).document.litellm_settings));
+    });
+  });
+
+  describe("mcp_servers", () => {
+    it("reaches every server at the target's URL over Streamable HTTP, with an explicit transport", () => {
+      assert.deepEqual(render(loadStack("dev")).document.mcp_servers, {
+        context7: {
+          url: "http://ctx7:8080/mcp",
+          transport: "http",
+          description: "Up-to-date documentation and code examples for libraries and frameworks",
+          allowed_tools: ["resolve-library-id", "query-docs"],
+        },
+        aws_docs: {
+          url: "http://docs:8080/mcp",
+          transport: "http",
+          description: "Search, read and get recommendations from the AWS documentation",
+        },
+      });
+    });
+
+    it("sends a server's credential from an environment variable the proxy receives as a secret", () => {
+      const config = loadVariant("dev", (v) => (v.mcpServers[0].auth = { type: "bearer_token", secret: { config: "context7ApiKey" } }), ["context7ApiKey"]);
+      const rendered = render(config);
+      assert.equal(rendered.document.mcp_servers?.["context7"]?.["auth_type"], "bearer_token");
+      assert.equal(rendered.document.mcp_servers?.["context7"]?.["auth_value"], "os.environ/MCP_CONTEXT7_AUTH");
+      assert.deepEqual(rendered.env.at(-1), { name: "MCP_CONTEXT7_AUTH", kind: "secretRef", ref: { config: "context7ApiKey" } });
+    });
+
+    it("leaves mcp_servers out when no server is configured", () => {
+      assert.ok(!("mcp_servers" in render(loadVariant("dev", (v) => (v.mcpServers = []))).document));
+    });
+  });
+
+  describe("environment", () => {
+    it("lists every variable the proxy needs and where it comes from", () => {
+      const config = loadVariant("prod", (v) => (v.mcpServers[0].auth = { type: "api_key", secret: { secretsManager: "litellm/context7" } }));
+      assert.deepEqual(render(config, { redis: true }).env, [
+        { name: "LITELLM_LOG", kind: "value", value: "ERROR" },
+        { name: "LITELLM_MODE", kind: "value", value: "PRODUCTION" },
+        { name: "LITELLM_MASTER_KEY", kind: "targetSecret", secret: "masterKey", ref: undefined },
+        { name: "LITELLM_SALT_KEY", kind: "targetSecret", secret: "saltKey", ref: undefined },
+        { name: "DATABASE_URL", kind: "targetSecret", secret: "databaseUrl" },
+        { name: "REDIS_HOST", kind: "endpoint", endpoint: "redisHost" },
+        { name: "REDIS_PORT", kind: "endpoint", endpoint: "redisPort" },
+        { name: "REDIS_PASSWORD", kind: "targetSecret", secret: "redisPassword" },
+        { name: "MCP_CONTEXT7_AUTH", kind: "secretRef", ref: { secretsManager: "litellm/context7" } },
+      ]);
+    });
+
+    it("names in the environment every variable config.yaml reads from it", () => {
+      for (const stack of committedStacks()) {
+        const rendered = renderStack(loadStack(stack), stack);
+        const referenced = [...rendered.yaml.matchAll(/os\.environ\/([A-Z0-9_]+)/g)].map((match) => match[1]);
+        const provided = new Set(rendered.env.map((variable) => variable.name));
+        for (const name of referenced) assert.ok(provided.has(name!), `${stack}: ${name} is read but not provided`);
+      }
+    });
+  });
+
+  describe("output", () => {
+    it("is byte-identical for the same input", () => {
+      for (const stack of committedStacks()) {
+        assert.equal(renderStack(loadStack(stack), stack).yaml, renderStack(loadStack(stack), stack).yaml);
+      }
+    });
+
+    it("does not depend on the order of keys in the stack file", () => {
+      const input = readStack("prod");
+      const reversed = Object.fromEntries(
+        Object.entries(input.values)
+          .reverse()
+          .map(([key, value]) => [key, value !== null && typeof value === "object" && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).reverse()) : value]),
+      );
+      assert.equal(renderStack(validateStackInput({ ...input, values: reversed }), "prod").yaml, renderStack(loadStack("prod"), "prod").yaml);
+    });
+
+    it("parses back to the document it was rendered from", () => {
+      for (const stack of committedStacks()) {
+        const rendered = renderStack(loadStack(stack), stack);
+        assert.deepEqual(parse(rendered.yaml), JSON.parse(JSON.stringify(rendered.document)));
+      }
+    });
+
+    it("keeps hostile text intact: colons, hashes, newlines, braces, YAML markers, os.environ/ inside", () => {
+      const hostile = [
+        "docs: the good parts",
+        "issue #42 # not a comment",
+        "first line\nsecond line\n",
+        "{{ template }}",
+        "- not a list",
+        "&anchor *alias !tag",
+        "'single' \"double\"",
+        "ends with a colon:",
+        "see os.environ/HOME for details",
+        "  leading and trailing spaces  ",
+        "yes",
+        "0x1F",
+        "null",
+      ];
+      const config = loadVariant("dev", (v: Values) => {
+        v.mcpServers = hostile.map((description, index) => ({ ...v.mcpServers[0], name: `server${index}`, description }));
+      });
+      const urls = Object.fromEntries(config.mcpServers.map((server) => [server.name, `http://${server.name}:8080/mcp`]));
+      const parsed = parse(render(config, { mcpServerUrls: urls }).yaml) as { mcp_servers: Record<string, { description: string }> };
+      assert.deepEqual(Object.values(parsed.mcp_servers).map((server) => server.description), hostile);
+    });
+
+    it("holds no secret value, only os.environ/ references, in any committed stack", () => {
+      const secretKeys = /(master_key|database_url|password|auth_value|api_key|secret|token)$/;
+      for (const stack of committedStacks()) {
+        const { document } = renderStack(loadStack(stack), stack);
+        const visit = (value: unknown, key: string): void => {
+          if (value !== null && typeof value === "object") {
+            for (const [childKey, child] of Object.entries(value)) visit(child, childKey);
+          } else if (secretKeys.test(key)) {
+            assert.match(String(value), /^os\.environ\/[A-Z0-9_]+$/, `${stack}: ${key}`);
+          }
+        };
+        visit(document, "");
+      }
+    });
+  });
+
+  describe("render context", () => {
+    it("points dev at the MCP containers by name and AWS stacks at their Service Connect aliases", () => {
+      assert.deepEqual(renderContextFor(loadStack("dev"), "dev").mcpServerUrls, {
+        context7: "http://litellm-mcp-dev-mcp-context7:8080/mcp",
+        aws_docs: "http://litellm-mcp-dev-mcp-aws-docs:8080/mcp",
+      });
+      assert.deepEqual(renderContextFor(loadStack("prod"), "prod").mcpServerUrls, {
+        context7: "http://mcp-context7:8080/mcp",
+        aws_docs: "http://mcp-aws-docs:8080/mcp",
+      });
+    });
+
+    it("gives Redis to a stack that can run more than one proxy, and to one that asks", () => {
+      const redis = (stack: string, change: (v: Values) => void = () => undefined) => renderContextFor(loadVariant(stack, change), stack).redis;
+      assert.deepEqual(
+        [redis("dev"), redis("dev", (v) => (v.cache.redis = "always")), redis("test"), redis("prod"), redis("prod", (v) => (v.aws.service.minCount = v.aws.service.maxCount = 1))],
+        [false, true, true, true, false],
+      );
+    });
+  });
+});
