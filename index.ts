@@ -1,0 +1,19 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError } from "./config/errors";
+import { loadPulumiConfig } from "./config/load";
+import type { StackConfig } from "./config/schema";
+import { deploy } from "./program";
+
+function loadConfig(): StackConfig {
+  try {
+    return loadPulumiConfig();
+  } catch (error) {
+    // A config mistake is the user's to fix: report it without a stack trace, before any resource exists.
+    if (error instanceof ConfigError) throw new pulumi.RunError(error.message);
+    throw error;
+  }
+}
+
+const outputs = deploy(loadConfig(), pulumi.getStack());
+
+export const configYaml = outputs.configYaml;

@@ -1,0 +1,166 @@
+import { strict as assert } from "node:assert";
+import { execFile } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { renderStack } from "../components/endpoints";
+import { run } from "../ops/cli";
+import { committedStacks, loadStack, PROJECT_DIR, stackFile } from "./support/stacks";
+
+interface Result {
+  readonly status: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+async function cli(args: string[], cwd = PROJECT_DIR): Promise<Result> {
+  let stdout = "";
+  let stderr = "";
+  const status = await run(args, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    cwd,
+  });
+  return { status, stdout, stderr };
+}
+
+/** A project directory with a copy of the committed files; `files` replaces or adds stack files. */
+function projectCopy(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), "litellm-mcp-cli-"));
+  copyFileSync(join(PROJECT_DIR, "Pulumi.yaml"), join(dir, "Pulumi.yaml"));
+  for (const stack of committedStacks()) copyFileSync(stackFile(stack), join(dir, `Pulumi.${stack}.yaml`));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+describe("litellm-mcp CLI", () => {
+  describe("render", () => {
+    for (const stack of committedStacks()) {
+      it(`prints the ${stack} stack's config.yaml, exit 0`, async () => {
+        const result = await cli(["render", "--stack", stack]);
+        assert.deepEqual(result, { status: 0, stdout: renderStack(loadStack(stack), stack).yaml, stderr: "" });
+      });
+    }
+
+    it("finds the project from a subdirectory", async () => {
+      const result = await cli(["render", "--stack", "dev"], join(PROJECT_DIR, "config"));
+      assert.equal(result.status, 0);
+      assert.match(result.stdout, /^model_list:/);
+    });
+
+    it("needs --stack: one line, exit 2", async () => {
+      assert.deepEqual(await cli(["render"]), { status: 2, stdout: "", stderr: "litellm-mcp: --stack <name> is required\n" });
+    });
+
+    it("suggests the option meant by a misspelt one, exit 2", async () => {
+      const result = await cli(["render", "--stak", "dev"]);
+      assert.equal(result.status, 2);
+      assert.equal(result.stderr, "litellm-mcp: Unknown option '--stak' (did you mean --stack?); usage: litellm-mcp render --stack <name>\n");
+    });
+
+    it("lists the stacks there are when the named one has no file, exit 2", async () => {
+      const result = await cli(["render", "--stack", "staging"]);
+      assert.equal(result.status, 2);
+      assert.equal(result.stderr, `litellm-mcp: no stack file Pulumi.staging.yaml in ${PROJECT_DIR}; stacks: dev, prod, test\n`);
+    });
+
+    it("refuses a stack name that is not one, exit 2", async () => {
+      const result = await cli(["render", "--stack", "../etc/passwd"]);
+      assert.equal(result.status, 2);
+      assert.match(result.stderr, /^litellm-mcp: --stack: expected a stack name/);
+    });
+
+    it("prints the config's errors for an invalid stack, exit 1", async () => {
+      const broken = readFileSync(stackFile("dev"), "utf8").replace("region: us-east-1", "region: virginia");
+      const result = await cli(["render", "--stack", "dev"], projectCopy({ "Pulumi.dev.yaml": broken }));
+      assert.deepEqual(result, {
+        status: 1,
+        stdout: "",
+        stderr: 'Pulumi.dev.yaml: litellm-mcp:models[0].region: expected an AWS region such as "us-east-1", got "virginia"\n',
+      });
+    });
+  });
+
+  describe("validate", () => {
+    it("accepts every committed stack file, exit 0", async () => {
+      assert.deepEqual(await cli(["validate"]), {
+        status: 0,
+        stdout: [
+          "Pulumi.dev.yaml: valid (docker target, dev stage)",
+          "Pulumi.prod.yaml: valid (aws target, prod stage)",
+          "Pulumi.test.yaml: valid (aws target, test stage)",
+          "",
+        ].join("\n"),
+        stderr: "",
+      });
+    });
+
+    it("checks every stack and fails when one is broken, naming its key path, exit 1", async () => {
+      const broken = readFileSync(stackFile("prod"), "utf8").replace("    auth: true\n", "    auth: true\n    aut: true\n");
+      const result = await cli(["validate"], projectCopy({ "Pulumi.prod.yaml": broken }));
+      assert.equal(result.status, 1);
+      assert.equal(result.stderr, 'Pulumi.prod.yaml: litellm-mcp:proxy.aut: unknown key; did you mean "auth"?\n');
+      assert.match(result.stdout, /Pulumi\.dev\.yaml: valid/);
+      assert.match(result.stdout, /Pulumi\.test\.yaml: valid/);
+    });
+
+    it("checks only the named stack", async () => {
+      const result = await cli(["validate", "--stack", "test"]);
+      assert.deepEqual(result, { status: 0, stdout: "Pulumi.test.yaml: valid (aws target, test stage)\n", stderr: "" });
+    });
+
+    it("says so outside a Pulumi project, exit 2", async () => {
+      const dir = mkdtempSync(join(tmpdir(), "litellm-mcp-empty-"));
+      mkdirSync(join(dir, "sub"));
+      const result = await cli(["validate"], join(dir, "sub"));
+      assert.equal(result.status, 2);
+      assert.match(result.stderr, /^litellm-mcp: no Pulumi\.yaml in .*sub or its parents: run litellm-mcp inside the project\n$/);
+    });
+  });
+
+  describe("help and usage", () => {
+    it("prints the commands with --help, exit 0, and without a command, exit 2", async () => {
+      const help = await cli(["--help"]);
+      assert.equal(help.status, 0);
+      assert.match(help.stdout, /^Usage: litellm-mcp <command> \[options\]/);
+      assert.match(help.stdout, /render +print a stack's LiteLLM config.yaml/);
+      assert.match(help.stdout, /validate +check one stack file/);
+      assert.equal((await cli([])).status, 2);
+    });
+
+    it("prints a command's options with --help", async () => {
+      const result = await cli(["validate", "--help"]);
+      assert.equal(result.status, 0);
+      assert.match(result.stdout, /^Usage: litellm-mcp validate \[--stack <name>\]/);
+      assert.match(result.stdout, /--stack <value> +the stack name/);
+    });
+
+    it("names the commands there are for an unknown one, exit 2", async () => {
+      assert.deepEqual(await cli(["deploy"]), {
+        status: 2,
+        stdout: "",
+        stderr: 'litellm-mcp: unknown command "deploy"; expected one of: render, validate\n',
+      });
+    });
+
+    it("refuses a stray argument, exit 2", async () => {
+      const result = await cli(["validate", "dev"]);
+      assert.equal(result.status, 2);
+      assert.match(result.stderr, /^litellm-mcp: Unexpected argument 'dev'/);
+    });
+  });
+
+  describe("the installed command", () => {
+    it("runs as `litellm-mcp` and sets the exit status", async () => {
+      const bin = join(PROJECT_DIR, "ops", "bin.js");
+      const { stdout } = await promisify(execFile)(process.execPath, [bin, "render", "--stack", "dev"], { cwd: PROJECT_DIR });
+      assert.equal(stdout, renderStack(loadStack("dev"), "dev").yaml);
+      await assert.rejects(promisify(execFile)(process.execPath, [bin, "render"], { cwd: PROJECT_DIR }), (error: { code: number; stderr: string }) => {
+        assert.equal(error.code, 2);
+        assert.equal(error.stderr, "litellm-mcp: --stack <name> is required\n");
+        return true;
+      });
+    });
+  });
+});

@@ -1,0 +1,29 @@
+import { strict as assert } from "node:assert";
+import * as pulumi from "@pulumi/pulumi";
+import { renderStack } from "../components/endpoints";
+import { committedStacks, engineConfigOf, loadStack } from "./support/stacks";
+import { type ProgramError, runProgram } from "./support/pulumi";
+
+describe("the program", () => {
+  for (const stack of committedStacks()) {
+    it(`runs the ${stack} stack file and exports the config.yaml it renders`, async () => {
+      const run = await runProgram(stack);
+      assert.equal(run.outputs["configYaml"], renderStack(loadStack(stack), stack).yaml);
+    });
+  }
+
+  it("stops on a bad config with the config's message and no stack trace, before any resource", async () => {
+    const { config, secretKeys } = engineConfigOf("prod");
+    const models = JSON.parse(config["litellm-mcp:models"]!);
+    models[1].region = "tokyo";
+    await assert.rejects(
+      runProgram("prod", { config: { config: { ...config, "litellm-mcp:models": JSON.stringify(models) }, secretKeys } }),
+      (error: ProgramError) => {
+        assert.ok(error instanceof pulumi.RunError, `expected a RunError, got ${error.name}`);
+        assert.deepEqual(error.registered, []);
+        assert.equal(error.message, 'Pulumi.prod.yaml: litellm-mcp:models[1].region: expected an AWS region such as "us-east-1", got "tokyo"');
+        return true;
+      },
+    );
+  });
+});

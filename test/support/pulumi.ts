@@ -1,0 +1,131 @@
+/**
+ * Runs the Pulumi program in-process under the SDK's mocks and records every resource it registers with the
+ * exact inputs it was given, secrets still marked as secrets.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { engineConfigOf } from "./stacks";
+
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+
+export interface Registered {
+  readonly type: string;
+  readonly name: string;
+  /** Inputs as registered: secret values are wrapped, see isSecret and reveal. */
+  readonly inputs: Record<string, unknown>;
+}
+
+export interface ProgramRun {
+  readonly resources: Registered[];
+  /** The stack's exports, resolved; secret outputs stay wrapped. */
+  readonly outputs: Record<string, unknown>;
+  /** Resources of a type, in registration order. */
+  ofType(type: string): Registered[];
+  /** The only resource of a type; fails when there is not exactly one. */
+  one(type: string): Registered;
+}
+
+/** Whether a registered value is a Pulumi secret. */
+export function isSecret(value: unknown): boolean {
+  return value !== null && typeof value === "object" && (value as Record<string, unknown>)[SECRET_SIG] === SECRET_VALUE;
+}
+
+/** The value with every secret wrapper removed. */
+export function reveal<T = unknown>(value: unknown): T {
+  if (isSecret(value)) return reveal((value as { value: unknown }).value);
+  if (Array.isArray(value)) return value.map((item) => reveal(item)) as T;
+  if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, reveal(item)])) as T;
+  }
+  return value as T;
+}
+
+/** Resource outputs a mock returns on top of its inputs, by resource type. */
+export type OutputMocks = Record<string, (name: string, inputs: Record<string, unknown>) => Record<string, unknown>>;
+
+/** Results of provider functions (invokes), by token. */
+export type CallMocks = Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>;
+
+export interface RunOptions {
+  readonly outputs?: OutputMocks;
+  readonly calls?: CallMocks;
+  /** Extra stack config, e.g. secret values: key -> value; listed as secret. */
+  readonly secrets?: Record<string, string>;
+  /** Replaces the stack file's config. */
+  readonly config?: { config: Record<string, string>; secretKeys: string[] };
+}
+
+/** A failed run's error carries what was registered before the failure. */
+export type ProgramError = Error & { registered: Registered[] };
+
+/**
+ * Loads index.ts afresh, as `pulumi up` would, with the stack's config and mocks, and waits until every
+ * registration has completed.
+ */
+export async function runProgram(stack: string, options: RunOptions = {}): Promise<ProgramRun> {
+  const resources: Registered[] = [];
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        resources.push({ type: args.type, name: args.name, inputs: args.inputs });
+        const extra = options.outputs?.[args.type]?.(args.name, reveal(args.inputs)) ?? {};
+        return { id: `${args.name}-id`, state: { ...reveal<Record<string, unknown>>(args.inputs), ...extra } };
+      },
+      call(args) {
+        const mock = options.calls?.[args.token];
+        if (!mock) throw new Error(`no mock for the invoke ${args.token}`);
+        return mock(reveal(args.inputs));
+      },
+    },
+    "litellm-mcp",
+    stack,
+    false,
+  );
+  const { config, secretKeys } = options.config ?? engineConfigOf(stack, options.secrets);
+  pulumi.runtime.setAllConfig(config, secretKeys);
+
+  const entry = require.resolve("../../index");
+  for (const id of Object.keys(require.cache)) {
+    if (id === entry) delete require.cache[id];
+  }
+  let exports: Record<string, unknown>;
+  try {
+    exports = (await import(entry)) as Record<string, unknown>;
+  } catch (error) {
+    await waitForRegistrations();
+    throw Object.assign(error as Error, { registered: resources });
+  }
+  await waitForRegistrations();
+  const outputs: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(exports)) outputs[key] = await resolve(value);
+  await waitForRegistrations();
+
+  const ofType = (type: string) => resources.filter((resource) => resource.type === type);
+  return {
+    resources,
+    outputs,
+    ofType,
+    one(type) {
+      const found = ofType(type);
+      if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
+      return found[0]!;
+    },
+  };
+}
+
+async function waitForRegistrations(): Promise<void> {
+  const wait = (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs;
+  if (!wait) throw new Error("this version of @pulumi/pulumi has no waitForRPCs");
+  await wait();
+}
+
+/** An export's value; a secret output resolves to a wrapped value so that tests can see it is secret. */
+async function resolve(value: unknown): Promise<unknown> {
+  if (!pulumi.Output.isInstance(value)) return value;
+  const output = value as pulumi.Output<unknown>;
+  const [plain, secret] = await Promise.all([
+    new Promise((done) => output.apply((resolved) => done(resolved))),
+    pulumi.isSecret(output),
+  ]);
+  return secret ? { [SECRET_SIG]: SECRET_VALUE, value: plain } : plain;
+}
