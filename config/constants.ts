@@ -74,3 +74,16 @@ export const REDIS = {
 
 /** Connections kept free for migrations, the admin and Postgres' own reserved slots. */
 export const RESERVED_DB_CONNECTIONS = 10;
+
+/** Labels (Docker) and tags (AWS) that identify what a resource is; the policy pack reads them. */
+export const LABELS = {
+  stack: `${PROJECT}.stack`,
+  role: `${PROJECT}.role`,
+  mcpServer: `${PROJECT}.mcp-server`,
+} as const;
+
+/** The part each resource plays in the gateway. */
+export type Role = "proxy" | "database" | "cache" | "mcp-server" | "network";
+
+/** Where the dev proxy finds the host's AWS profile (the image runs as root). */
+export const AWS_PROFILE_MOUNT = "/root/.aws";

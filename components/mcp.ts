@@ -1,0 +1,58 @@
+/**
+ * How an MCP server's container is built, started and probed, the same on Docker and on ECS. A stdio server
+ * runs behind the bridge (mcp-proxy), which keeps one long-lived child process for every session.
+ */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { BRIDGE, IMAGES } from "../config/constants";
+import type { McpServerConfig } from "../config/schema";
+import { nodeProbe, pythonProbe, shellProbe } from "./probes";
+
+export const IMAGES_DIR = join(__dirname, "..", "images");
+
+export interface McpImageBuild {
+  readonly context: string;
+  /** Absolute path of the Dockerfile. */
+  readonly dockerfile: string;
+  readonly args: Readonly<Record<string, string>>;
+  /** A hash of the Dockerfile and its arguments: a changed package or Dockerfile gets a new tag. */
+  readonly tag: string;
+}
+
+/** The image build of a server configured with `build`, or undefined for a ready image. */
+export function mcpImageBuild(server: McpServerConfig): McpImageBuild | undefined {
+  const build = server.build;
+  if (build === undefined) return undefined;
+  const bridge = server.transport === "stdio" ? BRIDGE.package : "";
+  const dockerfile = join(IMAGES_DIR, build.npm !== undefined ? "npm.Dockerfile" : "pip.Dockerfile");
+  const args: Record<string, string> =
+    build.npm !== undefined
+      ? { BASE_IMAGE: build.baseImage ?? IMAGES.nodeBase, PACKAGE: build.npm, BRIDGE_PACKAGE: bridge }
+      : { BASE_IMAGE: build.baseImage ?? IMAGES.pythonBase, PACKAGES: (build.pip ?? []).join(" "), BRIDGE_PACKAGE: bridge };
+  const tag = createHash("sha256").update(readFileSync(dockerfile)).update(JSON.stringify(args)).digest("hex").slice(0, 16);
+  return { context: IMAGES_DIR, dockerfile, args, tag };
+}
+
+/** The container's process: an entrypoint replacing the image's, and its arguments. */
+export function mcpProcess(server: McpServerConfig): { entrypoint?: string[]; command?: string[] } {
+  const command = server.command ?? [];
+  if (server.transport === "stdio") {
+    return {
+      entrypoint: ["mcp-proxy"],
+      command: ["--host", "0.0.0.0", "--port", String(server.port), "--pass-environment", "--", ...command],
+    };
+  }
+  if (server.build !== undefined) return { entrypoint: command.slice(0, 1), command: command.slice(1) };
+  // A ready image keeps its entrypoint; a command replaces its default arguments.
+  return server.command === undefined ? {} : { command: [...server.command] };
+}
+
+/** A health probe that uses what the image is known to contain. */
+export function mcpHealthcheck(server: McpServerConfig): string[] {
+  const url = `http://127.0.0.1:${server.port}${server.healthPath}`;
+  // The bridge is Python, so every stdio image has it.
+  if (server.transport === "stdio" || server.build?.pip !== undefined) return pythonProbe(url);
+  if (server.build?.npm !== undefined) return nodeProbe(url);
+  return shellProbe(url);
+}
