@@ -14,6 +14,5 @@ function loadConfig(): StackConfig {
   }
 }
 
-const outputs = deploy(loadConfig(), pulumi.getStack());
-
-export const configYaml = outputs.configYaml;
+const config = new pulumi.Config();
+export = deploy(loadConfig(), pulumi.getStack(), (key) => config.requireSecret(key));

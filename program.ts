@@ -1,13 +1,27 @@
 /** The program as a function of its config, so that tests can build several stacks in one process. */
+import type * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "./config/schema";
+import { DockerGateway } from "./components/docker/gateway";
 import { renderStack } from "./components/endpoints";
 
-export interface StackOutputs {
-  /** The proxy's config.yaml, as deployed. */
-  readonly configYaml: string;
-}
+/** The stack outputs; the operations CLI and the README's examples read them. */
+export type StackOutputs = Record<string, pulumi.Input<unknown>>;
 
-export function deploy(config: StackConfig, stack: string): StackOutputs {
+/** Builds the stack on its target. `readSecret` gives the value of a secret config key as a Pulumi secret. */
+export function deploy(config: StackConfig, stack: string, readSecret: (key: string) => pulumi.Output<string>): StackOutputs {
   const rendered = renderStack(config, stack);
-  return { configYaml: rendered.yaml };
+  if (config.target === "docker") {
+    const gateway = new DockerGateway("gateway", { stack, config, rendered, readSecret });
+    return {
+      target: config.target,
+      proxyUrl: gateway.proxyUrl,
+      mcpGatewayUrl: gateway.mcpGatewayUrl,
+      ...(gateway.masterKey ? { masterKey: gateway.masterKey } : {}),
+      containers: gateway.containers,
+      networkName: gateway.networkName,
+      volumeName: gateway.volumeName,
+      configYaml: rendered.yaml,
+    };
+  }
+  return { target: config.target, configYaml: rendered.yaml };
 }

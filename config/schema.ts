@@ -294,6 +294,8 @@ const dockerSchema = z.strictObject({
   awsCredentials: z
     .strictObject({
       profile: matching(/^[\w+=,.@-]{1,64}$/, "expected an AWS profile name").default("default"),
+      /** AWS_REGION of the proxy, for AWS calls that name no region of their own. */
+      region: region.default("us-east-1"),
       directory: z.string().min(1).default("~/.aws"),
       accessKeyId: secretRefSchema.optional(),
       secretAccessKey: secretRefSchema.optional(),

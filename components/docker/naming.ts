@@ -1,5 +1,5 @@
-/** Names of the dev stack's Docker objects, derived from the stack so that two stacks can share a host. */
-import { PROJECT } from "../../config/constants";
+/** Names and labels of the dev stack's Docker objects, derived from the stack so two stacks can share a host. */
+import { LABELS, PROJECT, type Role } from "../../config/constants";
 
 export interface DockerNames {
   readonly network: string;
@@ -26,4 +26,14 @@ export function dockerNames(stack: string): DockerNames {
 /** The proxy reaches an MCP server by its container name on the stack's network. */
 export function dockerMcpUrl(stack: string, server: { name: string; port: number; path: string }): string {
   return `http://${dockerNames(stack).mcp(server.name)}:${server.port}${server.path}`;
+}
+
+/** Labels that say which stack an object belongs to and what it is. */
+export function dockerLabels(stack: string, role: Role, mcpServer?: string): { label: string; value: string }[] {
+  const labels: { label: string; value: string }[] = [
+    { label: LABELS.stack, value: stack },
+    { label: LABELS.role, value: role },
+  ];
+  if (mcpServer !== undefined) labels.push({ label: LABELS.mcpServer, value: mcpServer });
+  return labels;
 }

@@ -13,6 +13,14 @@ export interface Registered {
   readonly name: string;
   /** Inputs as registered: secret values are wrapped, see isSecret and reveal. */
   readonly inputs: Record<string, unknown>;
+  /** Resource options as the engine receives them. */
+  readonly options: {
+    readonly parent: string;
+    readonly retainOnDelete: boolean;
+    readonly protect: boolean;
+    /** URNs of the resources this one waits for. */
+    readonly dependsOn: string[];
+  };
 }
 
 export interface ProgramRun {
@@ -23,6 +31,13 @@ export interface ProgramRun {
   ofType(type: string): Registered[];
   /** The only resource of a type; fails when there is not exactly one. */
   one(type: string): Registered;
+}
+
+interface RegisterRequest {
+  getParent(): string;
+  getRetainondelete(): boolean | undefined;
+  getProtect(): boolean | undefined;
+  getDependenciesList(): string[];
 }
 
 /** Whether a registered value is a Pulumi secret. */
@@ -64,10 +79,11 @@ export type ProgramError = Error & { registered: Registered[] };
  */
 export async function runProgram(stack: string, options: RunOptions = {}): Promise<ProgramRun> {
   const resources: Registered[] = [];
+  let registering: Registered["options"] | undefined;
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
-        resources.push({ type: args.type, name: args.name, inputs: args.inputs });
+        resources.push({ type: args.type, name: args.name, inputs: args.inputs, options: registering! });
         const extra = options.outputs?.[args.type]?.(args.name, reveal(args.inputs)) ?? {};
         return { id: `${args.name}-id`, state: { ...reveal<Record<string, unknown>>(args.inputs), ...extra } };
       },
@@ -81,6 +97,20 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
     stack,
     false,
   );
+  // The mocks hand newResource no resource options; read them off the registration request.
+  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: RegisterRequest, callback: unknown): Promise<void> };
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, callback) => {
+    registering = {
+      parent: req.getParent(),
+      retainOnDelete: req.getRetainondelete() ?? false,
+      protect: req.getProtect() ?? false,
+      dependsOn: req.getDependenciesList(),
+    };
+    const registration = register(req, callback);
+    registering = undefined;
+    return registration;
+  };
   const { config, secretKeys } = options.config ?? engineConfigOf(stack, options.secrets);
   pulumi.runtime.setAllConfig(config, secretKeys);
 
@@ -90,7 +120,9 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
   }
   let exports: Record<string, unknown>;
   try {
-    exports = (await import(entry)) as Record<string, unknown>;
+    // require, not import(): the program's exports are its module.exports object, nothing wrapped around it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    exports = require(entry) as Record<string, unknown>;
   } catch (error) {
     await waitForRegistrations();
     throw Object.assign(error as Error, { registered: resources });

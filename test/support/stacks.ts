@@ -67,3 +67,18 @@ export function engineConfigOf(stack: string, secretValues: Record<string, strin
   }
   return { config, secretKeys };
 }
+
+/** A variant of a committed stack as the engine hands it to a program (see engineConfigOf). */
+export function engineConfigOfVariant(
+  stack: string,
+  change: (values: Values) => void,
+  secretValues: Record<string, string> = {},
+): { config: Record<string, string>; secretKeys: string[] } {
+  const base = engineConfigOf(stack, secretValues);
+  const input = variant(stack, change);
+  const config = Object.fromEntries(Object.entries(base.config).filter(([key]) => !key.startsWith("litellm-mcp:") || base.secretKeys.includes(key)));
+  for (const [key, value] of Object.entries(input.values)) {
+    config[`litellm-mcp:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  return { config, secretKeys: base.secretKeys };
+}
