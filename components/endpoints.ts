@@ -14,6 +14,8 @@ export function renderContextFor(config: StackConfig, stack: string): RenderCont
   return {
     mcpServerUrls: Object.fromEntries(config.mcpServers.map((server) => [server.name, url(server)])),
     redis: hasRedis(config),
+    // ElastiCache runs with encryption in transit; the dev Redis container is plain.
+    redisTls: config.target === "aws" && hasRedis(config),
     maxInstances: maxProxyInstances(config),
     databaseMaxConnections: config.database.maxConnections,
   };

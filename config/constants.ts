@@ -14,11 +14,14 @@ export const ENV = {
   redisHost: "REDIS_HOST",
   redisPort: "REDIS_PORT",
   redisPassword: "REDIS_PASSWORD",
+  /** Makes LiteLLM's Redis clients use TLS (ElastiCache with encryption in transit). */
+  redisSsl: "REDIS_SSL",
   logLevel: "LITELLM_LOG",
   mode: "LITELLM_MODE",
   configBucketName: "LITELLM_CONFIG_BUCKET_NAME",
   configBucketObjectKey: "LITELLM_CONFIG_BUCKET_OBJECT_KEY",
-  disableSchemaUpdate: "DISABLE_SCHEMA_UPDATE",
+  /** Not read by LiteLLM: the hash of config.yaml, so that a new config is a new task definition. */
+  configHash: "LITELLM_MCP_CONFIG_SHA256",
 } as const;
 
 /** The environment variable that carries the credential the proxy sends to an MCP server. */

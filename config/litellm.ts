@@ -14,6 +14,8 @@ export interface RenderContext {
   readonly mcpServerUrls: Readonly<Record<string, string>>;
   /** Whether a Redis serves the proxy's router state and cache. */
   readonly redis: boolean;
+  /** Whether that Redis is reached over TLS. */
+  readonly redisTls: boolean;
   /** The most proxy instances that can run at once. */
   readonly maxInstances: number;
   /** The database's max_connections. */
@@ -78,6 +80,7 @@ export function renderLiteLLMConfig(config: StackConfig, context: RenderContext)
           password: env(ENV.redisPassword),
           ttl: config.cache.ttlSeconds,
           namespace: "litellm.cache",
+          ...(context.redisTls ? { ssl: true } : {}),
         }
       : { type: "local", ttl: config.cache.ttlSeconds };
   }
@@ -160,6 +163,7 @@ function proxyEnv(config: StackConfig, context: RenderContext): ProxyEnvVar[] {
       { name: ENV.redisPort, kind: "endpoint", endpoint: "redisPort" },
       { name: ENV.redisPassword, kind: "targetSecret", secret: "redisPassword" },
     );
+    if (context.redisTls) vars.push({ name: ENV.redisSsl, kind: "value", value: "True" });
   }
   for (const server of config.mcpServers) {
     if (server.auth !== undefined) vars.push({ name: mcpAuthEnvName(server.name), kind: "secretRef", ref: server.auth.secret });

@@ -9,6 +9,7 @@ import { committedStacks, loadStack, loadVariant, readStack, type Values } from 
 const context: RenderContext = {
   mcpServerUrls: { context7: "http://ctx7:8080/mcp", aws_docs: "http://docs:8080/mcp" },
   redis: false,
+  redisTls: false,
   maxInstances: 1,
   databaseMaxConnections: 100,
 };
@@ -111,7 +112,7 @@ describe("LiteLLM config renderer", () => {
 
     it("caches responses in Redis through the environment when a Redis exists", () => {
       const config = loadVariant("prod", (v) => (v.cache = { responses: true, ttlSeconds: 120 }));
-      const { document } = render(config, { redis: true });
+      const { document } = render(config, { redis: true, redisTls: true });
       assert.deepEqual(document.litellm_settings["cache_params"], {
         type: "redis",
         host: "os.environ/REDIS_HOST",
@@ -119,6 +120,7 @@ describe("LiteLLM config renderer", () => {
         password: "os.environ/REDIS_PASSWORD",
         ttl: 120,
         namespace: "litellm.cache",
+        ssl: true,
       });
       assert.equal(document.litellm_settings["cache"], true);
       assert.deepEqual(document.router_settings, {
@@ -170,7 +172,7 @@ describe("LiteLLM config renderer", () => {
   describe("environment", () => {
     it("lists every variable the proxy needs and where it comes from", () => {
       const config = loadVariant("prod", (v) => (v.mcpServers[0].auth = { type: "api_key", secret: { secretsManager: "litellm/context7" } }));
-      assert.deepEqual(render(config, { redis: true }).env, [
+      assert.deepEqual(render(config, { redis: true, redisTls: true }).env, [
         { name: "LITELLM_LOG", kind: "value", value: "ERROR" },
         { name: "LITELLM_MODE", kind: "value", value: "PRODUCTION" },
         { name: "LITELLM_MASTER_KEY", kind: "targetSecret", secret: "masterKey", ref: undefined },
@@ -179,6 +181,7 @@ describe("LiteLLM config renderer", () => {
         { name: "REDIS_HOST", kind: "endpoint", endpoint: "redisHost" },
         { name: "REDIS_PORT", kind: "endpoint", endpoint: "redisPort" },
         { name: "REDIS_PASSWORD", kind: "targetSecret", secret: "redisPassword" },
+        { name: "REDIS_SSL", kind: "value", value: "True" },
         { name: "MCP_CONTEXT7_AUTH", kind: "secretRef", ref: { secretsManager: "litellm/context7" } },
       ]);
     });
