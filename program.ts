@@ -1,6 +1,7 @@
 /** The program as a function of its config, so that tests can build several stacks in one process. */
 import type * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "./config/schema";
+import { AwsGateway } from "./components/aws/gateway";
 import { DockerGateway } from "./components/docker/gateway";
 import { renderStack } from "./components/endpoints";
 
@@ -23,5 +24,18 @@ export function deploy(config: StackConfig, stack: string, readSecret: (key: str
       configYaml: rendered.yaml,
     };
   }
-  return { target: config.target, configYaml: rendered.yaml };
+  const gateway = new AwsGateway("gateway", { stack, config, rendered, readSecret });
+  return {
+    target: config.target,
+    proxyUrl: gateway.proxyUrl,
+    mcpGatewayUrl: gateway.mcpGatewayUrl,
+    ...(gateway.masterKeySecretArn ? { masterKeySecretArn: gateway.masterKeySecretArn } : {}),
+    region: gateway.region,
+    clusterName: gateway.clusterName,
+    services: gateway.services,
+    logGroups: gateway.logGroups,
+    configBucket: gateway.configBucket,
+    alarmTopicArn: gateway.alarmTopicArn,
+    configYaml: rendered.yaml,
+  };
 }

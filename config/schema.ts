@@ -188,8 +188,11 @@ const buildSchema = z
 
 const mcpServerSchema = z
   .strictObject({
-    /** The server's name in the gateway: letters, digits and _ (LiteLLM reserves "-" as its tool prefix separator). */
-    name: matching(/^[A-Za-z][A-Za-z0-9_]{0,47}$/, "expected a server name of letters, digits and _, starting with a letter"),
+    /**
+     * The server's name in the gateway: letters, digits and _ (LiteLLM reserves "-" as its tool prefix separator),
+     * at most 24 characters so that the AWS names derived from it stay within AWS's limits.
+     */
+    name: matching(/^[A-Za-z][A-Za-z0-9_]{0,23}$/, "expected a server name of up to 24 letters, digits and _, starting with a letter"),
     /** http: the image speaks Streamable HTTP itself. stdio: it runs behind a bridge in the same container. */
     transport: z.enum(["http", "stdio"]),
     description: yamlText(500).optional(),

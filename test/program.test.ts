@@ -2,12 +2,13 @@ import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { renderStack } from "../components/endpoints";
 import { committedStacks, engineConfigOf, loadStack } from "./support/stacks";
+import { awsCalls, awsOutputs } from "./support/aws";
 import { type ProgramError, runProgram } from "./support/pulumi";
 
 describe("the program", () => {
   for (const stack of committedStacks()) {
     it(`runs the ${stack} stack file and exports the config.yaml it renders`, async () => {
-      const run = await runProgram(stack);
+      const run = await runProgram(stack, { outputs: awsOutputs, calls: awsCalls });
       assert.equal(run.outputs["configYaml"], renderStack(loadStack(stack), stack).yaml);
     });
   }

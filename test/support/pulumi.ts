@@ -55,8 +55,8 @@ export function reveal<T = unknown>(value: unknown): T {
   return value as T;
 }
 
-/** Resource outputs a mock returns on top of its inputs, by resource type. */
-export type OutputMocks = Record<string, (name: string, inputs: Record<string, unknown>) => Record<string, unknown>>;
+/** Resource outputs a mock returns on top of its inputs, by resource type; "*" serves every other type. */
+export type OutputMocks = Record<string, (name: string, inputs: Record<string, unknown>, type: string) => Record<string, unknown>>;
 
 /** Results of provider functions (invokes), by token. */
 export type CallMocks = Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>;
@@ -80,16 +80,25 @@ export type ProgramError = Error & { registered: Registered[] };
 export async function runProgram(stack: string, options: RunOptions = {}): Promise<ProgramRun> {
   const resources: Registered[] = [];
   let registering: Registered["options"] | undefined;
+  // An invoke without a mock leaves outputs unresolved for ever: fail the run at once instead.
+  let failRun: (error: Error) => void = () => undefined;
+  const failed = new Promise<never>((_, reject) => (failRun = reject));
+  failed.catch(() => undefined);
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
         resources.push({ type: args.type, name: args.name, inputs: args.inputs, options: registering! });
-        const extra = options.outputs?.[args.type]?.(args.name, reveal(args.inputs)) ?? {};
+        const mock = options.outputs?.[args.type] ?? options.outputs?.["*"];
+        const extra = mock?.(args.name, reveal(args.inputs), args.type) ?? {};
         return { id: `${args.name}-id`, state: { ...reveal<Record<string, unknown>>(args.inputs), ...extra } };
       },
       call(args) {
         const mock = options.calls?.[args.token];
-        if (!mock) throw new Error(`no mock for the invoke ${args.token}`);
+        if (!mock) {
+          const error = new Error(`no mock for the invoke ${args.token}`);
+          failRun(error);
+          throw error;
+        }
         return mock(reveal(args.inputs));
       },
     },
@@ -127,10 +136,10 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
     await waitForRegistrations();
     throw Object.assign(error as Error, { registered: resources });
   }
-  await waitForRegistrations();
+  await Promise.race([waitForRegistrations(), failed]);
   const outputs: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(exports)) outputs[key] = await resolve(value);
-  await waitForRegistrations();
+  for (const [key, value] of Object.entries(exports)) outputs[key] = await Promise.race([resolve(value), failed]);
+  await Promise.race([waitForRegistrations(), failed]);
 
   const ofType = (type: string) => resources.filter((resource) => resource.type === type);
   return {

@@ -1,0 +1,98 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { POSTGRES } from "../../config/constants";
+import type { StackConfig } from "../../config/schema";
+import { awsTags } from "./naming";
+import { storedSecret } from "./storedSecret";
+
+export interface GatewayDatabaseArgs {
+  readonly stack: string;
+  readonly prod: boolean;
+  readonly database: StackConfig["database"];
+  readonly instance: StackConfig["aws"]["database"];
+  readonly subnetIds: pulumi.Input<string>[];
+  readonly securityGroupId: pulumi.Input<string>;
+  readonly recoveryWindowDays: number;
+}
+
+/**
+ * RDS Postgres 15 in the private subnets: never public, storage encrypted, TLS required, backed up, and in prod
+ * multi-AZ, protected from deletion and snapshotted when deleted. The URL the proxy connects with is composed
+ * from the generated password and the endpoint and kept in Secrets Manager.
+ */
+export class GatewayDatabase extends pulumi.ComponentResource {
+  readonly instance: aws.rds.Instance;
+  readonly urlSecretArn: pulumi.Output<string>;
+
+  constructor(name: string, args: GatewayDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("litellm-mcp:aws:Database", name, {}, opts);
+    const parent = { parent: this };
+    const tags = awsTags(args.stack, "database");
+    const { instance: sizing, database } = args;
+
+    const subnets = new aws.rds.SubnetGroup(`${name}-subnets`, { subnetIds: args.subnetIds, tags }, parent);
+    const parameters = new aws.rds.ParameterGroup(
+      `${name}-parameters`,
+      {
+        family: "postgres15",
+        description: "litellm-mcp: TLS only, connection limit sized for the proxy",
+        parameters: [
+          { name: "rds.force_ssl", value: "1" },
+          { name: "max_connections", value: String(database.maxConnections), applyMethod: "pending-reboot" },
+        ],
+        tags,
+      },
+      parent,
+    );
+    // RDS refuses / @ " and spaces in passwords; letters and digits also keep the URL free of escapes.
+    const password = new random.RandomPassword(`${name}-password`, { length: 40, special: false }, parent);
+
+    this.instance = new aws.rds.Instance(
+      `${name}-instance`,
+      {
+        engine: "postgres",
+        engineVersion: "15",
+        autoMinorVersionUpgrade: true,
+        instanceClass: sizing.instanceClass,
+        allocatedStorage: sizing.allocatedStorageGb,
+        maxAllocatedStorage: sizing.maxAllocatedStorageGb,
+        storageType: "gp3",
+        storageEncrypted: true,
+        publiclyAccessible: false,
+        multiAz: sizing.multiAz,
+        dbName: database.name,
+        username: database.username,
+        password: password.result,
+        port: POSTGRES.port,
+        dbSubnetGroupName: subnets.name,
+        vpcSecurityGroupIds: [args.securityGroupId],
+        parameterGroupName: parameters.name,
+        backupRetentionPeriod: sizing.backupRetentionDays,
+        deletionProtection: sizing.deletionProtection,
+        skipFinalSnapshot: !sizing.finalSnapshot,
+        ...(sizing.finalSnapshot ? { finalSnapshotIdentifier: `litellm-mcp-${args.stack}-final` } : {}),
+        deleteAutomatedBackups: !args.prod,
+        copyTagsToSnapshot: true,
+        performanceInsightsEnabled: sizing.performanceInsights,
+        // Outside prod, changes apply now; in prod they wait for the maintenance window.
+        applyImmediately: !args.prod,
+        tags,
+      },
+      parent,
+    );
+
+    this.urlSecretArn = storedSecret(
+      `${name}-url`,
+      {
+        stack: args.stack,
+        purpose: "database-url",
+        role: "database",
+        value: pulumi.interpolate`postgresql://${database.username}:${password.result}@${this.instance.address}:${this.instance.port}/${database.name}?sslmode=require`,
+        recoveryWindowDays: args.recoveryWindowDays,
+      },
+      this,
+    ).arn;
+    this.registerOutputs({ urlSecretArn: this.urlSecretArn });
+  }
+}

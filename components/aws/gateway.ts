@@ -1,0 +1,246 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { ENV, PROXY, REDIS } from "../../config/constants";
+import type { ProxyEnvVar, RenderedConfig } from "../../config/litellm";
+import { type SecretRef, type StackConfig, secretRefsOf } from "../../config/schema";
+import { hasRedis } from "../../config/topology";
+import { GatewayAlarms } from "./alarms";
+import { GatewayCache } from "./cache";
+import { GatewayCluster } from "./cluster";
+import { ConfigBucket } from "./configBucket";
+import type { ContainerEnv, ContainerSecret } from "./containers";
+import { GatewayDatabase } from "./database";
+import { GatewayLoadBalancer, listenerPorts } from "./loadBalancer";
+import { McpService } from "./mcpService";
+import { GatewayVpc } from "./network";
+import { PROXY_STOP_TIMEOUT_SECONDS, ProxyService } from "./proxyService";
+import { GatewaySecrets } from "./secrets";
+import { GatewaySecurityGroups } from "./securityGroups";
+
+export interface AwsGatewayArgs {
+  readonly stack: string;
+  readonly config: StackConfig;
+  /** The config.yaml to deploy and the environment it needs. */
+  readonly rendered: RenderedConfig;
+  /** The value of a secret config key, as a Pulumi secret. */
+  readonly readSecret: (key: string) => pulumi.Output<string>;
+}
+
+/** The test and prod stacks: the whole gateway on AWS. */
+export class AwsGateway extends pulumi.ComponentResource {
+  readonly proxyUrl: pulumi.Output<string>;
+  readonly mcpGatewayUrl: pulumi.Output<string>;
+  /** The master key's Secrets Manager ARN (never its value); undefined when auth is off. */
+  readonly masterKeySecretArn: pulumi.Output<string> | undefined;
+  readonly clusterName: pulumi.Output<string>;
+  readonly services: pulumi.Output<{ proxy: string; mcpServers: Record<string, string> }>;
+  readonly logGroups: pulumi.Output<{ proxy: string; mcpServers: Record<string, string> }>;
+  readonly configBucket: pulumi.Output<string>;
+  readonly alarmTopicArn: pulumi.Output<string>;
+  readonly region: pulumi.Output<string>;
+
+  constructor(name: string, args: AwsGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("litellm-mcp:aws:Gateway", name, {}, opts);
+    const parent = { parent: this };
+    const { config, stack } = args;
+    const settings = config.aws;
+    const prod = config.stage === "prod";
+    const recoveryWindowDays = settings.secrets.recoveryWindowDays;
+    const redis = hasRedis(config);
+
+    const identity = aws.getCallerIdentityOutput({}, parent);
+    const partition = aws.getPartitionOutput({}, parent).partition;
+    const region = aws.getRegionOutput({}, parent).region;
+
+    const vpc = new GatewayVpc(`${name}-vpc`, { stack, network: settings.network }, parent);
+    const groups = new GatewaySecurityGroups(
+      `${name}-sg`,
+      {
+        stack,
+        vpcId: vpc.vpcId,
+        ingressCidrs: settings.loadBalancer.ingressCidrs,
+        listenerPorts: listenerPorts(settings.loadBalancer),
+        proxyPort: config.proxy.port,
+        mcpPorts: config.mcpServers.map((server) => server.port),
+        cache: redis,
+      },
+      parent,
+    );
+    const cluster = new GatewayCluster(`${name}-cluster`, { stack, vpcId: vpc.vpcId }, parent);
+
+    const userSecrets = secretRefsOf(config).filter(({ path }) => path[0] === "mcpServers").map(({ ref }) => ref);
+    const secrets = new GatewaySecrets(
+      `${name}-secrets`,
+      {
+        stack,
+        recoveryWindowDays,
+        auth: config.proxy.auth,
+        masterKey: config.proxy.masterKey,
+        saltKey: config.proxy.saltKey,
+        references: userSecrets,
+        readSecret: args.readSecret,
+      },
+      parent,
+    );
+
+    const database = new GatewayDatabase(
+      `${name}-database`,
+      {
+        stack,
+        prod,
+        database: config.database,
+        instance: settings.database,
+        subnetIds: vpc.privateSubnetIds,
+        securityGroupId: groups.database.id,
+        recoveryWindowDays,
+      },
+      parent,
+    );
+    const cache =
+      redis && groups.cache
+        ? new GatewayCache(
+            `${name}-cache`,
+            { stack, cache: settings.cache, subnetIds: vpc.privateSubnetIds, securityGroupId: groups.cache.id, recoveryWindowDays },
+            parent,
+          )
+        : undefined;
+
+    const bucket = new ConfigBucket(`${name}-config`, { stack, configYaml: args.rendered.yaml, forceDestroy: !prod }, parent);
+    const loadBalancer = new GatewayLoadBalancer(
+      `${name}-lb`,
+      {
+        stack,
+        loadBalancer: settings.loadBalancer,
+        vpcId: vpc.vpcId,
+        subnetIds: settings.loadBalancer.internal ? vpc.privateSubnetIds : vpc.publicSubnetIds,
+        securityGroupId: groups.loadBalancer.id,
+        proxyPort: config.proxy.port,
+        deregistrationDelaySeconds: PROXY_STOP_TIMEOUT_SECONDS,
+      },
+      parent,
+    );
+
+    const common = {
+      stack,
+      logRetentionDays: settings.logs.retentionDays,
+      region,
+      accountId: identity.accountId,
+      clusterArn: cluster.clusterArn,
+      namespaceArn: cluster.namespaceArn,
+      subnetIds: vpc.privateSubnetIds,
+    };
+    const mcpServices = config.mcpServers.map(
+      (server) =>
+        new McpService(
+          `${name}-mcp-${server.name}`,
+          {
+            ...common,
+            server,
+            securityGroupId: groups.mcpServers.id,
+            secrets: Object.entries(server.secrets).map(([key, ref]) => ({ name: key, valueFrom: secrets.arnOf(ref) })),
+          },
+          parent,
+        ),
+    );
+
+    const environment: ContainerEnv[] = [
+      { name: ENV.configBucketName, value: bucket.bucketName },
+      { name: ENV.configBucketObjectKey, value: bucket.objectKey },
+      // A new config.yaml changes the task definition, and so rolls the service onto it.
+      { name: ENV.configHash, value: bucket.configHash },
+    ];
+    const containerSecrets: ContainerSecret[] = [];
+    const arnOf = (ref: SecretRef) => secrets.arnOf(ref);
+    for (const variable of args.rendered.env) {
+      const value = environmentValue(variable, { cache, database, secrets: { masterKeyArn: secrets.masterKeyArn, saltKeyArn: secrets.saltKeyArn }, arnOf });
+      if ("valueFrom" in value) containerSecrets.push({ name: variable.name, valueFrom: value.valueFrom });
+      else environment.push({ name: variable.name, value: value.value });
+    }
+
+    const proxy = new ProxyService(
+      `${name}-proxy`,
+      {
+        ...common,
+        proxy: config.proxy,
+        service: settings.service,
+        models: config.models,
+        partition,
+        clusterName: cluster.clusterName,
+        securityGroupId: groups.proxy.id,
+        targetGroupArn: loadBalancer.targetGroupArn,
+        requestCountResourceLabel: pulumi.interpolate`${loadBalancer.arnSuffix}/${loadBalancer.targetGroupArnSuffix}`,
+        listeners: loadBalancer.listeners,
+        configObjectArn: bucket.objectArn,
+        environment,
+        secrets: containerSecrets,
+      },
+      { parent: this, dependsOn: mcpServices },
+    );
+
+    const alarms = new GatewayAlarms(
+      `${name}-alarms`,
+      {
+        stack,
+        emails: settings.alarms.emails,
+        loadBalancerArnSuffix: loadBalancer.arnSuffix,
+        targetGroupArnSuffix: loadBalancer.targetGroupArnSuffix,
+        clusterName: cluster.clusterName,
+        proxyServiceName: proxy.serviceName,
+        databaseInstanceId: database.instance.identifier,
+        databaseStorageGb: settings.database.allocatedStorageGb,
+      },
+      parent,
+    );
+
+    this.proxyUrl = loadBalancer.url;
+    this.mcpGatewayUrl = pulumi.interpolate`${loadBalancer.url}${PROXY.mcpPath}`;
+    this.masterKeySecretArn = secrets.masterKeyArn;
+    this.clusterName = cluster.clusterName;
+    const mcpNames = (pick: (service: McpService) => pulumi.Output<string>) =>
+      pulumi.all(mcpServices.map(pick)).apply((names) => Object.fromEntries(config.mcpServers.map((server, index) => [server.name, names[index]!])));
+    this.services = pulumi.all([proxy.serviceName, mcpNames((service) => service.serviceName)]).apply(([proxyName, mcp]) => ({ proxy: proxyName, mcpServers: mcp }));
+    this.logGroups = pulumi.all([proxy.logGroupName, mcpNames((service) => service.logGroupName)]).apply(([proxyName, mcp]) => ({ proxy: proxyName, mcpServers: mcp }));
+    this.configBucket = bucket.bucketName;
+    this.alarmTopicArn = alarms.topicArn;
+    this.region = region;
+    this.registerOutputs({
+      proxyUrl: this.proxyUrl,
+      mcpGatewayUrl: this.mcpGatewayUrl,
+      masterKeySecretArn: this.masterKeySecretArn,
+      clusterName: this.clusterName,
+      services: this.services,
+      logGroups: this.logGroups,
+    });
+  }
+}
+
+interface EnvironmentSources {
+  readonly cache: { host: pulumi.Output<string>; tokenSecretArn: pulumi.Output<string> } | undefined;
+  readonly database: { urlSecretArn: pulumi.Output<string> };
+  readonly secrets: { masterKeyArn: pulumi.Output<string> | undefined; saltKeyArn: pulumi.Output<string> };
+  readonly arnOf: (ref: SecretRef) => pulumi.Output<string>;
+}
+
+/** Where a variable the proxy needs comes from on AWS: a plain value, or a Secrets Manager ARN. */
+function environmentValue(variable: ProxyEnvVar, sources: EnvironmentSources): { value: pulumi.Input<string> } | { valueFrom: pulumi.Input<string> } {
+  switch (variable.kind) {
+    case "value":
+      return { value: variable.value };
+    case "endpoint":
+      if (!sources.cache) throw new Error(`${variable.name} needs a Redis`);
+      return { value: variable.endpoint === "redisHost" ? sources.cache.host : String(REDIS.port) };
+    case "secretRef":
+      return { valueFrom: sources.arnOf(variable.ref) };
+    case "targetSecret": {
+      const arns = {
+        masterKey: sources.secrets.masterKeyArn,
+        saltKey: sources.secrets.saltKeyArn,
+        databaseUrl: sources.database.urlSecretArn,
+        redisPassword: sources.cache?.tokenSecretArn,
+      };
+      const arn = arns[variable.secret];
+      if (arn === undefined) throw new Error(`no secret for ${variable.name}`);
+      return { valueFrom: arn };
+    }
+  }
+}

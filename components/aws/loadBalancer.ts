@@ -1,0 +1,108 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { PROXY } from "../../config/constants";
+import type { StackConfig } from "../../config/schema";
+import { awsTags } from "./naming";
+
+export interface GatewayLoadBalancerArgs {
+  readonly stack: string;
+  readonly loadBalancer: StackConfig["aws"]["loadBalancer"];
+  readonly vpcId: pulumi.Input<string>;
+  readonly subnetIds: pulumi.Input<string>[];
+  readonly securityGroupId: pulumi.Input<string>;
+  readonly proxyPort: number;
+  /** How long a draining task may finish its requests (streams included). */
+  readonly deregistrationDelaySeconds: number;
+}
+
+/** Listener ports: HTTPS, and HTTP redirecting to it; plain HTTP alone without a certificate. */
+export function listenerPorts(loadBalancer: StackConfig["aws"]["loadBalancer"]): number[] {
+  return loadBalancer.certificateArn === undefined ? [80] : [443, 80];
+}
+
+/**
+ * The application load balancer in front of the proxy tasks: HTTPS with the configured certificate, HTTP
+ * redirected to it, health checks on the liveness route, and an idle timeout long enough for streamed completions.
+ */
+export class GatewayLoadBalancer extends pulumi.ComponentResource {
+  readonly url: pulumi.Output<string>;
+  readonly dnsName: pulumi.Output<string>;
+  readonly arnSuffix: pulumi.Output<string>;
+  readonly targetGroupArn: pulumi.Output<string>;
+  readonly targetGroupArnSuffix: pulumi.Output<string>;
+  /** The listeners; the service registers targets only once they exist. */
+  readonly listeners: aws.lb.Listener[];
+
+  constructor(name: string, args: GatewayLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("litellm-mcp:aws:LoadBalancer", name, {}, opts);
+    const parent = { parent: this };
+    const tags = awsTags(args.stack, "proxy");
+    const settings = args.loadBalancer;
+
+    const alb = new aws.lb.LoadBalancer(
+      `${name}-alb`,
+      {
+        loadBalancerType: "application",
+        internal: settings.internal,
+        subnets: args.subnetIds,
+        securityGroups: [args.securityGroupId],
+        idleTimeout: settings.idleTimeoutSeconds,
+        dropInvalidHeaderFields: true,
+        tags,
+      },
+      parent,
+    );
+    const targets = new aws.lb.TargetGroup(
+      `${name}-proxy`,
+      {
+        vpcId: args.vpcId,
+        targetType: "ip",
+        protocol: "HTTP",
+        port: args.proxyPort,
+        deregistrationDelay: args.deregistrationDelaySeconds,
+        healthCheck: { path: PROXY.livenessPath, matcher: "200", interval: 15, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3 },
+        tags,
+      },
+      parent,
+    );
+    const forward = [{ type: "forward", targetGroupArn: targets.arn }];
+    if (settings.certificateArn !== undefined) {
+      this.listeners = [
+        new aws.lb.Listener(
+          `${name}-https`,
+          {
+            loadBalancerArn: alb.arn,
+            port: 443,
+            protocol: "HTTPS",
+            certificateArn: settings.certificateArn,
+            sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+            defaultActions: forward,
+            tags,
+          },
+          parent,
+        ),
+        new aws.lb.Listener(
+          `${name}-http`,
+          {
+            loadBalancerArn: alb.arn,
+            port: 80,
+            protocol: "HTTP",
+            defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+            tags,
+          },
+          parent,
+        ),
+      ];
+      this.url = pulumi.interpolate`https://${alb.dnsName}`;
+    } else {
+      this.listeners = [new aws.lb.Listener(`${name}-http`, { loadBalancerArn: alb.arn, port: 80, protocol: "HTTP", defaultActions: forward, tags }, parent)];
+      this.url = pulumi.interpolate`http://${alb.dnsName}`;
+    }
+
+    this.dnsName = alb.dnsName;
+    this.arnSuffix = alb.arnSuffix;
+    this.targetGroupArn = targets.arn;
+    this.targetGroupArnSuffix = targets.arnSuffix;
+    this.registerOutputs({ url: this.url });
+  }
+}

@@ -1,0 +1,100 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { StackConfig } from "../../config/schema";
+import { subnetCidr } from "./cidr";
+import { awsTags } from "./naming";
+
+export interface GatewayVpcArgs {
+  readonly stack: string;
+  readonly network: StackConfig["aws"]["network"];
+}
+
+/**
+ * The network: public subnets for the load balancer, private ones for tasks, database and cache, reaching the
+ * internet through NAT (one gateway, or one per zone). Or an existing VPC and its subnets.
+ */
+export class GatewayVpc extends pulumi.ComponentResource {
+  readonly vpcId: pulumi.Output<string>;
+  readonly publicSubnetIds: pulumi.Output<string>[];
+  readonly privateSubnetIds: pulumi.Output<string>[];
+
+  constructor(name: string, args: GatewayVpcArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("litellm-mcp:aws:Vpc", name, {}, opts);
+    const { network, stack } = args;
+    if (network.existing) {
+      this.vpcId = pulumi.output(network.existing.vpcId);
+      this.publicSubnetIds = network.existing.publicSubnetIds.map((id) => pulumi.output(id));
+      this.privateSubnetIds = network.existing.privateSubnetIds.map((id) => pulumi.output(id));
+      this.registerOutputs({ vpcId: this.vpcId });
+      return;
+    }
+
+    const parent = { parent: this };
+    const tags = (suffix: string) => ({ ...awsTags(stack, "network"), Name: `litellm-mcp-${stack}-${suffix}` });
+    // Regular zones only: no Local or Wavelength Zones, which need an opt-in and lack most services.
+    const zones = aws.getAvailabilityZonesOutput({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, parent).names;
+    const vpc = new aws.ec2.Vpc(`${name}-vpc`, { cidrBlock: network.vpcCidr, enableDnsHostnames: true, enableDnsSupport: true, tags: tags("vpc") }, parent);
+    const internet = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: tags("igw") }, parent);
+
+    const publicRoutes = new aws.ec2.RouteTable(`${name}-public`, { vpcId: vpc.id, tags: tags("public") }, parent);
+    new aws.ec2.Route(`${name}-public-internet`, { routeTableId: publicRoutes.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: internet.id }, parent);
+
+    const count = network.availabilityZones;
+    const publicSubnets = Array.from({ length: count }, (_, index) => {
+      const subnet = new aws.ec2.Subnet(
+        `${name}-public-${index}`,
+        { vpcId: vpc.id, cidrBlock: subnetCidr(network.vpcCidr, 4, index), availabilityZone: zones[index]!, tags: tags(`public-${index}`) },
+        parent,
+      );
+      new aws.ec2.RouteTableAssociation(`${name}-public-${index}`, { subnetId: subnet.id, routeTableId: publicRoutes.id }, parent);
+      return subnet;
+    });
+
+    const natCount = network.natGateways === "perAz" ? count : 1;
+    const nats = Array.from({ length: natCount }, (_, index) => {
+      const address = new aws.ec2.Eip(`${name}-nat-${index}`, { domain: "vpc", tags: tags(`nat-${index}`) }, parent);
+      return new aws.ec2.NatGateway(
+        `${name}-nat-${index}`,
+        { allocationId: address.id, subnetId: publicSubnets[index]!.id, tags: tags(`nat-${index}`) },
+        { parent: this, dependsOn: [internet] },
+      );
+    });
+
+    const privateRouteTables: aws.ec2.RouteTable[] = [];
+    const privateSubnets = Array.from({ length: count }, (_, index) => {
+      const subnet = new aws.ec2.Subnet(
+        `${name}-private-${index}`,
+        { vpcId: vpc.id, cidrBlock: subnetCidr(network.vpcCidr, 4, 8 + index), availabilityZone: zones[index]!, tags: tags(`private-${index}`) },
+        parent,
+      );
+      const routes = new aws.ec2.RouteTable(`${name}-private-${index}`, { vpcId: vpc.id, tags: tags(`private-${index}`) }, parent);
+      new aws.ec2.Route(
+        `${name}-private-${index}-nat`,
+        { routeTableId: routes.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nats[natCount === 1 ? 0 : index]!.id },
+        parent,
+      );
+      new aws.ec2.RouteTableAssociation(`${name}-private-${index}`, { subnetId: subnet.id, routeTableId: routes.id }, parent);
+      privateRouteTables.push(routes);
+      return subnet;
+    });
+
+    // config.yaml and image layers come from S3: a gateway endpoint keeps that traffic off the NAT gateways.
+    const region = aws.getRegionOutput({}, parent).region;
+    new aws.ec2.VpcEndpoint(
+      `${name}-s3`,
+      {
+        vpcId: vpc.id,
+        serviceName: pulumi.interpolate`com.amazonaws.${region}.s3`,
+        vpcEndpointType: "Gateway",
+        routeTableIds: privateRouteTables.map((table) => table.id),
+        tags: tags("s3"),
+      },
+      parent,
+    );
+
+    this.vpcId = vpc.id;
+    this.publicSubnetIds = publicSubnets.map((subnet) => subnet.id);
+    this.privateSubnetIds = privateSubnets.map((subnet) => subnet.id);
+    this.registerOutputs({ vpcId: this.vpcId, publicSubnetIds: this.publicSubnetIds, privateSubnetIds: this.privateSubnetIds });
+  }
+}

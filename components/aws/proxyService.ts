@@ -1,0 +1,165 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { ModelConfig, StackConfig } from "../../config/schema";
+import { proxyCommand, proxyHealthcheck } from "../proxy";
+import { assumedRoles, bedrockStatements, type PolicyStatement } from "./bedrock";
+import { type ContainerEnv, type ContainerSecret, awsLogs, byName, ecsHealthCheck } from "./containers";
+import { awsTags, logGroupName } from "./naming";
+import { ServiceRoles } from "./roles";
+
+export const PROXY_CONTAINER = "litellm";
+/** Fargate stops a task at most 120 s after SIGTERM: draining streams get that long. */
+export const PROXY_STOP_TIMEOUT_SECONDS = 120;
+
+export interface ProxyServiceArgs {
+  readonly stack: string;
+  readonly proxy: StackConfig["proxy"];
+  readonly service: StackConfig["aws"]["service"];
+  readonly models: readonly ModelConfig[];
+  readonly logRetentionDays: number;
+  readonly region: pulumi.Input<string>;
+  readonly partition: pulumi.Input<string>;
+  readonly accountId: pulumi.Input<string>;
+  readonly clusterArn: pulumi.Input<string>;
+  readonly clusterName: pulumi.Input<string>;
+  readonly namespaceArn: pulumi.Input<string>;
+  readonly subnetIds: pulumi.Input<string>[];
+  readonly securityGroupId: pulumi.Input<string>;
+  readonly targetGroupArn: pulumi.Input<string>;
+  /** `<alb arn suffix>/<target group arn suffix>`, for scaling on requests per target. */
+  readonly requestCountResourceLabel: pulumi.Input<string>;
+  /** The service registers with the target group only once the listeners exist. */
+  readonly listeners: pulumi.Resource[];
+  readonly configObjectArn: pulumi.Input<string>;
+  /** Plain environment: nothing secret. */
+  readonly environment: readonly ContainerEnv[];
+  /** Secret environment, injected by ECS from Secrets Manager. */
+  readonly secrets: readonly ContainerSecret[];
+}
+
+/**
+ * The proxy on Fargate: config.yaml from S3, secrets from Secrets Manager, Bedrock through the task role,
+ * rolled back on a failed deployment, scaled between minCount and maxCount on CPU and requests per target.
+ */
+export class ProxyService extends pulumi.ComponentResource {
+  readonly serviceName: pulumi.Output<string>;
+  readonly logGroupName: pulumi.Output<string>;
+  readonly taskDefinitionArn: pulumi.Output<string>;
+
+  constructor(name: string, args: ProxyServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("litellm-mcp:aws:ProxyService", name, {}, opts);
+    const parent = { parent: this };
+    const tags = awsTags(args.stack, "proxy");
+    const { proxy, service } = args;
+
+    const logs = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: logGroupName(args.stack, "proxy"), retentionInDays: args.logRetentionDays, tags }, parent);
+
+    const taskStatements = pulumi.all([args.partition, args.accountId, args.configObjectArn]).apply(([partition, accountId, configObjectArn]) => {
+      const statements: PolicyStatement[] = [
+        ...bedrockStatements(args.models, partition, accountId),
+        { Sid: "ReadConfig", Effect: "Allow", Action: ["s3:GetObject"], Resource: [configObjectArn] },
+      ];
+      const roles = assumedRoles(args.models);
+      if (roles.length > 0) statements.push({ Sid: "AssumeModelRoles", Effect: "Allow", Action: ["sts:AssumeRole"], Resource: roles });
+      return statements;
+    });
+    const roles = new ServiceRoles(
+      `${name}-roles`,
+      {
+        stack: args.stack,
+        role: "proxy",
+        accountId: args.accountId,
+        secretArns: args.secrets.map((secret) => secret.valueFrom),
+        logGroupArn: logs.arn,
+        repositoryArns: [],
+        taskStatements,
+      },
+      parent,
+    );
+
+    const container = {
+      name: PROXY_CONTAINER,
+      image: proxy.image,
+      essential: true,
+      command: proxyCommand(proxy),
+      portMappings: [{ name: "proxy", containerPort: proxy.port, protocol: "tcp", appProtocol: "http" }],
+      environment: byName(args.environment),
+      secrets: byName(args.secrets),
+      logConfiguration: awsLogs(logs.name, args.region, "proxy"),
+      // Database migrations run at start-up before the proxy answers.
+      healthCheck: ecsHealthCheck(proxyHealthcheck(proxy.port), 120),
+      stopTimeout: PROXY_STOP_TIMEOUT_SECONDS,
+      ulimits: [{ name: "nofile", softLimit: 65536, hardLimit: 65536 }],
+    };
+    const taskDefinition = new aws.ecs.TaskDefinition(
+      `${name}-task`,
+      {
+        family: `litellm-mcp-${args.stack}-proxy`,
+        cpu: String(service.cpu),
+        memory: String(service.memory),
+        networkMode: "awsvpc",
+        requiresCompatibilities: ["FARGATE"],
+        runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+        executionRoleArn: roles.executionRoleArn,
+        taskRoleArn: roles.taskRoleArn,
+        containerDefinitions: pulumi.output(container).apply((definition) => JSON.stringify([definition])),
+        tags,
+      },
+      parent,
+    );
+
+    const ecsService = new aws.ecs.Service(
+      `${name}-service`,
+      {
+        cluster: args.clusterArn,
+        taskDefinition: taskDefinition.arn,
+        launchType: "FARGATE",
+        desiredCount: service.desiredCount,
+        networkConfiguration: { subnets: args.subnetIds, securityGroups: [args.securityGroupId], assignPublicIp: false },
+        loadBalancers: [{ targetGroupArn: args.targetGroupArn, containerName: PROXY_CONTAINER, containerPort: proxy.port }],
+        healthCheckGracePeriodSeconds: service.healthCheckGracePeriodSeconds,
+        deploymentCircuitBreaker: { enable: true, rollback: true },
+        deploymentMinimumHealthyPercent: 100,
+        deploymentMaximumPercent: 200,
+        // A client of the namespace: the proxy resolves the MCP servers' Service Connect aliases.
+        serviceConnectConfiguration: { enabled: true, namespace: args.namespaceArn },
+        propagateTags: "SERVICE",
+        enableEcsManagedTags: true,
+        tags,
+      },
+      // Autoscaling owns the running count once the service exists.
+      { parent: this, dependsOn: args.listeners, ignoreChanges: ["desiredCount"] },
+    );
+
+    const resourceId = pulumi.interpolate`service/${args.clusterName}/${ecsService.name}`;
+    const target = new aws.appautoscaling.Target(
+      `${name}-scaling`,
+      { serviceNamespace: "ecs", scalableDimension: "ecs:service:DesiredCount", resourceId, minCapacity: service.minCount, maxCapacity: service.maxCount },
+      parent,
+    );
+    const tracking = (policy: string, targetValue: number, metric: aws.types.input.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecification) =>
+      new aws.appautoscaling.Policy(
+        `${name}-${policy}`,
+        {
+          policyType: "TargetTrackingScaling",
+          serviceNamespace: target.serviceNamespace,
+          scalableDimension: target.scalableDimension,
+          resourceId: target.resourceId,
+          targetTrackingScalingPolicyConfiguration: {
+            targetValue,
+            predefinedMetricSpecification: metric,
+            scaleInCooldown: 300,
+            scaleOutCooldown: 60,
+          },
+        },
+        parent,
+      );
+    tracking("cpu", service.cpuTargetPercent, { predefinedMetricType: "ECSServiceAverageCPUUtilization" });
+    tracking("requests", service.requestsPerTarget, { predefinedMetricType: "ALBRequestCountPerTarget", resourceLabel: args.requestCountResourceLabel });
+
+    this.serviceName = ecsService.name;
+    this.logGroupName = logs.name;
+    this.taskDefinitionArn = taskDefinition.arn;
+    this.registerOutputs({ serviceName: this.serviceName, logGroupName: this.logGroupName });
+  }
+}

@@ -1,0 +1,80 @@
+import { isIPv6 } from "node:net";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { POSTGRES, REDIS } from "../../config/constants";
+import { awsTags } from "./naming";
+
+export interface GatewaySecurityGroupsArgs {
+  readonly stack: string;
+  readonly vpcId: pulumi.Input<string>;
+  /** Who may reach the load balancer. */
+  readonly ingressCidrs: readonly string[];
+  /** The load balancer's listener ports. */
+  readonly listenerPorts: readonly number[];
+  readonly proxyPort: number;
+  /** Ports the MCP servers listen on. */
+  readonly mcpPorts: readonly number[];
+  readonly cache: boolean;
+}
+
+/**
+ * One security group per tier. Only the load balancer admits traffic from outside, on its listener ports;
+ * the proxy admits only the load balancer, and the MCP servers, the database and the cache admit only the proxy.
+ */
+export class GatewaySecurityGroups extends pulumi.ComponentResource {
+  readonly loadBalancer: aws.ec2.SecurityGroup;
+  readonly proxy: aws.ec2.SecurityGroup;
+  readonly mcpServers: aws.ec2.SecurityGroup;
+  readonly database: aws.ec2.SecurityGroup;
+  readonly cache: aws.ec2.SecurityGroup | undefined;
+
+  constructor(name: string, args: GatewaySecurityGroupsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("litellm-mcp:aws:SecurityGroups", name, {}, opts);
+    const parent = { parent: this };
+    const group = (tier: string, description: string, role: Parameters<typeof awsTags>[1]) =>
+      new aws.ec2.SecurityGroup(`${name}-${tier}`, { vpcId: args.vpcId, description, tags: awsTags(args.stack, role) }, parent);
+
+    this.loadBalancer = group("alb", "litellm-mcp load balancer: HTTPS (and its redirect) from the allowed networks", "proxy");
+    this.proxy = group("proxy", "litellm-mcp proxy tasks: from the load balancer only", "proxy");
+    this.mcpServers = group("mcp", "litellm-mcp MCP servers: from the proxy only", "mcp-server");
+    this.database = group("database", "litellm-mcp database: from the proxy only", "database");
+    this.cache = args.cache ? group("cache", "litellm-mcp Redis: from the proxy only", "cache") : undefined;
+
+    const ingress = (rule: string, groupId: pulumi.Input<string>, port: number, from: { cidr?: string; group?: pulumi.Input<string> }, description: string) =>
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-${rule}`,
+        {
+          securityGroupId: groupId,
+          ipProtocol: "tcp",
+          fromPort: port,
+          toPort: port,
+          description,
+          ...(from.group !== undefined ? { referencedSecurityGroupId: from.group } : isIPv6(from.cidr!.split("/")[0]!) ? { cidrIpv6: from.cidr } : { cidrIpv4: from.cidr }),
+        },
+        parent,
+      );
+    const egressEverywhere = (rule: string, groupId: pulumi.Input<string>, description: string) => {
+      for (const [suffix, cidr] of [["ipv4", { cidrIpv4: "0.0.0.0/0" }], ["ipv6", { cidrIpv6: "::/0" }]] as const) {
+        new aws.vpc.SecurityGroupEgressRule(`${name}-${rule}-${suffix}`, { securityGroupId: groupId, ipProtocol: "-1", description, ...cidr }, parent);
+      }
+    };
+
+    args.listenerPorts.forEach((port) =>
+      args.ingressCidrs.forEach((cidr, index) => ingress(`alb-in-${port}-${index}`, this.loadBalancer.id, port, { cidr }, `clients on ${port}`)),
+    );
+    new aws.vpc.SecurityGroupEgressRule(
+      `${name}-alb-out`,
+      { securityGroupId: this.loadBalancer.id, ipProtocol: "tcp", fromPort: args.proxyPort, toPort: args.proxyPort, referencedSecurityGroupId: this.proxy.id, description: "to the proxy" },
+      parent,
+    );
+    ingress("proxy-in", this.proxy.id, args.proxyPort, { group: this.loadBalancer.id }, "from the load balancer");
+    // Bedrock, S3, Secrets Manager and the MCP servers (through Service Connect) are all outbound HTTPS or VPC traffic.
+    egressEverywhere("proxy-out", this.proxy.id, "Bedrock, AWS APIs, MCP servers, database, cache");
+    for (const port of [...new Set(args.mcpPorts)]) ingress(`mcp-in-${port}`, this.mcpServers.id, port, { group: this.proxy.id }, "from the proxy");
+    egressEverywhere("mcp-out", this.mcpServers.id, "the MCP servers' upstream APIs");
+    ingress("database-in", this.database.id, POSTGRES.port, { group: this.proxy.id }, "from the proxy");
+    if (this.cache) ingress("cache-in", this.cache.id, REDIS.port, { group: this.proxy.id }, "from the proxy");
+
+    this.registerOutputs({});
+  }
+}

@@ -1,0 +1,522 @@
+import { strict as assert } from "node:assert";
+import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
+import { renderStack } from "../components/endpoints";
+import { loadStack, loadVariant, engineConfigOfVariant, type Values } from "./support/stacks";
+import { ACCOUNT, awsCalls, awsOutputs } from "./support/aws";
+import { isSecret, type ProgramError, type ProgramRun, type Registered, reveal, runProgram } from "./support/pulumi";
+
+async function runAws(stack: string, change?: (values: Values) => void, secrets: Record<string, string> = {}): Promise<ProgramRun> {
+  return runProgram(stack, {
+    outputs: awsOutputs,
+    calls: awsCalls,
+    secrets,
+    config: change ? engineConfigOfVariant(stack, change, secrets) : undefined,
+  });
+}
+
+const byName = (run: ProgramRun, name: string): Registered => {
+  const found = run.resources.find((resource) => resource.name === name);
+  assert.ok(found, `no resource named ${name}`);
+  return found;
+};
+
+interface ContainerDefinition {
+  name: string;
+  image: string;
+  command?: string[];
+  entryPoint?: string[];
+  environment: { name: string; value: string }[];
+  secrets: { name: string; valueFrom: string }[];
+  portMappings: { name: string; containerPort: number }[];
+  healthCheck: { command: string[] };
+  logConfiguration: { logDriver: string; options: Record<string, string> };
+}
+
+function containerOf(run: ProgramRun, taskName: string): ContainerDefinition {
+  const definitions = JSON.parse(reveal<string>(byName(run, taskName).inputs["containerDefinitions"])) as ContainerDefinition[];
+  assert.equal(definitions.length, 1);
+  return definitions[0]!;
+}
+
+function policyOf(run: ProgramRun, name: string): { Statement: { Sid: string; Action: string[] | string; Resource: string[] | string; Condition?: unknown }[] } {
+  const policy = run.resources.find((resource) => resource.name === name && resource.type !== "aws:iam/role:Role");
+  assert.ok(policy, `no policy named ${name}`);
+  return JSON.parse(reveal<string>(policy.inputs["policy"]));
+}
+
+/** Ingress rules of a security group, by the group's resource name. */
+function ingressOf(run: ProgramRun, groupName: string): Record<string, unknown>[] {
+  return run.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((rule) => rule.inputs["securityGroupId"] === `${groupName}-id`).map((rule) => rule.inputs);
+}
+
+const SECRET_NAME = /KEY|SECRET|TOKEN|PASSWORD|DATABASE_URL/i;
+
+for (const stack of ["test", "prod"]) {
+  describe(`${stack} stack on AWS`, () => {
+    const prod = stack === "prod";
+    let run: ProgramRun;
+    before(async () => {
+      run = await runAws(stack);
+    });
+
+    describe("database", () => {
+      it("runs RDS Postgres 15 in the private subnets, never public, encrypted, with TLS required", () => {
+        const db = byName(run, "gateway-database-instance").inputs;
+        assert.deepEqual(
+          [db["engine"], db["engineVersion"], db["publiclyAccessible"], db["storageEncrypted"], db["dbSubnetGroupName"], db["vpcSecurityGroupIds"]],
+          ["postgres", "15", false, true, "gateway-database-subnets-0a1b2c", ["gateway-sg-database-id"]],
+        );
+        const zones = prod ? 3 : 2;
+        assert.deepEqual(byName(run, "gateway-database-subnets").inputs["subnetIds"], Array.from({ length: zones }, (_, index) => `gateway-vpc-private-${index}-id`));
+        assert.deepEqual(byName(run, "gateway-database-parameters").inputs["parameters"], [
+          { name: "rds.force_ssl", value: "1" },
+          { name: "max_connections", value: prod ? "400" : "100", applyMethod: "pending-reboot" },
+        ]);
+      });
+
+      it(prod ? "is multi-AZ, protected from deletion, snapshotted when deleted and backed up for 14 days" : "is single-AZ, unprotected, not snapshotted and backed up for a day", () => {
+        const db = byName(run, "gateway-database-instance").inputs;
+        assert.deepEqual(
+          [db["multiAz"], db["deletionProtection"], db["skipFinalSnapshot"], db["finalSnapshotIdentifier"], db["backupRetentionPeriod"], db["deleteAutomatedBackups"]],
+          prod ? [true, true, false, "litellm-mcp-prod-final", 14, false] : [false, false, true, undefined, 1, true],
+        );
+      });
+
+      it("keeps its password a secret and gives the proxy its URL through Secrets Manager", () => {
+        const db = byName(run, "gateway-database-instance").inputs;
+        assert.ok(isSecret(db["password"]));
+        const url = byName(run, "gateway-database-url-value").inputs["secretString"];
+        assert.ok(isSecret(url));
+        assert.equal(
+          reveal(url),
+          `postgresql://litellm:generated-gateway-database-password@gateway-database-instance.abcdefghijkl.us-east-1.rds.amazonaws.com:5432/litellm?sslmode=require`,
+        );
+      });
+    });
+
+    describe("network and security groups", () => {
+      it(`spans ${prod ? "three zones with a NAT gateway each" : "two zones with one NAT gateway"}`, () => {
+        assert.equal(run.ofType("aws:ec2/subnet:Subnet").length, prod ? 6 : 4);
+        assert.equal(run.ofType("aws:ec2/natGateway:NatGateway").length, prod ? 3 : 1);
+        const routes = run.ofType("aws:ec2/route:Route").filter((route) => route.name.endsWith("-nat")).map((route) => route.inputs["natGatewayId"]);
+        assert.deepEqual(routes, prod ? ["gateway-vpc-nat-0-id", "gateway-vpc-nat-1-id", "gateway-vpc-nat-2-id"] : ["gateway-vpc-nat-0-id", "gateway-vpc-nat-0-id"]);
+      });
+
+      it("opens nothing to 0.0.0.0/0 or ::/0 but the load balancer's listeners", () => {
+        const open = run
+          .ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+          .filter((rule) => rule.inputs["cidrIpv4"] === "0.0.0.0/0" || rule.inputs["cidrIpv6"] === "::/0")
+          .map((rule) => [rule.inputs["securityGroupId"], rule.inputs["fromPort"], rule.inputs["toPort"]]);
+        assert.deepEqual(open, prod ? [["gateway-sg-alb-id", 443, 443], ["gateway-sg-alb-id", 80, 80]] : [["gateway-sg-alb-id", 80, 80]]);
+        for (const group of run.ofType("aws:ec2/securityGroup:SecurityGroup")) {
+          assert.equal(group.inputs["ingress"], undefined, `${group.name} has inline ingress rules`);
+        }
+      });
+
+      it("lets only the proxy's group reach the MCP servers, the database and Redis", () => {
+        for (const [group, port] of [["gateway-sg-mcp", 8080], ["gateway-sg-database", 5432], ["gateway-sg-cache", 6379]] as const) {
+          const rules = ingressOf(run, group);
+          assert.deepEqual(
+            rules.map((rule) => [rule["referencedSecurityGroupId"], rule["fromPort"], rule["cidrIpv4"], rule["cidrIpv6"]]),
+            [["gateway-sg-proxy-id", port, undefined, undefined]],
+            group,
+          );
+        }
+        assert.deepEqual(ingressOf(run, "gateway-sg-proxy").map((rule) => rule["referencedSecurityGroupId"]), ["gateway-sg-alb-id"]);
+      });
+    });
+
+    describe("proxy service", () => {
+      it("injects every secret with valueFrom and keeps every environment entry free of secrets", () => {
+        const container = containerOf(run, "gateway-proxy-task");
+        assert.deepEqual(
+          container.secrets.map((secret) => secret.name),
+          ["DATABASE_URL", "LITELLM_MASTER_KEY", "LITELLM_SALT_KEY", "REDIS_PASSWORD"],
+        );
+        for (const secret of container.secrets) assert.match(secret.valueFrom, /^arn:aws:secretsmanager:us-east-1:123456789012:secret:litellm-mcp\//);
+        for (const entry of container.environment) {
+          assert.ok(!SECRET_NAME.test(entry.name) || entry.name === "LITELLM_CONFIG_BUCKET_OBJECT_KEY", `${entry.name} looks like a secret`);
+          assert.ok(!entry.value.includes("generated-"), `${entry.name} carries a generated secret`);
+        }
+        assert.ok(!isSecret(byName(run, "gateway-proxy-task").inputs["containerDefinitions"]));
+      });
+
+      it("loads config.yaml from S3, carries its hash and points at the stack's Redis over TLS", () => {
+        const environment = Object.fromEntries(containerOf(run, "gateway-proxy-task").environment.map((entry) => [entry.name, entry.value]));
+        const rendered = renderStack(loadStack(stack), stack);
+        assert.deepEqual(environment, {
+          LITELLM_CONFIG_BUCKET_NAME: `litellm-mcp-${stack}-config-20261124`,
+          LITELLM_CONFIG_BUCKET_OBJECT_KEY: "config.yaml",
+          LITELLM_LOG: prod ? "ERROR" : "INFO",
+          LITELLM_MCP_CONFIG_SHA256: require("node:crypto").createHash("sha256").update(rendered.yaml).digest("hex"),
+          LITELLM_MODE: "PRODUCTION",
+          REDIS_HOST: "master.gateway-cache-redis.abcdef.use1.cache.amazonaws.com",
+          REDIS_PORT: "6379",
+          REDIS_SSL: "True",
+        });
+      });
+
+      it("runs the pinned image with its port and one worker per vCPU, probed on the liveness route", () => {
+        const container = containerOf(run, "gateway-proxy-task");
+        assert.equal(container.image, "ghcr.io/berriai/litellm-database:v1.108.12");
+        assert.deepEqual(container.command, prod ? ["--port", "4000", "--num_workers", "2", "--max_requests_before_restart", "10000"] : ["--port", "4000", "--num_workers", "1"]);
+        assert.deepEqual(container.healthCheck.command, ["CMD", "python3", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:4000/health/liveliness', timeout=5)"]);
+        assert.deepEqual(container.logConfiguration, {
+          logDriver: "awslogs",
+          options: { "awslogs-group": `/litellm-mcp/${stack}/proxy`, "awslogs-region": "us-east-1", "awslogs-stream-prefix": "proxy" },
+        });
+        const task = byName(run, "gateway-proxy-task").inputs;
+        assert.deepEqual([task["cpu"], task["memory"], task["requiresCompatibilities"], task["networkMode"]], prod ? ["2048", "4096", ["FARGATE"], "awsvpc"] : ["1024", "2048", ["FARGATE"], "awsvpc"]);
+      });
+
+      it("rolls back a failed deployment, registers with the target group and scales on CPU and requests", () => {
+        const service = byName(run, "gateway-proxy-service").inputs;
+        assert.deepEqual(service["deploymentCircuitBreaker"], { enable: true, rollback: true });
+        assert.deepEqual(
+          [service["desiredCount"], service["healthCheckGracePeriodSeconds"], service["launchType"], service["networkConfiguration"]],
+          [
+            prod ? 2 : 1,
+            180,
+            "FARGATE",
+            { subnets: Array.from({ length: prod ? 3 : 2 }, (_, index) => `gateway-vpc-private-${index}-id`), securityGroups: ["gateway-sg-proxy-id"], assignPublicIp: false },
+          ],
+        );
+        assert.deepEqual(service["loadBalancers"], [{ targetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/gateway-lb-proxy/73e2d6bc24d8a067", containerName: "litellm", containerPort: 4000 }]);
+        const target = byName(run, "gateway-proxy-scaling").inputs;
+        assert.deepEqual([target["minCapacity"], target["maxCapacity"]], prod ? [2, 6] : [1, 2]);
+        const policies = run.ofType("aws:appautoscaling/policy:Policy").map((policy) => (policy.inputs["targetTrackingScalingPolicyConfiguration"] as Record<string, unknown>));
+        assert.deepEqual(
+          policies.map((policy) => [policy["targetValue"], policy["predefinedMetricSpecification"]]),
+          [
+            [60, { predefinedMetricType: "ECSServiceAverageCPUUtilization" }],
+            [prod ? 500 : 500, { predefinedMetricType: "ALBRequestCountPerTarget", resourceLabel: "app/gateway-lb-alb/50dc6c495c0c9188/targetgroup/gateway-lb-proxy/73e2d6bc24d8a067" }],
+          ],
+        );
+      });
+
+      it("lets the task role invoke exactly the configured models in their regions and read exactly config.yaml", () => {
+        const statements = policyOf(run, "gateway-proxy-roles-task").Statement;
+        assert.deepEqual(statements, [
+          {
+            Sid: "InvokeConfiguredModels",
+            Effect: "Allow",
+            Action: ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
+            Resource: [
+              "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0",
+              `arn:aws:bedrock:ap-northeast-1:${ACCOUNT}:inference-profile/apac.anthropic.claude-3-5-sonnet-20240620-v1:0`,
+              `arn:aws:bedrock:us-east-1:${ACCOUNT}:inference-profile/us.anthropic.claude-3-7-sonnet-20250219-v1:0`,
+              `arn:aws:bedrock:ap-northeast-1:${ACCOUNT}:inference-profile/apac.anthropic.claude-3-7-sonnet-20250219-v1:0`,
+            ],
+          },
+          {
+            Sid: "InvokeThroughConfiguredProfiles",
+            Effect: "Allow",
+            Action: ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
+            Resource: [
+              "arn:aws:bedrock:*::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0",
+              "arn:aws:bedrock:*::foundation-model/anthropic.claude-3-7-sonnet-20250219-v1:0",
+            ],
+            Condition: {
+              StringEquals: {
+                "bedrock:InferenceProfileArn": [
+                  `arn:aws:bedrock:ap-northeast-1:${ACCOUNT}:inference-profile/apac.anthropic.claude-3-5-sonnet-20240620-v1:0`,
+                  `arn:aws:bedrock:us-east-1:${ACCOUNT}:inference-profile/us.anthropic.claude-3-7-sonnet-20250219-v1:0`,
+                  `arn:aws:bedrock:ap-northeast-1:${ACCOUNT}:inference-profile/apac.anthropic.claude-3-7-sonnet-20250219-v1:0`,
+                ],
+              },
+            },
+          },
+          { Sid: "ReadConfig", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`arn:aws:s3:::litellm-mcp-${stack}-config-20261124/config.yaml`] },
+        ]);
+      });
+
+      it("lets the execution role read exactly the proxy's secrets and write only its log group", () => {
+        const container = containerOf(run, "gateway-proxy-task");
+        const statements = policyOf(run, "gateway-proxy-roles-execution").Statement;
+        assert.deepEqual(statements.map((statement) => statement.Sid), ["WriteLogs", "ReadSecrets"]);
+        assert.deepEqual(statements[0]!.Resource, [`arn:aws:logs:us-east-1:123456789012:log-group:/litellm-mcp/${stack}/proxy:*`]);
+        assert.deepEqual([...statements[1]!.Resource].sort(), container.secrets.map((secret) => secret.valueFrom).sort());
+      });
+    });
+
+    describe("config delivery", () => {
+      it("puts the renderer's config.yaml for this config in the bucket", () => {
+        const object = byName(run, "gateway-config-config").inputs;
+        assert.equal(object["content"], renderStack(loadStack(stack), stack).yaml);
+        assert.deepEqual([object["bucket"], object["key"], object["serverSideEncryption"]], ["gateway-config-bucket-id", "config.yaml", "AES256"]);
+      });
+
+      it("keeps the bucket private, encrypted, versioned and TLS-only", () => {
+        assert.deepEqual(byName(run, "gateway-config-public-access").inputs, {
+          bucket: "gateway-config-bucket-id",
+          blockPublicAcls: true,
+          blockPublicPolicy: true,
+          ignorePublicAcls: true,
+          restrictPublicBuckets: true,
+        });
+        assert.deepEqual(byName(run, "gateway-config-encryption").inputs["rules"], [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }]);
+        assert.deepEqual(byName(run, "gateway-config-versioning").inputs["versioningConfiguration"], { status: "Enabled" });
+        const policy = policyOf(run, "gateway-config-tls-only").Statement[0]!;
+        assert.deepEqual(policy.Condition, { Bool: { "aws:SecureTransport": "false" } });
+        assert.equal(byName(run, "gateway-config-bucket").inputs["forceDestroy"], !prod);
+      });
+    });
+
+    describe("load balancer", () => {
+      it(prod ? "serves HTTPS with the configured certificate and redirects HTTP to it" : "serves plain HTTP without a certificate", () => {
+        const listeners = run.ofType("aws:lb/listener:Listener").map((listener) => listener.inputs);
+        const summary = listeners.map((listener) => [listener["port"], listener["protocol"], listener["certificateArn"], (listener["defaultActions"] as { type: string }[])[0]!.type]);
+        assert.deepEqual(
+          summary.sort(),
+          prod
+            ? [
+                [443, "HTTPS", "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-4000-8000-000000000000", "forward"],
+                [80, "HTTP", undefined, "redirect"],
+              ]
+            : [[80, "HTTP", undefined, "forward"]],
+        );
+        assert.equal(run.outputs["proxyUrl"], `${prod ? "https" : "http"}://gateway-lb-alb-123456.us-east-1.elb.amazonaws.com`);
+      });
+
+      it("checks targets on the liveness route and waits long enough for streamed completions", () => {
+        const alb = byName(run, "gateway-lb-alb").inputs;
+        assert.deepEqual([alb["internal"], alb["idleTimeout"], alb["dropInvalidHeaderFields"]], [false, 600, true]);
+        assert.deepEqual(alb["subnets"], Array.from({ length: prod ? 3 : 2 }, (_, index) => `gateway-vpc-public-${index}-id`));
+        const targets = byName(run, "gateway-lb-proxy").inputs;
+        assert.deepEqual((targets["healthCheck"] as Record<string, unknown>)["path"], "/health/liveliness");
+        assert.deepEqual([targets["targetType"], targets["port"]], ["ip", 4000]);
+      });
+    });
+
+    describe("MCP servers", () => {
+      it("runs one service per server, reached through Service Connect, in the MCP group", () => {
+        for (const [server, alias] of [["context7", "mcp-context7"], ["aws_docs", "mcp-aws-docs"]]) {
+          const service = byName(run, `gateway-mcp-${server}-service`).inputs;
+          assert.deepEqual(service["serviceConnectConfiguration"], {
+            enabled: true,
+            namespace: "arn:aws:servicediscovery:us-east-1:123456789012:namespace/ns-gateway-cluster-namespace",
+            services: [{ portName: "mcp", discoveryName: alias, clientAlias: [{ port: 8080, dnsName: alias }], timeout: { perRequestTimeoutSeconds: 300 } }],
+          });
+          assert.deepEqual((service["networkConfiguration"] as Record<string, unknown>)["securityGroups"], ["gateway-sg-mcp-id"]);
+          assert.deepEqual(service["deploymentCircuitBreaker"], { enable: true, rollback: true });
+        }
+        const urls = (parse(renderStack(loadStack(stack), stack).yaml) as { mcp_servers: Record<string, { url: string }> }).mcp_servers;
+        assert.deepEqual(Object.values(urls).map((server) => server.url), ["http://mcp-context7:8080/mcp", "http://mcp-aws-docs:8080/mcp"]);
+      });
+
+      it("pushes built images to the stack's ECR repositories and runs them by digest", () => {
+        const images = run.ofType("docker:index/image:Image").map((image) => image.inputs);
+        assert.deepEqual(images.map((image) => (image["build"] as { platform: string }).platform), ["linux/amd64", "linux/amd64"]);
+        assert.ok(isSecret((images[0]!["registry"] as Record<string, unknown>)["password"]) || isSecret(images[0]!["registry"]));
+        assert.equal(containerOf(run, "gateway-mcp-context7-task").image, `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/gateway-mcp-context7-repository@sha256:${"1".repeat(64)}`);
+      });
+
+      it("runs the stdio server behind the bridge, as on Docker", () => {
+        const docs = containerOf(run, "gateway-mcp-aws_docs-task");
+        assert.deepEqual(docs.entryPoint, ["mcp-proxy"]);
+        assert.deepEqual(docs.command, ["--host", "0.0.0.0", "--port", "8080", "--pass-environment", "--", "awslabs.aws-documentation-mcp-server"]);
+        assert.deepEqual(docs.healthCheck.command, ["CMD", "python3", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8080/status', timeout=5)"]);
+      });
+    });
+
+    describe("secrets, cluster, logs and alarms", () => {
+      it(`keeps deleted secrets ${prod ? "30 days" : "no day at all"} and names them after the stack`, () => {
+        for (const secret of run.ofType("aws:secretsmanager/secret:Secret")) {
+          assert.equal(secret.inputs["recoveryWindowInDays"], prod ? 30 : 0);
+          assert.match(String(secret.inputs["namePrefix"]), new RegExp(`^litellm-mcp/${stack}/`));
+        }
+        assert.match(String(reveal(run.outputs["masterKeySecretArn"])), /^arn:aws:secretsmanager:.*:secret:litellm-mcp\/[a-z]+\/master-key-/);
+        assert.ok(isSecret(byName(run, "gateway-secrets-master-key-value").inputs["secretString"]));
+      });
+
+      it("turns Container Insights on and keeps logs as long as the config says", () => {
+        assert.deepEqual(byName(run, "gateway-cluster-cluster").inputs["settings"], [{ name: "containerInsights", value: "enabled" }]);
+        for (const group of run.ofType("aws:cloudwatch/logGroup:LogGroup")) assert.equal(group.inputs["retentionInDays"], prod ? 90 : 14);
+      });
+
+      it("alarms on 5xx, unhealthy targets, proxy CPU, database CPU and free storage, to the configured addresses", () => {
+        const alarms = run.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").map((alarm) => `${alarm.inputs["namespace"]} ${alarm.inputs["metricName"]}`);
+        assert.deepEqual(alarms.sort(), [
+          "AWS/ApplicationELB HTTPCode_ELB_5XX_Count",
+          "AWS/ApplicationELB HTTPCode_Target_5XX_Count",
+          "AWS/ApplicationELB UnHealthyHostCount",
+          "AWS/ECS CPUUtilization",
+          "AWS/RDS CPUUtilization",
+          "AWS/RDS FreeStorageSpace",
+        ]);
+        const subscriptions = run.ofType("aws:sns/topicSubscription:TopicSubscription").map((subscription) => subscription.inputs["endpoint"]);
+        assert.deepEqual(subscriptions, prod ? ["platform-oncall@example.com"] : []);
+      });
+
+      it("exports the URLs, the master key's ARN, cluster, service and log group names", () => {
+        assert.deepEqual(Object.keys(run.outputs), ["target", "proxyUrl", "mcpGatewayUrl", "masterKeySecretArn", "region", "clusterName", "services", "logGroups", "configBucket", "alarmTopicArn", "configYaml"]);
+        assert.deepEqual(run.outputs["logGroups"], {
+          proxy: `/litellm-mcp/${stack}/proxy`,
+          mcpServers: { context7: `/litellm-mcp/${stack}/mcp/context7`, aws_docs: `/litellm-mcp/${stack}/mcp/aws_docs` },
+        });
+        assert.deepEqual(run.outputs["services"], {
+          proxy: "gateway-proxy-service-4d5e6f",
+          mcpServers: { context7: "gateway-mcp-context7-service-4d5e6f", aws_docs: "gateway-mcp-aws_docs-service-4d5e6f" },
+        });
+        assert.equal(run.outputs["mcpGatewayUrl"], `${run.outputs["proxyUrl"]}/mcp`);
+      });
+    });
+  });
+}
+
+describe("AWS stack variants", () => {
+  it("has no Redis, no cache group and no Redis settings when one proxy task is the most", async () => {
+    const run = await runAws("test", (v) => (v.aws.service = { ...v.aws.service, minCount: 1, maxCount: 1 }));
+    assert.equal(run.ofType("aws:elasticache/replicationGroup:ReplicationGroup").length, 0);
+    assert.ok(!run.resources.some((resource) => resource.name === "gateway-sg-cache"));
+    const container = containerOf(run, "gateway-proxy-task");
+    assert.ok(!container.environment.some((entry) => entry.name.startsWith("REDIS_")));
+    assert.ok(!container.secrets.some((entry) => entry.name.startsWith("REDIS_")));
+    const config = parse(String(byName(run, "gateway-config-config").inputs["content"])) as { router_settings: Record<string, unknown> };
+    assert.deepEqual(config.router_settings, { routing_strategy: "simple-shuffle" });
+  });
+
+  it("runs Redis encrypted in transit and at rest, with its token in Secrets Manager", async () => {
+    const run = await runAws("prod");
+    const redis = byName(run, "gateway-cache-redis").inputs;
+    assert.deepEqual(
+      [redis["engine"], redis["transitEncryptionEnabled"], redis["atRestEncryptionEnabled"], redis["numCacheClusters"], redis["automaticFailoverEnabled"], redis["securityGroupIds"]],
+      ["valkey", true, true, 2, true, ["gateway-sg-cache-id"]],
+    );
+    assert.ok(isSecret(redis["authToken"]));
+    const token = containerOf(run, "gateway-proxy-task").secrets.find((secret) => secret.name === "REDIS_PASSWORD");
+    assert.equal(token?.valueFrom, "arn:aws:secretsmanager:us-east-1:123456789012:secret:litellm-mcp/prod/redis-auth-token-AbCdEf");
+  });
+
+  it("stores an MCP key from secret config in Secrets Manager and an existing secret by its looked-up ARN", async () => {
+    const run = await runAws(
+      "prod",
+      (v) => {
+        v.mcpServers[0].auth = { type: "bearer_token", secret: { config: "context7ApiKey" } };
+        v.mcpServers[1].secrets = { DOCS_TOKEN: { secretsManager: "shared/docs-token" } };
+      },
+      { "litellm-mcp:context7ApiKey": "ctx7-key" },
+    );
+    const stored = byName(run, "gateway-secrets-context7ApiKey-value").inputs["secretString"];
+    assert.ok(isSecret(stored));
+    assert.equal(reveal(stored), "ctx7-key");
+    const proxy = containerOf(run, "gateway-proxy-task");
+    assert.equal(proxy.secrets.find((secret) => secret.name === "MCP_CONTEXT7_AUTH")?.valueFrom, "arn:aws:secretsmanager:us-east-1:123456789012:secret:litellm-mcp/prod/context7ApiKey-AbCdEf");
+    const docs = containerOf(run, "gateway-mcp-aws_docs-task");
+    assert.deepEqual(docs.secrets, [{ name: "DOCS_TOKEN", valueFrom: "arn:aws:secretsmanager:us-east-1:123456789012:secret:shared/docs-token-AbCdEf" }]);
+    const docsPolicy = policyOf(run, "gateway-mcp-aws_docs-roles-execution").Statement.find((statement) => statement.Sid === "ReadSecrets");
+    assert.deepEqual(docsPolicy?.Resource, ["arn:aws:secretsmanager:us-east-1:123456789012:secret:shared/docs-token-AbCdEf"]);
+    const context7Policy = policyOf(run, "gateway-mcp-context7-roles-execution").Statement.map((statement) => statement.Sid);
+    assert.ok(!context7Policy.includes("ReadSecrets"));
+    for (const task of run.ofType("aws:ecs/taskDefinition:TaskDefinition")) {
+      assert.ok(!String(reveal(task.inputs["containerDefinitions"])).includes("ctx7-key"));
+    }
+  });
+
+  it("lets the proxy assume a model's role instead of granting that model to the task role", async () => {
+    const run = await runAws("prod", (v) => (v.models[2].roleArn = "arn:aws:iam::210987654321:role/bedrock-us"));
+    const statements = policyOf(run, "gateway-proxy-roles-task").Statement;
+    assert.deepEqual(statements.find((statement) => statement.Sid === "AssumeModelRoles")?.Resource, ["arn:aws:iam::210987654321:role/bedrock-us"]);
+    const granted = statements.flatMap((statement) => (Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource]));
+    assert.ok(!granted.some((arn) => arn.includes("us.anthropic.claude-3-7-sonnet")));
+  });
+
+  it("uses an existing VPC and its subnets without creating a network", async () => {
+    const run = await runAws("test", (v) => {
+      v.aws.network = {
+        existing: { vpcId: "vpc-0abc12345def67890", publicSubnetIds: ["subnet-0aaa1111", "subnet-0bbb2222"], privateSubnetIds: ["subnet-0ccc3333", "subnet-0ddd4444"] },
+      };
+    });
+    for (const type of ["aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/natGateway:NatGateway", "aws:ec2/internetGateway:InternetGateway"]) {
+      assert.equal(run.ofType(type).length, 0, type);
+    }
+    assert.deepEqual(byName(run, "gateway-lb-alb").inputs["subnets"], ["subnet-0aaa1111", "subnet-0bbb2222"]);
+    assert.deepEqual(byName(run, "gateway-database-subnets").inputs["subnetIds"], ["subnet-0ccc3333", "subnet-0ddd4444"]);
+    assert.equal(byName(run, "gateway-sg-proxy").inputs["vpcId"], "vpc-0abc12345def67890");
+  });
+
+  it("rolls the proxy onto a changed config.yaml through the task definition", async () => {
+    const before = containerOf(await runAws("test"), "gateway-proxy-task");
+    const after = containerOf(await runAws("test", (v) => v.models.pop()), "gateway-proxy-task");
+    const hash = (container: ContainerDefinition) => container.environment.find((entry) => entry.name === "LITELLM_MCP_CONFIG_SHA256")?.value;
+    assert.notEqual(hash(before), hash(after));
+  });
+
+  for (const [title, change, message] of [
+    ["prod without a certificate", (v: Values) => delete v.aws.loadBalancer.certificateArn, "litellm-mcp:aws.loadBalancer.certificateArn: expected an ACM certificate ARN: prod serves HTTPS only"],
+    ["auth off on AWS", (v: Values) => (v.proxy.auth = false), "litellm-mcp:proxy.auth: expected true: only a dev stack on the docker target may turn auth off, got false"],
+  ] as const) {
+    it(`stops on ${title} before any resource is registered`, async () => {
+      await assert.rejects(runAws("prod", change), (error: ProgramError) => {
+        assert.ok(error instanceof pulumi.RunError);
+        assert.equal(error.message, `Pulumi.prod.yaml: ${message}`);
+        assert.deepEqual(error.registered, []);
+        return true;
+      });
+    });
+  }
+});
+
+describe("test and prod", () => {
+  /** Every registered input, by resource and key, with the stack's name taken out of strings. */
+  function inputs(run: ProgramRun, stack: string): Map<string, string> {
+    const flat = new Map<string, string>();
+    for (const resource of run.resources) {
+      for (const [key, value] of Object.entries(reveal<Record<string, unknown>>(resource.inputs))) {
+        flat.set(`${resource.type} ${resource.name} ${key}`, JSON.stringify(value).replace(new RegExp(`\\b${stack}\\b`, "g"), "STACK"));
+      }
+    }
+    return flat;
+  }
+
+  it("differ only where their configs differ", async () => {
+    const testRun = await runAws("test");
+    const prodRun = await runAws("prod");
+    // The same program given prod's config with test's values for every key where the two differ is test.
+    const prodAsTest = await runAws("prod", (v) => {
+      const testConfig = loadVariant("test", () => undefined);
+      v.stage = "test";
+      v.proxy = { ...v.proxy, logLevel: testConfig.proxy.logLevel };
+      delete v.proxy.maxRequestsBeforeRestart;
+      v.database = { maxConnections: testConfig.database.maxConnections };
+      v.aws = engineConfigValues("test").aws;
+    });
+    const test = inputs(testRun, "test");
+    assert.deepEqual([...inputs(prodAsTest, "prod").entries()].sort(), [...test.entries()].sort());
+
+    // What prod has and test has not follows from those keys: a third zone with its NAT gateway, HTTPS, an alarm
+    // recipient and a final snapshot.
+    const id = (resource: Registered) => `${resource.type} ${resource.name}`;
+    const testIds = new Set(testRun.resources.map(id));
+    assert.deepEqual(prodRun.resources.map(id).filter((resource) => !testIds.has(resource)).sort(), [
+      "aws:ec2/eip:Eip gateway-vpc-nat-1",
+      "aws:ec2/eip:Eip gateway-vpc-nat-2",
+      "aws:ec2/natGateway:NatGateway gateway-vpc-nat-1",
+      "aws:ec2/natGateway:NatGateway gateway-vpc-nat-2",
+      "aws:ec2/route:Route gateway-vpc-private-2-nat",
+      "aws:ec2/routeTable:RouteTable gateway-vpc-private-2",
+      "aws:ec2/routeTableAssociation:RouteTableAssociation gateway-vpc-private-2",
+      "aws:ec2/routeTableAssociation:RouteTableAssociation gateway-vpc-public-2",
+      "aws:ec2/subnet:Subnet gateway-vpc-private-2",
+      "aws:ec2/subnet:Subnet gateway-vpc-public-2",
+      "aws:lb/listener:Listener gateway-lb-https",
+      "aws:sns/topicSubscription:TopicSubscription gateway-alarms-email-0",
+      "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule gateway-sg-alb-in-443-0",
+    ]);
+    const prod = inputs(prodRun, "prod");
+    assert.deepEqual(
+      [...prod.keys()].filter((key) => !test.has(key) && testIds.has(key.split(" ").slice(0, 2).join(" "))),
+      ["aws:rds/instance:Instance gateway-database-instance finalSnapshotIdentifier"],
+    );
+  });
+});
+
+function engineConfigValues(stack: string): Values {
+  const { config } = engineConfigOfVariant(stack, () => undefined);
+  return Object.fromEntries(
+    Object.entries(config)
+      .filter(([key]) => key.startsWith("litellm-mcp:"))
+      .map(([key, value]) => [key.slice("litellm-mcp:".length), value.startsWith("{") || value.startsWith("[") ? JSON.parse(value) : value]),
+  );
+}
