@@ -61,22 +61,18 @@ export function expectation(issue: z.core.$ZodRawIssue): string {
     case "invalid_value":
       return `expected ${issue.values.map((value) => JSON.stringify(value)).join(" or ")}`;
     case "too_small":
-      return issue.origin === "array"
-        ? `expected at least ${issue.minimum} item(s)`
-        : issue.origin === "string"
-          ? `expected at least ${issue.minimum} character(s)`
-          : `expected at least ${issue.minimum}`;
+      return `expected at least ${bound(issue.origin, issue.minimum)}`;
     case "too_big":
-      return issue.origin === "array"
-        ? `expected at most ${issue.maximum} item(s)`
-        : issue.origin === "string"
-          ? `expected at most ${issue.maximum} character(s)`
-          : `expected at most ${issue.maximum}`;
+      return `expected at most ${bound(issue.origin, issue.maximum)}`;
     case "invalid_union":
       return "expected a string, a number or a boolean";
     default:
       return "is not valid here";
   }
+}
+
+function bound(origin: string, limit: number | bigint): string {
+  return origin === "array" ? `${limit} item(s)` : origin === "string" ? `${limit} character(s)` : String(limit);
 }
 
 function article(type: string): string {

@@ -14,6 +14,9 @@ export interface GatewayAlarmsArgs {
   readonly databaseStorageGb: number;
 }
 
+/** name, description, namespace, metric, statistic, dimensions, comparison, threshold, period (s), evaluation periods */
+type AlarmDefinition = [string, string, string, string, string, Record<string, pulumi.Input<string>>, string, number, number, number];
+
 /** Alarms on what breaks a gateway: 5xx answers, unhealthy targets, a saturated proxy, a busy or full database. */
 export class GatewayAlarms extends pulumi.ComponentResource {
   readonly topicArn: pulumi.Output<string>;
@@ -28,24 +31,32 @@ export class GatewayAlarms extends pulumi.ComponentResource {
       new aws.sns.TopicSubscription(`${name}-email-${index}`, { topic: topic.arn, protocol: "email", endpoint: email }, parent),
     );
 
-    const alarm = (
-      suffix: string,
-      description: string,
-      metric: { namespace: string; metricName: string; statistic: string; dimensions: Record<string, pulumi.Input<string>> },
-      condition: { comparisonOperator: string; threshold: number; periodSeconds: number; evaluationPeriods: number },
-    ) =>
+    const alb = { LoadBalancer: args.loadBalancerArnSuffix };
+    const database = { DBInstanceIdentifier: args.databaseInstanceId };
+    const alarms: AlarmDefinition[] = [
+      ["alb-5xx", "the load balancer answers 5xx (no healthy proxy, or it timed out)", "AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "Sum", alb, "GreaterThanThreshold", 10, 300, 1],
+      ["proxy-5xx", "the proxy answers 5xx", "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "Sum", alb, "GreaterThanThreshold", 25, 300, 1],
+      ["unhealthy-targets", "proxy tasks fail the load balancer's health check", "AWS/ApplicationELB", "UnHealthyHostCount", "Maximum",
+        { ...alb, TargetGroup: args.targetGroupArnSuffix }, "GreaterThanThreshold", 0, 60, 3],
+      ["proxy-cpu", "the proxy service runs hot even after scaling out", "AWS/ECS", "CPUUtilization", "Average",
+        { ClusterName: args.clusterName, ServiceName: args.proxyServiceName }, "GreaterThanThreshold", 85, 300, 3],
+      ["database-cpu", "the database is busy", "AWS/RDS", "CPUUtilization", "Average", database, "GreaterThanThreshold", 80, 300, 3],
+      ["database-storage", "the database has less than 10% of its storage free", "AWS/RDS", "FreeStorageSpace", "Minimum", database,
+        "LessThanThreshold", args.databaseStorageGb * 1024 ** 3 * 0.1, 300, 1],
+    ];
+    for (const [suffix, description, namespace, metricName, statistic, dimensions, comparisonOperator, threshold, period, evaluationPeriods] of alarms) {
       new aws.cloudwatch.MetricAlarm(
         `${name}-${suffix}`,
         {
           alarmDescription: `litellm-mcp ${args.stack}: ${description}`,
-          namespace: metric.namespace,
-          metricName: metric.metricName,
-          statistic: metric.statistic,
-          dimensions: metric.dimensions,
-          comparisonOperator: condition.comparisonOperator,
-          threshold: condition.threshold,
-          period: condition.periodSeconds,
-          evaluationPeriods: condition.evaluationPeriods,
+          namespace,
+          metricName,
+          statistic,
+          dimensions,
+          comparisonOperator,
+          threshold,
+          period,
+          evaluationPeriods,
           treatMissingData: "notBreaching",
           alarmActions: [topic.arn],
           okActions: [topic.arn],
@@ -53,27 +64,7 @@ export class GatewayAlarms extends pulumi.ComponentResource {
         },
         parent,
       );
-
-    const alb = { LoadBalancer: args.loadBalancerArnSuffix };
-    alarm("alb-5xx", "the load balancer answers 5xx (no healthy proxy, or it timed out)",
-      { namespace: "AWS/ApplicationELB", metricName: "HTTPCode_ELB_5XX_Count", statistic: "Sum", dimensions: alb },
-      { comparisonOperator: "GreaterThanThreshold", threshold: 10, periodSeconds: 300, evaluationPeriods: 1 });
-    alarm("proxy-5xx", "the proxy answers 5xx",
-      { namespace: "AWS/ApplicationELB", metricName: "HTTPCode_Target_5XX_Count", statistic: "Sum", dimensions: alb },
-      { comparisonOperator: "GreaterThanThreshold", threshold: 25, periodSeconds: 300, evaluationPeriods: 1 });
-    alarm("unhealthy-targets", "proxy tasks fail the load balancer's health check",
-      { namespace: "AWS/ApplicationELB", metricName: "UnHealthyHostCount", statistic: "Maximum", dimensions: { ...alb, TargetGroup: args.targetGroupArnSuffix } },
-      { comparisonOperator: "GreaterThanThreshold", threshold: 0, periodSeconds: 60, evaluationPeriods: 3 });
-    alarm("proxy-cpu", "the proxy service runs hot even after scaling out",
-      { namespace: "AWS/ECS", metricName: "CPUUtilization", statistic: "Average", dimensions: { ClusterName: args.clusterName, ServiceName: args.proxyServiceName } },
-      { comparisonOperator: "GreaterThanThreshold", threshold: 85, periodSeconds: 300, evaluationPeriods: 3 });
-    const database = { DBInstanceIdentifier: args.databaseInstanceId };
-    alarm("database-cpu", "the database is busy",
-      { namespace: "AWS/RDS", metricName: "CPUUtilization", statistic: "Average", dimensions: database },
-      { comparisonOperator: "GreaterThanThreshold", threshold: 80, periodSeconds: 300, evaluationPeriods: 3 });
-    alarm("database-storage", "the database has less than 10% of its storage free",
-      { namespace: "AWS/RDS", metricName: "FreeStorageSpace", statistic: "Minimum", dimensions: database },
-      { comparisonOperator: "LessThanThreshold", threshold: args.databaseStorageGb * 1024 ** 3 * 0.1, periodSeconds: 300, evaluationPeriods: 1 });
+    }
 
     this.topicArn = topic.arn;
     this.registerOutputs({ topicArn: this.topicArn });

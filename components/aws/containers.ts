@@ -1,5 +1,6 @@
-/** ECS container definition pieces shared by the proxy and the MCP services. */
-import type * as pulumi from "@pulumi/pulumi";
+/** ECS task pieces shared by the proxy and the MCP services. */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 
 export interface ContainerEnv {
   readonly name: string;
@@ -26,4 +27,36 @@ export function ecsHealthCheck(command: string[], startPeriodSeconds: number) {
 
 export function byName<T extends { name: string }>(items: readonly T[]): T[] {
   return [...items].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export interface FargateTaskArgs {
+  readonly family: string;
+  /** CPU units and MiB. */
+  readonly cpu: number;
+  readonly memory: number;
+  readonly executionRoleArn: pulumi.Input<string>;
+  readonly taskRoleArn?: pulumi.Input<string>;
+  /** The task's one container; its inputs are resolved into the definition's JSON. */
+  readonly container: Record<string, unknown>;
+  readonly tags: Record<string, string>;
+}
+
+/** A single-container Fargate task on x86-64 Linux. */
+export function fargateTaskDefinition(name: string, args: FargateTaskArgs, parent: pulumi.Resource): aws.ecs.TaskDefinition {
+  return new aws.ecs.TaskDefinition(
+    name,
+    {
+      family: args.family,
+      cpu: String(args.cpu),
+      memory: String(args.memory),
+      networkMode: "awsvpc",
+      requiresCompatibilities: ["FARGATE"],
+      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+      executionRoleArn: args.executionRoleArn,
+      taskRoleArn: args.taskRoleArn,
+      containerDefinitions: pulumi.output(args.container).apply((definition) => JSON.stringify([definition])),
+      tags: args.tags,
+    },
+    { parent },
+  );
 }

@@ -1,9 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ENV, PROXY, REDIS } from "../../config/constants";
-import type { ProxyEnvVar, RenderedConfig } from "../../config/litellm";
-import { type SecretRef, type StackConfig, secretRefsOf } from "../../config/schema";
+import { ENV, PROXY } from "../../config/constants";
+import type { RenderedConfig } from "../../config/litellm";
+import { type StackConfig, secretRefsOf } from "../../config/schema";
 import { hasRedis } from "../../config/topology";
+import { type EnvSources, envSource } from "../env";
 import { GatewayAlarms } from "./alarms";
 import { GatewayCache } from "./cache";
 import { GatewayCluster } from "./cluster";
@@ -150,11 +151,15 @@ export class AwsGateway extends pulumi.ComponentResource {
       { name: ENV.configHash, value: bucket.configHash },
     ];
     const containerSecrets: ContainerSecret[] = [];
-    const arnOf = (ref: SecretRef) => secrets.arnOf(ref);
+    const sources: EnvSources<pulumi.Output<string>> = {
+      endpoints: cache ? { redisHost: cache.host, redisPort: String(cache.port) } : {},
+      secrets: { masterKey: secrets.masterKeyArn, saltKey: secrets.saltKeyArn, databaseUrl: database.urlSecretArn, redisPassword: cache?.tokenSecretArn },
+      secretRef: (ref) => secrets.arnOf(ref),
+    };
     for (const variable of args.rendered.env) {
-      const value = environmentValue(variable, { cache, database, secrets: { masterKeyArn: secrets.masterKeyArn, saltKeyArn: secrets.saltKeyArn }, arnOf });
-      if ("valueFrom" in value) containerSecrets.push({ name: variable.name, valueFrom: value.valueFrom });
-      else environment.push({ name: variable.name, value: value.value });
+      const source = envSource(variable, sources);
+      if ("secret" in source) containerSecrets.push({ name: variable.name, valueFrom: source.secret });
+      else environment.push({ name: variable.name, value: source.value });
     }
 
     const proxy = new ProxyService(
@@ -211,36 +216,5 @@ export class AwsGateway extends pulumi.ComponentResource {
       services: this.services,
       logGroups: this.logGroups,
     });
-  }
-}
-
-interface EnvironmentSources {
-  readonly cache: { host: pulumi.Output<string>; tokenSecretArn: pulumi.Output<string> } | undefined;
-  readonly database: { urlSecretArn: pulumi.Output<string> };
-  readonly secrets: { masterKeyArn: pulumi.Output<string> | undefined; saltKeyArn: pulumi.Output<string> };
-  readonly arnOf: (ref: SecretRef) => pulumi.Output<string>;
-}
-
-/** Where a variable the proxy needs comes from on AWS: a plain value, or a Secrets Manager ARN. */
-function environmentValue(variable: ProxyEnvVar, sources: EnvironmentSources): { value: pulumi.Input<string> } | { valueFrom: pulumi.Input<string> } {
-  switch (variable.kind) {
-    case "value":
-      return { value: variable.value };
-    case "endpoint":
-      if (!sources.cache) throw new Error(`${variable.name} needs a Redis`);
-      return { value: variable.endpoint === "redisHost" ? sources.cache.host : String(REDIS.port) };
-    case "secretRef":
-      return { valueFrom: sources.arnOf(variable.ref) };
-    case "targetSecret": {
-      const arns = {
-        masterKey: sources.secrets.masterKeyArn,
-        saltKey: sources.secrets.saltKeyArn,
-        databaseUrl: sources.database.urlSecretArn,
-        redisPassword: sources.cache?.tokenSecretArn,
-      };
-      const arn = arns[variable.secret];
-      if (arn === undefined) throw new Error(`no secret for ${variable.name}`);
-      return { valueFrom: arn };
-    }
   }
 }

@@ -3,7 +3,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { McpServerConfig } from "../../config/schema";
 import { mcpHealthcheck, mcpImageBuild, mcpProcess } from "../mcp";
-import { type ContainerSecret, awsLogs, byName, ecsHealthCheck } from "./containers";
+import { type ContainerSecret, awsLogs, byName, ecsHealthCheck, fargateTaskDefinition } from "./containers";
 import { awsTags, logGroupName, serviceConnectAlias } from "./naming";
 import { ServiceRoles } from "./roles";
 
@@ -106,20 +106,17 @@ export class McpService extends pulumi.ComponentResource {
       logConfiguration: awsLogs(logs.name, args.region, "mcp"),
       healthCheck: ecsHealthCheck(mcpHealthcheck(server), 60),
     };
-    const taskDefinition = new aws.ecs.TaskDefinition(
+    const taskDefinition = fargateTaskDefinition(
       `${name}-task`,
       {
         family: `litellm-mcp-${stack}-mcp-${server.name.replace(/_/g, "-")}`,
-        cpu: String(server.cpu),
-        memory: String(server.memory),
-        networkMode: "awsvpc",
-        requiresCompatibilities: ["FARGATE"],
-        runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+        cpu: server.cpu,
+        memory: server.memory,
         executionRoleArn: roles.executionRoleArn,
-        containerDefinitions: pulumi.output(container).apply((definition) => JSON.stringify([definition])),
+        container,
         tags,
       },
-      parent,
+      this,
     );
     const service = new aws.ecs.Service(
       `${name}-service`,

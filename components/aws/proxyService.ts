@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ModelConfig, StackConfig } from "../../config/schema";
 import { proxyCommand, proxyHealthcheck } from "../proxy";
 import { assumedRoles, bedrockStatements, type PolicyStatement } from "./bedrock";
-import { type ContainerEnv, type ContainerSecret, awsLogs, byName, ecsHealthCheck } from "./containers";
+import { type ContainerEnv, type ContainerSecret, awsLogs, byName, ecsHealthCheck, fargateTaskDefinition } from "./containers";
 import { awsTags, logGroupName } from "./naming";
 import { ServiceRoles } from "./roles";
 
@@ -91,21 +91,18 @@ export class ProxyService extends pulumi.ComponentResource {
       stopTimeout: PROXY_STOP_TIMEOUT_SECONDS,
       ulimits: [{ name: "nofile", softLimit: 65536, hardLimit: 65536 }],
     };
-    const taskDefinition = new aws.ecs.TaskDefinition(
+    const taskDefinition = fargateTaskDefinition(
       `${name}-task`,
       {
         family: `litellm-mcp-${args.stack}-proxy`,
-        cpu: String(service.cpu),
-        memory: String(service.memory),
-        networkMode: "awsvpc",
-        requiresCompatibilities: ["FARGATE"],
-        runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+        cpu: service.cpu,
+        memory: service.memory,
         executionRoleArn: roles.executionRoleArn,
         taskRoleArn: roles.taskRoleArn,
-        containerDefinitions: pulumi.output(container).apply((definition) => JSON.stringify([definition])),
+        container,
         tags,
       },
-      parent,
+      this,
     );
 
     const ecsService = new aws.ecs.Service(

@@ -5,6 +5,7 @@ import { PROXY } from "../../config/constants";
 import type { ProxyEnvVar, RenderedConfig } from "../../config/litellm";
 import type { SecretRef, StackConfig } from "../../config/schema";
 import { hasRedis } from "../../config/topology";
+import { type EnvSources, envSource } from "../env";
 import { generateMasterKey, generateSaltKey } from "../keys";
 import { type EnvEntry, LiteLLMContainer } from "./litellm";
 import { McpServerContainer } from "./mcpServer";
@@ -80,22 +81,14 @@ export class DockerGateway extends pulumi.ComponentResource {
       : undefined;
     const saltKey = config.proxy.saltKey ? secretOf(config.proxy.saltKey) : generateSaltKey(name, this);
 
+    const sources: EnvSources<pulumi.Output<string>> = {
+      endpoints: redis ? { redisHost: redis.host, redisPort: String(redis.port) } : {},
+      secrets: { masterKey, saltKey, databaseUrl: postgres.databaseUrl, redisPassword: redis?.password },
+      secretRef: secretOf,
+    };
     const valueOf = (variable: ProxyEnvVar): EnvEntry => {
-      switch (variable.kind) {
-        case "value":
-          return { name: variable.name, value: variable.value, secret: false };
-        case "endpoint":
-          if (!redis) throw new Error(`${variable.name} needs a Redis`);
-          return { name: variable.name, value: variable.endpoint === "redisHost" ? redis.host : String(redis.port), secret: false };
-        case "secretRef":
-          return { name: variable.name, value: secretOf(variable.ref), secret: true };
-        case "targetSecret": {
-          const values = { masterKey, saltKey, databaseUrl: postgres.databaseUrl, redisPassword: redis?.password };
-          const value = values[variable.secret];
-          if (value === undefined) throw new Error(`no value for ${variable.name}`);
-          return { name: variable.name, value, secret: true };
-        }
-      }
+      const source = envSource(variable, sources);
+      return "secret" in source ? { name: variable.name, value: source.secret, secret: true } : { name: variable.name, value: source.value, secret: false };
     };
     const credentials = config.docker.awsCredentials;
     const awsEnv: EnvEntry[] = [{ name: "AWS_REGION", value: credentials.region, secret: false }];
