@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-"use strict";
 // Entry point of the litellm-mcp command: runs the TypeScript sources without a separate build step.
 const path = require("node:path");
 require("ts-node").register({ transpileOnly: true, project: path.join(__dirname, "..", "tsconfig.json") });
@@ -10,7 +9,7 @@ run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd
     process.exitCode = status;
   },
   (error) => {
-    process.stderr.write(`litellm-mcp: unexpected error: ${error && error.stack ? error.stack : error}\n`);
+    process.stderr.write(`litellm-mcp: unexpected error: ${error?.stack ? error.stack : error}\n`);
     process.exitCode = 70;
   },
 );

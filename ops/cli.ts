@@ -82,9 +82,9 @@ const GLOBAL_HELP = [
 function commandHelp(name: string, command: Command): string {
   const lines = [`Usage: ${command.usage}`, "", `${name}: ${command.summary}`, "", "Options:"];
   for (const [option, spec] of Object.entries(command.options)) {
-    lines.push(`  --${option}${spec.type === "string" ? " <value>" : ""}`.padEnd(22) + spec.description);
+    lines.push(`${`  --${option}${spec.type === "string" ? " <value>" : ""}`.padEnd(22)}${spec.description}`);
   }
-  lines.push("  --help".padEnd(22) + "show this help", "");
+  lines.push(`${"  --help".padEnd(22)}show this help`, "");
   return lines.join("\n");
 }
 

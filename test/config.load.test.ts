@@ -30,10 +30,10 @@ describe("stack config loading", () => {
     it("takes a secure: value as a secret that is set, without reading it", () => {
       const file = writeStack(
         "Pulumi.dev.yaml",
-        devText.replace(
+        `${devText.replace(
           "      allowedTools: [resolve-library-id, query-docs]\n",
           "      allowedTools: [resolve-library-id, query-docs]\n      auth: {type: bearer_token, secret: {config: context7ApiKey}}\n",
-        ) + "  litellm-mcp:context7ApiKey:\n    secure: v1:c2FsdA==:ZW5jcnlwdGVk\n",
+        )}  litellm-mcp:context7ApiKey:\n    secure: v1:c2FsdA==:ZW5jcnlwdGVk\n`,
       );
       const input = readStackFile(file);
       assert.deepEqual([...input.secretKeys], ["context7ApiKey"]);
@@ -44,13 +44,13 @@ describe("stack config loading", () => {
     it("ignores other namespaces (aws:, docker:) and the file's other sections", () => {
       const file = writeStack(
         "Pulumi.dev.yaml",
-        "secretsprovider: passphrase\nencryptionsalt: v1:abc\n" + devText.replace("config:\n", "config:\n  docker:host: ssh://user@host\n  aws:region: eu-west-1\n"),
+        `secretsprovider: passphrase\nencryptionsalt: v1:abc\n${devText.replace("config:\n", "config:\n  docker:host: ssh://user@host\n  aws:region: eu-west-1\n")}`,
       );
       assert.deepEqual(loadStackFile(file), loadStack("dev"));
     });
 
     it("rejects a key without a namespace", () => {
-      const file = writeStack("Pulumi.dev.yaml", devText + "  target: aws\n");
+      const file = writeStack("Pulumi.dev.yaml", `${devText}  target: aws\n`);
       assert.deepEqual(errorLines(() => loadStackFile(file)), [
         'Pulumi.dev.yaml: "target": configuration keys are namespaced, expected "litellm-mcp:target"',
       ]);

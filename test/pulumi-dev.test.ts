@@ -19,6 +19,7 @@ describe("the dev stack command (with a stand-in Pulumi CLI)", () => {
     const pulumi = join(dir, "fake-bin", "pulumi");
     writeFileSync(
       pulumi,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a bash script, not a template
       '#!/usr/bin/env bash\necho "$* | backend=$PULUMI_BACKEND_URL | passphrase=${PULUMI_CONFIG_PASSPHRASE-unset} | file=${PULUMI_CONFIG_PASSPHRASE_FILE-unset}" >> "$(dirname "$0")/../calls.log"\n',
     );
     chmodSync(pulumi, 0o755);

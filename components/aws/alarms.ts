@@ -27,9 +27,9 @@ export class GatewayAlarms extends pulumi.ComponentResource {
     const tags = awsTags(args.stack, "proxy");
     // Not encrypted with the aws/sns key: CloudWatch cannot publish to a topic that key protects.
     const topic = new aws.sns.Topic(`${name}-topic`, { tags }, parent);
-    args.emails.forEach((email, index) =>
-      new aws.sns.TopicSubscription(`${name}-email-${index}`, { topic: topic.arn, protocol: "email", endpoint: email }, parent),
-    );
+    args.emails.forEach((email, index) => {
+      new aws.sns.TopicSubscription(`${name}-email-${index}`, { topic: topic.arn, protocol: "email", endpoint: email }, parent);
+    });
 
     const alb = { LoadBalancer: args.loadBalancerArnSuffix };
     const database = { DBInstanceIdentifier: args.databaseInstanceId };

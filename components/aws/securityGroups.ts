@@ -59,9 +59,11 @@ export class GatewaySecurityGroups extends pulumi.ComponentResource {
       }
     };
 
-    args.listenerPorts.forEach((port) =>
-      args.ingressCidrs.forEach((cidr, index) => ingress(`alb-in-${port}-${index}`, this.loadBalancer.id, port, { cidr }, `clients on ${port}`)),
-    );
+    for (const port of args.listenerPorts) {
+      args.ingressCidrs.forEach((cidr, index) => {
+        ingress(`alb-in-${port}-${index}`, this.loadBalancer.id, port, { cidr }, `clients on ${port}`);
+      });
+    }
     new aws.vpc.SecurityGroupEgressRule(
       `${name}-alb-out`,
       { securityGroupId: this.loadBalancer.id, ipProtocol: "tcp", fromPort: args.proxyPort, toPort: args.proxyPort, referencedSecurityGroupId: this.proxy.id, description: "to the proxy" },

@@ -86,7 +86,7 @@ export class DockerGateway extends pulumi.ComponentResource {
       secrets: { masterKey, saltKey, databaseUrl: postgres.databaseUrl, redisPassword: redis?.password },
       secretRef: secretOf,
     };
-    const valueOf = (variable: ProxyEnvVar): EnvEntry => {
+    const entryOf = (variable: ProxyEnvVar): EnvEntry => {
       const source = envSource(variable, sources);
       return "secret" in source ? { name: variable.name, value: source.secret, secret: true } : { name: variable.name, value: source.value, secret: false };
     };
@@ -109,7 +109,7 @@ export class DockerGateway extends pulumi.ComponentResource {
         proxy: config.proxy,
         docker: config.docker,
         configYaml: args.rendered.yaml,
-        env: [...args.rendered.env.map(valueOf), ...awsEnv],
+        env: [...args.rendered.env.map(entryOf), ...awsEnv],
         awsProfileDirectory: credentials.accessKeyId ? undefined : expandHome(credentials.directory),
         network: network.name,
         dependsOn: [postgres.container, ...(redis ? [redis.container] : []), ...mcpServers.map((server) => server.container)],

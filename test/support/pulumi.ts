@@ -130,7 +130,6 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
   let exports: Record<string, unknown>;
   try {
     // require, not import(): the program's exports are its module.exports object, nothing wrapped around it.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     exports = require(entry) as Record<string, unknown>;
   } catch (error) {
     await waitForRegistrations();

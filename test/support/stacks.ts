@@ -28,7 +28,8 @@ export function loadStack(stack: string): StackConfig {
   return validateStackInput(readStack(stack));
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+/** Stack config values as tests change them: free-form on purpose, so that any key can be broken. */
+// biome-ignore lint/suspicious/noExplicitAny: tests write invalid shapes into the config on purpose
 export type Values = Record<string, any>;
 
 /** A committed stack with its values changed by `change`; secretKeys are added as set secrets. */
