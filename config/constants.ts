@@ -83,10 +83,15 @@ export const LABELS = {
   stack: `${PROJECT}.stack`,
   role: `${PROJECT}.role`,
   mcpServer: `${PROJECT}.mcp-server`,
+  /** On a Docker container published beyond loopback because the stack config asks for it. */
+  expose: `${PROJECT}.expose`,
 } as const;
 
 /** The part each resource plays in the gateway. */
-export type Role = "proxy" | "database" | "cache" | "mcp-server" | "network";
+export type Role = "proxy" | "load-balancer" | "database" | "cache" | "mcp-server" | "network";
 
 /** Where the dev proxy finds the host's AWS profile (the image runs as root). */
 export const AWS_PROFILE_MOUNT = "/root/.aws";
+
+/** Addresses that keep a published port on the machine itself. */
+export const LOOPBACK: readonly string[] = ["127.0.0.1", "::1"];

@@ -5,7 +5,7 @@
  */
 import { isIP } from "node:net";
 import { z } from "zod";
-import { BRIDGE, IMAGES, MCP_DEFAULTS, OS_ENVIRON, PROXY, RESERVED_DB_CONNECTIONS } from "./constants";
+import { BRIDGE, IMAGES, LOOPBACK, MCP_DEFAULTS, OS_ENVIRON, PROXY, RESERVED_DB_CONNECTIONS } from "./constants";
 import { FARGATE_CPU_SIZES, fargateSizeProblem } from "./fargate";
 import { parseImageRef, pinningProblem } from "./images";
 import { connectionPoolLimit, maxProxyInstances } from "./topology";
@@ -457,7 +457,7 @@ function crossKeyRules(config: ParsedConfig, ctx: z.RefinementCtx): void {
   if (prod && !aws) issue(["target"], 'expected "aws": a prod stage runs on AWS');
   if (!config.proxy.auth) {
     if (aws || config.stage !== "dev") issue(["proxy", "auth"], "expected true: only a dev stack on the docker target may turn auth off");
-    else if (!["127.0.0.1", "::1"].includes(config.docker.bindAddress)) {
+    else if (!LOOPBACK.includes(config.docker.bindAddress)) {
       issue(["proxy", "auth"], `expected true while docker.bindAddress is ${config.docker.bindAddress}: without auth the proxy must stay on loopback`);
     }
   }

@@ -258,7 +258,9 @@ describe("dev stack variants", () => {
       v.docker.bindAddress = "0.0.0.0";
       v.docker.hostPort = 14000;
     });
-    assert.deepEqual(container(run, "litellm-mcp-dev-litellm").inputs["ports"], [{ internal: 4000, external: 14000, ip: "0.0.0.0" }]);
+    const litellm = container(run, "litellm-mcp-dev-litellm");
+    assert.deepEqual(litellm.inputs["ports"], [{ internal: 4000, external: 14000, ip: "0.0.0.0" }]);
+    assert.deepEqual((litellm.inputs["labels"] as { label: string; value: string }[]).at(-1), { label: "litellm-mcp.expose", value: "true" });
     assert.equal(run.outputs["proxyUrl"], "http://localhost:14000");
   });
 

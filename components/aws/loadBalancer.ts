@@ -36,7 +36,7 @@ export class GatewayLoadBalancer extends pulumi.ComponentResource {
   constructor(name: string, args: GatewayLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("litellm-mcp:aws:LoadBalancer", name, {}, opts);
     const parent = { parent: this };
-    const tags = awsTags(args.stack, "proxy");
+    const tags = awsTags(args.stack, "load-balancer");
     const settings = args.loadBalancer;
 
     const alb = new aws.lb.LoadBalancer(

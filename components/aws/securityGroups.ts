@@ -34,13 +34,20 @@ export class GatewaySecurityGroups extends pulumi.ComponentResource {
     const group = (tier: string, description: string, role: Parameters<typeof awsTags>[1]) =>
       new aws.ec2.SecurityGroup(`${name}-${tier}`, { vpcId: args.vpcId, description, tags: awsTags(args.stack, role) }, parent);
 
-    this.loadBalancer = group("alb", "litellm-mcp load balancer: HTTPS (and its redirect) from the allowed networks", "proxy");
+    this.loadBalancer = group("alb", "litellm-mcp load balancer: HTTPS (and its redirect) from the allowed networks", "load-balancer");
     this.proxy = group("proxy", "litellm-mcp proxy tasks: from the load balancer only", "proxy");
     this.mcpServers = group("mcp", "litellm-mcp MCP servers: from the proxy only", "mcp-server");
     this.database = group("database", "litellm-mcp database: from the proxy only", "database");
     this.cache = args.cache ? group("cache", "litellm-mcp Redis: from the proxy only", "cache") : undefined;
 
-    const ingress = (rule: string, groupId: pulumi.Input<string>, port: number, from: { cidr?: string; group?: pulumi.Input<string> }, description: string) =>
+    const ingress = (
+      rule: string,
+      groupId: pulumi.Input<string>,
+      port: number,
+      from: { cidr?: string; group?: pulumi.Input<string> },
+      description: string,
+      role: Parameters<typeof awsTags>[1],
+    ) =>
       new aws.vpc.SecurityGroupIngressRule(
         `${name}-${rule}`,
         {
@@ -49,6 +56,8 @@ export class GatewaySecurityGroups extends pulumi.ComponentResource {
           fromPort: port,
           toPort: port,
           description,
+          // The policy pack admits traffic from anywhere only on rules of the load balancer.
+          tags: awsTags(args.stack, role),
           ...(from.group !== undefined ? { referencedSecurityGroupId: from.group } : isIPv6(from.cidr!.split("/")[0]!) ? { cidrIpv6: from.cidr } : { cidrIpv4: from.cidr }),
         },
         parent,
@@ -61,7 +70,7 @@ export class GatewaySecurityGroups extends pulumi.ComponentResource {
 
     for (const port of args.listenerPorts) {
       args.ingressCidrs.forEach((cidr, index) => {
-        ingress(`alb-in-${port}-${index}`, this.loadBalancer.id, port, { cidr }, `clients on ${port}`);
+        ingress(`alb-in-${port}-${index}`, this.loadBalancer.id, port, { cidr }, `clients on ${port}`, "load-balancer");
       });
     }
     new aws.vpc.SecurityGroupEgressRule(
@@ -69,13 +78,13 @@ export class GatewaySecurityGroups extends pulumi.ComponentResource {
       { securityGroupId: this.loadBalancer.id, ipProtocol: "tcp", fromPort: args.proxyPort, toPort: args.proxyPort, referencedSecurityGroupId: this.proxy.id, description: "to the proxy" },
       parent,
     );
-    ingress("proxy-in", this.proxy.id, args.proxyPort, { group: this.loadBalancer.id }, "from the load balancer");
+    ingress("proxy-in", this.proxy.id, args.proxyPort, { group: this.loadBalancer.id }, "from the load balancer", "proxy");
     // Bedrock, S3, Secrets Manager and the MCP servers (through Service Connect) are all outbound HTTPS or VPC traffic.
     egressEverywhere("proxy-out", this.proxy.id, "Bedrock, AWS APIs, MCP servers, database, cache");
-    for (const port of [...new Set(args.mcpPorts)]) ingress(`mcp-in-${port}`, this.mcpServers.id, port, { group: this.proxy.id }, "from the proxy");
+    for (const port of [...new Set(args.mcpPorts)]) ingress(`mcp-in-${port}`, this.mcpServers.id, port, { group: this.proxy.id }, "from the proxy", "mcp-server");
     egressEverywhere("mcp-out", this.mcpServers.id, "the MCP servers' upstream APIs");
-    ingress("database-in", this.database.id, POSTGRES.port, { group: this.proxy.id }, "from the proxy");
-    if (this.cache) ingress("cache-in", this.cache.id, REDIS.port, { group: this.proxy.id }, "from the proxy");
+    ingress("database-in", this.database.id, POSTGRES.port, { group: this.proxy.id }, "from the proxy", "database");
+    if (this.cache) ingress("cache-in", this.cache.id, REDIS.port, { group: this.proxy.id }, "from the proxy", "cache");
 
     this.registerOutputs({});
   }

@@ -1,6 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { AWS_PROFILE_MOUNT, PROXY } from "../../config/constants";
+import { AWS_PROFILE_MOUNT, LABELS, LOOPBACK, PROXY } from "../../config/constants";
 import type { StackConfig } from "../../config/schema";
 import { proxyCommand, proxyHealthcheck } from "../proxy";
 import { healthcheck } from "./health";
@@ -58,7 +58,11 @@ export class LiteLLMContainer extends pulumi.ComponentResource {
         // Database migrations run at start-up before the proxy answers.
         healthcheck: healthcheck(proxyHealthcheck(proxy.port), 60),
         restart: args.docker.restartPolicy,
-        labels: dockerLabels(args.stack, "proxy"),
+        labels: [
+          ...dockerLabels(args.stack, "proxy"),
+          // Published beyond loopback only because docker.bindAddress says so; the policy pack reads this.
+          ...(LOOPBACK.includes(args.docker.bindAddress) ? [] : [{ label: LABELS.expose, value: "true" }]),
+        ],
         wait: true,
         waitTimeout: 300,
       },
