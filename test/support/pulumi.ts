@@ -20,7 +20,11 @@ export interface Registered {
     readonly protect: boolean;
     /** URNs of the resources this one waits for. */
     readonly dependsOn: string[];
+    /** For each input, the URNs of the resources its value came from. */
+    readonly propertyDependencies: Record<string, string[]>;
   };
+  /** Set once the registration has completed. */
+  urn: string;
 }
 
 export interface ProgramRun {
@@ -38,6 +42,7 @@ interface RegisterRequest {
   getRetainondelete(): boolean | undefined;
   getProtect(): boolean | undefined;
   getDependenciesList(): string[];
+  getPropertydependenciesMap(): { entries(): Iterable<[string, { getUrnsList(): string[] }]> };
 }
 
 /** Whether a registered value is a Pulumi secret. */
@@ -87,7 +92,7 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
-        resources.push({ type: args.type, name: args.name, inputs: args.inputs, options: registering! });
+        resources.push({ type: args.type, name: args.name, inputs: args.inputs, options: registering!, urn: "" });
         const mock = options.outputs?.[args.type] ?? options.outputs?.["*"];
         const extra = mock?.(args.name, reveal(args.inputs), args.type) ?? {};
         return { id: `${args.name}-id`, state: { ...reveal<Record<string, unknown>>(args.inputs), ...extra } };
@@ -110,13 +115,21 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
   const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: RegisterRequest, callback: unknown): Promise<void> };
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, callback) => {
+    const propertyDependencies: Record<string, string[]> = {};
+    for (const [key, value] of req.getPropertydependenciesMap().entries()) propertyDependencies[key] = value.getUrnsList();
     registering = {
       parent: req.getParent(),
       retainOnDelete: req.getRetainondelete() ?? false,
       protect: req.getProtect() ?? false,
       dependsOn: req.getDependenciesList(),
+      propertyDependencies,
     };
-    const registration = register(req, callback);
+    const registered = resources.length;
+    const registration = register(req, (error: unknown, response?: { getUrn(): string }) => {
+      const resource = resources[registered];
+      if (resource && response) resource.urn = response.getUrn();
+      (callback as (error: unknown, response?: unknown) => void)(error, response);
+    });
     registering = undefined;
     return registration;
   };

@@ -1,0 +1,286 @@
+import { strict as assert } from "node:assert";
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import {
+  dockerInternalNotPublished,
+  dockerPublishedOnLoopback,
+  ecsImagesPinned,
+  ecsSecretsNotInEnvironment,
+  iamBedrockScoped,
+  logGroupRetention,
+  noPublicIngress,
+  policies,
+  rdsEncryptedAndPrivate,
+  rdsProdProtection,
+  s3BucketsPrivateAndEncrypted,
+  stackOf,
+} from "../policy/policies";
+import { awsCalls, awsOutputs } from "./support/aws";
+import { checkResource, checkStack, fromRegistered, type TestResource } from "./support/policy";
+import { runProgram } from "./support/pulumi";
+import { committedStacks, engineConfigOfVariant } from "./support/stacks";
+
+const messages = async (policy: ResourceValidationPolicy, resource: TestResource, config?: Record<string, unknown>) =>
+  (await checkResource(policy, resource, config)).map((violation) => violation.message);
+
+const rds = (props: Record<string, unknown>, stack = "test"): TestResource => ({
+  type: "aws:rds/instance:Instance",
+  name: "db",
+  stack,
+  props: { storageEncrypted: true, publiclyAccessible: false, multiAz: true, deletionProtection: true, backupRetentionPeriod: 7, ...props },
+});
+
+const taskDefinition = (containers: object[]): TestResource => ({
+  type: "aws:ecs/taskDefinition:TaskDefinition",
+  name: "task",
+  props: { containerDefinitions: JSON.stringify(containers) },
+});
+
+const container = (props: Record<string, unknown>): TestResource => ({ type: "docker:index/container:Container", name: "c", props: { name: "c", ...props } });
+const role = (value: string) => ({ label: "litellm-mcp.role", value });
+
+describe("policy pack", () => {
+  it("holds every policy once, each named, described and enforced", () => {
+    assert.equal(new Set(policies.map((policy) => policy.name)).size, policies.length);
+    for (const policy of policies) {
+      assert.ok(policy.description.length > 20, policy.name);
+      assert.equal(policy.enforcementLevel, policy === iamBedrockScoped ? "advisory" : "mandatory", policy.name);
+    }
+  });
+
+  it("reads the stack from a URN", () => {
+    assert.equal(stackOf("urn:pulumi:prod::litellm-mcp::aws:rds/instance:Instance::db"), "prod");
+  });
+
+  describe("rds-encrypted-and-private", () => {
+    it("passes an encrypted private instance", async () => {
+      assert.deepEqual(await messages(rdsEncryptedAndPrivate, rds({})), []);
+    });
+    it("catches an unencrypted public instance", async () => {
+      assert.deepEqual(await messages(rdsEncryptedAndPrivate, rds({ storageEncrypted: false, publiclyAccessible: true })), [
+        "RDS instance storage must be encrypted (storageEncrypted: true).",
+        "RDS instance must not be publicly accessible (publiclyAccessible: false).",
+      ]);
+    });
+  });
+
+  describe("rds-prod-protection", () => {
+    const unprotected = { deletionProtection: false, multiAz: false, backupRetentionPeriod: 1 };
+    it("passes a protected prod instance, and an unprotected one outside prod", async () => {
+      assert.deepEqual(await messages(rdsProdProtection, rds({}, "prod")), []);
+      assert.deepEqual(await messages(rdsProdProtection, rds(unprotected, "test")), []);
+    });
+    it("catches an unprotected prod instance", async () => {
+      assert.deepEqual(await messages(rdsProdProtection, rds(unprotected, "prod")), [
+        "A prod RDS instance must have deletion protection (deletionProtection: true).",
+        "A prod RDS instance must be multi-AZ (multiAz: true).",
+        "A prod RDS instance must keep backups for at least 7 days (backupRetentionPeriod is 1).",
+      ]);
+    });
+    it("treats the stacks named in its config as prod", async () => {
+      assert.equal((await messages(rdsProdProtection, rds(unprotected, "production"), { prodStacks: ["production"] })).length, 3);
+    });
+  });
+
+  describe("no-public-ingress", () => {
+    const rule = (props: Record<string, unknown>, tagRole = "load-balancer"): TestResource => ({
+      type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+      name: "rule",
+      props: { ipProtocol: "tcp", tags: { "litellm-mcp.role": tagRole }, ...props },
+    });
+    it("passes the load balancer's 443 and 80 from anywhere, and a rule between groups", async () => {
+      assert.deepEqual(await messages(noPublicIngress, rule({ cidrIpv4: "0.0.0.0/0", fromPort: 443, toPort: 443 })), []);
+      assert.deepEqual(await messages(noPublicIngress, rule({ cidrIpv6: "::/0", fromPort: 80, toPort: 80 })), []);
+      assert.deepEqual(await messages(noPublicIngress, rule({ referencedSecurityGroupId: "sg-1", fromPort: 5432, toPort: 5432 }, "database")), []);
+    });
+    it("catches the database open to the internet, and the load balancer open on another port", async () => {
+      assert.deepEqual(await messages(noPublicIngress, rule({ cidrIpv4: "0.0.0.0/0", fromPort: 5432, toPort: 5432 }, "database")), [
+        "Ingress from 0.0.0.0/0 on ports 5432-5432 is open to the internet; only the load balancer may accept it, on 80 or 443.",
+      ]);
+      assert.deepEqual(await messages(noPublicIngress, rule({ cidrIpv6: "::/0", fromPort: 0, toPort: 65535 })), [
+        "Ingress from ::/0 on ports 0-65535 is open to the internet; only the load balancer may accept it, on 80 or 443.",
+      ]);
+    });
+    it("catches open inline rules of a security group and open security group rules", async () => {
+      const group: TestResource = {
+        type: "aws:ec2/securityGroup:SecurityGroup",
+        name: "sg",
+        props: { ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] }] },
+      };
+      assert.deepEqual(await messages(noPublicIngress, group), [
+        "Ingress from 0.0.0.0/0 on ports 22-22 is open to the internet; only the load balancer may accept it, on 80 or 443.",
+      ]);
+      const sgRule: TestResource = { type: "aws:ec2/securityGroupRule:SecurityGroupRule", name: "r", props: { type: "ingress", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] } };
+      assert.equal((await messages(noPublicIngress, sgRule)).length, 1);
+      assert.deepEqual(await messages(noPublicIngress, { ...sgRule, props: { ...sgRule.props, type: "egress" } }), []);
+    });
+  });
+
+  describe("ecs-secrets-not-in-environment", () => {
+    it("passes secrets given with valueFrom and plain settings in environment", async () => {
+      const task = taskDefinition([
+        {
+          name: "litellm",
+          environment: [{ name: "LITELLM_LOG", value: "INFO" }, { name: "LITELLM_CONFIG_BUCKET_OBJECT_KEY", value: "config.yaml" }],
+          secrets: [{ name: "LITELLM_MASTER_KEY", valueFrom: "arn:aws:secretsmanager:us-east-1:123456789012:secret:x" }],
+        },
+      ]);
+      assert.deepEqual(await messages(ecsSecretsNotInEnvironment, task), []);
+    });
+    it("catches keys, passwords, tokens and database URLs in environment", async () => {
+      const task = taskDefinition([
+        {
+          name: "litellm",
+          environment: ["LITELLM_MASTER_KEY", "DB_PASSWORD", "REDIS_AUTH_TOKEN", "DATABASE_URL", "CLIENT_SECRET", "LITELLM_LOG"].map((name) => ({ name, value: "x" })),
+        },
+      ]);
+      assert.deepEqual(
+        await messages(ecsSecretsNotInEnvironment, task),
+        ["LITELLM_MASTER_KEY", "DB_PASSWORD", "REDIS_AUTH_TOKEN", "DATABASE_URL", "CLIENT_SECRET"].map(
+          (name) => `Container "litellm" has the environment variable ${name}, which looks like a secret: inject it with "secrets" (valueFrom) instead.`,
+        ),
+      );
+    });
+    it("says nothing while the definitions are unknown (preview)", async () => {
+      assert.deepEqual(await messages(ecsSecretsNotInEnvironment, { type: "aws:ecs/taskDefinition:TaskDefinition", name: "t", props: {} }), []);
+    });
+  });
+
+  describe("ecs-images-pinned", () => {
+    it("passes version tags and digests", async () => {
+      const task = taskDefinition([
+        { name: "a", image: "ghcr.io/berriai/litellm-database:v1.108.12" },
+        { name: "b", image: `123456789012.dkr.ecr.us-east-1.amazonaws.com/mcp@sha256:${"a".repeat(64)}` },
+      ]);
+      assert.deepEqual(await messages(ecsImagesPinned, task), []);
+    });
+    it("catches latest, main-latest, main-stable and missing tags", async () => {
+      const images = ["nginx:latest", "ghcr.io/berriai/litellm:main-latest", "ghcr.io/berriai/litellm:main-stable", "mcp/context7"];
+      assert.deepEqual(await messages(ecsImagesPinned, taskDefinition(images.map((image, index) => ({ name: `c${index}`, image })))), [
+        'Container "c0" runs the image "nginx:latest", which uses the floating tag "latest": pin a version tag or a digest.',
+        'Container "c1" runs the image "ghcr.io/berriai/litellm:main-latest", which uses the floating tag "main-latest": pin a version tag or a digest.',
+        'Container "c2" runs the image "ghcr.io/berriai/litellm:main-stable", which uses the floating tag "main-stable": pin a version tag or a digest.',
+        'Container "c3" runs the image "mcp/context7", which has no tag: pin a version tag or a digest.',
+      ]);
+    });
+  });
+
+  describe("s3-buckets-private-and-encrypted", () => {
+    const bucket: TestResource = { type: "aws:s3/bucket:Bucket", name: "config", urn: "urn:pulumi:test::p::aws:s3/bucket:Bucket::config", props: {} };
+    const block = (value: boolean): TestResource => ({
+      type: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+      name: "block",
+      props: { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: value, restrictPublicBuckets: true },
+      propertyDependencies: { bucket: [bucket.urn!] },
+    });
+    const encryption: TestResource = {
+      type: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+      name: "sse",
+      props: { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
+      propertyDependencies: { bucket: [bucket.urn!] },
+    };
+    const stackMessages = async (policy: StackValidationPolicy, resources: TestResource[]) => (await checkStack(policy, resources)).map((violation) => violation.message);
+
+    it("passes a bucket with a full public access block and default encryption", async () => {
+      assert.deepEqual(await stackMessages(s3BucketsPrivateAndEncrypted, [bucket, block(true), encryption]), []);
+    });
+    it("catches a bucket without them, or with a partial block", async () => {
+      assert.deepEqual(await stackMessages(s3BucketsPrivateAndEncrypted, [bucket]), [
+        "Bucket config has no public access block with all four settings on.",
+        "Bucket config has no default encryption.",
+      ]);
+      assert.deepEqual(await stackMessages(s3BucketsPrivateAndEncrypted, [bucket, block(false), encryption]), [
+        "Bucket config has no public access block with all four settings on.",
+      ]);
+    });
+  });
+
+  describe("log-group-retention", () => {
+    it("passes a log group with a retention and catches one without", async () => {
+      assert.deepEqual(await messages(logGroupRetention, { type: "aws:cloudwatch/logGroup:LogGroup", name: "logs", props: { retentionInDays: 30 } }), []);
+      assert.deepEqual(await messages(logGroupRetention, { type: "aws:cloudwatch/logGroup:LogGroup", name: "logs", props: {} }), [
+        "Log group logs keeps logs for ever: set retentionInDays.",
+      ]);
+    });
+  });
+
+  describe("docker-internal-not-published", () => {
+    it("passes an MCP server without ports and a published proxy", async () => {
+      assert.deepEqual(await messages(dockerInternalNotPublished, container({ labels: [role("mcp-server")], ports: [] })), []);
+      assert.deepEqual(await messages(dockerInternalNotPublished, container({ labels: [role("proxy")], ports: [{ internal: 4000, external: 4000, ip: "127.0.0.1" }] })), []);
+    });
+    it("catches a published database, MCP server or cache", async () => {
+      for (const internal of ["database", "mcp-server", "cache"]) {
+        assert.deepEqual(await messages(dockerInternalNotPublished, container({ labels: [role(internal)], ports: [{ internal: 5432, external: 5432, ip: "127.0.0.1" }] })), [
+          `Container "c" (${internal}) publishes ports on the host; only the proxy may be published.`,
+        ]);
+      }
+    });
+  });
+
+  describe("docker-published-on-loopback", () => {
+    it("passes loopback ports and ports the stack chose to expose", async () => {
+      assert.deepEqual(await messages(dockerPublishedOnLoopback, container({ ports: [{ internal: 4000, external: 4000, ip: "127.0.0.1" }] })), []);
+      assert.deepEqual(
+        await messages(dockerPublishedOnLoopback, container({ labels: [{ label: "litellm-mcp.expose", value: "true" }], ports: [{ internal: 4000, external: 4000, ip: "0.0.0.0" }] })),
+        [],
+      );
+    });
+    it("catches a port on every interface", async () => {
+      assert.deepEqual(await messages(dockerPublishedOnLoopback, container({ ports: [{ internal: 4000, external: 4000 }] })), [
+        'Container "c" publishes port 4000 on every interface; bind it to 127.0.0.1 or label it litellm-mcp.expose=true.',
+      ]);
+    });
+  });
+
+  describe("iam-bedrock-scoped (advisory)", () => {
+    const rolePolicy = (statement: object): TestResource => ({
+      type: "aws:iam/rolePolicy:RolePolicy",
+      name: "p",
+      props: { policy: JSON.stringify({ Version: "2012-10-17", Statement: [statement] }) },
+    });
+    it("passes Bedrock actions on named models", async () => {
+      const statement = { Effect: "Allow", Action: ["bedrock:InvokeModel"], Resource: ["arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0"] };
+      assert.deepEqual(await messages(iamBedrockScoped, rolePolicy(statement)), []);
+    });
+    it("catches bedrock:* and Bedrock actions on every resource, in role policies and inline policies", async () => {
+      assert.deepEqual(await messages(iamBedrockScoped, rolePolicy({ Effect: "Allow", Action: "bedrock:*", Resource: "*" })), [
+        'IAM policy grants "bedrock:*": name the Bedrock actions it needs.',
+        'IAM policy grants Bedrock actions on Resource "*": name the model and inference-profile ARNs.',
+      ]);
+      const role: TestResource = {
+        type: "aws:iam/role:Role",
+        name: "r",
+        props: { inlinePolicies: [{ policy: JSON.stringify({ Statement: { Effect: "Allow", Action: "bedrock:InvokeModel", Resource: "*" } }) }] },
+      };
+      assert.deepEqual(await messages(iamBedrockScoped, role), ['IAM policy grants Bedrock actions on Resource "*": name the model and inference-profile ARNs.']);
+    });
+  });
+});
+
+describe("the committed stacks against the policy pack", () => {
+  for (const stack of committedStacks()) {
+    it(`${stack}: every registered resource complies with every policy`, async () => {
+      const run = await runProgram(stack, { outputs: awsOutputs, calls: awsCalls });
+      const resources = run.resources.map(fromRegistered);
+      const violations = [];
+      for (const policy of policies) {
+        if ("validateStack" in policy) violations.push(...(await checkStack(policy, resources)));
+        else for (const resource of resources) violations.push(...(await checkResource(policy, resource)));
+      }
+      assert.deepEqual(violations, []);
+      assert.ok(resources.length > 10);
+      assert.ok(resources.every((resource) => resource.urn?.startsWith(`urn:pulumi:${stack}::litellm-mcp::`)));
+    });
+  }
+
+  it("catches a stack whose proxy the config publishes beyond loopback only by its label", async () => {
+    const run = await runProgram("dev", {
+      outputs: awsOutputs,
+      config: engineConfigOfVariant("dev", (v) => (v.docker.bindAddress = "0.0.0.0")),
+    });
+    const proxy = fromRegistered(run.resources.find((resource) => resource.name === "gateway-litellm-container")!);
+    assert.deepEqual(await checkResource(dockerPublishedOnLoopback, proxy), []);
+    const unlabelled = { ...proxy, props: { ...proxy.props, labels: (proxy.props["labels"] as { label: string }[]).filter((label) => label.label !== "litellm-mcp.expose") } };
+    assert.equal((await checkResource(dockerPublishedOnLoopback, unlabelled)).length, 1);
+  });
+});
