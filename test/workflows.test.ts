@@ -1,0 +1,149 @@
+import { strict as assert } from "node:assert";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { validateAction, validateWorkflow } from "@action-validator/core";
+import { parse } from "yaml";
+import { committedStacks, PROJECT_DIR } from "./support/stacks";
+
+const WORKFLOWS = join(PROJECT_DIR, ".github", "workflows");
+const ACTION = join(PROJECT_DIR, ".github", "actions", "pulumi-stack", "action.yml");
+
+// biome-ignore lint/suspicious/noExplicitAny: workflow files are free-form YAML read for their keys
+type Yaml = Record<string, any>;
+
+const workflowFiles = () => readdirSync(WORKFLOWS).filter((file) => file.endsWith(".yml")).sort();
+const workflow = (file: string): Yaml => parse(readFileSync(join(WORKFLOWS, file), "utf8")) as Yaml;
+const action = (): Yaml => parse(readFileSync(ACTION, "utf8")) as Yaml;
+
+/** Every `uses:` in a parsed workflow or action, wherever it is. */
+function usesOf(node: unknown): string[] {
+  if (Array.isArray(node)) return node.flatMap(usesOf);
+  if (node === null || typeof node !== "object") return [];
+  return Object.entries(node).flatMap(([key, value]) => (key === "uses" && typeof value === "string" ? [value] : usesOf(value)));
+}
+
+/** The inputs the workflow's job passes to the project's Pulumi action. */
+function pulumiStep(file: string, job: string): Yaml {
+  const step = (workflow(file)["jobs"][job]["steps"] as Yaml[]).find((candidate) => candidate["uses"] === "./.github/actions/pulumi-stack");
+  assert.ok(step, `${file}: the ${job} job does not run the Pulumi action`);
+  return step["with"];
+}
+
+describe("GitHub workflows", () => {
+  it("match GitHub's workflow and action schemas", () => {
+    for (const file of workflowFiles()) assert.deepEqual(validateWorkflow(readFileSync(join(WORKFLOWS, file), "utf8")).errors, [], file);
+    assert.deepEqual(validateAction(readFileSync(ACTION, "utf8")).errors, []);
+  });
+
+  it("would be caught by the schema check when wrong", () => {
+    const broken = "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    permissions:\n      pull-requests: writ\n    steps:\n      - run: echo\n        bogus: 1\n";
+    const errors = validateWorkflow(broken).errors.map((error) => ("path" in error ? error.path : ""));
+    assert.deepEqual(errors, ["/jobs/a"]);
+  });
+
+  it("put no event text straight into a shell script", () => {
+    for (const file of workflowFiles()) {
+      const runs = JSON.stringify(workflow(file)).match(/"run":"[^"]*"/g) ?? [];
+      for (const run of runs) assert.doesNotMatch(run, /\$\{\{\s*github\.event/, `${file}: ${run}`);
+    }
+  });
+
+  it("pin every action to an exact version or a commit", () => {
+    const uses = [...workflowFiles().flatMap((file) => usesOf(workflow(file))), ...usesOf(action())];
+    assert.ok(uses.length > 10);
+    for (const use of uses) {
+      assert.match(use, /^(\.\/\.github\/[\w./-]+|[\w.-]+\/[\w.-]+(\/[\w./-]+)?@(v\d+\.\d+\.\d+|[0-9a-f]{40}))$/, use);
+    }
+  });
+
+  it("never hand AWS a long-lived key: every job assumes a role by OIDC", () => {
+    const texts = [...workflowFiles().map((file) => readFileSync(join(WORKFLOWS, file), "utf8")), readFileSync(ACTION, "utf8")];
+    for (const text of texts) assert.doesNotMatch(text, /aws-access-key-id|aws-secret-access-key|AWS_ACCESS_KEY_ID/);
+    const credentials = (action()["runs"]["steps"] as Yaml[]).find((step) => String(step["uses"]).startsWith("aws-actions/configure-aws-credentials@"));
+    assert.equal(credentials?.["with"]["role-to-assume"], "${{ inputs.role-arn }}");
+  });
+
+  it("run the Pulumi action with diff, in-place PR comments and the policy pack by default", () => {
+    const pulumi = (action()["runs"]["steps"] as Yaml[]).find((step) => String(step["uses"]).startsWith("pulumi/actions@"))!;
+    assert.equal(pulumi["with"]["diff"], true);
+    assert.equal(pulumi["with"]["edit-pr-comment"], true);
+    assert.equal(pulumi["with"]["policyPacks"], "${{ inputs.policy-packs }}");
+    assert.equal(action()["inputs"]["policy-packs"]["default"], "policy");
+    assert.equal(pulumi["env"]["PULUMI_CONFIG_PASSPHRASE"], "${{ inputs.passphrase }}");
+  });
+
+  it("check the code the README's way before anything is previewed or deployed", () => {
+    const runs = (workflow("checks.yml")["jobs"]["checks"]["steps"] as Yaml[]).map((step) => step["run"]).filter(Boolean);
+    assert.deepEqual(runs, ["npm ci", "npm run typecheck", "npm run lint", "npx litellm-mcp validate", "npm test"]);
+  });
+
+  describe("pull requests", () => {
+    const pr = () => workflow("pull-request.yml");
+
+    it("preview test and prod after the checks, commenting on the pull request", () => {
+      assert.deepEqual(Object.keys(pr()["on"]), ["pull_request"]);
+      const preview = pr()["jobs"]["preview"];
+      assert.deepEqual(preview["needs"], "checks");
+      assert.deepEqual(pr()["jobs"]["checks"], { uses: "./.github/workflows/checks.yml" });
+      assert.deepEqual(preview["strategy"]["matrix"]["stack"], ["test", "prod"]);
+      const inputs = pulumiStep("pull-request.yml", "preview");
+      assert.deepEqual(
+        [inputs["command"], inputs["stack"], inputs["comment-on-pr"], inputs["policy-packs"]],
+        ["preview", "${{ matrix.stack }}", true, undefined],
+      );
+    });
+
+    it("take the role from repository variables and the backend and passphrase from secrets", () => {
+      const inputs = pulumiStep("pull-request.yml", "preview");
+      assert.equal(inputs["role-arn"], "${{ vars.AWS_PREVIEW_ROLE_ARN }}");
+      assert.equal(inputs["aws-region"], "${{ vars.AWS_REGION }}");
+      assert.equal(inputs["backend-url"], "${{ secrets.PULUMI_BACKEND_URL }}");
+      assert.equal(inputs["passphrase"], "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}");
+    });
+
+    it("are read-only but for the comment and the OIDC token, and a new push cancels the old preview", () => {
+      assert.deepEqual(pr()["permissions"], { contents: "read" });
+      assert.deepEqual(pr()["jobs"]["preview"]["permissions"], { contents: "read", "id-token": "write", "pull-requests": "write" });
+      assert.deepEqual(pr()["concurrency"], { group: "pull-request-${{ github.event.pull_request.number }}", "cancel-in-progress": true });
+    });
+  });
+
+  describe("deployments", () => {
+    it("deploy test on every push to main, in the test environment", () => {
+      const deploy = workflow("deploy-test.yml");
+      assert.deepEqual(deploy["on"], { push: { branches: ["main"] } });
+      assert.equal(deploy["jobs"]["deploy"]["environment"], "test");
+      assert.equal(deploy["jobs"]["deploy"]["needs"], "checks");
+      const inputs = pulumiStep("deploy-test.yml", "deploy");
+      assert.deepEqual([inputs["command"], inputs["stack"], inputs["role-arn"]], ["up", "test", "${{ vars.AWS_DEPLOY_ROLE_ARN }}"]);
+    });
+
+    it("deploy prod only when started by hand from main, through the protected production environment", () => {
+      const deploy = workflow("deploy-prod.yml");
+      assert.deepEqual(Object.keys(deploy["on"]), ["workflow_dispatch"]);
+      assert.equal(deploy["jobs"]["checks"]["if"], "github.ref == 'refs/heads/main'");
+      assert.equal(deploy["jobs"]["deploy"]["environment"], "production");
+      const inputs = pulumiStep("deploy-prod.yml", "deploy");
+      assert.deepEqual([inputs["command"], inputs["stack"]], ["up", "prod"]);
+    });
+
+    it("never run two deployments of a stack at once", () => {
+      for (const file of ["deploy-test.yml", "deploy-prod.yml"]) assert.equal(workflow(file)["concurrency"]["cancel-in-progress"], false, file);
+    });
+  });
+
+  describe("drift", () => {
+    it("refreshes every AWS stack daily and fails when anything would change", () => {
+      const drift = workflow("drift.yml");
+      assert.match(drift["on"]["schedule"][0]["cron"], /^\d+ \d+ \* \* \*$/);
+      assert.deepEqual(drift["jobs"]["drift"]["strategy"]["matrix"]["stack"], ["test", "prod"]);
+      const inputs = pulumiStep("drift.yml", "drift");
+      assert.deepEqual([inputs["command"], inputs["refresh"], inputs["expect-no-changes"]], ["preview", true, true]);
+    });
+  });
+
+  it("name only stacks that have a stack file", () => {
+    const stacks = committedStacks();
+    for (const stack of ["test", "prod"]) assert.ok(stacks.includes(stack));
+  });
+});
