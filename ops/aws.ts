@@ -1,0 +1,151 @@
+/**
+ * The AWS calls of the operations CLI, through the AWS SDK v3: the master key from Secrets Manager, ECS service
+ * counts and forced redeployments, CloudWatch log reading and live tail. Clients are injected for tests.
+ */
+import { DescribeLogGroupsCommand, FilterLogEventsCommand, StartLiveTailCommand, CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import { DescribeServicesCommand, ECSClient, UpdateServiceCommand } from "@aws-sdk/client-ecs";
+import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { OpsError } from "./errors";
+
+export interface ServiceState {
+  readonly name: string;
+  readonly status: string;
+  readonly running: number;
+  readonly desired: number;
+  readonly pending: number;
+  readonly deployments: number;
+  /** The newest deployment's rollout: IN_PROGRESS, COMPLETED or FAILED. */
+  readonly rollout?: string;
+  readonly rolloutReason?: string;
+}
+
+export interface AwsLogOptions {
+  /** Epoch milliseconds. */
+  readonly since?: number;
+  readonly follow: boolean;
+  readonly write: (line: string) => void;
+}
+
+export interface AwsPort {
+  masterKey(secretArn: string): Promise<string>;
+  services(cluster: string, names: string[]): Promise<ServiceState[]>;
+  restart(cluster: string, service: string, progress: (line: string) => void): Promise<void>;
+  logs(logGroup: string, options: AwsLogOptions): Promise<void>;
+}
+
+/** Anything with the SDK client's send(): the real clients, or stand-ins in tests. */
+interface Sender {
+  // biome-ignore lint/suspicious/noExplicitAny: the SDK's send is generic over every command of a client
+  send(command: any): Promise<any>;
+}
+
+export interface AwsClients {
+  readonly ecs: Sender;
+  readonly logs: Sender;
+  readonly secrets: Sender;
+}
+
+export interface RestartTiming {
+  readonly pollMs: number;
+  readonly timeoutMs: number;
+}
+
+export class AwsServices implements AwsPort {
+  constructor(
+    private readonly clients: AwsClients,
+    private readonly timing: RestartTiming = { pollMs: 15_000, timeoutMs: 30 * 60_000 },
+  ) {}
+
+  static forRegion(region: string): AwsServices {
+    return new AwsServices({ ecs: new ECSClient({ region }), logs: new CloudWatchLogsClient({ region }), secrets: new SecretsManagerClient({ region }) });
+  }
+
+  async masterKey(secretArn: string): Promise<string> {
+    const secret = await this.call("read the master key", () => this.clients.secrets.send(new GetSecretValueCommand({ SecretId: secretArn })));
+    if (typeof secret.SecretString !== "string") throw new OpsError("the master key secret holds no string value");
+    return secret.SecretString;
+  }
+
+  async services(cluster: string, names: string[]): Promise<ServiceState[]> {
+    if (names.length === 0) return [];
+    const described = await this.call("describe the ECS services", () => this.clients.ecs.send(new DescribeServicesCommand({ cluster, services: names })));
+    const byName = new Map<string, ServiceState>();
+    for (const service of described.services ?? []) {
+      const primary = (service.deployments ?? []).find((deployment: { status?: string }) => deployment.status === "PRIMARY");
+      byName.set(service.serviceName, {
+        name: service.serviceName,
+        status: service.status ?? "UNKNOWN",
+        running: service.runningCount ?? 0,
+        desired: service.desiredCount ?? 0,
+        pending: service.pendingCount ?? 0,
+        deployments: (service.deployments ?? []).length,
+        rollout: primary?.rolloutState,
+        rolloutReason: primary?.rolloutStateReason,
+      });
+    }
+    return names.map((name) => byName.get(name) ?? { name, status: "MISSING", running: 0, desired: 0, pending: 0, deployments: 0 });
+  }
+
+  /** Forces a new deployment and waits until ECS reports it complete (or rolled back), telling progress. */
+  async restart(cluster: string, service: string, progress: (line: string) => void): Promise<void> {
+    await this.call(`restart ${service}`, () => this.clients.ecs.send(new UpdateServiceCommand({ cluster, service, forceNewDeployment: true })));
+    progress(`${service}: new deployment started`);
+    const deadline = Date.now() + this.timing.timeoutMs;
+    let last = "";
+    for (;;) {
+      const [state] = await this.services(cluster, [service]);
+      if (!state || state.status === "MISSING") throw new OpsError(`service ${service} is gone from cluster ${cluster}`);
+      const line = `${service}: ${state.rollout?.toLowerCase().replace("_", " ") ?? "deploying"}, ${state.running} of ${state.desired} task(s) running, ${state.deployments} deployment(s)`;
+      if (line !== last) progress(line);
+      last = line;
+      if (state.rollout === "FAILED") throw new OpsError(`the new deployment of ${service} failed and was rolled back: ${state.rolloutReason ?? "no reason given"}`);
+      if (state.rollout === "COMPLETED" && state.deployments === 1 && state.running === state.desired) {
+        progress(`${service}: stable`);
+        return;
+      }
+      if (Date.now() > deadline) throw new OpsError(`${service} did not become stable within ${Math.round(this.timing.timeoutMs / 60_000)} minutes`);
+      await new Promise((resolve) => setTimeout(resolve, this.timing.pollMs));
+    }
+  }
+
+  async logs(logGroup: string, options: AwsLogOptions): Promise<void> {
+    let nextToken: string | undefined;
+    do {
+      const page = await this.call(`read ${logGroup}`, () =>
+        this.clients.logs.send(new FilterLogEventsCommand({ logGroupName: logGroup, startTime: options.since, nextToken })),
+      );
+      for (const event of page.events ?? []) options.write(formatEvent(event.timestamp, event.logStreamName, event.message));
+      nextToken = page.nextToken;
+    } while (nextToken);
+    if (!options.follow) return;
+
+    const groups = await this.call(`find ${logGroup}`, () => this.clients.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: logGroup })));
+    const arn = (groups.logGroups ?? []).find((group: { logGroupName?: string }) => group.logGroupName === logGroup)?.logGroupArn;
+    if (!arn) throw new OpsError(`no log group ${logGroup}`);
+    const tail = await this.call(`follow ${logGroup}`, () => this.clients.logs.send(new StartLiveTailCommand({ logGroupIdentifiers: [arn] })));
+    for await (const event of tail.responseStream ?? []) {
+      for (const result of event.sessionUpdate?.sessionResults ?? []) options.write(formatEvent(result.timestamp, result.logStreamName, result.message));
+    }
+  }
+
+  private async call<T>(what: string, send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (error) {
+      throw new OpsError(`AWS: cannot ${what}: ${awsReason(error)}`);
+    }
+  }
+}
+
+function formatEvent(timestamp: number | undefined, stream: string | undefined, message: string | undefined): string {
+  const time = timestamp === undefined ? "" : `${new Date(timestamp).toISOString()} `;
+  return `${time}${stream ?? ""} ${(message ?? "").replace(/\n$/, "")}`;
+}
+
+function awsReason(error: unknown): string {
+  const name = (error as { name?: string }).name ?? "";
+  if (name === "CredentialsProviderError") return "no AWS credentials (set AWS_PROFILE or log in with aws sso login)";
+  if (/AccessDenied|UnrecognizedClient|ExpiredToken/.test(name)) return `${name}: the credentials may not do this`;
+  if (/NotFound/.test(name)) return `${name}: it does not exist (was the stack destroyed?)`;
+  return `${name ? `${name}: ` : ""}${(error as Error).message ?? String(error)}`;
+}

@@ -1,0 +1,58 @@
+/** The outputs a deployed stack exports, as the operations CLI reads them. */
+import { parse } from "yaml";
+import { z } from "zod";
+import { OpsError } from "./errors";
+import type { Outputs } from "./pulumi";
+
+const names = z.record(z.string(), z.string());
+
+const dockerOutputs = z.object({
+  target: z.literal("docker"),
+  proxyUrl: z.string(),
+  mcpGatewayUrl: z.string(),
+  masterKey: z.string().optional(),
+  containers: z.object({ litellm: z.string(), postgres: z.string(), redis: z.string().optional(), mcpServers: names }),
+  configYaml: z.string(),
+});
+
+const awsOutputs = z.object({
+  target: z.literal("aws"),
+  proxyUrl: z.string(),
+  mcpGatewayUrl: z.string(),
+  masterKeySecretArn: z.string().optional(),
+  region: z.string(),
+  clusterName: z.string(),
+  services: z.object({ proxy: z.string(), mcpServers: names }),
+  logGroups: z.object({ proxy: z.string(), mcpServers: names }),
+  configYaml: z.string(),
+});
+
+const gatewayOutputs = z.discriminatedUnion("target", [dockerOutputs, awsOutputs]);
+
+export type DockerOutputs = z.infer<typeof dockerOutputs>;
+export type AwsOutputs = z.infer<typeof awsOutputs>;
+export type GatewayOutputs = z.infer<typeof gatewayOutputs>;
+
+export function readOutputs(stack: string, outputs: Outputs): GatewayOutputs {
+  if (Object.keys(outputs).length === 0) {
+    throw new OpsError(`stack ${stack} has no outputs: it has not been deployed yet (litellm-mcp up --stack ${stack})`);
+  }
+  const values = Object.fromEntries(Object.entries(outputs).map(([key, output]) => [key, output.value]));
+  const parsed = gatewayOutputs.safeParse(values);
+  if (!parsed.success) {
+    throw new OpsError(`stack ${stack}'s outputs are not this program's (${parsed.error.issues[0]?.path.join(".")}): run litellm-mcp up --stack ${stack}`);
+  }
+  return parsed.data;
+}
+
+/** The MCP servers a deployed stack runs, by name. */
+export function mcpServerNames(outputs: GatewayOutputs): string[] {
+  return Object.keys(outputs.target === "docker" ? outputs.containers.mcpServers : outputs.services.mcpServers);
+}
+
+/** What the deployed config.yaml caches responses in. */
+export function responseCache(configYaml: string): "none" | "redis" | "local" {
+  const settings = (parse(configYaml) as { litellm_settings?: { cache?: boolean; cache_params?: { type?: string } } }).litellm_settings;
+  if (settings?.cache !== true) return "none";
+  return (settings.cache_params?.type ?? "redis") === "redis" ? "redis" : "local";
+}

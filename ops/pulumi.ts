@@ -1,0 +1,81 @@
+/** Pulumi through its Automation API (the user's Pulumi CLI), behind an interface the tests replace. */
+import { spawn } from "node:child_process";
+import { CommandError, LocalWorkspace, type Stack, StackNotFoundError } from "@pulumi/pulumi/automation";
+import type { Backend } from "./backend";
+import { OpsError } from "./errors";
+
+export type Outputs = Record<string, { value: unknown; secret: boolean }>;
+
+export interface PulumiPort {
+  outputs(stack: string): Promise<Outputs>;
+  up(stack: string, write: (text: string) => void): Promise<void>;
+  preview(stack: string, write: (text: string) => void): Promise<void>;
+  destroy(stack: string, write: (text: string) => void): Promise<void>;
+  /** Runs the Pulumi CLI itself with the stack's backend, for anything else; returns its exit status. */
+  passthrough(stack: string, args: string[]): Promise<number>;
+}
+
+export class AutomationPulumi implements PulumiPort {
+  constructor(
+    private readonly project: string,
+    private readonly backend: Backend,
+  ) {}
+
+  async outputs(stack: string): Promise<Outputs> {
+    return this.run(stack, "read the outputs of", false, (selected) => selected.outputs());
+  }
+
+  async up(stack: string, write: (text: string) => void): Promise<void> {
+    await this.run(stack, "update", true, (selected) => selected.up({ onOutput: write, color: "auto" }));
+  }
+
+  async preview(stack: string, write: (text: string) => void): Promise<void> {
+    await this.run(stack, "preview", true, (selected) => selected.preview({ onOutput: write, color: "auto", diff: true }));
+  }
+
+  async destroy(stack: string, write: (text: string) => void): Promise<void> {
+    await this.run(stack, "destroy", false, (selected) => selected.destroy({ onOutput: write, color: "auto" }));
+  }
+
+  passthrough(stack: string, args: string[]): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const child = spawn("pulumi", [...args, "--stack", stack], { cwd: this.project, stdio: "inherit", env: { ...process.env, ...this.backend.env } });
+      child.on("error", (error) => reject(cliMissing(error) ?? error));
+      child.on("exit", (code) => resolve(code ?? 1));
+    });
+  }
+
+  private async run<T>(stack: string, what: string, create: boolean, action: (selected: Stack) => Promise<T>): Promise<T> {
+    let selected: Stack;
+    try {
+      const args = { stackName: stack, workDir: this.project };
+      const options = { envVars: this.backend.env };
+      selected = create ? await LocalWorkspace.createOrSelectStack(args, options) : await LocalWorkspace.selectStack(args, options);
+    } catch (error) {
+      if (error instanceof StackNotFoundError) {
+        throw new OpsError(`no stack ${stack} in ${this.backend.description}: it was never deployed (litellm-mcp up --stack ${stack})`);
+      }
+      throw cliMissing(error) ?? new OpsError(`cannot open stack ${stack}: ${firstLine(error)}`);
+    }
+    try {
+      return await action(selected);
+    } catch (error) {
+      // Pulumi has already streamed the details; one line says what failed.
+      if (error instanceof CommandError) throw new OpsError(`pulumi could not ${what} stack ${stack}: ${firstLine(error)}`);
+      throw error;
+    }
+  }
+}
+
+function cliMissing(error: unknown): OpsError | undefined {
+  const text = `${(error as { code?: string }).code ?? ""} ${(error as Error).message ?? ""}`;
+  return /ENOENT|not found|command not found/i.test(text) && /pulumi/i.test(text)
+    ? new OpsError("the Pulumi CLI is not installed; see https://www.pulumi.com/docs/install/")
+    : undefined;
+}
+
+function firstLine(error: unknown): string {
+  const message = (error as Error).message ?? String(error);
+  const lines = message.split("\n").map((line) => line.trim()).filter(Boolean);
+  return lines.find((line) => /^error:/i.test(line))?.replace(/^error:\s*/i, "") ?? lines[0] ?? "unknown error";
+}

@@ -1,0 +1,216 @@
+import { strict as assert } from "node:assert";
+import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { AwsServices } from "../ops/aws";
+import { backendFor } from "../ops/backend";
+import { parseSince } from "../ops/since";
+import { DockerEngine, demultiplex, dockerEndpoint } from "../ops/docker";
+import { OpsError } from "../ops/errors";
+import { readOutputs, responseCache } from "../ops/outputs";
+import { startDockerStandIn } from "./support/standins";
+
+describe("Docker Engine client (against a stand-in that answers as the Engine API reference describes)", () => {
+  let docker: Awaited<ReturnType<typeof startDockerStandIn>>;
+  let engine: DockerEngine;
+  before(async () => {
+    docker = await startDockerStandIn({
+      proxy: { status: "running", health: "starting" },
+      db: {
+        status: "exited",
+        logs: [
+          [1, "listening on 5432"],
+          [2, "FATAL: the database system is starting up"],
+        ],
+      },
+    });
+    engine = new DockerEngine({ socketPath: docker.socketPath });
+  });
+  after(() => docker.stop());
+
+  it("reads a container's state and health, and says when there is no such container", async () => {
+    assert.deepEqual(await engine.inspect("proxy"), { status: "running", health: "starting", restartCount: 0 });
+    assert.deepEqual(await engine.inspect("db"), { status: "exited", health: undefined, restartCount: 0 });
+    assert.equal(await engine.inspect("gone"), undefined);
+  });
+
+  it("splits multiplexed logs into lines, stdout and stderr alike, and passes since and follow", async () => {
+    const lines: string[] = [];
+    await engine.logs("db", { since: 1_790_000_000, follow: false, write: (line) => lines.push(line) });
+    assert.deepEqual(lines, ["listening on 5432", "FATAL: the database system is starting up"]);
+    assert.equal(docker.logQueries.at(-1), "stdout=1&stderr=1&timestamps=1&follow=0&since=1790000000");
+  });
+
+  it("restarts a container and refuses an unknown one", async () => {
+    await engine.restart("proxy");
+    assert.deepEqual(docker.restarted, ["proxy"]);
+    await assert.rejects(engine.restart("gone"), new OpsError("no container gone: is the stack up?"));
+  });
+
+  it("says when the daemon cannot be reached", async () => {
+    const missing = new DockerEngine({ socketPath: join(mkdtempSync(join(tmpdir(), "no-docker-")), "docker.sock") });
+    await assert.rejects(missing.inspect("proxy"), /^OpsError: cannot reach the Docker daemon at .*docker\.sock: no such socket$/);
+  });
+
+  it("finds the daemon from DOCKER_HOST and refuses what it cannot reach directly", () => {
+    assert.deepEqual(dockerEndpoint(undefined), { socketPath: "/var/run/docker.sock" });
+    assert.deepEqual(dockerEndpoint("unix:///run/user/1000/docker.sock"), { socketPath: "/run/user/1000/docker.sock" });
+    assert.deepEqual(dockerEndpoint("tcp://10.0.0.5:2375"), { host: "10.0.0.5", port: 2375 });
+    assert.throws(() => dockerEndpoint("ssh://me@box"), /only unix:\/\/ and tcp:\/\/ daemons are supported/);
+  });
+
+  it("reassembles frames split anywhere, and a last line without a newline", async () => {
+    const frame = (stream: number, text: string) => {
+      const header = Buffer.alloc(8);
+      header.writeUInt8(stream, 0);
+      header.writeUInt32BE(Buffer.byteLength(text), 4);
+      return Buffer.concat([header, Buffer.from(text)]);
+    };
+    const bytes = Buffer.concat([frame(1, "one\ntw"), frame(2, "o\nthree")]);
+    const chunks = [bytes.subarray(0, 5), bytes.subarray(5, 13), bytes.subarray(13)];
+    const lines: string[] = [];
+    await demultiplex(Readable.from(chunks), (line) => lines.push(line));
+    assert.deepEqual(lines, ["one", "two", "three"]);
+  });
+});
+
+/** A stand-in for an AWS SDK client: answers each command by its name, and records what it was sent. */
+function client(answers: Record<string, (input: Record<string, unknown>) => unknown>) {
+  const sent: [string, Record<string, unknown>][] = [];
+  return {
+    sent,
+    async send(command: { constructor: { name: string }; input: Record<string, unknown> }) {
+      const name = command.constructor.name;
+      sent.push([name, command.input]);
+      const answer = answers[name];
+      if (!answer) throw Object.assign(new Error(`unexpected ${name}`), { name: "UnexpectedCommand" });
+      return answer(command.input);
+    },
+  };
+}
+
+describe("AWS adapter (with stand-in SDK clients)", () => {
+  const nothing = client({});
+
+  it("reads the master key from Secrets Manager", async () => {
+    const secrets = client({ GetSecretValueCommand: () => ({ SecretString: "sk-from-secrets-manager" }) });
+    const aws = new AwsServices({ ecs: nothing, logs: nothing, secrets });
+    assert.equal(await aws.masterKey("arn:aws:secretsmanager:us-east-1:123456789012:secret:key"), "sk-from-secrets-manager");
+    assert.deepEqual(secrets.sent, [["GetSecretValueCommand", { SecretId: "arn:aws:secretsmanager:us-east-1:123456789012:secret:key" }]]);
+  });
+
+  it("turns an SDK error into one line the user can act on", async () => {
+    const secrets = client({ GetSecretValueCommand: () => Promise.reject(Object.assign(new Error("Could not load credentials"), { name: "CredentialsProviderError" })) });
+    const aws = new AwsServices({ ecs: nothing, logs: nothing, secrets });
+    await assert.rejects(aws.masterKey("arn"), new OpsError("AWS: cannot read the master key: no AWS credentials (set AWS_PROFILE or log in with aws sso login)"));
+  });
+
+  it("reports each service's running and desired counts, and a missing one", async () => {
+    const ecs = client({
+      DescribeServicesCommand: () => ({
+        services: [{ serviceName: "proxy", status: "ACTIVE", runningCount: 2, desiredCount: 2, pendingCount: 0, deployments: [{ status: "PRIMARY", rolloutState: "COMPLETED" }] }],
+      }),
+    });
+    const aws = new AwsServices({ ecs, logs: nothing, secrets: nothing });
+    assert.deepEqual(await aws.services("cluster", ["proxy", "mcp"]), [
+      { name: "proxy", status: "ACTIVE", running: 2, desired: 2, pending: 0, deployments: 1, rollout: "COMPLETED", rolloutReason: undefined },
+      { name: "mcp", status: "MISSING", running: 0, desired: 0, pending: 0, deployments: 0 },
+    ]);
+  });
+
+  it("forces a new deployment and waits until it completes, telling its progress", async () => {
+    const states = [
+      { runningCount: 2, desiredCount: 2, deployments: [{ status: "PRIMARY", rolloutState: "IN_PROGRESS" }, { status: "ACTIVE" }] },
+      { runningCount: 3, desiredCount: 2, deployments: [{ status: "PRIMARY", rolloutState: "IN_PROGRESS" }, { status: "ACTIVE" }] },
+      { runningCount: 2, desiredCount: 2, deployments: [{ status: "PRIMARY", rolloutState: "COMPLETED" }] },
+    ];
+    const ecs = client({
+      UpdateServiceCommand: () => ({}),
+      DescribeServicesCommand: () => ({ services: [{ serviceName: "proxy", status: "ACTIVE", pendingCount: 0, ...states.shift()! }] }),
+    });
+    const progress: string[] = [];
+    await new AwsServices({ ecs, logs: nothing, secrets: nothing }, { pollMs: 0, timeoutMs: 10_000 }).restart("cluster", "proxy", (line) => progress.push(line));
+    assert.deepEqual(ecs.sent[0], ["UpdateServiceCommand", { cluster: "cluster", service: "proxy", forceNewDeployment: true }]);
+    assert.deepEqual(progress, [
+      "proxy: new deployment started",
+      "proxy: in progress, 2 of 2 task(s) running, 2 deployment(s)",
+      "proxy: in progress, 3 of 2 task(s) running, 2 deployment(s)",
+      "proxy: completed, 2 of 2 task(s) running, 1 deployment(s)",
+      "proxy: stable",
+    ]);
+  });
+
+  it("says a deployment failed and was rolled back", async () => {
+    const ecs = client({
+      UpdateServiceCommand: () => ({}),
+      DescribeServicesCommand: () => ({
+        services: [{ serviceName: "proxy", status: "ACTIVE", runningCount: 1, desiredCount: 2, deployments: [{ status: "PRIMARY", rolloutState: "FAILED", rolloutStateReason: "tasks failed to start" }] }],
+      }),
+    });
+    const aws = new AwsServices({ ecs, logs: nothing, secrets: nothing }, { pollMs: 0, timeoutMs: 10_000 });
+    await assert.rejects(aws.restart("cluster", "proxy", () => undefined), new OpsError("the new deployment of proxy failed and was rolled back: tasks failed to start"));
+  });
+
+  it("reads every page of a log group, then follows it with a live tail", async () => {
+    const logs = client({
+      FilterLogEventsCommand: (input) =>
+        input["nextToken"] === undefined
+          ? { events: [{ timestamp: 0, logStreamName: "proxy/litellm/1", message: "started\n" }], nextToken: "page-2" }
+          : { events: [{ timestamp: 1000, logStreamName: "proxy/litellm/1", message: "ready" }] },
+      DescribeLogGroupsCommand: () => ({ logGroups: [{ logGroupName: "/litellm-mcp/test/proxy", logGroupArn: "arn:aws:logs:us-east-1:123456789012:log-group:/litellm-mcp/test/proxy" }] }),
+      StartLiveTailCommand: () => ({
+        responseStream: (async function* () {
+          yield { sessionStart: {} };
+          yield { sessionUpdate: { sessionResults: [{ timestamp: 2000, logStreamName: "proxy/litellm/2", message: "request" }] } };
+        })(),
+      }),
+    });
+    const lines: string[] = [];
+    await new AwsServices({ ecs: nothing, logs, secrets: nothing }).logs("/litellm-mcp/test/proxy", { since: 0, follow: true, write: (line) => lines.push(line) });
+    assert.deepEqual(lines, [
+      "1970-01-01T00:00:00.000Z proxy/litellm/1 started",
+      "1970-01-01T00:00:01.000Z proxy/litellm/1 ready",
+      "1970-01-01T00:00:02.000Z proxy/litellm/2 request",
+    ]);
+    assert.deepEqual(logs.sent.at(-1), ["StartLiveTailCommand", { logGroupIdentifiers: ["arn:aws:logs:us-east-1:123456789012:log-group:/litellm-mcp/test/proxy"] }]);
+  });
+});
+
+describe("operations building blocks", () => {
+  it("keeps a docker stack's state in the project with a generated passphrase, and leaves AWS stacks to the user's login", () => {
+    const project = mkdtempSync(join(tmpdir(), "litellm-mcp-backend-"));
+    const dev = backendFor(project, "docker", {});
+    const passphrase = join(project, ".pulumi-state", "passphrase");
+    assert.deepEqual(dev.env, { PULUMI_BACKEND_URL: `file://${project}/.pulumi-state`, PULUMI_CONFIG_PASSPHRASE_FILE: passphrase });
+    assert.match(readFileSync(passphrase, "utf8"), /^[0-9a-f]{64}$/);
+    assert.equal(statSync(passphrase).mode & 0o777, 0o600);
+    const again = readFileSync(passphrase, "utf8");
+    backendFor(project, "docker", {});
+    assert.equal(readFileSync(passphrase, "utf8"), again, "the passphrase is kept");
+    assert.deepEqual(backendFor(project, "aws", {}).env, {});
+    assert.deepEqual(backendFor(project, "docker", { PULUMI_BACKEND_URL: "s3://state" }), { env: {}, description: "s3://state" });
+    assert.deepEqual(backendFor(project, "docker", { PULUMI_CONFIG_PASSPHRASE: "mine" }).env, { PULUMI_BACKEND_URL: `file://${project}/.pulumi-state` });
+  });
+
+  it("reads --since as a duration ago or a time, and refuses anything else", () => {
+    const now = Date.parse("2026-11-24T12:00:00Z");
+    assert.equal(parseSince("10m", now), now - 600_000);
+    assert.equal(parseSince("2h", now), now - 7_200_000);
+    assert.equal(parseSince("1d", now), now - 86_400_000);
+    assert.equal(parseSince("2026-11-24T10:00:00Z", now), Date.parse("2026-11-24T10:00:00Z"));
+    assert.equal(parseSince(undefined, now), undefined);
+    assert.throws(() => parseSince("yesterday", now), /--since: expected a duration such as 10m/);
+  });
+
+  it("knows a stack that was never deployed and outputs that are not this program's", () => {
+    assert.throws(() => readOutputs("dev", {}), new OpsError("stack dev has no outputs: it has not been deployed yet (litellm-mcp up --stack dev)"));
+    assert.throws(() => readOutputs("dev", { target: { value: "docker", secret: false } }), /^OpsError: stack dev's outputs are not this program's \(proxyUrl\)/);
+  });
+
+  it("reads the response cache of a deployed config", () => {
+    assert.equal(responseCache("litellm_settings:\n  drop_params: true\n"), "none");
+    assert.equal(responseCache("litellm_settings:\n  cache: true\n  cache_params:\n    type: local\n"), "local");
+    assert.equal(responseCache("litellm_settings:\n  cache: true\n  cache_params:\n    type: redis\n"), "redis");
+  });
+});
