@@ -21,6 +21,7 @@ async function cli(args: string[], cwd = PROJECT_DIR): Promise<Result> {
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text) },
     cwd,
+    env: {},
   });
   return { status, stdout, stderr };
 }
@@ -133,14 +134,14 @@ describe("litellm-mcp CLI", () => {
       const result = await cli(["validate", "--help"]);
       assert.equal(result.status, 0);
       assert.match(result.stdout, /^Usage: litellm-mcp validate \[--stack <name>\]/);
-      assert.match(result.stdout, /--stack <value> +the stack name/);
+      assert.match(result.stdout, /--stack <value> +the stack \(Pulumi/);
     });
 
     it("names the commands there are for an unknown one, exit 2", async () => {
       assert.deepEqual(await cli(["deploy"]), {
         status: 2,
         stdout: "",
-        stderr: 'litellm-mcp: unknown command "deploy"; expected one of: render, validate\n',
+        stderr: 'litellm-mcp: unknown command "deploy"; expected one of: render, validate, up, preview, down, status, logs, restart, clear-cache, pulumi\n',
       });
     });
 

@@ -1,0 +1,259 @@
+/** The commands of litellm-mcp: what each does, its options, and how it runs. */
+import { renderStack } from "../components/endpoints";
+import { dockerNames } from "../components/docker/naming";
+import { ConfigError } from "../config/errors";
+import { loadStackFile } from "../config/load";
+import type { StackConfig } from "../config/schema";
+import { type Context, deployedStack, listStacks, projectDir, selectStack, stackFile, stackName } from "./context";
+import { EXIT, OpsError, UsageError } from "./errors";
+import { mcpServerNames, readOutputs, responseCache } from "./outputs";
+import { flushCache } from "./proxy";
+import { parseSince } from "./since";
+import { collectStatus, statusTable } from "./status";
+
+export interface OptionSpec {
+  readonly type: "string" | "boolean";
+  readonly description: string;
+}
+
+export interface Command {
+  readonly summary: string;
+  readonly usage: string;
+  readonly options: Record<string, OptionSpec>;
+  /** Positional arguments accepted: [min, max]. */
+  readonly positionals?: readonly [number, number];
+  run(context: Context): Promise<number>;
+}
+
+const STACK = { type: "string", description: "the stack (Pulumi.<stack>.yaml)" } as const;
+const STACK_DEV = { type: "string", description: "the stack (Pulumi.<stack>.yaml); dev when absent" } as const;
+
+const write = (context: Context) => (text: string) => context.io.stdout.write(text);
+
+export const COMMANDS: Record<string, Command> = {
+  render: {
+    summary: "print a stack's LiteLLM config.yaml",
+    usage: "litellm-mcp render --stack <name>",
+    options: { stack: STACK },
+    async run(context) {
+      const stack = stackName(context.options);
+      const config = loadStackFile(stackFile(projectDir(context.io.cwd), stack));
+      context.io.stdout.write(renderStack(config, stack).yaml);
+      return EXIT.ok;
+    },
+  },
+
+  validate: {
+    summary: "check one stack file, or every Pulumi.<stack>.yaml of the project",
+    usage: "litellm-mcp validate [--stack <name>]",
+    options: { stack: STACK },
+    async run(context) {
+      const project = projectDir(context.io.cwd);
+      const stacks = context.options["stack"] === undefined ? listStacks(project) : [stackName(context.options)];
+      if (stacks.length === 0) throw new UsageError(`no Pulumi.<stack>.yaml files in ${project}`);
+      let status: number = EXIT.ok;
+      for (const stack of stacks) {
+        try {
+          const config = loadStackFile(stackFile(project, stack));
+          // Rendering checks what only the whole config can tell (pool sizes, MCP URLs).
+          renderStack(config, stack);
+          context.io.stdout.write(`Pulumi.${stack}.yaml: valid (${config.target} target, ${config.stage} stage)\n`);
+        } catch (error) {
+          if (!(error instanceof ConfigError)) throw error;
+          context.io.stderr.write(`${error.message}\n`);
+          status = EXIT.failed;
+        }
+      }
+      return status;
+    },
+  },
+
+  up: {
+    summary: "deploy a stack (pulumi up), creating it on first use",
+    usage: "litellm-mcp up [--stack <name>]",
+    options: { stack: STACK_DEV },
+    async run(context) {
+      const { stack, config, pulumi } = selectStack(context, "dev");
+      context.io.stdout.write(`Deploying stack ${stack} (${config.target} target)\n`);
+      await pulumi.up(stack, write(context));
+      const outputs = readOutputs(stack, await pulumi.outputs(stack));
+      context.io.stdout.write(`\nStack ${stack} is up: proxy ${outputs.proxyUrl}, MCP gateway ${outputs.mcpGatewayUrl}\nCheck it: litellm-mcp status --stack ${stack}\n`);
+      return EXIT.ok;
+    },
+  },
+
+  preview: {
+    summary: "show what deploying a stack would change (pulumi preview --diff)",
+    usage: "litellm-mcp preview [--stack <name>]",
+    options: { stack: STACK_DEV },
+    async run(context) {
+      const { stack, pulumi } = selectStack(context, "dev");
+      await pulumi.preview(stack, write(context));
+      return EXIT.ok;
+    },
+  },
+
+  down: {
+    summary: "destroy a stack (pulumi destroy), saying what it keeps",
+    usage: "litellm-mcp down [--stack <name>] [--yes]",
+    options: { stack: STACK_DEV, yes: { type: "boolean", description: "confirm destroying a stack on AWS" } },
+    async run(context) {
+      const { stack, config, pulumi } = selectStack(context, "dev");
+      if (config.target === "aws" && context.options["yes"] !== true) {
+        throw new UsageError(`refusing to destroy the AWS stack ${stack} without --yes`);
+      }
+      context.io.stdout.write(`Destroying stack ${stack}. It ${whatDownKeeps(stack, config).join("; ")}.\n`);
+      await pulumi.destroy(stack, write(context));
+      return EXIT.ok;
+    },
+  },
+
+  status: {
+    summary: "check the proxy, its database, models and MCP servers, and what runs them",
+    usage: "litellm-mcp status [--stack <name>] [--json]",
+    options: { stack: STACK_DEV, json: { type: "boolean", description: "print JSON instead of a table" } },
+    async run(context) {
+      const deployed = await deployedStack(context, "dev");
+      const sources =
+        deployed.outputs.target === "docker"
+          ? { docker: context.deps.docker(context.io.env), timeoutMs: context.deps.timeoutMs }
+          : { aws: context.deps.aws(deployed.outputs.region), timeoutMs: context.deps.timeoutMs };
+      const checks = await collectStatus(deployed.outputs, deployed.key, sources);
+      const healthy = checks.every((check) => check.ok);
+      if (context.options["json"]) {
+        context.io.stdout.write(`${JSON.stringify({ stack: deployed.stack, healthy, checks }, null, 2)}\n`);
+      } else {
+        context.io.stdout.write(statusTable(checks));
+        context.io.stdout.write(`\n${deployed.stack}: ${healthy ? "healthy" : `${checks.filter((check) => !check.ok).length} check(s) failed`}\n`);
+      }
+      return healthy ? EXIT.ok : EXIT.failed;
+    },
+  },
+
+  logs: {
+    summary: "print a service's logs: litellm, postgres, redis or an MCP server",
+    usage: "litellm-mcp logs <service> [--stack <name>] [--follow] [--since <10m|2h|1d|ISO time>]",
+    options: {
+      stack: STACK_DEV,
+      follow: { type: "boolean", description: "keep printing new lines" },
+      since: { type: "string", description: "from this long ago (30s, 10m, 2h, 1d) or this time" },
+    },
+    positionals: [1, 1],
+    async run(context) {
+      const service = context.positionals[0]!;
+      const since = parseSince(context.options["since"]);
+      const deployed = await deployedStack(context, "dev");
+      const options = { follow: context.options["follow"] === true, write: (line: string) => context.io.stdout.write(`${line}\n`) };
+      if (deployed.outputs.target === "docker") {
+        const container = dockerServices(deployed.outputs)[service];
+        if (!container) throw new UsageError(unknownService(service, Object.keys(dockerServices(deployed.outputs))));
+        await context.deps.docker(context.io.env).logs(container, { ...options, since: since === undefined ? undefined : Math.floor(since / 1000) });
+      } else {
+        const groups: Record<string, string> = { litellm: deployed.outputs.logGroups.proxy, ...deployed.outputs.logGroups.mcpServers };
+        if (service === "postgres" || service === "redis") {
+          throw new OpsError(`${service} runs as a managed AWS service on the ${deployed.stack} stack: see its events in the RDS or ElastiCache console`);
+        }
+        const group = groups[service];
+        if (!group) throw new UsageError(unknownService(service, Object.keys(groups)));
+        await context.deps.aws(deployed.outputs.region).logs(group, { ...options, since });
+      }
+      return EXIT.ok;
+    },
+  },
+
+  restart: {
+    summary: "restart one service, or all of them (MCP servers first, the proxy last)",
+    usage: "litellm-mcp restart [service] [--stack <name>]",
+    options: { stack: STACK_DEV },
+    positionals: [0, 1],
+    async run(context) {
+      const service = context.positionals[0];
+      const deployed = await deployedStack(context, "dev");
+      const say = (line: string) => context.io.stdout.write(`${line}\n`);
+      if (deployed.outputs.target === "docker") {
+        const containers = dockerServices(deployed.outputs);
+        const chosen = pick(containers, service, ["postgres", "redis", ...mcpServerNames(deployed.outputs), "litellm"]);
+        const docker = context.deps.docker(context.io.env);
+        for (const [name, container] of chosen) {
+          say(`restarting ${name} (${container})`);
+          await docker.restart(container);
+          say(`${name}: restarted`);
+        }
+      } else {
+        const services: Record<string, string> = { litellm: deployed.outputs.services.proxy, ...deployed.outputs.services.mcpServers };
+        const chosen = pick(services, service, [...mcpServerNames(deployed.outputs), "litellm"]);
+        const aws = context.deps.aws(deployed.outputs.region);
+        for (const [, ecsService] of chosen) await aws.restart(deployed.outputs.clusterName, ecsService, say);
+      }
+      return EXIT.ok;
+    },
+  },
+
+  "clear-cache": {
+    summary: "empty the proxy's response cache",
+    usage: "litellm-mcp clear-cache [--stack <name>]",
+    options: { stack: STACK_DEV },
+    async run(context) {
+      const deployed = await deployedStack(context, "dev");
+      const cache = responseCache(deployed.outputs.configYaml);
+      if (cache === "none") {
+        context.io.stdout.write(`${deployed.stack} has no response cache (cache.responses is false): nothing to clear\n`);
+        return EXIT.ok;
+      }
+      if (cache === "local") {
+        throw new OpsError(`${deployed.stack} caches responses in the proxy's memory, which LiteLLM cannot flush through its API: litellm-mcp restart litellm --stack ${deployed.stack} empties it`);
+      }
+      const result = await flushCache(deployed.outputs.proxyUrl, deployed.key, context.deps.timeoutMs);
+      if (!result.ok) throw new OpsError(`could not clear the cache of ${deployed.stack}: ${result.detail}`);
+      context.io.stdout.write(`Cleared the response cache of ${deployed.stack} in Redis (${result.latencyMs} ms). The router's shared state in the same Redis is rebuilt as requests arrive.\n`);
+      return EXIT.ok;
+    },
+  },
+
+  pulumi: {
+    summary: "run any Pulumi command on a stack, with the stack's backend",
+    usage: "litellm-mcp pulumi [--stack <name>] -- <pulumi arguments>",
+    options: { stack: STACK_DEV },
+    positionals: [1, Number.POSITIVE_INFINITY],
+    async run(context) {
+      const { stack, pulumi } = selectStack(context, "dev");
+      return pulumi.passthrough(stack, context.positionals);
+    },
+  },
+};
+
+/** What `down` leaves behind, said before it starts. */
+export function whatDownKeeps(stack: string, config: StackConfig): string[] {
+  if (config.target === "docker") {
+    const volume = dockerNames(stack).volume;
+    return config.docker.retainVolume
+      ? [`keeps the Postgres volume ${volume} (docker.retainVolume), so the next up finds its data; remove it with: docker volume rm ${volume}`, "keeps the pulled images"]
+      : [`deletes the Postgres volume ${volume} (docker.retainVolume is false)`, "keeps the pulled images"];
+  }
+  const database = config.aws.database;
+  const kept = [database.finalSnapshot ? `takes the final database snapshot litellm-mcp-${stack}-final` : "deletes the database without a snapshot"];
+  if (database.deletionProtection) kept.push("cannot delete the database while its deletion protection is on (set aws.database.deletionProtection: false and run up first)");
+  const window = config.aws.secrets.recoveryWindowDays;
+  kept.push(window === 0 ? "deletes the secrets at once" : `keeps the secrets restorable for ${window} days`);
+  if (config.stage === "prod") kept.push("keeps the config bucket, whose versions must be emptied before it can go");
+  return kept;
+}
+
+function dockerServices(outputs: { containers: { litellm: string; postgres: string; redis?: string; mcpServers: Record<string, string> } }): Record<string, string> {
+  const { litellm, postgres, redis, mcpServers } = outputs.containers;
+  return { litellm, postgres, ...(redis ? { redis } : {}), ...mcpServers };
+}
+
+/** The services to act on: the one named, or all in `order`. */
+function pick(services: Record<string, string>, service: string | undefined, order: string[]): [string, string][] {
+  if (service !== undefined) {
+    const target = services[service];
+    if (!target) throw new UsageError(unknownService(service, Object.keys(services)));
+    return [[service, target]];
+  }
+  return order.filter((name) => services[name] !== undefined).map((name) => [name, services[name]!]);
+}
+
+function unknownService(service: string, known: string[]): string {
+  return `unknown service "${service}"; this stack has: ${known.join(", ")}`;
+}

@@ -1,0 +1,112 @@
+/** What every command works with: its input and output, the outside world (injected), and the stack it names. */
+import { existsSync, readdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { loadStackFile } from "../config/load";
+import type { StackConfig } from "../config/schema";
+import { type AwsPort, AwsServices } from "./aws";
+import { type Backend, backendFor } from "./backend";
+import { DockerEngine, type DockerPort, dockerEndpoint } from "./docker";
+import { UsageError } from "./errors";
+import { type GatewayOutputs, readOutputs } from "./outputs";
+import { AutomationPulumi, type PulumiPort } from "./pulumi";
+
+export interface Io {
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown };
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** The outside world, replaced in tests. */
+export interface Deps {
+  pulumi(project: string, backend: Backend): PulumiPort;
+  docker(env: NodeJS.ProcessEnv): DockerPort;
+  aws(region: string): AwsPort;
+  /** Deadline of each network check, in milliseconds. */
+  readonly timeoutMs: number;
+}
+
+export const realDeps: Deps = {
+  pulumi: (project, backend) => new AutomationPulumi(project, backend),
+  docker: (env) => new DockerEngine(dockerEndpoint(env["DOCKER_HOST"])),
+  aws: (region) => AwsServices.forRegion(region),
+  timeoutMs: 10_000,
+};
+
+export type Options = Record<string, string | boolean | undefined>;
+
+export interface Context {
+  readonly io: Io;
+  readonly deps: Deps;
+  readonly options: Options;
+  readonly positionals: string[];
+}
+
+/** The directory holding Pulumi.yaml: the working directory or the nearest parent. */
+export function projectDir(cwd: string): string {
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "Pulumi.yaml"))) return dir;
+    if (dirname(dir) === dir) throw new UsageError(`no Pulumi.yaml in ${resolve(cwd)} or its parents: run litellm-mcp inside the project`);
+  }
+}
+
+export function listStacks(project: string): string[] {
+  return readdirSync(project)
+    .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
+    .filter((stack): stack is string => stack !== undefined)
+    .sort();
+}
+
+export function stackFile(project: string, stack: string): string {
+  const file = join(project, `Pulumi.${stack}.yaml`);
+  if (!existsSync(file)) {
+    const known = listStacks(project);
+    throw new UsageError(`no stack file Pulumi.${stack}.yaml in ${project}${known.length ? `; stacks: ${known.join(", ")}` : ""}`);
+  }
+  return file;
+}
+
+const STACK_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+
+/** The --stack option, checked; `fallback` when the command has a default stack. */
+export function stackName(options: Options, fallback?: string): string {
+  const stack = options["stack"] ?? fallback;
+  if (typeof stack !== "string") throw new UsageError("--stack <name> is required");
+  if (!STACK_NAME.test(stack)) throw new UsageError(`--stack: expected a stack name of letters, digits and _ . -, got ${JSON.stringify(stack)}`);
+  return stack;
+}
+
+export interface SelectedStack {
+  readonly project: string;
+  readonly stack: string;
+  readonly config: StackConfig;
+  readonly pulumi: PulumiPort;
+}
+
+/** The stack the command names, its validated config, and Pulumi on its backend. */
+export function selectStack(context: Context, fallback?: string): SelectedStack {
+  const stack = stackName(context.options, fallback);
+  const project = projectDir(context.io.cwd);
+  const config = loadStackFile(stackFile(project, stack));
+  const pulumi = context.deps.pulumi(project, backendFor(project, config.target, context.io.env));
+  return { project, stack, config, pulumi };
+}
+
+export interface DeployedStack extends SelectedStack {
+  readonly outputs: GatewayOutputs;
+  /** The master key, when auth is on. Never printed. */
+  readonly key: string | undefined;
+}
+
+/** A deployed stack's outputs and master key (from the outputs on Docker, from Secrets Manager on AWS). */
+export async function deployedStack(context: Context, fallback?: string): Promise<DeployedStack> {
+  const selected = selectStack(context, fallback);
+  const outputs = readOutputs(selected.stack, await selected.pulumi.outputs(selected.stack));
+  const key =
+    outputs.target === "docker"
+      ? outputs.masterKey
+      : outputs.masterKeySecretArn
+        ? await context.deps.aws(outputs.region).masterKey(outputs.masterKeySecretArn)
+        : undefined;
+  return { ...selected, outputs, key };
+}

@@ -1,0 +1,338 @@
+import { strict as assert } from "node:assert";
+import type { AwsPort } from "../ops/aws";
+import type { Backend } from "../ops/backend";
+import { run } from "../ops/cli";
+import type { Deps } from "../ops/context";
+import type { DockerPort } from "../ops/docker";
+import { OpsError } from "../ops/errors";
+import type { Outputs, PulumiPort } from "../ops/pulumi";
+import { type LiteLLMStandIn, startDockerStandIn, startLiteLLMStandIn } from "./support/standins";
+import { PROJECT_DIR } from "./support/stacks";
+import { DockerEngine } from "../ops/docker";
+
+const KEY = "sk-test-master-key";
+
+/** A stand-in for Pulumi: records what it was asked and answers with the given outputs. */
+class FakePulumi implements PulumiPort {
+  readonly calls: string[] = [];
+  backend?: Backend;
+  constructor(public stackOutputs: Outputs | Error) {}
+  async outputs(stack: string): Promise<Outputs> {
+    this.calls.push(`outputs ${stack}`);
+    if (this.stackOutputs instanceof Error) throw this.stackOutputs;
+    return this.stackOutputs;
+  }
+  async up(stack: string, write: (text: string) => void) {
+    this.calls.push(`up ${stack}`);
+    write("Updating (dev)\n+ 20 created\n");
+  }
+  async preview(stack: string, write: (text: string) => void) {
+    this.calls.push(`preview ${stack}`);
+    write("Previewing update (dev)\n");
+  }
+  async destroy(stack: string, write: (text: string) => void) {
+    this.calls.push(`destroy ${stack}`);
+    write("Destroying (dev)\n");
+  }
+  async passthrough(stack: string, args: string[]) {
+    this.calls.push(`pulumi ${args.join(" ")} --stack ${stack}`);
+    return 3;
+  }
+}
+
+const outputsOf = (values: Record<string, unknown>): Outputs =>
+  Object.fromEntries(Object.entries(values).map(([key, value]) => [key, { value, secret: key === "masterKey" }]));
+
+function dockerOutputs(proxyUrl: string, extra: Record<string, unknown> = {}): Outputs {
+  return outputsOf({
+    target: "docker",
+    proxyUrl,
+    mcpGatewayUrl: `${proxyUrl}/mcp`,
+    masterKey: KEY,
+    containers: { litellm: "litellm-mcp-dev-litellm", postgres: "litellm-mcp-dev-postgres", mcpServers: { context7: "litellm-mcp-dev-mcp-context7" } },
+    configYaml: "litellm_settings:\n  drop_params: true\n",
+    ...extra,
+  });
+}
+
+function awsOutputs(): Outputs {
+  return outputsOf({
+    target: "aws",
+    proxyUrl: "https://gateway.example.com",
+    mcpGatewayUrl: "https://gateway.example.com/mcp",
+    masterKeySecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:litellm-mcp/test/master-key-AbCdEf",
+    region: "us-east-1",
+    clusterName: "cluster-1",
+    services: { proxy: "proxy-svc", mcpServers: { context7: "context7-svc", aws_docs: "docs-svc" } },
+    logGroups: { proxy: "/litellm-mcp/test/proxy", mcpServers: { context7: "/litellm-mcp/test/mcp/context7", aws_docs: "/litellm-mcp/test/mcp/aws_docs" } },
+    configYaml: "litellm_settings:\n  cache: true\n  cache_params:\n    type: redis\n",
+  });
+}
+
+interface Harness {
+  pulumi: FakePulumi;
+  docker?: DockerPort;
+  aws?: AwsPort;
+}
+
+async function cli(args: string[], harness: Harness) {
+  let stdout = "";
+  let stderr = "";
+  const deps: Deps = {
+    pulumi: (_project, backend) => {
+      harness.pulumi.backend = backend;
+      return harness.pulumi;
+    },
+    docker: () => harness.docker ?? assert.fail("no Docker here"),
+    aws: () => harness.aws ?? assert.fail("no AWS here"),
+    timeoutMs: 2_000,
+  };
+  const status = await run(args, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) }, cwd: PROJECT_DIR, env: { PULUMI_BACKEND_URL: "file:///tmp/state" } }, deps);
+  return { status, stdout, stderr };
+}
+
+describe("operations commands", () => {
+  describe("up, preview, down", () => {
+    it("deploys the dev stack by default and says where it answers", async () => {
+      const pulumi = new FakePulumi(dockerOutputs("http://127.0.0.1:4000"));
+      const result = await cli(["up"], { pulumi });
+      assert.equal(result.status, 0);
+      assert.deepEqual(pulumi.calls, ["up dev", "outputs dev"]);
+      assert.equal(
+        result.stdout,
+        "Deploying stack dev (docker target)\nUpdating (dev)\n+ 20 created\n\nStack dev is up: proxy http://127.0.0.1:4000, MCP gateway http://127.0.0.1:4000/mcp\nCheck it: litellm-mcp status --stack dev\n",
+      );
+    });
+
+    it("validates the stack file before Pulumi runs", async () => {
+      const pulumi = new FakePulumi(dockerOutputs("http://127.0.0.1:4000"));
+      const result = await cli(["up", "--stack", "nope"], { pulumi });
+      assert.equal(result.status, 2);
+      assert.match(result.stderr, /^litellm-mcp: no stack file Pulumi\.nope\.yaml/);
+      assert.deepEqual(pulumi.calls, []);
+    });
+
+    it("previews a stack", async () => {
+      const pulumi = new FakePulumi({});
+      const result = await cli(["preview", "--stack", "prod"], { pulumi });
+      assert.deepEqual([result.status, pulumi.calls], [0, ["preview prod"]]);
+    });
+
+    it("says what destroying the dev stack keeps", async () => {
+      const pulumi = new FakePulumi({});
+      const result = await cli(["down"], { pulumi });
+      assert.equal(result.status, 0);
+      assert.equal(
+        result.stdout.split("\n")[0],
+        "Destroying stack dev. It keeps the Postgres volume litellm-mcp-dev-pgdata (docker.retainVolume), so the next up finds its data; remove it with: docker volume rm litellm-mcp-dev-pgdata; keeps the pulled images.",
+      );
+      assert.deepEqual(pulumi.calls, ["destroy dev"]);
+    });
+
+    it("refuses to destroy an AWS stack without --yes, and says what prod keeps with it", async () => {
+      const pulumi = new FakePulumi({});
+      assert.deepEqual(await cli(["down", "--stack", "prod"], { pulumi }), {
+        status: 2,
+        stdout: "",
+        stderr: "litellm-mcp: refusing to destroy the AWS stack prod without --yes\n",
+      });
+      const result = await cli(["down", "--stack", "prod", "--yes"], { pulumi });
+      assert.equal(
+        result.stdout.split("\n")[0],
+        "Destroying stack prod. It takes the final database snapshot litellm-mcp-prod-final; cannot delete the database while its deletion protection is on (set aws.database.deletionProtection: false and run up first); keeps the secrets restorable for 30 days; keeps the config bucket, whose versions must be emptied before it can go.",
+      );
+    });
+
+    it("runs any Pulumi command with the stack's backend and returns its exit status", async () => {
+      const pulumi = new FakePulumi({});
+      const result = await cli(["pulumi", "--", "config", "set", "--secret", "context7ApiKey", "x"], { pulumi });
+      assert.equal(result.status, 3);
+      assert.deepEqual(pulumi.calls, ["pulumi config set --secret context7ApiKey x --stack dev"]);
+      assert.equal(pulumi.backend?.description, "file:///tmp/state");
+    });
+
+    it("says the Pulumi CLI is missing in one line", async () => {
+      const pulumi = new FakePulumi(new OpsError("the Pulumi CLI is not installed; see https://www.pulumi.com/docs/install/"));
+      assert.deepEqual(await cli(["status"], { pulumi }), {
+        status: 1,
+        stdout: "",
+        stderr: "litellm-mcp: the Pulumi CLI is not installed; see https://www.pulumi.com/docs/install/\n",
+      });
+    });
+  });
+
+  describe("status (against the LiteLLM stand-in)", () => {
+    let proxy: LiteLLMStandIn;
+    let docker: Awaited<ReturnType<typeof startDockerStandIn>>;
+    before(async () => {
+      proxy = await startLiteLLMStandIn({ masterKey: KEY, models: ["claude-3-7-sonnet-us"], database: "connected", cache: "none", mcpServers: {} });
+      docker = await startDockerStandIn({
+        "litellm-mcp-dev-litellm": { status: "running", health: "healthy" },
+        "litellm-mcp-dev-postgres": { status: "running", health: "healthy" },
+        "litellm-mcp-dev-mcp-context7": { status: "running", health: "healthy" },
+      });
+    });
+    after(async () => Promise.all([proxy.stop(), docker.stop()]));
+
+    it("fails, exit 1, when an MCP server does not answer through the gateway, and names it", async () => {
+      const result = await cli(["status"], { pulumi: new FakePulumi(dockerOutputs(proxy.url)), docker: new DockerEngine({ socketPath: docker.socketPath }) });
+      assert.equal(result.status, 1);
+      assert.match(result.stdout, /^CHECK +RESULT +LATENCY +DETAIL\n/);
+      assert.match(result.stdout, /\nproxy readiness +ok +\d+ ms +database connected, LiteLLM 1\.108\.12\n/);
+      assert.match(result.stdout, /\nmcp context7 +FAIL +\d+ ms +HTTP 404: MCP server not found\n/);
+      assert.match(result.stdout, /\ncontainer litellm-mcp-dev-mcp-context7 +ok +- +running, healthy\n/);
+      assert.match(result.stdout, /\ndev: 1 check\(s\) failed\n$/);
+      assert.ok(!result.stdout.includes(KEY) && !result.stderr.includes(KEY), "the key is never printed");
+    });
+
+    it("is healthy, exit 0, and prints JSON with --json", async () => {
+      const outputs = dockerOutputs(proxy.url, { containers: { litellm: "litellm-mcp-dev-litellm", postgres: "litellm-mcp-dev-postgres", mcpServers: {} } });
+      const result = await cli(["status", "--json"], { pulumi: new FakePulumi(outputs), docker: new DockerEngine({ socketPath: docker.socketPath }) });
+      assert.equal(result.status, 0, result.stdout);
+      const report = JSON.parse(result.stdout) as { stack: string; healthy: boolean; checks: { name: string; ok: boolean }[] };
+      assert.deepEqual([report.stack, report.healthy], ["dev", true]);
+      assert.deepEqual(report.checks.map((check) => check.name), ["proxy liveness", "proxy readiness", "models", "container litellm-mcp-dev-litellm", "container litellm-mcp-dev-postgres"]);
+    });
+
+    it("reports a wrong key as a failed model check", async () => {
+      const outputs = dockerOutputs(proxy.url, { masterKey: "sk-wrong", containers: { litellm: "litellm-mcp-dev-litellm", postgres: "litellm-mcp-dev-postgres", mcpServers: {} } });
+      const result = await cli(["status"], { pulumi: new FakePulumi(outputs), docker: new DockerEngine({ socketPath: docker.socketPath }) });
+      assert.equal(result.status, 1);
+      assert.match(result.stdout, /\nmodels +FAIL +\d+ ms +the proxy refused the key \(HTTP 401\)\n/);
+    });
+
+    it("says a stack was never deployed", async () => {
+      assert.deepEqual(await cli(["status"], { pulumi: new FakePulumi({}) }), {
+        status: 1,
+        stdout: "",
+        stderr: "litellm-mcp: stack dev has no outputs: it has not been deployed yet (litellm-mcp up --stack dev)\n",
+      });
+    });
+
+    it("reads the master key of an AWS stack from Secrets Manager and counts ECS tasks", async () => {
+      const keysRead: string[] = [];
+      const aws: AwsPort = {
+        async masterKey(arn) {
+          keysRead.push(arn);
+          return KEY;
+        },
+        async services(_cluster, names) {
+          return names.map((name) => ({ name, status: "ACTIVE", running: name === "docs-svc" ? 0 : 1, desired: 1, pending: 0, deployments: 1 }));
+        },
+        restart: () => assert.fail("not restarting"),
+        logs: () => assert.fail("not reading logs"),
+      };
+      const outputs = awsOutputs();
+      (outputs["proxyUrl"] as { value: string }).value = proxy.url;
+      (outputs["mcpGatewayUrl"] as { value: string }).value = `${proxy.url}/mcp`;
+      (outputs["services"] as { value: unknown }).value = { proxy: "proxy-svc", mcpServers: { aws_docs: "docs-svc" } };
+      const result = await cli(["status", "--stack", "test"], { pulumi: new FakePulumi(outputs), aws });
+      assert.equal(result.status, 1);
+      assert.deepEqual(keysRead, ["arn:aws:secretsmanager:us-east-1:123456789012:secret:litellm-mcp/test/master-key-AbCdEf"]);
+      assert.match(result.stdout, /\nmodels +ok +\d+ ms +1 model\(s\): claude-3-7-sonnet-us\n/);
+      assert.match(result.stdout, /\nservice proxy-svc +ok +- +1\/1 running\n/);
+      assert.match(result.stdout, /\nservice docs-svc +FAIL +- +0\/1 running\n/);
+    });
+  });
+
+  describe("logs, restart, clear-cache", () => {
+    it("reads a container's logs since a duration ago, and refuses an unknown service or duration", async () => {
+      const calls: string[] = [];
+      const docker: DockerPort = {
+        inspect: async () => undefined,
+        restart: async () => undefined,
+        async logs(container, options) {
+          calls.push(`${container} follow=${options.follow} since=${options.since !== undefined}`);
+          options.write("hello");
+        },
+      };
+      const pulumi = new FakePulumi(dockerOutputs("http://127.0.0.1:4000"));
+      assert.deepEqual(await cli(["logs", "context7", "--since", "10m", "--follow"], { pulumi, docker }), { status: 0, stdout: "hello\n", stderr: "" });
+      assert.deepEqual(calls, ["litellm-mcp-dev-mcp-context7 follow=true since=true"]);
+      assert.deepEqual(await cli(["logs", "nginx"], { pulumi, docker }), {
+        status: 2,
+        stdout: "",
+        stderr: 'litellm-mcp: unknown service "nginx"; this stack has: litellm, postgres, context7\n',
+      });
+      assert.equal((await cli(["logs", "litellm", "--since", "yesterday"], { pulumi, docker })).status, 2);
+      assert.equal((await cli(["logs"], { pulumi, docker })).stderr, "litellm-mcp: expected 1 argument(s), got 0; usage: litellm-mcp logs <service> [--stack <name>] [--follow] [--since <10m|2h|1d|ISO time>]\n");
+    });
+
+    it("reads an AWS service's log group and explains where the database's logs are", async () => {
+      const groups: string[] = [];
+      const aws: AwsPort = {
+        masterKey: async () => KEY,
+        services: async () => [],
+        restart: async () => undefined,
+        async logs(group) {
+          groups.push(group);
+        },
+      };
+      const pulumi = new FakePulumi(awsOutputs());
+      assert.equal((await cli(["logs", "aws_docs", "--stack", "test"], { pulumi, aws })).status, 0);
+      assert.deepEqual(groups, ["/litellm-mcp/test/mcp/aws_docs"]);
+      assert.deepEqual(await cli(["logs", "postgres", "--stack", "test"], { pulumi, aws }), {
+        status: 1,
+        stdout: "",
+        stderr: "litellm-mcp: postgres runs as a managed AWS service on the test stack: see its events in the RDS or ElastiCache console\n",
+      });
+    });
+
+    it("restarts every container, the proxy last, or just the one named", async () => {
+      const restarted: string[] = [];
+      const docker: DockerPort = { inspect: async () => undefined, logs: async () => undefined, restart: async (container) => void restarted.push(container) };
+      const pulumi = new FakePulumi(dockerOutputs("http://127.0.0.1:4000"));
+      assert.equal((await cli(["restart"], { pulumi, docker })).status, 0);
+      assert.deepEqual(restarted, ["litellm-mcp-dev-postgres", "litellm-mcp-dev-mcp-context7", "litellm-mcp-dev-litellm"]);
+      restarted.length = 0;
+      const result = await cli(["restart", "litellm"], { pulumi, docker });
+      assert.deepEqual([result.stdout, restarted], ["restarting litellm (litellm-mcp-dev-litellm)\nlitellm: restarted\n", ["litellm-mcp-dev-litellm"]]);
+    });
+
+    it("forces new ECS deployments, MCP servers first, printing progress", async () => {
+      const restarted: string[] = [];
+      const aws: AwsPort = {
+        masterKey: async () => KEY,
+        services: async () => [],
+        logs: async () => undefined,
+        async restart(cluster, service, progress) {
+          restarted.push(`${cluster}/${service}`);
+          progress(`${service}: stable`);
+        },
+      };
+      const result = await cli(["restart", "--stack", "test"], { pulumi: new FakePulumi(awsOutputs()), aws });
+      assert.equal(result.status, 0);
+      assert.deepEqual(restarted, ["cluster-1/context7-svc", "cluster-1/docs-svc", "cluster-1/proxy-svc"]);
+      assert.equal(result.stdout, "context7-svc: stable\ndocs-svc: stable\nproxy-svc: stable\n");
+    });
+
+    it("says there is no cache to clear, or why a memory cache cannot be flushed", async () => {
+      assert.deepEqual(await cli(["clear-cache"], { pulumi: new FakePulumi(dockerOutputs("http://127.0.0.1:4000")) }), {
+        status: 0,
+        stdout: "dev has no response cache (cache.responses is false): nothing to clear\n",
+        stderr: "",
+      });
+      const local = dockerOutputs("http://127.0.0.1:4000", { configYaml: "litellm_settings:\n  cache: true\n  cache_params:\n    type: local\n" });
+      const result = await cli(["clear-cache"], { pulumi: new FakePulumi(local) });
+      assert.equal(result.status, 1);
+      assert.match(result.stderr, /caches responses in the proxy's memory, which LiteLLM cannot flush through its API: litellm-mcp restart litellm --stack dev empties it\n$/);
+    });
+
+    it("flushes a Redis response cache through the proxy (LiteLLM stand-in)", async () => {
+      const proxy = await startLiteLLMStandIn({ masterKey: KEY, models: [], database: "connected", cache: "redis", mcpServers: {} });
+      try {
+        const outputs = dockerOutputs(proxy.url, { configYaml: "litellm_settings:\n  cache: true\n  cache_params:\n    type: redis\n" });
+        const result = await cli(["clear-cache"], { pulumi: new FakePulumi(outputs) });
+        assert.equal(result.status, 0);
+        assert.match(result.stdout, /^Cleared the response cache of dev in Redis \(\d+ ms\)\./);
+        assert.ok(proxy.requests.includes("POST /cache/flushall"));
+        const unreachable = dockerOutputs("http://127.0.0.1:1", { configYaml: "litellm_settings:\n  cache: true\n  cache_params:\n    type: redis\n" });
+        const failed = await cli(["clear-cache"], { pulumi: new FakePulumi(unreachable) });
+        assert.equal(failed.status, 1);
+        assert.match(failed.stderr, /^litellm-mcp: could not clear the cache of dev: cannot reach the proxy at http:\/\/127\.0\.0\.1:1: /);
+      } finally {
+        await proxy.stop();
+      }
+    });
+  });
+});
