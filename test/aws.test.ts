@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { renderStack } from "../components/endpoints";
 import { loadStack, loadVariant, engineConfigOfVariant, type Values } from "./support/stacks";
-import { ACCOUNT, awsCalls, awsOutputs } from "./support/aws";
+import { ACCOUNT, awsCalls, awsOutputs } from "../bench/mocks";
 import { isSecret, type ProgramError, type ProgramRun, type Registered, reveal, runProgram } from "./support/pulumi";
 
 async function runAws(stack: string, change?: (values: Values) => void, secrets: Record<string, string> = {}): Promise<ProgramRun> {

@@ -14,7 +14,7 @@ import {
   s3BucketsPrivateAndEncrypted,
   stackOf,
 } from "../policy/policies";
-import { awsCalls, awsOutputs } from "./support/aws";
+import { awsCalls, awsOutputs } from "../bench/mocks";
 import { checkResource, checkStack, fromRegistered, type TestResource } from "./support/policy";
 import { runProgram } from "./support/pulumi";
 import { committedStacks, engineConfigOfVariant } from "./support/stacks";

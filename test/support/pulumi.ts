@@ -3,6 +3,7 @@
  * exact inputs it was given, secrets still marked as secrets.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { CallMocks, OutputMocks } from "../../bench/mocks";
 import { engineConfigOf } from "./stacks";
 
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
@@ -60,11 +61,7 @@ export function reveal<T = unknown>(value: unknown): T {
   return value as T;
 }
 
-/** Resource outputs a mock returns on top of its inputs, by resource type; "*" serves every other type. */
-export type OutputMocks = Record<string, (name: string, inputs: Record<string, unknown>, type: string) => Record<string, unknown>>;
-
-/** Results of provider functions (invokes), by token. */
-export type CallMocks = Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>;
+export type { CallMocks, OutputMocks } from "../../bench/mocks";
 
 export interface RunOptions {
   readonly outputs?: OutputMocks;

@@ -1,5 +1,13 @@
-/** What AWS (and the Docker build) would answer, for running the AWS stacks under mocks. */
-import type { CallMocks, OutputMocks } from "./pulumi";
+/**
+ * What the providers would answer, for running the program under Pulumi's mocks (tests and the benchmark):
+ * invoke results and resource outputs in the shapes AWS, Docker and random return them.
+ */
+
+/** Resource outputs a mock returns on top of its inputs, by resource type; "*" serves every other type. */
+export type OutputMocks = Record<string, (name: string, inputs: Record<string, unknown>, type: string) => Record<string, unknown>>;
+
+/** Results of provider functions (invokes), by token. */
+export type CallMocks = Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>;
 
 export const ACCOUNT = "123456789012";
 export const REGION = "us-east-1";
@@ -30,8 +38,9 @@ export const awsCalls: CallMocks = {
 
 const arn = (service: string, resource: string) => `arn:aws:${service}:${REGION}:${ACCOUNT}:${resource}`;
 
-/** Outputs of the resources the AWS target creates, shaped as the provider returns them. */
+/** Outputs of the resources both targets create, shaped as the providers return them. */
 export const awsOutputs: OutputMocks = {
+  "docker:index/remoteImage:RemoteImage": (_, inputs) => ({ imageId: `${inputs["name"]}@sha256:${"0".repeat(64)}`, repoDigest: `${inputs["name"]}@sha256:${"0".repeat(64)}` }),
   "random:index/randomPassword:RandomPassword": (name) => ({ result: `generated-${name}` }),
   "aws:ec2/vpc:Vpc": (name) => ({ arn: arn("ec2", `vpc/${name}`) }),
   "aws:ecs/cluster:Cluster": (name) => ({ name: `${name}-1a2b3c`, arn: arn("ecs", `cluster/${name}-1a2b3c`) }),
