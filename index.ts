@@ -1,3 +1,5 @@
+// First: the compiled program refuses to run when its sources changed after the build.
+import "./build/guard";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "./config/errors";
 import { loadPulumiConfig } from "./config/load";

@@ -3,13 +3,21 @@
  * runs behind the bridge (mcp-proxy), which keeps one long-lived child process for every session.
  */
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { BRIDGE, IMAGES } from "../config/constants";
 import type { McpServerConfig } from "../config/schema";
 import { nodeProbe, pythonProbe, shellProbe } from "./probes";
 
-export const IMAGES_DIR = join(__dirname, "..", "images");
+/** The project root, found from this file whether it runs from the sources or from dist/. */
+function projectRoot(): string {
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "Pulumi.yaml"))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no Pulumi.yaml above ${__dirname}`);
+  }
+}
+
+export const IMAGES_DIR = join(projectRoot(), "images");
 
 export interface McpImageBuild {
   readonly context: string;

@@ -73,7 +73,8 @@ export const COMMANDS: Record<string, Command> = {
     usage: "litellm-mcp up [--stack <name>]",
     options: { stack: STACK_DEV },
     async run(context) {
-      const { stack, config, pulumi } = selectStack(context, "dev");
+      const { project, stack, config, pulumi } = selectStack(context, "dev");
+      await context.deps.build(project, write(context));
       context.io.stdout.write(`Deploying stack ${stack} (${config.target} target)\n`);
       await pulumi.up(stack, write(context));
       const outputs = readOutputs(stack, await pulumi.outputs(stack));
@@ -87,7 +88,8 @@ export const COMMANDS: Record<string, Command> = {
     usage: "litellm-mcp preview [--stack <name>]",
     options: { stack: STACK_DEV },
     async run(context) {
-      const { stack, pulumi } = selectStack(context, "dev");
+      const { project, stack, pulumi } = selectStack(context, "dev");
+      await context.deps.build(project, write(context));
       await pulumi.preview(stack, write(context));
       return EXIT.ok;
     },

@@ -5,6 +5,7 @@ import { loadStackFile } from "../config/load";
 import type { StackConfig } from "../config/schema";
 import { type AwsPort, AwsServices } from "./aws";
 import { type Backend, backendFor } from "./backend";
+import { ensureBuilt } from "./build";
 import { DockerEngine, type DockerPort, dockerEndpoint } from "./docker";
 import { UsageError } from "./errors";
 import { type GatewayOutputs, readOutputs } from "./outputs";
@@ -22,6 +23,8 @@ export interface Deps {
   pulumi(project: string, backend: Backend): PulumiPort;
   docker(env: NodeJS.ProcessEnv): DockerPort;
   aws(region: string): AwsPort;
+  /** Compiles the program when its build is older than its sources. */
+  build(project: string, write: (text: string) => void): Promise<void>;
   /** Deadline of each network check, in milliseconds. */
   readonly timeoutMs: number;
 }
@@ -30,6 +33,7 @@ export const realDeps: Deps = {
   pulumi: (project, backend) => new AutomationPulumi(project, backend),
   docker: (env) => new DockerEngine(dockerEndpoint(env["DOCKER_HOST"])),
   aws: (region) => AwsServices.forRegion(region),
+  build: ensureBuilt,
   timeoutMs: 10_000,
 };
 

@@ -85,6 +85,10 @@ async function cli(args: string[], harness: Harness) {
     },
     docker: () => harness.docker ?? assert.fail("no Docker here"),
     aws: () => harness.aws ?? assert.fail("no AWS here"),
+    async build(project, write) {
+      harness.pulumi.calls.push(`build ${project === PROJECT_DIR ? "project" : project}`);
+      write("");
+    },
     timeoutMs: 2_000,
   };
   const status = await run(args, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) }, cwd: PROJECT_DIR, env: { PULUMI_BACKEND_URL: "file:///tmp/state" } }, deps);
@@ -93,11 +97,11 @@ async function cli(args: string[], harness: Harness) {
 
 describe("operations commands", () => {
   describe("up, preview, down", () => {
-    it("deploys the dev stack by default and says where it answers", async () => {
+    it("builds the program if needed, deploys the dev stack by default and says where it answers", async () => {
       const pulumi = new FakePulumi(dockerOutputs("http://127.0.0.1:4000"));
       const result = await cli(["up"], { pulumi });
       assert.equal(result.status, 0);
-      assert.deepEqual(pulumi.calls, ["up dev", "outputs dev"]);
+      assert.deepEqual(pulumi.calls, ["build project", "up dev", "outputs dev"]);
       assert.equal(
         result.stdout,
         "Deploying stack dev (docker target)\nUpdating (dev)\n+ 20 created\n\nStack dev is up: proxy http://127.0.0.1:4000, MCP gateway http://127.0.0.1:4000/mcp\nCheck it: litellm-mcp status --stack dev\n",
@@ -115,7 +119,7 @@ describe("operations commands", () => {
     it("previews a stack", async () => {
       const pulumi = new FakePulumi({});
       const result = await cli(["preview", "--stack", "prod"], { pulumi });
-      assert.deepEqual([result.status, pulumi.calls], [0, ["preview prod"]]);
+      assert.deepEqual([result.status, pulumi.calls], [0, ["build project", "preview prod"]]);
     });
 
     it("says what destroying the dev stack keeps", async () => {
