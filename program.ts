@@ -10,6 +10,26 @@ export type StackOutputs = Record<string, pulumi.Input<unknown>>;
 
 /** Builds the stack on its target. `readSecret` gives the value of a secret config key as a Pulumi secret. */
 export function deploy(config: StackConfig, stack: string, readSecret: (key: string) => pulumi.Output<string>): StackOutputs {
+  return withoutPromiseStacks(() => declare(config, stack, readSecret));
+}
+
+/**
+ * The Pulumi SDK formats a stack trace for every promise it creates, to print them only when
+ * PULUMI_DEBUG_PROMISE_LEAKS is set; with a hundred resources that is a third of the program's run. While the
+ * resources are declared no stack is recorded, unless that variable asks for them.
+ */
+function withoutPromiseStacks<T>(declareResources: () => T): T {
+  if (process.env["PULUMI_DEBUG_PROMISE_LEAKS"]) return declareResources();
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return declareResources();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+function declare(config: StackConfig, stack: string, readSecret: (key: string) => pulumi.Output<string>): StackOutputs {
   const rendered = renderStack(config, stack);
   if (config.target === "docker") {
     const gateway = new DockerGateway("gateway", { stack, config, rendered, readSecret });
