@@ -10,7 +10,7 @@ export type OutputMocks = Record<string, (name: string, inputs: Record<string, u
 export type CallMocks = Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>;
 
 export const ACCOUNT = "123456789012";
-export const REGION = "us-east-1";
+const REGION = "us-east-1";
 
 export const awsCalls: CallMocks = {
   "aws:index/getCallerIdentity:getCallerIdentity": () => ({ accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/deployer`, userId: "AIDAEXAMPLE", id: ACCOUNT }),

@@ -17,7 +17,7 @@ function projectRoot(): string {
   }
 }
 
-export const IMAGES_DIR = join(projectRoot(), "images");
+const IMAGES_DIR = join(projectRoot(), "images");
 
 export interface McpImageBuild {
   readonly context: string;

@@ -8,7 +8,7 @@ export interface ImageRef {
 }
 
 /** Tags that move with every release and so pin nothing. */
-export const FLOATING_TAGS: readonly string[] = ["latest", "main-latest", "main-stable", "stable", "main"];
+const FLOATING_TAGS: readonly string[] = ["latest", "main-latest", "main-stable", "stable", "main"];
 
 const COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
 const HOST = "[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?";

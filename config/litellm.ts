@@ -172,6 +172,6 @@ function proxyEnv(config: StackConfig, context: RenderContext): ProxyEnvVar[] {
 }
 
 /** YAML text with a fixed layout: no line folding, so the output depends on the input alone. */
-export function toYaml(document: object): string {
+function toYaml(document: object): string {
   return stringify(document, { lineWidth: 0, minContentWidth: 0, indentSeq: true, sortMapEntries: false });
 }

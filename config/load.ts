@@ -118,7 +118,7 @@ export function loadStackFile(file: string): StackConfig {
 }
 
 /** Reads the project's keys from the running Pulumi program (or its mocks). */
-export function readPulumiConfig(): StackInput {
+function readPulumiConfig(): StackInput {
   const source = `Pulumi.${pulumi.getStack()}.yaml`;
   const values: Record<string, unknown> = {};
   const secretKeys = new Set<string>();

@@ -55,7 +55,7 @@ function isCidr(text: string): boolean {
 const cidr = z.string().refine(isCidr, { error: 'expected a CIDR block such as "10.0.0.0/8"' });
 
 /** Names of Pulumi config keys that hold a secret (`pulumi config set --secret <name> ...`). */
-export const CONFIG_KEY_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+const CONFIG_KEY_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 
 const secretsManagerRef = matching(
   /^(?:arn:aws(?:-cn|-us-gov)?:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+|[A-Za-z0-9/_+=.@-]{1,512})$/,
@@ -66,7 +66,7 @@ const secretsManagerRef = matching(
  * A secret is referenced, never inlined: by the name of a Pulumi secret config key of this project,
  * or (aws target) by an existing Secrets Manager secret.
  */
-export const secretRefSchema = z
+const secretRefSchema = z
   .strictObject({
     config: matching(CONFIG_KEY_NAME, "expected the name of a secret config key, such as \"context7ApiKey\"").optional(),
     secretsManager: secretsManagerRef.optional(),

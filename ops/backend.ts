@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-export const STATE_DIR = ".pulumi-state";
+const STATE_DIR = ".pulumi-state";
 
 export interface Backend {
   /** Environment for the Pulumi CLI. */

@@ -9,9 +9,6 @@ import { COMMANDS, type Command } from "./commands";
 import { type Deps, type Io, realDeps } from "./context";
 import { EXIT, OpsError, UsageError } from "./errors";
 
-export { EXIT };
-export type { Io };
-
 const GLOBAL_HELP = [
   "Usage: litellm-mcp <command> [options]",
   "",

@@ -225,7 +225,7 @@ export const COMMANDS: Record<string, Command> = {
 };
 
 /** What `down` leaves behind, said before it starts. */
-export function whatDownKeeps(stack: string, config: StackConfig): string[] {
+function whatDownKeeps(stack: string, config: StackConfig): string[] {
   if (config.target === "docker") {
     const volume = dockerNames(stack).volume;
     return config.docker.retainVolume

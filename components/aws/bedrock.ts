@@ -7,7 +7,7 @@
 import type { ModelConfig } from "../../config/schema";
 
 const PROFILE_PREFIX = /^(us|eu|apac|jp|au|ca|us-gov|global)\.(.+)$/;
-export const BEDROCK_ACTIONS = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"];
+const BEDROCK_ACTIONS = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"];
 
 export interface PolicyStatement {
   readonly Sid: string;

@@ -11,7 +11,7 @@ export interface ConfigBucketArgs {
   readonly forceDestroy: boolean;
 }
 
-export const CONFIG_OBJECT_KEY = "config.yaml";
+const CONFIG_OBJECT_KEY = "config.yaml";
 
 /**
  * The proxy's config.yaml in a private bucket: public access blocked, encrypted, versioned (every config ever

@@ -7,7 +7,7 @@ import { type ContainerSecret, awsLogs, byName, ecsHealthCheck, fargateTaskDefin
 import { awsTags, logGroupName, serviceConnectAlias } from "./naming";
 import { ServiceRoles } from "./roles";
 
-export const MCP_CONTAINER = "mcp";
+const MCP_CONTAINER = "mcp";
 /** Tool calls can take far longer than Service Connect's 15-second default for HTTP. */
 const REQUEST_TIMEOUT_SECONDS = 300;
 

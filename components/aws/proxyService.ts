@@ -7,7 +7,7 @@ import { type ContainerEnv, type ContainerSecret, awsLogs, byName, ecsHealthChec
 import { awsTags, logGroupName } from "./naming";
 import { ServiceRoles } from "./roles";
 
-export const PROXY_CONTAINER = "litellm";
+const PROXY_CONTAINER = "litellm";
 /** Fargate stops a task at most 120 s after SIGTERM: draining streams get that long. */
 export const PROXY_STOP_TIMEOUT_SECONDS = 120;
 
