@@ -4,6 +4,7 @@ import type { StackConfig } from "./config/schema";
 import { AwsGateway } from "./components/aws/gateway";
 import { DockerGateway } from "./components/docker/gateway";
 import { renderStack } from "./components/endpoints";
+import { withoutPromiseStacks } from "./components/promiseStacks";
 
 /** The stack outputs; the operations CLI and the README's examples read them. */
 export type StackOutputs = Record<string, pulumi.Input<unknown>>;
@@ -11,22 +12,6 @@ export type StackOutputs = Record<string, pulumi.Input<unknown>>;
 /** Builds the stack on its target. `readSecret` gives the value of a secret config key as a Pulumi secret. */
 export function deploy(config: StackConfig, stack: string, readSecret: (key: string) => pulumi.Output<string>): StackOutputs {
   return withoutPromiseStacks(() => declare(config, stack, readSecret));
-}
-
-/**
- * The Pulumi SDK formats a stack trace for every promise it creates, to print them only when
- * PULUMI_DEBUG_PROMISE_LEAKS is set; with a hundred resources that is a third of the program's run. While the
- * resources are declared no stack is recorded, unless that variable asks for them.
- */
-function withoutPromiseStacks<T>(declareResources: () => T): T {
-  if (process.env["PULUMI_DEBUG_PROMISE_LEAKS"]) return declareResources();
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return declareResources();
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
 }
 
 function declare(config: StackConfig, stack: string, readSecret: (key: string) => pulumi.Output<string>): StackOutputs {

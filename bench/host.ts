@@ -1,0 +1,47 @@
+/**
+ * What the Pulumi language host does before it loads a program, for the benchmark's runs: it registers
+ * source-map-support (so every stack trace, including the one the SDK takes for each resource's source
+ * position, goes through it), then the program runs against the engine, here Pulumi's mocks.
+ */
+import { dirname } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { awsCalls, awsOutputs } from "./mocks";
+
+/** A resource as the engine received it. */
+export interface Registration {
+  readonly type: string;
+  readonly name: string;
+  readonly custom: boolean;
+  readonly inputs: Record<string, unknown>;
+}
+
+/** Sets up the host for `stack`; the registrations array fills as the program declares resources. */
+export async function startHost(stack: string): Promise<Registration[]> {
+  // The host's own copy, resolved where @pulumi/pulumi resolves it.
+  require(require.resolve("source-map-support/register", { paths: [dirname(require.resolve("@pulumi/pulumi"))] }));
+  const registrations: Registration[] = [];
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        registrations.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs as Record<string, unknown> });
+        const extra = (awsOutputs[args.type] ?? awsOutputs["*"])?.(args.name, args.inputs, args.type) ?? {};
+        return { id: `${args.name}-id`, state: { ...args.inputs, ...extra } };
+      },
+      call(args) {
+        const answer = awsCalls[args.token];
+        if (!answer) throw new Error(`no answer for the invoke ${args.token}`);
+        return answer(args.inputs);
+      },
+    },
+    "litellm-mcp",
+    stack,
+    false,
+  );
+  return registrations;
+}
+
+/** Waits until every registration has been answered, then reports the run to the benchmark on stdout. */
+export async function finishHost(registrations: readonly Registration[]): Promise<void> {
+  await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+  process.stdout.write(JSON.stringify({ resources: registrations.length, maxRssKiB: process.resourceUsage().maxRSS }));
+}
