@@ -2,7 +2,7 @@
  * Config errors written for the person editing Pulumi.<stack>.yaml: each names the file, the key path and
  * what was expected, and all of them are reported in one run.
  */
-import type { z } from "zod";
+import type * as z from "zod/mini";
 import { PROJECT } from "./constants";
 
 export interface ConfigProblem {

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parseDocument } from "yaml";
-import type { z } from "zod";
+import type * as z from "zod/mini";
 import { PROJECT } from "./constants";
 import { ConfigError, type ConfigProblem, expectation, formatPath, problemsFrom, unknownKeyMessage } from "./errors";
 import { baseSchema, secretRefsOf, type StackConfig, stackConfigSchema } from "./schema";
@@ -176,7 +176,7 @@ function nestedSecretProblem(key: string): ConfigProblem {
 }
 
 /** The keys a strict object accepts at a path of the schema, for "did you mean" hints. */
-export function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+export function knownKeysAt(schema: z.core.$ZodType, path: readonly PropertyKey[]): string[] {
   let current: z.core.$ZodType | undefined = schema;
   for (const segment of path) {
     const def = unwrap(current)._zod.def as unknown as Record<string, unknown> & { type: string };

@@ -2,40 +2,48 @@
  * The stack config contract: the shape of every `litellm-mcp:` key in Pulumi.<stack>.yaml, its defaults and
  * the rules that tie keys together. The TypeScript type of the config is inferred from this schema.
  * Messages say what was expected; the loader adds the file, the key path and what was found.
+ *
+ * Written with zod/mini, whose functions the build bundles one by one: the program loads only the validation
+ * it uses, on every `pulumi preview` and `up`.
  */
 import { isIP } from "node:net";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { BRIDGE, IMAGES, LOOPBACK, MCP_DEFAULTS, OS_ENVIRON, PROXY, RESERVED_DB_CONNECTIONS } from "./constants";
 import { FARGATE_CPU_SIZES, fargateSizeProblem } from "./fargate";
 import { parseImageRef, pinningProblem } from "./images";
 import { connectionPoolLimit, maxProxyInstances } from "./topology";
 
+// The config is parsed once per run: compiling a fast path for each object schema costs more than it saves.
+z.config({ jitless: true });
+
 // ---------------------------------------------------------------------------------------------------------
 // Building blocks
 
 function matching(pattern: RegExp, expected: string) {
-  return z.string({ error: expected }).regex(pattern, { error: expected });
+  return z.string({ error: expected }).check(z.regex(pattern, { error: expected }));
 }
 
 function integer(min: number, max: number, expected = `expected a whole number from ${min} to ${max}`) {
-  return z.int({ error: expected }).min(min, { error: expected }).max(max, { error: expected });
+  return z.int({ error: expected }).check(z.gte(min, { error: expected }), z.lte(max, { error: expected }));
 }
 
 const port = integer(1, 65535, "expected a port number from 1 to 65535");
 
 /** Text that lands in config.yaml: LiteLLM would replace a value starting with os.environ/ by an env var. */
 function yamlText(max: number) {
-  return z
-    .string()
-    .max(max, { error: `expected at most ${max} characters` })
-    .refine((text) => !text.trimStart().startsWith(OS_ENVIRON), {
+  return z.string().check(
+    z.maxLength(max, { error: `expected at most ${max} characters` }),
+    z.refine((text) => !text.trimStart().startsWith(OS_ENVIRON), {
       error: `must not start with "${OS_ENVIRON}": the proxy would replace it with the value of an environment variable`,
-    });
+    }),
+  );
 }
 
-const imageRef = z.string().refine((text) => parseImageRef(text) !== undefined, {
-  error: 'expected an image reference such as "ghcr.io/berriai/litellm-database:v1.108.12"',
-});
+const imageRef = z.string().check(
+  z.refine((text) => parseImageRef(text) !== undefined, {
+    error: 'expected an image reference such as "ghcr.io/berriai/litellm-database:v1.108.12"',
+  }),
+);
 
 const region = matching(
   /^[a-z]{2}(?:-gov|-iso[a-z]?)?-(?:central|north|south|east|west|northeast|northwest|southeast|southwest)-\d{1,2}$/,
@@ -52,7 +60,7 @@ function isCidr(text: string): boolean {
   if (rest.length > 0 || version === 0 || prefix === undefined || !/^\d{1,3}$/.test(prefix)) return false;
   return Number(prefix) <= (version === 4 ? 32 : 128);
 }
-const cidr = z.string().refine(isCidr, { error: 'expected a CIDR block such as "10.0.0.0/8"' });
+const cidr = z.string().check(z.refine(isCidr, { error: 'expected a CIDR block such as "10.0.0.0/8"' }));
 
 /** Names of Pulumi config keys that hold a secret (`pulumi config set --secret <name> ...`). */
 const CONFIG_KEY_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
@@ -66,21 +74,25 @@ const secretsManagerRef = matching(
  * A secret is referenced, never inlined: by the name of a Pulumi secret config key of this project,
  * or (aws target) by an existing Secrets Manager secret.
  */
-const secretRefSchema = z
-  .strictObject({
-    config: matching(CONFIG_KEY_NAME, "expected the name of a secret config key, such as \"context7ApiKey\"").optional(),
-    secretsManager: secretsManagerRef.optional(),
-  })
-  .refine((ref) => (ref.config === undefined) !== (ref.secretsManager === undefined), {
-    error:
-      'expected exactly one of "config" (the name of a Pulumi secret config key) or "secretsManager" (an existing secret\'s name or ARN)',
-  })
-  .transform((ref): SecretRef => (ref.config !== undefined ? { config: ref.config } : { secretsManager: ref.secretsManager! }));
+const secretRefSchema = z.pipe(
+  z
+    .strictObject({
+      config: z.optional(matching(CONFIG_KEY_NAME, "expected the name of a secret config key, such as \"context7ApiKey\"")),
+      secretsManager: z.optional(secretsManagerRef),
+    })
+    .check(
+      z.refine((ref) => (ref.config === undefined) !== (ref.secretsManager === undefined), {
+        error:
+          'expected exactly one of "config" (the name of a Pulumi secret config key) or "secretsManager" (an existing secret\'s name or ARN)',
+      }),
+    ),
+  z.transform((ref): SecretRef => (ref.config !== undefined ? { config: ref.config } : { secretsManager: ref.secretsManager! })),
+);
 
 export type SecretRef = { readonly config: string } | { readonly secretsManager: string };
 
 function uniqueNames(kind: string) {
-  return (items: readonly { name: string }[], ctx: z.RefinementCtx) => {
+  return (items: readonly { name: string }[], ctx: z.core.$RefinementCtx) => {
     const first = new Map<string, number>();
     items.forEach((item, index) => {
       const seen = first.get(item.name);
@@ -94,29 +106,30 @@ function uniqueNames(kind: string) {
 // proxy
 
 const proxySchema = z.strictObject({
-  image: imageRef.default(IMAGES.litellm),
-  port: port.default(PROXY.port),
+  image: z._default(imageRef, IMAGES.litellm),
+  port: z._default(port, PROXY.port),
   /** Worker processes per instance (`--num_workers`). Default: 1 on Docker, the task's vCPUs on AWS. */
-  workers: integer(1, 64).optional(),
-  logLevel: z.enum(["DEBUG", "INFO", "WARNING", "ERROR"]).default("INFO"),
+  workers: z.optional(integer(1, 64)),
+  logLevel: z._default(z.enum(["DEBUG", "INFO", "WARNING", "ERROR"]), "INFO"),
   /** true: every request needs the master key or a virtual key. Only a dev stack on Docker may turn it off. */
-  auth: z.boolean().default(true),
+  auth: z._default(z.boolean(), true),
   /** Bring an existing master key (must start with sk-); generated when absent. */
-  masterKey: secretRefSchema.optional(),
+  masterKey: z.optional(secretRefSchema),
   /** Bring the salt key of an existing database; generated when absent. Never change it once set. */
-  saltKey: secretRefSchema.optional(),
-  jsonLogs: z.boolean().default(false),
-  requestTimeoutSeconds: integer(1, 6000).default(600),
-  numRetries: integer(0, 10).default(2),
-  dropParams: z.boolean().default(true),
-  routingStrategy: z
-    .enum(["simple-shuffle", "least-busy", "usage-based-routing-v2", "latency-based-routing"])
-    .default("simple-shuffle"),
-  storeModelInDb: z.boolean().default(false),
-  spendLogs: z.boolean().default(true),
-  batchWriteIntervalSeconds: integer(1, 3600).default(60),
-  allowRequestsOnDbUnavailable: z.boolean().default(false),
-  maxRequestsBeforeRestart: integer(1, 1_000_000).optional(),
+  saltKey: z.optional(secretRefSchema),
+  jsonLogs: z._default(z.boolean(), false),
+  requestTimeoutSeconds: z._default(integer(1, 6000), 600),
+  numRetries: z._default(integer(0, 10), 2),
+  dropParams: z._default(z.boolean(), true),
+  routingStrategy: z._default(
+    z.enum(["simple-shuffle", "least-busy", "usage-based-routing-v2", "latency-based-routing"]),
+    "simple-shuffle",
+  ),
+  storeModelInDb: z._default(z.boolean(), false),
+  spendLogs: z._default(z.boolean(), true),
+  batchWriteIntervalSeconds: z._default(integer(1, 3600), 60),
+  allowRequestsOnDbUnavailable: z._default(z.boolean(), false),
+  maxRequestsBeforeRestart: z.optional(integer(1, 1_000_000)),
 });
 
 // ---------------------------------------------------------------------------------------------------------
@@ -125,11 +138,13 @@ const proxySchema = z.strictObject({
 /** Keys of litellm_params that the model entry sets itself, or that would carry a credential. */
 const RESERVED_PARAM = /^(model|aws_region_name|aws_role_name|aws_session_name|aws_profile_name)$|(^|_)(key|secret|token|password|credentials?)($|_)/i;
 
+const modelName = () => matching(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/, "expected a model name of letters, digits and . _ : / -");
+
 const modelSchema = z.strictObject({
   /** Unique id of this deployment; also the name clients ask for unless `group` is set. */
-  name: matching(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/, "expected a model name of letters, digits and . _ : / -"),
+  name: modelName(),
   /** Several deployments with one group share traffic under that name (LiteLLM load balancing). */
-  group: matching(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/, "expected a model name of letters, digits and . _ : / -").optional(),
+  group: z.optional(modelName()),
   bedrockModelId: z.string().check((ctx) => {
     const id = ctx.value;
     if (id.startsWith("bedrock/")) {
@@ -144,19 +159,22 @@ const modelSchema = z.strictObject({
   }),
   region,
   /** Assume this role for the model's calls (aws_role_name); the task role or the dev profile is used otherwise. */
-  roleArn: matching(/^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, "expected an IAM role ARN").optional(),
-  sessionName: matching(/^[\w+=,.@-]{2,64}$/, "expected a role session name of 2 to 64 characters").optional(),
-  rpm: integer(1, 10_000_000).optional(),
-  tpm: integer(1, 1_000_000_000).optional(),
+  roleArn: z.optional(matching(/^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, "expected an IAM role ARN")),
+  sessionName: z.optional(matching(/^[\w+=,.@-]{2,64}$/, "expected a role session name of 2 to 64 characters")),
+  rpm: z.optional(integer(1, 10_000_000)),
+  tpm: z.optional(integer(1, 1_000_000_000)),
   /** Further litellm_params (max_tokens, temperature, ...). Credentials are refused here. */
-  params: z
-    .record(
-      z.string().refine((key) => !RESERVED_PARAM.test(key), {
-        error: "is set by the model entry itself or would hold a credential: use the model's own keys",
-      }),
+  params: z._default(
+    z.record(
+      z.string().check(
+        z.refine((key) => !RESERVED_PARAM.test(key), {
+          error: "is set by the model entry itself or would hold a credential: use the model's own keys",
+        }),
+      ),
       z.union([yamlText(1000), z.number(), z.boolean()]),
-    )
-    .default({}),
+    ),
+    {},
+  ),
 });
 
 // ---------------------------------------------------------------------------------------------------------
@@ -165,118 +183,127 @@ const modelSchema = z.strictObject({
 const buildSchema = z
   .strictObject({
     /** An npm package at an exact version, installed into a Node image: "@upstash/context7-mcp@4.1.1". */
-    npm: matching(
-      /^(?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*@\d+\.\d+\.\d+(?:[-+][\w.-]+)?$/,
-      'expected an npm package at an exact version, such as "@upstash/context7-mcp@4.1.1"',
-    ).optional(),
+    npm: z.optional(
+      matching(
+        /^(?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*@\d+\.\d+\.\d+(?:[-+][\w.-]+)?$/,
+        'expected an npm package at an exact version, such as "@upstash/context7-mcp@4.1.1"',
+      ),
+    ),
     /** PyPI packages at exact versions, installed into a Python image. */
-    pip: z
-      .array(
-        matching(
-          /^[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[\w,.-]+\])?==[0-9][\w.+!-]*$/,
-          'expected a PyPI package at an exact version, such as "awslabs.aws-documentation-mcp-server==1.1.30"',
-        ),
-      )
-      .min(1, { error: "expected at least one package" })
-      .optional(),
+    pip: z.optional(
+      z
+        .array(
+          matching(
+            /^[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[\w,.-]+\])?==[0-9][\w.+!-]*$/,
+            'expected a PyPI package at an exact version, such as "awslabs.aws-documentation-mcp-server==1.1.30"',
+          ),
+        )
+        .check(z.minLength(1, { error: "expected at least one package" })),
+    ),
     /** The image the package is installed into; a Node or Python image by default. */
-    baseImage: imageRef.optional(),
+    baseImage: z.optional(imageRef),
   })
-  .refine((build) => (build.npm === undefined) !== (build.pip === undefined), {
-    error: 'expected exactly one of "npm" or "pip"',
-  });
+  .check(
+    z.refine((build) => (build.npm === undefined) !== (build.pip === undefined), {
+      error: 'expected exactly one of "npm" or "pip"',
+    }),
+  );
 
-const mcpServerSchema = z
-  .strictObject({
-    /**
-     * The server's name in the gateway: letters, digits and _ (LiteLLM reserves "-" as its tool prefix separator),
-     * at most 24 characters so that the AWS names derived from it stay within AWS's limits.
-     */
-    name: matching(/^[A-Za-z][A-Za-z0-9_]{0,23}$/, "expected a server name of up to 24 letters, digits and _, starting with a letter"),
-    /** http: the image speaks Streamable HTTP itself. stdio: it runs behind a bridge in the same container. */
-    transport: z.enum(["http", "stdio"]),
-    description: yamlText(500).optional(),
-    /** A ready image. For stdio it must contain the bridge (mcp-proxy) as well as the server's command. */
-    image: imageRef.optional(),
-    /** Or: build an image from a pinned package (stdio servers get the bridge installed too). */
-    build: buildSchema.optional(),
-    /** http: the command to run (required with build). stdio: the server's stdio command, run by the bridge. */
-    command: z.array(z.string().min(1)).min(1, { error: "expected at least one word" }).optional(),
-    port: port.default(MCP_DEFAULTS.port),
-    path: urlPath.default(MCP_DEFAULTS.path),
-    /** HTTP path answered with 200 when the server is up; stdio servers use the bridge's. */
-    healthPath: urlPath.optional(),
-    environment: z.record(envName, z.string()).default({}),
-    /** Environment variables of the server's container whose values are secrets. */
-    secrets: z.record(envName, secretRefSchema).default({}),
-    /** How the proxy authenticates to the server; the credential reaches the proxy as an environment variable. */
-    auth: z
-      .strictObject({
-        type: z.enum(["bearer_token", "api_key", "basic", "authorization"]),
-        secret: secretRefSchema,
-      })
-      .optional(),
-    allowedTools: z.array(matching(/^[A-Za-z0-9_.-]{1,128}$/, "expected a tool name")).min(1).optional(),
-    /** ECS task size and count on AWS (CPU units and MiB); the memory limit on Docker. */
-    cpu: z.int().default(256),
-    memory: integer(6, 131072).default(512),
-    replicas: integer(1, 10).default(1),
-  })
-  .superRefine((server, ctx) => {
-    if ((server.image === undefined) === (server.build === undefined)) {
-      ctx.addIssue({ code: "custom", path: ["image"], message: 'expected exactly one of "image" or "build"' });
+const mcpServerFields = z.strictObject({
+  /**
+   * The server's name in the gateway: letters, digits and _ (LiteLLM reserves "-" as its tool prefix separator),
+   * at most 24 characters so that the AWS names derived from it stay within AWS's limits.
+   */
+  name: matching(/^[A-Za-z][A-Za-z0-9_]{0,23}$/, "expected a server name of up to 24 letters, digits and _, starting with a letter"),
+  /** http: the image speaks Streamable HTTP itself. stdio: it runs behind a bridge in the same container. */
+  transport: z.enum(["http", "stdio"]),
+  description: z.optional(yamlText(500)),
+  /** A ready image. For stdio it must contain the bridge (mcp-proxy) as well as the server's command. */
+  image: z.optional(imageRef),
+  /** Or: build an image from a pinned package (stdio servers get the bridge installed too). */
+  build: z.optional(buildSchema),
+  /** http: the command to run (required with build). stdio: the server's stdio command, run by the bridge. */
+  command: z.optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1, { error: "expected at least one word" }))),
+  port: z._default(port, MCP_DEFAULTS.port),
+  path: z._default(urlPath, MCP_DEFAULTS.path),
+  /** HTTP path answered with 200 when the server is up; stdio servers use the bridge's. */
+  healthPath: z.optional(urlPath),
+  environment: z._default(z.record(envName, z.string()), {}),
+  /** Environment variables of the server's container whose values are secrets. */
+  secrets: z._default(z.record(envName, secretRefSchema), {}),
+  /** How the proxy authenticates to the server; the credential reaches the proxy as an environment variable. */
+  auth: z.optional(
+    z.strictObject({
+      type: z.enum(["bearer_token", "api_key", "basic", "authorization"]),
+      secret: secretRefSchema,
+    }),
+  ),
+  allowedTools: z.optional(z.array(matching(/^[A-Za-z0-9_.-]{1,128}$/, "expected a tool name")).check(z.minLength(1))),
+  /** ECS task size and count on AWS (CPU units and MiB); the memory limit on Docker. */
+  cpu: z._default(z.int(), 256),
+  memory: z._default(integer(6, 131072), 512),
+  replicas: z._default(integer(1, 10), 1),
+});
+
+function mcpServerRules(server: z.output<typeof mcpServerFields>, ctx: z.core.$RefinementCtx): void {
+  if ((server.image === undefined) === (server.build === undefined)) {
+    ctx.addIssue({ code: "custom", path: ["image"], message: 'expected exactly one of "image" or "build"' });
+  }
+  if (server.command === undefined && (server.transport === "stdio" || server.build !== undefined)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["command"],
+      message:
+        server.transport === "stdio"
+          ? "expected the stdio command the bridge runs, such as [\"awslabs.aws-documentation-mcp-server\"]"
+          : "expected the command that starts the built server",
+    });
+  }
+  if (server.transport === "http" && server.healthPath === undefined) {
+    ctx.addIssue({ code: "custom", path: ["healthPath"], message: 'expected the HTTP path that answers 200 when the server is up, such as "/ping"' });
+  }
+  if (server.transport === "stdio" && server.path !== MCP_DEFAULTS.path) {
+    ctx.addIssue({ code: "custom", path: ["path"], message: `expected "${MCP_DEFAULTS.path}": the bridge serves Streamable HTTP there` });
+  }
+  if (server.transport === "stdio" && server.healthPath !== undefined && server.healthPath !== BRIDGE.healthPath) {
+    ctx.addIssue({ code: "custom", path: ["healthPath"], message: `expected "${BRIDGE.healthPath}" (the bridge's) or nothing` });
+  }
+  const portFlag = server.transport === "http" ? server.command?.indexOf("--port") ?? -1 : -1;
+  if (portFlag >= 0 && server.command?.[portFlag + 1] !== String(server.port)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["command", portFlag + 1],
+      message: `expected the same port as "port" (${server.port})`,
+    });
+  }
+  for (const name of Object.keys(server.secrets)) {
+    if (name in server.environment) {
+      ctx.addIssue({ code: "custom", path: ["secrets", name], message: "is also set in environment: keep it in one of the two" });
     }
-    if (server.command === undefined && (server.transport === "stdio" || server.build !== undefined)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["command"],
-        message:
-          server.transport === "stdio"
-            ? "expected the stdio command the bridge runs, such as [\"awslabs.aws-documentation-mcp-server\"]"
-            : "expected the command that starts the built server",
-      });
-    }
-    if (server.transport === "http" && server.healthPath === undefined) {
-      ctx.addIssue({ code: "custom", path: ["healthPath"], message: 'expected the HTTP path that answers 200 when the server is up, such as "/ping"' });
-    }
-    if (server.transport === "stdio" && server.path !== MCP_DEFAULTS.path) {
-      ctx.addIssue({ code: "custom", path: ["path"], message: `expected "${MCP_DEFAULTS.path}": the bridge serves Streamable HTTP there` });
-    }
-    if (server.transport === "stdio" && server.healthPath !== undefined && server.healthPath !== BRIDGE.healthPath) {
-      ctx.addIssue({ code: "custom", path: ["healthPath"], message: `expected "${BRIDGE.healthPath}" (the bridge's) or nothing` });
-    }
-    const portFlag = server.transport === "http" ? server.command?.indexOf("--port") ?? -1 : -1;
-    if (portFlag >= 0 && server.command?.[portFlag + 1] !== String(server.port)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["command", portFlag + 1],
-        message: `expected the same port as "port" (${server.port})`,
-      });
-    }
-    for (const name of Object.keys(server.secrets)) {
-      if (name in server.environment) {
-        ctx.addIssue({ code: "custom", path: ["secrets", name], message: "is also set in environment: keep it in one of the two" });
-      }
-    }
-  })
-  .transform((server) => ({ ...server, healthPath: server.healthPath ?? BRIDGE.healthPath }));
+  }
+}
+
+const mcpServerSchema = z.pipe(
+  mcpServerFields.check(z.superRefine(mcpServerRules)),
+  z.transform((server) => ({ ...server, healthPath: server.healthPath ?? BRIDGE.healthPath })),
+);
 
 // ---------------------------------------------------------------------------------------------------------
 // database and cache
 
 const databaseSchema = z.strictObject({
-  name: matching(/^[a-z][a-z0-9_]{0,62}$/, "expected a database name of lower-case letters, digits and _").default("litellm"),
-  username: matching(/^[a-z][a-z0-9_]{0,62}$/, "expected a user name of lower-case letters, digits and _").default("litellm"),
+  name: z._default(matching(/^[a-z][a-z0-9_]{0,62}$/, "expected a database name of lower-case letters, digits and _"), "litellm"),
+  username: z._default(matching(/^[a-z][a-z0-9_]{0,62}$/, "expected a user name of lower-case letters, digits and _"), "litellm"),
   /** Postgres max_connections; the proxy's connection pool is sized from it. */
-  maxConnections: integer(20, 5000).default(100),
+  maxConnections: z._default(integer(20, 5000), 100),
 });
 
 const cacheSchema = z.strictObject({
   /** Cache model responses (litellm_settings.cache). */
-  responses: z.boolean().default(false),
-  ttlSeconds: integer(1, 604800).default(600),
+  responses: z._default(z.boolean(), false),
+  ttlSeconds: z._default(integer(1, 604800), 600),
   /** auto: a Redis exists when more than one proxy instance can run. */
-  redis: z.enum(["auto", "always", "never"]).default("auto"),
+  redis: z._default(z.enum(["auto", "always", "never"]), "auto"),
 });
 
 // ---------------------------------------------------------------------------------------------------------
@@ -284,33 +311,37 @@ const cacheSchema = z.strictObject({
 
 const dockerSchema = z.strictObject({
   /** Host address the proxy is published on. Anything but loopback exposes it to the network. */
-  bindAddress: z.string().refine((ip) => isIP(ip) !== 0, { error: 'expected an IP address such as "127.0.0.1"' }).default("127.0.0.1"),
-  hostPort: port.default(PROXY.port),
-  postgresImage: imageRef.default(IMAGES.postgres),
+  bindAddress: z._default(z.string().check(z.refine((ip) => isIP(ip) !== 0, { error: 'expected an IP address such as "127.0.0.1"' })), "127.0.0.1"),
+  hostPort: z._default(port, PROXY.port),
+  postgresImage: z._default(imageRef, IMAGES.postgres),
   /** Publish Postgres on 127.0.0.1 at this port (for psql); not published by default. */
-  postgresHostPort: port.optional(),
-  redisImage: imageRef.default(IMAGES.redis),
+  postgresHostPort: z.optional(port),
+  redisImage: z._default(imageRef, IMAGES.redis),
   /** Keep the Postgres volume when the stack is destroyed. */
-  retainVolume: z.boolean().default(true),
-  restartPolicy: z.enum(["no", "on-failure", "always", "unless-stopped"]).default("unless-stopped"),
+  retainVolume: z._default(z.boolean(), true),
+  restartPolicy: z._default(z.enum(["no", "on-failure", "always", "unless-stopped"]), "unless-stopped"),
   /** Bedrock from a laptop: the host's AWS profile mounted read-only, or keys from secret config. */
-  awsCredentials: z
-    .strictObject({
-      profile: matching(/^[\w+=,.@-]{1,64}$/, "expected an AWS profile name").default("default"),
-      /** AWS_REGION of the proxy, for AWS calls that name no region of their own. */
-      region: region.default("us-east-1"),
-      directory: z.string().min(1).default("~/.aws"),
-      accessKeyId: secretRefSchema.optional(),
-      secretAccessKey: secretRefSchema.optional(),
-      sessionToken: secretRefSchema.optional(),
-    })
-    .refine((c) => (c.accessKeyId === undefined) === (c.secretAccessKey === undefined), {
-      error: "expected both accessKeyId and secretAccessKey, or neither (then the profile is used)",
-    })
-    .refine((c) => c.sessionToken === undefined || c.accessKeyId !== undefined, {
-      error: "sessionToken needs accessKeyId and secretAccessKey",
-    })
-    .prefault({}),
+  awsCredentials: z.prefault(
+    z
+      .strictObject({
+        profile: z._default(matching(/^[\w+=,.@-]{1,64}$/, "expected an AWS profile name"), "default"),
+        /** AWS_REGION of the proxy, for AWS calls that name no region of their own. */
+        region: z._default(region, "us-east-1"),
+        directory: z._default(z.string().check(z.minLength(1)), "~/.aws"),
+        accessKeyId: z.optional(secretRefSchema),
+        secretAccessKey: z.optional(secretRefSchema),
+        sessionToken: z.optional(secretRefSchema),
+      })
+      .check(
+        z.refine((c) => (c.accessKeyId === undefined) === (c.secretAccessKey === undefined), {
+          error: "expected both accessKeyId and secretAccessKey, or neither (then the profile is used)",
+        }),
+        z.refine((c) => c.sessionToken === undefined || c.accessKeyId !== undefined, {
+          error: "sessionToken needs accessKeyId and secretAccessKey",
+        }),
+      ),
+    {},
+  ),
 });
 
 // ---------------------------------------------------------------------------------------------------------
@@ -318,95 +349,115 @@ const dockerSchema = z.strictObject({
 
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
+const subnetIds = z
+  .array(matching(/^subnet-[0-9a-f]{8,17}$/, "expected a subnet id"))
+  .check(z.minLength(2, { error: "expected subnets in at least 2 availability zones" }));
+
 const awsSchema = z.strictObject({
-  network: z
-    .strictObject({
-      vpcCidr: cidr.default("10.40.0.0/16"),
-      availabilityZones: integer(2, 6).default(2),
+  network: z.prefault(
+    z.strictObject({
+      vpcCidr: z._default(cidr, "10.40.0.0/16"),
+      availabilityZones: z._default(integer(2, 6), 2),
       /** single: one NAT gateway for the VPC; perAz: one per availability zone. Default: perAz in prod. */
-      natGateways: z.enum(["single", "perAz"]).optional(),
+      natGateways: z.optional(z.enum(["single", "perAz"])),
       /** Use an existing VPC instead of creating one. */
-      existing: z
-        .strictObject({
+      existing: z.optional(
+        z.strictObject({
           vpcId: matching(/^vpc-[0-9a-f]{8,17}$/, 'expected a VPC id such as "vpc-0abc12345def67890"'),
-          publicSubnetIds: z.array(matching(/^subnet-[0-9a-f]{8,17}$/, "expected a subnet id")).min(2, { error: "expected subnets in at least 2 availability zones" }),
-          privateSubnetIds: z.array(matching(/^subnet-[0-9a-f]{8,17}$/, "expected a subnet id")).min(2, { error: "expected subnets in at least 2 availability zones" }),
-        })
-        .optional(),
-    })
-    .prefault({}),
-  service: z
-    .strictObject({
-      cpu: z.int().default(2048),
-      memory: z.int().default(4096),
-      minCount: integer(1, 100).default(2),
-      maxCount: integer(1, 100).default(4),
+          publicSubnetIds: subnetIds,
+          privateSubnetIds: subnetIds,
+        }),
+      ),
+    }),
+    {},
+  ),
+  service: z.prefault(
+    z.strictObject({
+      cpu: z._default(z.int(), 2048),
+      memory: z._default(z.int(), 4096),
+      minCount: z._default(integer(1, 100), 2),
+      maxCount: z._default(integer(1, 100), 4),
       /** Tasks at deployment; minCount when absent. Autoscaling moves it between minCount and maxCount. */
-      desiredCount: integer(1, 100).optional(),
-      cpuTargetPercent: integer(10, 90).default(60),
-      requestsPerTarget: integer(1, 100_000).default(500),
-      healthCheckGracePeriodSeconds: integer(0, 7200).default(180),
-    })
-    .prefault({}),
-  loadBalancer: z
-    .strictObject({
+      desiredCount: z.optional(integer(1, 100)),
+      cpuTargetPercent: z._default(integer(10, 90), 60),
+      requestsPerTarget: z._default(integer(1, 100_000), 500),
+      healthCheckGracePeriodSeconds: z._default(integer(0, 7200), 180),
+    }),
+    {},
+  ),
+  loadBalancer: z.prefault(
+    z.strictObject({
       /** ACM certificate for the HTTPS listener; required in prod. */
-      certificateArn: matching(
-        /^arn:aws(?:-cn|-us-gov)?:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/,
-        "expected an ACM certificate ARN",
-      ).optional(),
-      ingressCidrs: z.array(cidr).min(1, { error: "expected at least one CIDR block" }).default(["0.0.0.0/0"]),
+      certificateArn: z.optional(
+        matching(/^arn:aws(?:-cn|-us-gov)?:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, "expected an ACM certificate ARN"),
+      ),
+      ingressCidrs: z._default(z.array(cidr).check(z.minLength(1, { error: "expected at least one CIDR block" })), ["0.0.0.0/0"]),
       /** Long enough for streamed completions. */
-      idleTimeoutSeconds: integer(300, 4000).default(600),
-      internal: z.boolean().default(false),
-    })
-    .prefault({}),
-  database: z
-    .strictObject({
-      instanceClass: matching(/^db\.[a-z0-9]+\.[a-z0-9]+$/, 'expected an RDS instance class such as "db.t4g.medium"').default("db.t4g.medium"),
-      allocatedStorageGb: integer(20, 65536).default(20),
-      maxAllocatedStorageGb: integer(20, 65536).default(100),
+      idleTimeoutSeconds: z._default(integer(300, 4000), 600),
+      internal: z._default(z.boolean(), false),
+    }),
+    {},
+  ),
+  database: z.prefault(
+    z.strictObject({
+      instanceClass: z._default(
+        matching(/^db\.[a-z0-9]+\.[a-z0-9]+$/, 'expected an RDS instance class such as "db.t4g.medium"'),
+        "db.t4g.medium",
+      ),
+      allocatedStorageGb: z._default(integer(20, 65536), 20),
+      maxAllocatedStorageGb: z._default(integer(20, 65536), 100),
       /** Defaults: true in prod. */
-      multiAz: z.boolean().optional(),
-      deletionProtection: z.boolean().optional(),
-      finalSnapshot: z.boolean().optional(),
+      multiAz: z.optional(z.boolean()),
+      deletionProtection: z.optional(z.boolean()),
+      finalSnapshot: z.optional(z.boolean()),
       /** Defaults: 7 in prod, 1 elsewhere. */
-      backupRetentionDays: integer(0, 35).optional(),
-      performanceInsights: z.boolean().default(false),
-    })
-    .prefault({}),
-  cache: z
-    .strictObject({
-      engine: z.enum(["valkey", "redis"]).default("valkey"),
-      nodeType: matching(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, 'expected an ElastiCache node type such as "cache.t4g.small"').default("cache.t4g.small"),
+      backupRetentionDays: z.optional(integer(0, 35)),
+      performanceInsights: z._default(z.boolean(), false),
+    }),
+    {},
+  ),
+  cache: z.prefault(
+    z.strictObject({
+      engine: z._default(z.enum(["valkey", "redis"]), "valkey"),
+      nodeType: z._default(
+        matching(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, 'expected an ElastiCache node type such as "cache.t4g.small"'),
+        "cache.t4g.small",
+      ),
       /** Replicas besides the primary; at least 1 gives automatic failover. */
-      replicas: integer(0, 5).default(1),
-    })
-    .prefault({}),
-  secrets: z
-    .strictObject({
+      replicas: z._default(integer(0, 5), 1),
+    }),
+    {},
+  ),
+  secrets: z.prefault(
+    z.strictObject({
       /** Days a deleted secret can be restored; 0 deletes at once (test stacks only). */
-      recoveryWindowDays: z.int().refine((days) => days === 0 || (days >= 7 && days <= 30), {
-        error: "expected 0 or a number of days from 7 to 30",
-      }).default(7),
-    })
-    .prefault({}),
-  logs: z
-    .strictObject({
-      retentionDays: z
-        .int()
-        .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
-          error: `expected a CloudWatch retention period (${LOG_RETENTION_DAYS.join(", ")})`,
-        })
-        .default(30),
-    })
-    .prefault({}),
-  alarms: z
-    .strictObject({
+      recoveryWindowDays: z._default(
+        z.int().check(z.refine((days) => days === 0 || (days >= 7 && days <= 30), { error: "expected 0 or a number of days from 7 to 30" })),
+        7,
+      ),
+    }),
+    {},
+  ),
+  logs: z.prefault(
+    z.strictObject({
+      retentionDays: z._default(
+        z.int().check(
+          z.refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+            error: `expected a CloudWatch retention period (${LOG_RETENTION_DAYS.join(", ")})`,
+          }),
+        ),
+        30,
+      ),
+    }),
+    {},
+  ),
+  alarms: z.prefault(
+    z.strictObject({
       /** Subscribed to the alarm topic. */
-      emails: z.array(z.email({ error: "expected an email address" })).default([]),
-    })
-    .prefault({}),
+      emails: z._default(z.array(z.email({ error: "expected an email address" })), []),
+    }),
+    {},
+  ),
 });
 
 // ---------------------------------------------------------------------------------------------------------
@@ -416,13 +467,13 @@ const awsSchema = z.strictObject({
 export const baseSchema = z.strictObject({
   target: z.enum(["docker", "aws"], { error: 'expected "docker" or "aws"' }),
   stage: z.enum(["dev", "test", "prod"], { error: 'expected "dev", "test" or "prod"' }),
-  proxy: proxySchema.prefault({}),
-  models: z.array(modelSchema).min(1, { error: "expected at least one model" }).superRefine(uniqueNames("model")),
-  mcpServers: z.array(mcpServerSchema).default([]).superRefine(uniqueNames("MCP server")),
-  database: databaseSchema.prefault({}),
-  cache: cacheSchema.prefault({}),
-  docker: dockerSchema.prefault({}),
-  aws: awsSchema.prefault({}),
+  proxy: z.prefault(proxySchema, {}),
+  models: z.array(modelSchema).check(z.minLength(1, { error: "expected at least one model" }), z.superRefine(uniqueNames("model"))),
+  mcpServers: z._default(z.array(mcpServerSchema).check(z.superRefine(uniqueNames("MCP server"))), []),
+  database: z.prefault(databaseSchema, {}),
+  cache: z.prefault(cacheSchema, {}),
+  docker: z.prefault(dockerSchema, {}),
+  aws: z.prefault(awsSchema, {}),
 });
 
 type ParsedConfig = z.output<typeof baseSchema>;
@@ -449,7 +500,7 @@ function defaultWorkers(config: ParsedConfig): number {
   return config.proxy.workers ?? (config.target === "aws" ? Math.max(1, Math.floor(config.aws.service.cpu / 1024)) : 1);
 }
 
-function crossKeyRules(config: ParsedConfig, ctx: z.RefinementCtx): void {
+function crossKeyRules(config: ParsedConfig, ctx: z.core.$RefinementCtx): void {
   const issue = (path: Path, message: string) => ctx.addIssue({ code: "custom", path, message });
   const aws = config.target === "aws";
   const prod = config.stage === "prod";
@@ -560,7 +611,7 @@ function resolveDefaults(config: ParsedConfig) {
   };
 }
 
-export const stackConfigSchema = baseSchema.superRefine(crossKeyRules).transform(resolveDefaults);
+export const stackConfigSchema = z.pipe(baseSchema.check(z.superRefine(crossKeyRules)), z.transform(resolveDefaults));
 
 /** The validated stack config with every default applied. */
 export type StackConfig = z.output<typeof stackConfigSchema>;

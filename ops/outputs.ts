@@ -1,6 +1,6 @@
 /** The outputs a deployed stack exports, as the operations CLI reads them. */
 import { parse } from "yaml";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { OpsError } from "./errors";
 import type { Outputs } from "./pulumi";
 
@@ -10,8 +10,8 @@ const dockerOutputs = z.object({
   target: z.literal("docker"),
   proxyUrl: z.string(),
   mcpGatewayUrl: z.string(),
-  masterKey: z.string().optional(),
-  containers: z.object({ litellm: z.string(), postgres: z.string(), redis: z.string().optional(), mcpServers: names }),
+  masterKey: z.optional(z.string()),
+  containers: z.object({ litellm: z.string(), postgres: z.string(), redis: z.optional(z.string()), mcpServers: names }),
   configYaml: z.string(),
 });
 
@@ -19,7 +19,7 @@ const awsOutputs = z.object({
   target: z.literal("aws"),
   proxyUrl: z.string(),
   mcpGatewayUrl: z.string(),
-  masterKeySecretArn: z.string().optional(),
+  masterKeySecretArn: z.optional(z.string()),
   region: z.string(),
   clusterName: z.string(),
   services: z.object({ proxy: z.string(), mcpServers: names }),
@@ -29,9 +29,9 @@ const awsOutputs = z.object({
 
 const gatewayOutputs = z.discriminatedUnion("target", [dockerOutputs, awsOutputs]);
 
-export type DockerOutputs = z.infer<typeof dockerOutputs>;
-export type AwsOutputs = z.infer<typeof awsOutputs>;
-export type GatewayOutputs = z.infer<typeof gatewayOutputs>;
+export type DockerOutputs = z.output<typeof dockerOutputs>;
+export type AwsOutputs = z.output<typeof awsOutputs>;
+export type GatewayOutputs = z.output<typeof gatewayOutputs>;
 
 export function readOutputs(stack: string, outputs: Outputs): GatewayOutputs {
   if (Object.keys(outputs).length === 0) {
