@@ -3,6 +3,7 @@
  * source-map-support (so every stack trace, including the one the SDK takes for each resource's source
  * position, goes through it), then the program runs against the engine, here Pulumi's mocks.
  */
+import { writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { awsCalls, awsOutputs } from "./mocks";
@@ -15,8 +16,20 @@ export interface Registration {
   readonly inputs: Record<string, unknown>;
 }
 
-/** Sets up the host for `stack`; the registrations array fills as the program declares resources. */
-export async function startHost(stack: string): Promise<Registration[]> {
+/**
+ * One benchmark run: loads `main` for `stack` as the host loads a project's main, waits until every resource is
+ * registered and prints the number of resources and the peak resident memory. With `record`, also writes there
+ * what the engine received. Without a stack, or on any error, it prints one line and exits with 1.
+ */
+export function runAsHost(main: string, stack: string | undefined, record: string | undefined, usage: string): void {
+  run(main, stack, record, usage).catch((error) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}
+
+async function run(main: string, stack: string | undefined, record: string | undefined, usage: string): Promise<void> {
+  if (!stack) throw new Error(usage);
   // The host's own copy, resolved where @pulumi/pulumi resolves it.
   require(require.resolve("source-map-support/register", { paths: [dirname(require.resolve("@pulumi/pulumi"))] }));
   const registrations: Registration[] = [];
@@ -37,11 +50,8 @@ export async function startHost(stack: string): Promise<Registration[]> {
     stack,
     false,
   );
-  return registrations;
-}
-
-/** Waits until every registration has been answered, then reports the run to the benchmark on stdout. */
-export async function finishHost(registrations: readonly Registration[]): Promise<void> {
+  require(main);
   await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
   process.stdout.write(JSON.stringify({ resources: registrations.length, maxRssKiB: process.resourceUsage().maxRSS }));
+  if (record) writeFileSync(record, JSON.stringify(registrations));
 }

@@ -6,20 +6,9 @@
  * than this. With a file name as third argument, it writes there what the engine received, as
  * bench/program.ts does.
  */
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { finishHost, startHost } from "./host";
+import { runAsHost } from "./host";
 
-async function main(): Promise<void> {
-  const [stack, record, replayed] = process.argv.slice(2);
-  if (!stack || !record) throw new Error("usage: node dist/bench/replay.js <stack> <record.json> [replayed.json]");
-  const registrations = await startHost(stack);
-  require(join(__dirname, "replayed.js"));
-  await finishHost(registrations);
-  if (replayed) writeFileSync(replayed, JSON.stringify(registrations));
-}
-
-main().catch((error) => {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+const [stack, recorded, replayed] = process.argv.slice(2);
+// Without the record there is nothing to replay: run as if the stack were missing, which prints the usage.
+runAsHost(join(__dirname, "replayed.js"), recorded && stack, replayed, "usage: node dist/bench/replay.js <stack> <record.json> [replayed.json]");
