@@ -138,13 +138,13 @@ const proxySchema = z.strictObject({
 /** Keys of litellm_params that the model entry sets itself, or that would carry a credential. */
 const RESERVED_PARAM = /^(model|aws_region_name|aws_role_name|aws_session_name|aws_profile_name)$|(^|_)(key|secret|token|password|credentials?)($|_)/i;
 
-const modelName = () => matching(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/, "expected a model name of letters, digits and . _ : / -");
+const modelName = matching(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/, "expected a model name of letters, digits and . _ : / -");
 
 const modelSchema = z.strictObject({
   /** Unique id of this deployment; also the name clients ask for unless `group` is set. */
-  name: modelName(),
+  name: modelName,
   /** Several deployments with one group share traffic under that name (LiteLLM load balancing). */
-  group: z.optional(modelName()),
+  group: z.optional(modelName),
   bedrockModelId: z.string().check((ctx) => {
     const id = ctx.value;
     if (id.startsWith("bedrock/")) {
