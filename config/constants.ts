@@ -20,6 +20,8 @@ export const ENV = {
   mode: "LITELLM_MODE",
   configBucketName: "LITELLM_CONFIG_BUCKET_NAME",
   configBucketObjectKey: "LITELLM_CONFIG_BUCKET_OBJECT_KEY",
+  /** True: use the model cost map bundled with LiteLLM instead of fetching it from GitHub at every start. */
+  localModelCostMap: "LITELLM_LOCAL_MODEL_COST_MAP",
   /** Not read by LiteLLM: the hash of config.yaml, so that a new config is a new task definition. */
   configHash: "LITELLM_MCP_CONFIG_SHA256",
 } as const;
@@ -46,8 +48,12 @@ export const PROXY = {
 
 /** Default image references. Versions are pinned; check release notes before moving them. */
 export const IMAGES = {
-  /** LiteLLM with Prisma for Postgres; 1.108.x is a long-term-support line. */
-  litellm: "ghcr.io/berriai/litellm-database:v1.108.12",
+  /**
+   * LiteLLM with Prisma for Postgres. The tag is the PyPI release the gateway suite installs and runs:
+   * 1.108.7 is the newest 1.108.x whose `litellm[proxy]` installs from PyPI (1.108.8 to 1.108.12 require
+   * litellm-enterprise 0.1.79.post2, which PyPI does not serve).
+   */
+  litellm: "ghcr.io/berriai/litellm-database:v1.108.7",
   postgres: "postgres:15-alpine",
   redis: "redis:7.4-alpine",
   /** Base images for MCP servers built from an npm or a PyPI package. */

@@ -153,6 +153,8 @@ function proxyEnv(config: StackConfig, context: RenderContext): ProxyEnvVar[] {
     { name: ENV.logLevel, kind: "value", value: config.proxy.logLevel },
     // Stops the proxy from loading a .env file.
     { name: ENV.mode, kind: "value", value: "PRODUCTION" },
+    // Without it every start fetches the cost map from GitHub: a start that depends on the internet.
+    { name: ENV.localModelCostMap, kind: "value", value: "True" },
   ];
   if (config.proxy.auth) vars.push({ name: ENV.masterKey, kind: "targetSecret", secret: "masterKey", ref: config.proxy.masterKey });
   vars.push({ name: ENV.saltKey, kind: "targetSecret", secret: "saltKey", ref: config.proxy.saltKey });

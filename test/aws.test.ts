@@ -149,6 +149,7 @@ for (const stack of ["test", "prod"]) {
           LITELLM_CONFIG_BUCKET_NAME: `litellm-mcp-${stack}-config-20261124`,
           LITELLM_CONFIG_BUCKET_OBJECT_KEY: "config.yaml",
           LITELLM_LOG: prod ? "ERROR" : "INFO",
+          LITELLM_LOCAL_MODEL_COST_MAP: "True",
           LITELLM_MCP_CONFIG_SHA256: require("node:crypto").createHash("sha256").update(rendered.yaml).digest("hex"),
           LITELLM_MODE: "PRODUCTION",
           REDIS_HOST: "master.gateway-cache-redis.abcdef.use1.cache.amazonaws.com",
@@ -159,7 +160,7 @@ for (const stack of ["test", "prod"]) {
 
       it("runs the pinned image with its port and one worker per vCPU, probed on the liveness route", () => {
         const container = containerOf(run, "gateway-proxy-task");
-        assert.equal(container.image, "ghcr.io/berriai/litellm-database:v1.108.12");
+        assert.equal(container.image, "ghcr.io/berriai/litellm-database:v1.108.7");
         assert.deepEqual(container.command, prod ? ["--port", "4000", "--num_workers", "2", "--max_requests_before_restart", "10000"] : ["--port", "4000", "--num_workers", "1"]);
         assert.deepEqual(container.healthCheck.command, ["CMD", "python3", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:4000/health/liveliness', timeout=5)"]);
         assert.deepEqual(container.logConfiguration, {

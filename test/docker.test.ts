@@ -132,7 +132,7 @@ describe("dev stack on Docker", () => {
   it("starts the proxy with its config, port and workers, after Postgres and the MCP servers are healthy", () => {
     const litellm = container(run, "litellm-mcp-dev-litellm");
     assert.deepEqual(litellm.inputs["command"], ["--config", "/app/config.yaml", "--port", "4000", "--num_workers", "1"]);
-    assert.equal(litellm.inputs["image"], `ghcr.io/berriai/litellm-database:v1.108.12@sha256:${"0".repeat(64)}`);
+    assert.equal(litellm.inputs["image"], `ghcr.io/berriai/litellm-database:v1.108.7@sha256:${"0".repeat(64)}`);
     const waitsFor = litellm.options.dependsOn.map((urn) => urn.split("::").at(-1));
     for (const name of ["gateway-postgres-container", "gateway-mcp-context7-container", "gateway-mcp-aws_docs-container"]) {
       assert.ok(waitsFor.includes(name), `the proxy does not wait for ${name}`);
@@ -144,6 +144,7 @@ describe("dev stack on Docker", () => {
     assert.ok(isSecret(litellm.inputs["envs"]));
     assert.deepEqual(envOf(litellm), {
       LITELLM_LOG: "INFO",
+      LITELLM_LOCAL_MODEL_COST_MAP: "True",
       LITELLM_MODE: "PRODUCTION",
       AWS_REGION: "us-east-1",
       AWS_PROFILE: "default",

@@ -175,6 +175,7 @@ describe("LiteLLM config renderer", () => {
       assert.deepEqual(render(config, { redis: true, redisTls: true }).env, [
         { name: "LITELLM_LOG", kind: "value", value: "ERROR" },
         { name: "LITELLM_MODE", kind: "value", value: "PRODUCTION" },
+        { name: "LITELLM_LOCAL_MODEL_COST_MAP", kind: "value", value: "True" },
         { name: "LITELLM_MASTER_KEY", kind: "targetSecret", secret: "masterKey", ref: undefined },
         { name: "LITELLM_SALT_KEY", kind: "targetSecret", secret: "saltKey", ref: undefined },
         { name: "DATABASE_URL", kind: "targetSecret", secret: "databaseUrl" },

@@ -50,7 +50,7 @@ describe("proxy checks (against a LiteLLM stand-in that answers as LiteLLM's doc
 
   it("reads liveness, readiness with the database and version, and the model list with the key", async () => {
     assert.deepEqual(omitLatency(await liveness(proxy.url, 2_000)), { ok: true, detail: "alive" });
-    assert.deepEqual(omitLatency(await readiness(proxy.url, 2_000)), { ok: true, detail: "database connected, LiteLLM 1.108.12" });
+    assert.deepEqual(omitLatency(await readiness(proxy.url, 2_000)), { ok: true, detail: "database connected, LiteLLM 1.108.7" });
     assert.deepEqual(omitLatency(await models(proxy.url, KEY, 2_000)), {
       ok: true,
       detail: "2 model(s): claude-3-5-sonnet-us, claude-3-7-sonnet-us",
@@ -121,7 +121,7 @@ describe("status of a Docker stack (LiteLLM and Docker Engine stand-ins, the rea
       checks.map(({ name, ok, detail }) => ({ name, ok, detail })),
       [
         { name: "proxy liveness", ok: true, detail: "alive" },
-        { name: "proxy readiness", ok: true, detail: "database connected, LiteLLM 1.108.12" },
+        { name: "proxy readiness", ok: true, detail: "database connected, LiteLLM 1.108.7" },
         { name: "models", ok: true, detail: "1 model(s): claude-3-7-sonnet-us" },
         { name: "mcp context7", ok: true, detail: "Context7 4.1.1: 2 tool(s): resolve-library-id, query-docs" },
         { name: "container litellm-mcp-dev-litellm", ok: true, detail: "running, healthy" },

@@ -148,7 +148,7 @@ describe("policy pack", () => {
   describe("ecs-images-pinned", () => {
     it("passes version tags and digests", async () => {
       const task = taskDefinition([
-        { name: "a", image: "ghcr.io/berriai/litellm-database:v1.108.12" },
+        { name: "a", image: "ghcr.io/berriai/litellm-database:v1.108.7" },
         { name: "b", image: `123456789012.dkr.ecr.us-east-1.amazonaws.com/mcp@sha256:${"a".repeat(64)}` },
       ]);
       assert.deepEqual(await messages(ecsImagesPinned, task), []);

@@ -107,7 +107,7 @@ export async function startLiteLLMStandIn(options: LiteLLMStandInOptions): Promi
     if (path === "/health/liveliness") return json(response, 200, "I'm alive!");
     if (path === "/health/readiness") {
       const ready = state.options.database === "connected";
-      return json(response, ready ? 200 : 503, { status: ready ? "connected" : "unhealthy", db: state.options.database, cache: state.options.cache === "redis" ? "redis" : null, litellm_version: "1.108.12" });
+      return json(response, ready ? 200 : 503, { status: ready ? "connected" : "unhealthy", db: state.options.database, cache: state.options.cache === "redis" ? "redis" : null, litellm_version: "1.108.7" });
     }
     if (!authorized(request)) return json(response, 401, { error: { message: "Authentication Error, Invalid proxy server token passed." } });
     if (path === "/v1/models") return json(response, 200, { object: "list", data: state.options.models.map((id) => ({ id, object: "model", owned_by: "openai" })) });
