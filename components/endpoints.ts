@@ -21,6 +21,30 @@ export function renderContextFor(config: StackConfig, stack: string): RenderCont
   };
 }
 
+/** Where each part listens when the gateway runs as local processes on loopback instead of on its target. */
+export interface LoopbackEndpoints {
+  /** The URL of each MCP server's Streamable HTTP endpoint, by server name. */
+  readonly mcpServerUrls: Readonly<Record<string, string>>;
+  /** Bedrock Runtime endpoints by region, when something other than AWS answers for Bedrock. */
+  readonly bedrockRuntimeEndpoints?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The stack's own render context with only the endpoints moved to loopback: everything else (Redis, pool sizes,
+ * transports) stays as the target decides, so the local gateway runs the config.yaml the stack deploys.
+ */
+export function loopbackRenderContext(config: StackConfig, stack: string, endpoints: LoopbackEndpoints): RenderContext {
+  const missing = config.mcpServers.map((server) => server.name).filter((name) => endpoints.mcpServerUrls[name] === undefined);
+  if (missing.length > 0) throw new Error(`no loopback URL for MCP server(s) ${missing.join(", ")}`);
+  return {
+    ...renderContextFor(config, stack),
+    // The target's Redis may use TLS (ElastiCache); a local Redis is plain.
+    redisTls: false,
+    mcpServerUrls: endpoints.mcpServerUrls,
+    ...(endpoints.bedrockRuntimeEndpoints ? { bedrockRuntimeEndpoints: endpoints.bedrockRuntimeEndpoints } : {}),
+  };
+}
+
 /** The stack's config.yaml and the environment its proxy needs. */
 export function renderStack(config: StackConfig, stack: string): RenderedConfig {
   return renderLiteLLMConfig(config, renderContextFor(config, stack));

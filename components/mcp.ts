@@ -42,18 +42,40 @@ export function mcpImageBuild(server: McpServerConfig): McpImageBuild | undefine
   return { context: IMAGES_DIR, dockerfile, args, tag };
 }
 
-/** The container's process: an entrypoint replacing the image's, and its arguments. */
-export function mcpProcess(server: McpServerConfig): { entrypoint?: string[]; command?: string[] } {
+/** The address and port a server's process listens on. */
+export interface Listen {
+  readonly host: string;
+  readonly port: number;
+}
+
+/**
+ * The container's process: an entrypoint replacing the image's, and its arguments. `listen` moves the server to
+ * another address and port (a local process on loopback); by default it listens on every interface at its port.
+ */
+export function mcpProcess(server: McpServerConfig, listen: Listen = { host: "0.0.0.0", port: server.port }): { entrypoint?: string[]; command?: string[] } {
   const command = server.command ?? [];
   if (server.transport === "stdio") {
     return {
       entrypoint: ["mcp-proxy"],
-      command: ["--host", "0.0.0.0", "--port", String(server.port), "--pass-environment", "--", ...command],
+      command: ["--host", listen.host, "--port", String(listen.port), "--pass-environment", "--", ...command],
     };
   }
-  if (server.build !== undefined) return { entrypoint: command.slice(0, 1), command: command.slice(1) };
+  // The schema ties an http server's --port argument to its port: a server moved elsewhere is told so there.
+  const portFlag = command.indexOf("--port");
+  const moved = portFlag < 0 ? [...command] : command.map((word, index) => (index === portFlag + 1 ? String(listen.port) : word));
+  if (server.build !== undefined) return { entrypoint: moved.slice(0, 1), command: moved.slice(1) };
   // A ready image keeps its entrypoint; a command replaces its default arguments.
-  return server.command === undefined ? {} : { command: [...server.command] };
+  return server.command === undefined ? {} : { command: moved };
+}
+
+/**
+ * The argument vector of a server run as a local process, as its container would run it; undefined for a ready
+ * image, whose entrypoint only the image knows.
+ */
+export function mcpLocalArgv(server: McpServerConfig, listen: Listen): string[] | undefined {
+  if (server.transport === "http" && server.build === undefined) return undefined;
+  const { entrypoint = [], command = [] } = mcpProcess(server, listen);
+  return [...entrypoint, ...command];
 }
 
 /** A health probe that uses what the image is known to contain. */

@@ -20,6 +20,11 @@ export interface RenderContext {
   readonly maxInstances: number;
   /** The database's max_connections. */
   readonly databaseMaxConnections: number;
+  /**
+   * Bedrock Runtime endpoint per AWS region (LiteLLM's per-model `aws_bedrock_runtime_endpoint`), for regions
+   * not reached at their public endpoint; absent regions use the SDK's default.
+   */
+  readonly bedrockRuntimeEndpoints?: Readonly<Record<string, string>>;
 }
 
 /** A secret the target generates or composes (it never comes from config). */
@@ -106,7 +111,7 @@ export function renderLiteLLMConfig(config: StackConfig, context: RenderContext)
   }
 
   const document: LiteLLMConfig = {
-    model_list: config.models.map(modelEntry),
+    model_list: config.models.map((model) => modelEntry(model, context.bedrockRuntimeEndpoints?.[model.region])),
     litellm_settings: litellmSettings,
     general_settings: generalSettings,
     router_settings: routerSettings,
@@ -118,11 +123,12 @@ export function renderLiteLLMConfig(config: StackConfig, context: RenderContext)
   return { document, yaml: toYaml(document), env: proxyEnv(config, context) };
 }
 
-function modelEntry(model: ModelConfig): LiteLLMConfig["model_list"][number] {
+function modelEntry(model: ModelConfig, bedrockEndpoint: string | undefined): LiteLLMConfig["model_list"][number] {
   const params: Record<string, Scalar> = {
     model: `bedrock/${model.bedrockModelId}`,
     aws_region_name: model.region,
   };
+  if (bedrockEndpoint !== undefined) params["aws_bedrock_runtime_endpoint"] = bedrockEndpoint;
   // Without a role, boto3's default chain is used: the ECS task role, or the mounted profile in dev.
   if (model.roleArn !== undefined) {
     params["aws_role_name"] = model.roleArn;

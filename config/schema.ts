@@ -41,7 +41,7 @@ function yamlText(max: number) {
 
 const imageRef = z.string().check(
   z.refine((text) => parseImageRef(text) !== undefined, {
-    error: 'expected an image reference such as "ghcr.io/berriai/litellm-database:v1.108.12"',
+    error: 'expected an image reference such as "ghcr.io/berriai/litellm-database:v1.108.7"',
   }),
 );
 
@@ -136,7 +136,7 @@ const proxySchema = z.strictObject({
 // models
 
 /** Keys of litellm_params that the model entry sets itself, or that would carry a credential. */
-const RESERVED_PARAM = /^(model|aws_region_name|aws_role_name|aws_session_name|aws_profile_name)$|(^|_)(key|secret|token|password|credentials?)($|_)/i;
+const RESERVED_PARAM = /^(model|aws_region_name|aws_role_name|aws_session_name|aws_profile_name|aws_bedrock_runtime_endpoint)$|(^|_)(key|secret|token|password|credentials?)($|_)/i;
 
 const modelName = matching(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/, "expected a model name of letters, digits and . _ : / -");
 
