@@ -4,9 +4,9 @@ import { dockerNames } from "../components/docker/naming";
 import { ConfigError } from "../config/errors";
 import { loadStackFile } from "../config/load";
 import type { StackConfig } from "../config/schema";
-import { type Context, deployedStack, listStacks, projectDir, selectStack, stackFile, stackName } from "./context";
+import { type Context, deployedStack, listStacks, OUTPUTS_OPTION, projectDir, selectStack, stackFile, stackName } from "./context";
 import { EXIT, OpsError, UsageError } from "./errors";
-import { mcpServerNames, readOutputs, responseCache } from "./outputs";
+import { type LocalOutputs, mcpServerNames, readOutputs, responseCache } from "./outputs";
 import { flushCache } from "./proxy";
 import { parseSince } from "./since";
 import { collectStatus, statusTable } from "./status";
@@ -112,14 +112,18 @@ export const COMMANDS: Record<string, Command> = {
 
   status: {
     summary: "check the proxy, its database, models and MCP servers, and what runs them",
-    usage: "litellm-mcp status [--stack <name>] [--json]",
-    options: { stack: STACK_DEV, json: { type: "boolean", description: "print JSON instead of a table" } },
+    usage: "litellm-mcp status [--stack <name>] [--json] [--outputs <file>]",
+    options: { stack: STACK_DEV, json: { type: "boolean", description: "print JSON instead of a table" }, outputs: OUTPUTS_OPTION },
     async run(context) {
       const deployed = await deployedStack(context, "dev");
+      const { outputs } = deployed;
+      const timeoutMs = context.deps.timeoutMs;
       const sources =
-        deployed.outputs.target === "docker"
-          ? { docker: context.deps.docker(context.io.env), timeoutMs: context.deps.timeoutMs }
-          : { aws: context.deps.aws(deployed.outputs.region), timeoutMs: context.deps.timeoutMs };
+        outputs.target === "docker"
+          ? { docker: context.deps.docker(context.io.env), timeoutMs }
+          : outputs.target === "local"
+            ? { local: context.deps.local, timeoutMs }
+            : { aws: context.deps.aws(outputs.region), timeoutMs };
       const checks = await collectStatus(deployed.outputs, deployed.key, sources);
       const healthy = checks.every((check) => check.ok);
       if (context.options["json"]) {
@@ -134,9 +138,10 @@ export const COMMANDS: Record<string, Command> = {
 
   logs: {
     summary: "print a service's logs: litellm, postgres, redis or an MCP server",
-    usage: "litellm-mcp logs <service> [--stack <name>] [--follow] [--since <10m|2h|1d|ISO time>]",
+    usage: "litellm-mcp logs <service> [--stack <name>] [--follow] [--since <10m|2h|1d|ISO time>] [--outputs <file>]",
     options: {
       stack: STACK_DEV,
+      outputs: OUTPUTS_OPTION,
       follow: { type: "boolean", description: "keep printing new lines" },
       since: { type: "string", description: "from this long ago (30s, 10m, 2h, 1d) or this time" },
     },
@@ -146,7 +151,13 @@ export const COMMANDS: Record<string, Command> = {
       const since = parseSince(context.options["since"]);
       const deployed = await deployedStack(context, "dev");
       const options = { follow: context.options["follow"] === true, write: (line: string) => context.io.stdout.write(`${line}\n`) };
-      if (deployed.outputs.target === "docker") {
+      if (deployed.outputs.target === "local") {
+        const processes = localServices(deployed.outputs);
+        const process = processes[service];
+        if (!process) throw new UsageError(unknownService(service, Object.keys(processes)));
+        if (since !== undefined) throw new UsageError("--since: the log files of local processes carry no timestamps of their own; leave it out");
+        await context.deps.local.logs(process, options);
+      } else if (deployed.outputs.target === "docker") {
         const container = dockerServices(deployed.outputs)[service];
         if (!container) throw new UsageError(unknownService(service, Object.keys(dockerServices(deployed.outputs))));
         await context.deps.docker(context.io.env).logs(container, { ...options, since: since === undefined ? undefined : Math.floor(since / 1000) });
@@ -172,6 +183,9 @@ export const COMMANDS: Record<string, Command> = {
       const service = context.positionals[0];
       const deployed = await deployedStack(context, "dev");
       const say = (line: string) => context.io.stdout.write(`${line}\n`);
+      if (deployed.outputs.target === "local") {
+        throw new OpsError("the gateway's processes were started outside litellm-mcp (--outputs): restart them where they were started");
+      }
       if (deployed.outputs.target === "docker") {
         const containers = dockerServices(deployed.outputs);
         const chosen = pick(containers, service, ["postgres", "redis", ...mcpServerNames(deployed.outputs), "litellm"]);
@@ -193,8 +207,8 @@ export const COMMANDS: Record<string, Command> = {
 
   "clear-cache": {
     summary: "empty the proxy's response cache",
-    usage: "litellm-mcp clear-cache [--stack <name>]",
-    options: { stack: STACK_DEV },
+    usage: "litellm-mcp clear-cache [--stack <name>] [--outputs <file>]",
+    options: { stack: STACK_DEV, outputs: OUTPUTS_OPTION },
     async run(context) {
       const deployed = await deployedStack(context, "dev");
       const cache = responseCache(deployed.outputs.configYaml);
@@ -244,6 +258,11 @@ function whatDownKeeps(stack: string, config: StackConfig): string[] {
 function dockerServices(outputs: { containers: { litellm: string; postgres: string; redis?: string; mcpServers: Record<string, string> } }): Record<string, string> {
   const { litellm, postgres, redis, mcpServers } = outputs.containers;
   return { litellm, postgres, ...(redis ? { redis } : {}), ...mcpServers };
+}
+
+function localServices(outputs: LocalOutputs): Record<string, LocalOutputs["processes"]["litellm"]> {
+  const { litellm, redis, mcpServers } = outputs.processes;
+  return { litellm, ...(redis ? { redis } : {}), ...mcpServers };
 }
 
 /** The services to act on: the one named, or all in `order`. */

@@ -8,6 +8,7 @@ import { type Backend, backendFor } from "./backend";
 import { ensureBuilt } from "./build";
 import { DockerEngine, type DockerPort, dockerEndpoint } from "./docker";
 import { UsageError } from "./errors";
+import { type LocalPort, localProcesses, readOutputsFile } from "./local";
 import { type GatewayOutputs, readOutputs } from "./outputs";
 import { AutomationPulumi, type PulumiPort } from "./pulumi";
 
@@ -23,6 +24,8 @@ export interface Deps {
   pulumi(project: string, backend: Backend): PulumiPort;
   docker(env: NodeJS.ProcessEnv): DockerPort;
   aws(region: string): AwsPort;
+  /** Processes of a gateway run locally (--outputs). */
+  readonly local: LocalPort;
   /** Compiles the program when its build is older than its sources. */
   build(project: string, write: (text: string) => void): Promise<void>;
   /** Deadline of each network check, in milliseconds. */
@@ -33,6 +36,7 @@ export const realDeps: Deps = {
   pulumi: (project, backend) => new AutomationPulumi(project, backend),
   docker: (env) => new DockerEngine(dockerEndpoint(env["DOCKER_HOST"])),
   aws: (region) => AwsServices.forRegion(region),
+  local: localProcesses,
   build: ensureBuilt,
   timeoutMs: 10_000,
 };
@@ -102,15 +106,23 @@ export interface DeployedStack extends SelectedStack {
   readonly key: string | undefined;
 }
 
-/** A deployed stack's outputs and master key (from the outputs on Docker, from Secrets Manager on AWS). */
+/** The --outputs option shared by the commands that act on a running gateway. */
+export const OUTPUTS_OPTION = {
+  type: "string",
+  description: "read the gateway's outputs from this JSON file instead of the stack's state (a gateway run as local processes)",
+} as const;
+
+/**
+ * A deployed stack's outputs and master key (from the outputs on Docker and for local processes, from Secrets
+ * Manager on AWS). With --outputs, the outputs come from that file instead of the stack's Pulumi state.
+ */
 export async function deployedStack(context: Context, fallback?: string): Promise<DeployedStack> {
   const selected = selectStack(context, fallback);
-  const outputs = readOutputs(selected.stack, await selected.pulumi.outputs(selected.stack));
-  const key =
-    outputs.target === "docker"
-      ? outputs.masterKey
-      : outputs.masterKeySecretArn
-        ? await context.deps.aws(outputs.region).masterKey(outputs.masterKeySecretArn)
-        : undefined;
+  const file = context.options["outputs"];
+  const raw = typeof file === "string" ? readOutputsFile(resolve(context.io.cwd, file)) : await selected.pulumi.outputs(selected.stack);
+  const outputs = readOutputs(selected.stack, raw);
+  let key: string | undefined;
+  if (outputs.target !== "aws") key = outputs.masterKey;
+  else if (outputs.masterKeySecretArn) key = await context.deps.aws(outputs.region).masterKey(outputs.masterKeySecretArn);
   return { ...selected, outputs, key };
 }

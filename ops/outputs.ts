@@ -27,10 +27,23 @@ const awsOutputs = z.object({
   configYaml: z.string(),
 });
 
-const gatewayOutputs = z.discriminatedUnion("target", [dockerOutputs, awsOutputs]);
+const localProcess = z.object({ pid: z.int(), logFile: z.string() });
+
+/** A gateway run as local processes (see ops/local.ts), described by an outputs file. */
+const localOutputs = z.object({
+  target: z.literal("local"),
+  proxyUrl: z.string(),
+  mcpGatewayUrl: z.string(),
+  masterKey: z.optional(z.string()),
+  processes: z.object({ litellm: localProcess, redis: z.optional(localProcess), mcpServers: z.record(z.string(), localProcess) }),
+  configYaml: z.string(),
+});
+
+const gatewayOutputs = z.discriminatedUnion("target", [dockerOutputs, awsOutputs, localOutputs]);
 
 export type DockerOutputs = z.output<typeof dockerOutputs>;
 export type AwsOutputs = z.output<typeof awsOutputs>;
+export type LocalOutputs = z.output<typeof localOutputs>;
 export type GatewayOutputs = z.output<typeof gatewayOutputs>;
 
 export function readOutputs(stack: string, outputs: Outputs): GatewayOutputs {
@@ -47,6 +60,7 @@ export function readOutputs(stack: string, outputs: Outputs): GatewayOutputs {
 
 /** The MCP servers a deployed stack runs, by name. */
 export function mcpServerNames(outputs: GatewayOutputs): string[] {
+  if (outputs.target === "local") return Object.keys(outputs.processes.mcpServers);
   return Object.keys(outputs.target === "docker" ? outputs.containers.mcpServers : outputs.services.mcpServers);
 }
 

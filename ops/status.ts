@@ -4,8 +4,9 @@
  */
 import type { AwsPort } from "./aws";
 import type { DockerPort } from "./docker";
+import type { LocalPort } from "./local";
 import { probeMcp } from "./mcpProbe";
-import { type DockerOutputs, type GatewayOutputs, mcpServerNames } from "./outputs";
+import { type DockerOutputs, type GatewayOutputs, type LocalOutputs, mcpServerNames } from "./outputs";
 import { liveness, models, readiness } from "./proxy";
 
 export interface Check {
@@ -20,6 +21,7 @@ export interface Check {
 export interface StatusSources {
   readonly docker?: DockerPort;
   readonly aws?: AwsPort;
+  readonly local?: LocalPort;
   readonly timeoutMs: number;
 }
 
@@ -43,6 +45,7 @@ export async function collectStatus(outputs: GatewayOutputs, key: string | undef
     ),
   ];
   if (outputs.target === "docker" && sources.docker) checks.push(containerChecks(outputs, sources.docker));
+  if (outputs.target === "local" && sources.local) checks.push(Promise.resolve(processChecks(outputs, sources.local)));
   if (outputs.target === "aws" && sources.aws) {
     const aws = sources.aws;
     const services = [outputs.services.proxy, ...Object.values(outputs.services.mcpServers)];
@@ -70,6 +73,14 @@ async function containerChecks(outputs: DockerOutputs, docker: DockerPort): Prom
       return { name: `container ${name}`, ok, detail: `${state.status}${state.health ? `, ${state.health}` : ""}${restarts}` };
     }),
   );
+}
+
+function processChecks(outputs: LocalOutputs, local: LocalPort): Check[] {
+  const { litellm, redis, mcpServers } = outputs.processes;
+  return Object.entries({ litellm, ...(redis ? { redis } : {}), ...mcpServers }).map(([name, process]) => {
+    const { running } = local.inspect(process);
+    return { name: `process ${name}`, ok: running, detail: `${running ? "running" : "not running"} (pid ${process.pid})` };
+  });
 }
 
 export function statusTable(checks: readonly Check[]): string {

@@ -1,3 +1,4 @@
+import { localProcesses } from "../ops/local";
 import { strict as assert } from "node:assert";
 import type { AwsPort } from "../ops/aws";
 import type { Backend } from "../ops/backend";
@@ -85,6 +86,7 @@ async function cli(args: string[], harness: Harness) {
     },
     docker: () => harness.docker ?? assert.fail("no Docker here"),
     aws: () => harness.aws ?? assert.fail("no AWS here"),
+    local: localProcesses,
     async build(project, write) {
       harness.pulumi.calls.push(`build ${project === PROJECT_DIR ? "project" : project}`);
       write("");
@@ -182,7 +184,7 @@ describe("operations commands", () => {
       const result = await cli(["status"], { pulumi: new FakePulumi(dockerOutputs(proxy.url)), docker: new DockerEngine({ socketPath: docker.socketPath }) });
       assert.equal(result.status, 1);
       assert.match(result.stdout, /^CHECK +RESULT +LATENCY +DETAIL\n/);
-      assert.match(result.stdout, /\nproxy readiness +ok +\d+ ms +database connected, LiteLLM 1\.108\.12\n/);
+      assert.match(result.stdout, /\nproxy readiness +ok +\d+ ms +database connected, LiteLLM 1\.108\.7\n/);
       assert.match(result.stdout, /\nmcp context7 +FAIL +\d+ ms +HTTP 404: MCP server not found\n/);
       assert.match(result.stdout, /\ncontainer litellm-mcp-dev-mcp-context7 +ok +- +running, healthy\n/);
       assert.match(result.stdout, /\ndev: 1 check\(s\) failed\n$/);
@@ -259,7 +261,7 @@ describe("operations commands", () => {
         stderr: 'litellm-mcp: unknown service "nginx"; this stack has: litellm, postgres, context7\n',
       });
       assert.equal((await cli(["logs", "litellm", "--since", "yesterday"], { pulumi, docker })).status, 2);
-      assert.equal((await cli(["logs"], { pulumi, docker })).stderr, "litellm-mcp: expected 1 argument(s), got 0; usage: litellm-mcp logs <service> [--stack <name>] [--follow] [--since <10m|2h|1d|ISO time>]\n");
+      assert.equal((await cli(["logs"], { pulumi, docker })).stderr, "litellm-mcp: expected 1 argument(s), got 0; usage: litellm-mcp logs <service> [--stack <name>] [--follow] [--since <10m|2h|1d|ISO time>] [--outputs <file>]\n");
     });
 
     it("reads an AWS service's log group and explains where the database's logs are", async () => {
