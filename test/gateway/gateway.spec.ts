@@ -1,0 +1,379 @@
+/**
+ * The gateway suite: the real LiteLLM proxy at the pinned version, the real MCP servers with the commands the
+ * stack gives their containers, Postgres and Redis, started from the dev stack's own config, and checked through
+ * the proxy and the operations CLI. Bedrock is a stand-in (./bedrock.ts). Runs twice: as the dev stack is, and
+ * with the response cache on Redis. What cannot run on this machine is reported as NOT RUN with its error.
+ */
+import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { parse } from "yaml";
+import { BRIDGE } from "../../config/constants";
+import type { StackConfig } from "../../config/schema";
+import { hasRedis } from "../../config/topology";
+import { run } from "../../ops/cli";
+import { realDeps } from "../../ops/context";
+import { loadStack, loadVariant } from "../support/stacks";
+import type { BedrockStandIn } from "./bedrock";
+import { type Figures, measure, printFigures, processTreeRssMb, signedConverse } from "./figures";
+import {
+  createDatabase,
+  type Database,
+  type Keys,
+  type McpProcess,
+  newKeys,
+  type ProxyRun,
+  type PythonBins,
+  redisCli,
+  renderLocal,
+  startBedrock,
+  startMcpServer,
+  startProxy,
+  startRedis,
+} from "./gateway";
+import type { Started } from "./processes";
+import { ensureVenv, litellmVersion, pythonEnvs } from "./python";
+
+const notRun: string[] = [];
+const figures: Figures = {};
+
+/** Marks a check NOT RUN, with the reason, and skips it. */
+function skipBecause(context: Mocha.Context, reason: string): never {
+  const title = context.test?.fullTitle() ?? "?";
+  notRun.push(`NOT RUN: ${title}\n  ${reason}`);
+  context.skip();
+}
+
+async function cli(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const io = { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) }, cwd: join(__dirname, "..", ".."), env: process.env };
+  const status = await run(args, io, { ...realDeps, timeoutMs: 20_000 });
+  return { status, stdout, stderr };
+}
+
+async function mcpTools(url: string, headers: Record<string, string>): Promise<string[]> {
+  const client = new Client({ name: "gateway-suite", version: "1.0.0" });
+  await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }));
+  try {
+    return (await client.listTools()).tools.map((tool) => tool.name);
+  } finally {
+    await client.close();
+  }
+}
+
+function modelNames(config: StackConfig): string[] {
+  return [...new Set(config.models.map((model) => model.group ?? model.name))].sort();
+}
+
+async function chat(proxy: string, key: string, model: string, stream: boolean, content = "Say hello"): Promise<{ status: number; text: string }> {
+  const response = await fetch(`${proxy}/v1/chat/completions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: JSON.stringify({ model, stream, max_tokens: 16, messages: [{ role: "user", content }] }),
+  });
+  const body = await response.text();
+  if (!stream || response.status !== 200) {
+    const parsed = JSON.parse(body) as { choices?: { message: { content: string } }[] };
+    return { status: response.status, text: parsed.choices?.[0]?.message.content ?? body };
+  }
+  const text = body
+    .split("\n")
+    .filter((line) => line.startsWith("data: ") && line !== "data: [DONE]")
+    .map((line) => (JSON.parse(line.slice(6)) as { choices: { delta: { content?: string } }[] }).choices[0]?.delta.content ?? "")
+    .join("");
+  return { status: response.status, text };
+}
+
+describe("the gateway, run for real from the dev stack", function () {
+  this.timeout(120_000);
+  const base = loadStack("dev");
+  let logDir: string;
+  let bins: PythonBins;
+  const mcp: McpProcess[] = [];
+  let bedrock: BedrockStandIn[] = [];
+  /** The exact error when the proxy cannot set up its database here; undefined when it can. */
+  let databaseUnavailable: string | undefined;
+
+  before(async function () {
+    // A first install downloads the pinned packages; later runs reuse the cached environments.
+    this.timeout(20 * 60_000);
+    logDir = mkdtempSync(join(tmpdir(), "litellm-mcp-gateway-"));
+    process.stdout.write(`  logs: ${logDir}\n`);
+    bins = Object.fromEntries(pythonEnvs(base).map((env) => [env.name, ensureVenv(env, (line) => process.stdout.write(`  ${line}\n`))]));
+    bedrock = await startBedrock(base);
+    for (const server of base.mcpServers) mcp.push(await startMcpServer(server, bins, logDir));
+  });
+
+  after(async () => {
+    await Promise.all([...mcp.map((server) => server.process.stop()), ...bedrock.map((standIn) => standIn.stop())]);
+    printFigures(figures, notRun);
+  });
+
+  describe("installed at the versions the stacks pin", () => {
+    it("runs the LiteLLM release of the pinned proxy image", () => {
+      const version = spawnSync(join(bins["litellm-proxy"]!, "python"), ["-c", "import importlib.metadata as m; print(m.version('litellm'))"], { encoding: "utf8" }).stdout.trim();
+      assert.equal(version, litellmVersion(base.proxy.image));
+    });
+
+    it("runs each MCP server at the version its image is built with, the stdio one behind the pinned mcp-proxy", () => {
+      for (const server of base.mcpServers) {
+        const packages = [...(server.build?.pip ?? []), ...(server.transport === "stdio" && server.build?.pip ? [BRIDGE.package] : [])];
+        for (const spec of packages) {
+          const [name, version] = spec.split("==") as [string, string];
+          const found = spawnSync(join(bins[`mcp-${server.name}`]!, "python"), ["-c", `import importlib.metadata as m; print(m.version(${JSON.stringify(name)}))`], { encoding: "utf8" }).stdout.trim();
+          assert.equal(found, version, `${server.name}: ${name}`);
+        }
+      }
+    });
+  });
+
+  describe("the rendered config.yaml, as the pinned LiteLLM reads it", () => {
+    let reads: { unread: string[]; document: unknown };
+    let rendered: string;
+    before(() => {
+      const config = loadVariant("dev", (values) => (values["cache"] = { responses: true, redis: "always" }));
+      rendered = renderLocal(config, mcp, bedrock).yaml;
+      const file = join(logDir, "reads-config.yaml");
+      writeFileSync(file, rendered);
+      const result = spawnSync(join(bins["litellm-proxy"]!, "python"), [join(__dirname, "litellm_reads.py"), file], { encoding: "utf8" });
+      assert.equal(result.status, 0, result.stderr);
+      reads = JSON.parse(result.stdout) as typeof reads;
+    });
+
+    it("holds no key of general_settings, router_settings, litellm_settings or mcp_servers that LiteLLM does not read", () => {
+      assert.deepEqual(reads.unread, []);
+    });
+
+    it("reads back under YAML 1.1 (PyYAML, LiteLLM's parser) exactly as it was rendered", () => {
+      assert.deepEqual(reads.document, parse(rendered));
+    });
+
+    it("starts the proxy with flags the pinned LiteLLM CLI accepts", () => {
+      const help = spawnSync(join(bins["litellm-proxy"]!, "litellm"), ["--help"], { encoding: "utf8" }).stdout;
+      for (const flag of ["--config", "--host", "--port", "--num_workers", "--max_requests_before_restart"]) assert.match(help, new RegExp(`${flag}\\b`), flag);
+    });
+  });
+
+  for (const variant of ["as the dev stack is", "with the response cache on Redis"] as const) {
+    describe(variant, () => {
+      const cacheOn = variant !== "as the dev stack is";
+      const config = cacheOn ? loadVariant("dev", (values) => (values["cache"] = { responses: true, redis: "always" })) : base;
+      const keys: Keys = newKeys();
+      let database: Database | undefined;
+      let redis: { process: Started; port: number; password: string } | undefined;
+      let proxy: ProxyRun;
+      let outputsFile: string;
+
+      before(async function () {
+        this.timeout(300_000);
+        assert.equal(hasRedis(config), cacheOn, "the variant decides whether a Redis serves the proxy");
+        if (hasRedis(config)) redis = await startRedis(logDir);
+        const rendered = renderLocal(config, mcp, bedrock);
+        if (databaseUnavailable === undefined) {
+          database = createDatabase();
+          try {
+            proxy = await startProxy({ config, rendered, bins, keys, database, redis, logDir, name: `litellm-${cacheOn ? "cache" : "plain"}` });
+          } catch (error) {
+            // The proxy exits when it cannot set up its database: here because Prisma fetches its engines from
+            // outside the package registries. The rest runs against a proxy without its database.
+            const line = /Error: request to .*|Prisma error:.*|Database .*/.exec(String((error as Error).message))?.[0];
+            databaseUnavailable = line ?? String((error as Error).message).split("\n").slice(-3).join(" ");
+            database.drop();
+            database = undefined;
+          }
+        }
+        if (database === undefined) {
+          proxy = await startProxy({ config, rendered, bins, keys, redis, logDir, name: `litellm-${cacheOn ? "cache" : "plain"}-nodb` });
+        }
+        if (!cacheOn) figures.coldStartMs = proxy.coldStartMs;
+        outputsFile = join(logDir, `outputs-${cacheOn ? "cache" : "plain"}.json`);
+        writeFileSync(
+          outputsFile,
+          JSON.stringify({
+            target: "local",
+            proxyUrl: proxy.url,
+            mcpGatewayUrl: `${proxy.url}/mcp`,
+            masterKey: keys.masterKey,
+            processes: {
+              litellm: { pid: proxy.process.pid, logFile: proxy.process.logFile },
+              ...(redis ? { redis: { pid: redis.process.pid, logFile: redis.process.logFile } } : {}),
+              mcpServers: Object.fromEntries(mcp.map((server) => [server.server.name, { pid: server.process.pid, logFile: server.process.logFile }])),
+            },
+            configYaml: rendered.yaml,
+          }),
+        );
+      });
+
+      after(async () => {
+        await proxy?.process.stop();
+        await redis?.process.stop();
+        database?.drop();
+      });
+
+      it("answers liveness, and readiness with the database connected", async function () {
+        assert.equal((await fetch(`${proxy.url}/health/liveliness`)).status, 200);
+        const readiness = (await (await fetch(`${proxy.url}/health/readiness`)).json()) as { db?: string };
+        if (databaseUnavailable) skipBecause(this, `the proxy cannot set up its database here: ${databaseUnavailable}`);
+        assert.equal(readiness.db, "connected");
+      });
+
+      it("lists exactly the stack's model names on /v1/models", async () => {
+        const response = await fetch(`${proxy.url}/v1/models`, { headers: { authorization: `Bearer ${keys.masterKey}` } });
+        const ids = ((await response.json()) as { data: { id: string }[] }).data.map((model) => model.id).sort();
+        assert.deepEqual(ids, modelNames(config));
+      });
+
+      it("refuses a request without the master key", async () => {
+        assert.equal((await fetch(`${proxy.url}/v1/models`)).status, 401);
+      });
+
+      it("lists each MCP server's tools through the gateway's REST route, as the server itself lists them", async () => {
+        for (const server of mcp) {
+          const direct = await mcpTools(server.url, {});
+          const expected = server.server.allowedTools ? direct.filter((tool) => server.server.allowedTools!.includes(tool)) : direct;
+          const response = await fetch(`${proxy.url}/mcp-rest/tools/list?server_id=${server.server.name}`, { headers: { authorization: `Bearer ${keys.masterKey}` } });
+          assert.equal(response.status, 200, server.server.name);
+          const listed = ((await response.json()) as { tools: { name: string }[] }).tools.map((tool) => tool.name);
+          assert.ok(expected.length > 0, `${server.server.name} lists no tool`);
+          assert.deepEqual([...listed].sort(), [...expected].sort(), server.server.name);
+        }
+      });
+
+      it("lists each MCP server's tools to an MCP client on /mcp/<server> with the x-litellm-api-key header", async () => {
+        for (const server of mcp) {
+          const tools = await mcpTools(`${proxy.url}/mcp/${server.server.name}`, { "x-litellm-api-key": `Bearer ${keys.masterKey}` });
+          const direct = await mcpTools(server.url, {});
+          assert.ok(tools.length > 0, server.server.name);
+          for (const tool of tools) assert.ok(direct.some((name) => tool.endsWith(name)), `${server.server.name}: ${tool} is not one of ${direct.join(", ")}`);
+        }
+      });
+
+      it("completes a chat, streamed and not, through LiteLLM's Bedrock client with the model id, region and a valid SigV4 signature", async () => {
+        for (const model of config.models) {
+          const standIn = bedrock.find((candidate) => candidate.region === model.region)!;
+          for (const stream of [false, true]) {
+            const before = standIn.calls.length;
+            const result = await chat(proxy.url, keys.masterKey, model.group ?? model.name, stream, `hello ${model.name} ${stream} ${variant}`);
+            assert.equal(result.status, 200, result.text);
+            assert.equal(result.text, `stand-in ${model.region} ${model.bedrockModelId}`);
+            const call = standIn.calls.at(-1);
+            assert.equal(standIn.calls.length, before + 1);
+            assert.deepEqual([call?.modelId, call?.region, call?.stream, call?.signatureProblem], [model.bedrockModelId, model.region, stream, undefined]);
+          }
+        }
+      });
+
+      it("makes a virtual key with /key/generate that works, and still works after a restart with the same master and salt keys", async function () {
+        if (databaseUnavailable) skipBecause(this, `virtual keys live in the database, which the proxy cannot set up here: ${databaseUnavailable}`);
+        const generated = await fetch(`${proxy.url}/key/generate`, { method: "POST", headers: { authorization: `Bearer ${keys.masterKey}`, "content-type": "application/json" }, body: "{}" });
+        assert.equal(generated.status, 200);
+        const virtualKey = ((await generated.json()) as { key: string }).key;
+        assert.equal((await fetch(`${proxy.url}/v1/models`, { headers: { authorization: `Bearer ${virtualKey}` } })).status, 200);
+        await proxy.process.stop();
+        const rendered = renderLocal(config, mcp, bedrock);
+        proxy = await startProxy({ config, rendered, bins, keys, database, redis, logDir, name: `litellm-${cacheOn ? "cache" : "plain"}-again` });
+        assert.equal((await fetch(`${proxy.url}/v1/models`, { headers: { authorization: `Bearer ${virtualKey}` } })).status, 200);
+      });
+
+      it("reports every check through litellm-mcp status --json", async () => {
+        const result = await cli(["status", "--json", "--outputs", outputsFile]);
+        const report = JSON.parse(result.stdout) as { healthy: boolean; checks: { name: string; ok: boolean; detail: string }[] };
+        const failed = report.checks.filter((check) => !check.ok).map((check) => `${check.name}: ${check.detail}`);
+        const expectedFailures = databaseUnavailable ? ["proxy readiness: HTTP 503"] : [];
+        const readiness = report.checks.find((check) => check.name === "proxy readiness");
+        if (databaseUnavailable && readiness?.ok === false) expectedFailures[0] = `proxy readiness: ${readiness.detail}`;
+        assert.deepEqual(failed, expectedFailures);
+        assert.equal(result.status, expectedFailures.length === 0 ? 0 : 1);
+        const names = report.checks.map((check) => check.name);
+        for (const server of mcp) {
+          assert.ok(names.includes(`mcp ${server.server.name}`) && names.includes(`process ${server.server.name}`), server.server.name);
+        }
+        assert.match(report.checks.find((check) => check.name === "models")!.detail, new RegExp(`^${config.models.length > 0 ? modelNames(config).length : 0} model\\(s\\)`));
+      });
+
+      it("prints the proxy's log with litellm-mcp logs", async () => {
+        const result = await cli(["logs", "litellm", "--outputs", outputsFile]);
+        assert.equal(result.status, 0, result.stderr);
+        assert.match(result.stdout, /Uvicorn running on http:\/\/127\.0\.0\.1:\d+/);
+      });
+
+      if (!cacheOn) {
+        it("says there is no response cache to clear with litellm-mcp clear-cache", async () => {
+          const result = await cli(["clear-cache", "--outputs", outputsFile]);
+          assert.deepEqual([result.status, result.stdout], [0, "dev has no response cache (cache.responses is false): nothing to clear\n"]);
+        });
+
+        it("measures the gateway's own overhead (figures, not pass or fail)", async function () {
+          this.timeout(180_000);
+          const server = mcp[0]!;
+          const direct = new Client({ name: "figures", version: "1.0.0" });
+          const gateway = new Client({ name: "figures", version: "1.0.0" });
+          await direct.connect(new StreamableHTTPClientTransport(new URL(server.url)));
+          await gateway.connect(new StreamableHTTPClientTransport(new URL(`${proxy.url}/mcp/${server.server.name}`), { requestInit: { headers: { "x-litellm-api-key": `Bearer ${keys.masterKey}` } } }));
+          try {
+            figures.toolsListDirect = await measure(200, () => direct.listTools());
+            figures.toolsListGateway = await measure(200, () => gateway.listTools());
+          } finally {
+            await Promise.all([direct.close(), gateway.close()]);
+          }
+          const model = config.models[0]!;
+          const standIn = bedrock.find((candidate) => candidate.region === model.region)!;
+          figures.completionDirect = await measure(200, () => signedConverse(standIn, model.bedrockModelId));
+          figures.completionGateway = await measure(200, async () => {
+            const result = await chat(proxy.url, keys.masterKey, model.group ?? model.name, false, `figures ${Math.random()}`);
+            if (result.status !== 200) throw new Error(result.text);
+          });
+          figures.proxyRssMb = processTreeRssMb(proxy.process.pid);
+          figures.mcpServer = server.server.name;
+          assert.ok(figures.completionGateway.count === 200);
+        });
+      } else {
+        it("serves a repeated completion from the cache, and litellm-mcp clear-cache empties Redis and says what it cannot empty", async () => {
+          const model = config.models[0]!;
+          const standIn = bedrock.find((candidate) => candidate.region === model.region)!;
+          const prompt = `cache me ${Date.now()}`;
+          const first = await chat(proxy.url, keys.masterKey, model.group ?? model.name, false, prompt);
+          const calls = standIn.calls.length;
+          const second = await chat(proxy.url, keys.masterKey, model.group ?? model.name, false, prompt);
+          assert.deepEqual([first.status, second.status, second.text], [200, 200, first.text]);
+          assert.equal(standIn.calls.length, calls, "the repeated call reached Bedrock");
+          const cached = () => redisCli(redis!.port, redis!.password, ["--scan", "--pattern", "litellm.cache*"]);
+          assert.notEqual(cached(), "", "no cache entry in Redis");
+          const result = await cli(["clear-cache", "--outputs", outputsFile]);
+          assert.equal(result.status, 0, result.stderr);
+          assert.match(result.stdout, /^Cleared the response cache of dev in Redis/);
+          assert.equal(cached(), "", "Redis still holds cache entries");
+          // LiteLLM keeps each worker's copy in memory in front of Redis (DualCache): the CLI says so.
+          assert.match(result.stdout, /in its own memory, in front of Redis, until they expire; litellm-mcp restart litellm --stack dev empties those too/);
+        });
+
+        it("has litellm-mcp status report an MCP server down, exit 1, once it is stopped", async () => {
+          const victim = mcp.at(-1)!;
+          await victim.process.stop();
+          const result = await cli(["status", "--json", "--outputs", outputsFile]);
+          const report = JSON.parse(result.stdout) as { checks: { name: string; ok: boolean }[] };
+          const failed = report.checks.filter((check) => !check.ok).map((check) => check.name);
+          assert.equal(result.status, 1);
+          assert.ok(failed.includes(`mcp ${victim.server.name}`) && failed.includes(`process ${victim.server.name}`), failed.join(", "));
+          for (const other of mcp.slice(0, -1)) assert.ok(!failed.includes(`mcp ${other.server.name}`), `${other.server.name} reported down too`);
+        });
+      }
+    });
+  }
+
+  describe("after both runs", () => {
+    it("leaves no log line that shows a master or salt key", () => {
+      const logs = readdirSync(logDir)
+        .filter((file) => file.endsWith(".log"))
+        .map((file) => readFileSync(join(logDir, file), "utf8"))
+        .join("\n");
+      assert.ok(logs.length > 0, "no logs written");
+      assert.ok(!/sk-[0-9a-f]{48}/.test(logs), "a generated key appears in a log");
+    });
+  });
+});
