@@ -221,7 +221,10 @@ export const COMMANDS: Record<string, Command> = {
       }
       const result = await flushCache(deployed.outputs.proxyUrl, deployed.key, context.deps.timeoutMs);
       if (!result.ok) throw new OpsError(`could not clear the cache of ${deployed.stack}: ${result.detail}`);
-      context.io.stdout.write(`Cleared the response cache of ${deployed.stack} in Redis (${result.latencyMs} ms). The router's shared state in the same Redis is rebuilt as requests arrive.\n`);
+      context.io.stdout.write(
+        `Cleared the response cache of ${deployed.stack} in Redis (${result.latencyMs} ms). The router's shared state in the same Redis is rebuilt as requests arrive.\n` +
+          `Each proxy worker also keeps the responses it served in its own memory, in front of Redis, until they expire; litellm-mcp restart litellm --stack ${deployed.stack} empties those too.\n`,
+      );
       return EXIT.ok;
     },
   },
