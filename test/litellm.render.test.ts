@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { parse } from "yaml";
-import { renderContextFor, renderStack } from "../components/endpoints";
+import { loopbackRenderContext, renderContextFor, renderStack } from "../components/endpoints";
 import { type RenderContext, renderLiteLLMConfig } from "../config/litellm";
 import { validateStackInput } from "../config/load";
 import type { StackConfig } from "../config/schema";
@@ -279,6 +279,26 @@ describe("LiteLLM config renderer", () => {
         [redis("dev"), redis("dev", (v) => (v.cache.redis = "always")), redis("test"), redis("prod"), redis("prod", (v) => (v.aws.service.minCount = v.aws.service.maxCount = 1))],
         [false, true, true, true, false],
       );
+    });
+
+    it("moves only the endpoints to loopback, and Bedrock per region through aws_bedrock_runtime_endpoint", () => {
+      const config = loadVariant("prod", (v) => (v.aws.service.maxCount = 3));
+      const loopback = loopbackRenderContext(config, "prod", {
+        mcpServerUrls: { context7: "http://127.0.0.1:1001/mcp", aws_docs: "http://127.0.0.1:1002/mcp" },
+        bedrockRuntimeEndpoints: { "us-east-1": "http://127.0.0.1:1003" },
+      });
+      const target = renderContextFor(config, "prod");
+      assert.deepEqual(loopback, { ...target, redisTls: false, mcpServerUrls: loopback.mcpServerUrls, bedrockRuntimeEndpoints: { "us-east-1": "http://127.0.0.1:1003" } });
+      const models = renderLiteLLMConfig(config, loopback).document.model_list;
+      assert.deepEqual(
+        models.map((model) => [model.litellm_params["aws_region_name"], model.litellm_params["aws_bedrock_runtime_endpoint"]]),
+        models.map((model) => [model.litellm_params["aws_region_name"], model.litellm_params["aws_region_name"] === "us-east-1" ? "http://127.0.0.1:1003" : undefined]),
+      );
+      assert.ok(!renderStack(config, "prod").yaml.includes("aws_bedrock_runtime_endpoint"), "a deployed stack reaches Bedrock at its public endpoint");
+    });
+
+    it("refuses a loopback context that leaves an MCP server without a URL", () => {
+      assert.throws(() => loopbackRenderContext(loadStack("dev"), "dev", { mcpServerUrls: { context7: "http://127.0.0.1:1/mcp" } }), /no loopback URL for MCP server\(s\) aws_docs/);
     });
   });
 });

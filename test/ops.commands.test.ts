@@ -1,5 +1,9 @@
-import { localProcesses } from "../ops/local";
 import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { localProcesses } from "../ops/local";
 import type { AwsPort } from "../ops/aws";
 import type { Backend } from "../ops/backend";
 import { run } from "../ops/cli";
@@ -340,5 +344,51 @@ describe("operations commands", () => {
         await proxy.stop();
       }
     });
+  });
+});
+
+describe("a gateway run as local processes (--outputs)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "litellm-mcp-local-"));
+  const logFile = join(dir, "litellm.log");
+  writeFileSync(logFile, "INFO: started\nINFO: Uvicorn running on http://127.0.0.1:4000\n");
+  // A process that has exited: its pid names nothing that runs.
+  const gone = spawnSync("true").pid;
+  const outputsFile = join(dir, "outputs.json");
+  writeFileSync(
+    outputsFile,
+    JSON.stringify({
+      target: "local",
+      proxyUrl: "http://127.0.0.1:9",
+      mcpGatewayUrl: "http://127.0.0.1:9/mcp",
+      masterKey: "sk-local",
+      processes: { litellm: { pid: process.pid, logFile }, mcpServers: { context7: { pid: gone, logFile: join(dir, "context7.log") } } },
+      configYaml: "model_list: []\n",
+    }),
+  );
+  const harness = () => ({ pulumi: new FakePulumi({}) });
+
+  it("prints a process's log file, and refuses --since and an unknown service", async () => {
+    assert.deepEqual(await cli(["logs", "litellm", "--outputs", outputsFile], harness()), { status: 0, stdout: "INFO: started\nINFO: Uvicorn running on http://127.0.0.1:4000\n", stderr: "" });
+    const since = await cli(["logs", "litellm", "--since", "10m", "--outputs", outputsFile], harness());
+    assert.deepEqual([since.status, since.stderr], [2, "litellm-mcp: --since: the log files of local processes carry no timestamps of their own; leave it out\n"]);
+    const unknown = await cli(["logs", "postgres", "--outputs", outputsFile], harness());
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /postgres/);
+  });
+
+  it("reports whether each process runs, and fails, exit 1, when one does not", async () => {
+    const result = await cli(["status", "--json", "--outputs", outputsFile], harness());
+    const report = JSON.parse(result.stdout) as { checks: { name: string; ok: boolean; detail: string }[] };
+    const processes = report.checks.filter((check) => check.name.startsWith("process "));
+    assert.deepEqual(processes, [
+      { name: "process litellm", ok: true, detail: `running (pid ${process.pid})` },
+      { name: "process context7", ok: false, detail: `not running (pid ${gone})` },
+    ]);
+    assert.equal(result.status, 1);
+  });
+
+  it("says which file it cannot read", async () => {
+    const result = await cli(["status", "--outputs", join(dir, "missing.json")], harness());
+    assert.deepEqual([result.status, result.stderr], [1, `litellm-mcp: --outputs: cannot read ${join(dir, "missing.json")}: ENOENT\n`]);
   });
 });
