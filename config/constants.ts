@@ -17,6 +17,8 @@ export const ENV = {
   /** Makes LiteLLM's Redis clients use TLS (ElastiCache with encryption in transit). */
   redisSsl: "REDIS_SSL",
   logLevel: "LITELLM_LOG",
+  /** "true": JSON logs from uvicorn and start-up too, where json_logs in config.yaml reaches only LiteLLM's loggers. */
+  jsonLogs: "JSON_LOGS",
   mode: "LITELLM_MODE",
   configBucketName: "LITELLM_CONFIG_BUCKET_NAME",
   configBucketObjectKey: "LITELLM_CONFIG_BUCKET_OBJECT_KEY",

@@ -162,6 +162,7 @@ function proxyEnv(config: StackConfig, context: RenderContext): ProxyEnvVar[] {
     // Without it every start fetches the cost map from GitHub: a start that depends on the internet.
     { name: ENV.localModelCostMap, kind: "value", value: "True" },
   ];
+  if (config.proxy.jsonLogs) vars.push({ name: ENV.jsonLogs, kind: "value", value: "true" });
   if (config.proxy.auth) vars.push({ name: ENV.masterKey, kind: "targetSecret", secret: "masterKey", ref: config.proxy.masterKey });
   vars.push({ name: ENV.saltKey, kind: "targetSecret", secret: "saltKey", ref: config.proxy.saltKey });
   vars.push({ name: ENV.databaseUrl, kind: "targetSecret", secret: "databaseUrl" });

@@ -146,6 +146,7 @@ for (const stack of ["test", "prod"]) {
         const environment = Object.fromEntries(containerOf(run, "gateway-proxy-task").environment.map((entry) => [entry.name, entry.value]));
         const rendered = renderStack(loadStack(stack), stack);
         assert.deepEqual(environment, {
+          JSON_LOGS: "true",
           LITELLM_CONFIG_BUCKET_NAME: `litellm-mcp-${stack}-config-20261124`,
           LITELLM_CONFIG_BUCKET_OBJECT_KEY: "config.yaml",
           LITELLM_LOG: prod ? "ERROR" : "INFO",

@@ -170,12 +170,19 @@ describe("LiteLLM config renderer", () => {
   });
 
   describe("environment", () => {
+    it("switches uvicorn's and start-up logs to JSON with json_logs, and leaves them alone without", () => {
+      const names = (config: StackConfig) => render(config).env.map((variable) => variable.name);
+      assert.ok(!names(loadStack("dev")).includes("JSON_LOGS"));
+      assert.deepEqual(render(loadVariant("dev", (v) => (v.proxy.jsonLogs = true))).env.find((variable) => variable.name === "JSON_LOGS"), { name: "JSON_LOGS", kind: "value", value: "true" });
+    });
+
     it("lists every variable the proxy needs and where it comes from", () => {
       const config = loadVariant("prod", (v) => (v.mcpServers[0].auth = { type: "api_key", secret: { secretsManager: "litellm/context7" } }));
       assert.deepEqual(render(config, { redis: true, redisTls: true }).env, [
         { name: "LITELLM_LOG", kind: "value", value: "ERROR" },
         { name: "LITELLM_MODE", kind: "value", value: "PRODUCTION" },
         { name: "LITELLM_LOCAL_MODEL_COST_MAP", kind: "value", value: "True" },
+        { name: "JSON_LOGS", kind: "value", value: "true" },
         { name: "LITELLM_MASTER_KEY", kind: "targetSecret", secret: "masterKey", ref: undefined },
         { name: "LITELLM_SALT_KEY", kind: "targetSecret", secret: "saltKey", ref: undefined },
         { name: "DATABASE_URL", kind: "targetSecret", secret: "databaseUrl" },
