@@ -6,7 +6,7 @@ import { loadStackFile } from "../config/load";
 import type { StackConfig } from "../config/schema";
 import { type Context, deployedStack, listStacks, OUTPUTS_OPTION, projectDir, selectStack, stackFile, stackName } from "./context";
 import { EXIT, OpsError, UsageError } from "./errors";
-import { type LocalOutputs, mcpServerNames, readOutputs, responseCache } from "./outputs";
+import { localServices, mcpServerNames, readOutputs, responseCache } from "./outputs";
 import { flushCache } from "./proxy";
 import { parseSince } from "./since";
 import { collectStatus, statusTable } from "./status";
@@ -261,11 +261,6 @@ function whatDownKeeps(stack: string, config: StackConfig): string[] {
 function dockerServices(outputs: { containers: { litellm: string; postgres: string; redis?: string; mcpServers: Record<string, string> } }): Record<string, string> {
   const { litellm, postgres, redis, mcpServers } = outputs.containers;
   return { litellm, postgres, ...(redis ? { redis } : {}), ...mcpServers };
-}
-
-function localServices(outputs: LocalOutputs): Record<string, LocalOutputs["processes"]["litellm"]> {
-  const { litellm, redis, mcpServers } = outputs.processes;
-  return { litellm, ...(redis ? { redis } : {}), ...mcpServers };
 }
 
 /** The services to act on: the one named, or all in `order`. */

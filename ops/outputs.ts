@@ -64,6 +64,12 @@ export function mcpServerNames(outputs: GatewayOutputs): string[] {
   return Object.keys(outputs.target === "docker" ? outputs.containers.mcpServers : outputs.services.mcpServers);
 }
 
+/** A local gateway's processes by service name: litellm, redis when it runs, and each MCP server. */
+export function localServices(outputs: LocalOutputs): Record<string, LocalOutputs["processes"]["litellm"]> {
+  const { litellm, redis, mcpServers } = outputs.processes;
+  return { litellm, ...(redis ? { redis } : {}), ...mcpServers };
+}
+
 /** What the deployed config.yaml caches responses in. */
 export function responseCache(configYaml: string): "none" | "redis" | "local" {
   const settings = (parse(configYaml) as { litellm_settings?: { cache?: boolean; cache_params?: { type?: string } } }).litellm_settings;

@@ -6,7 +6,7 @@ import type { AwsPort } from "./aws";
 import type { DockerPort } from "./docker";
 import type { LocalPort } from "./local";
 import { probeMcp } from "./mcpProbe";
-import { type DockerOutputs, type GatewayOutputs, type LocalOutputs, mcpServerNames } from "./outputs";
+import { type DockerOutputs, type GatewayOutputs, type LocalOutputs, localServices, mcpServerNames } from "./outputs";
 import { liveness, models, readiness } from "./proxy";
 
 export interface Check {
@@ -76,8 +76,7 @@ async function containerChecks(outputs: DockerOutputs, docker: DockerPort): Prom
 }
 
 function processChecks(outputs: LocalOutputs, local: LocalPort): Check[] {
-  const { litellm, redis, mcpServers } = outputs.processes;
-  return Object.entries({ litellm, ...(redis ? { redis } : {}), ...mcpServers }).map(([name, process]) => {
+  return Object.entries(localServices(outputs)).map(([name, process]) => {
     const { running } = local.inspect(process);
     return { name: `process ${name}`, ok: running, detail: `${running ? "running" : "not running"} (pid ${process.pid})` };
   });
