@@ -26,19 +26,19 @@ describe("AWS building blocks", () => {
     });
 
     it("grants a foundation model used directly in its region only, with no condition", () => {
-      const [model] = loadStack("prod").models;
+      const [model] = loadVariant("prod", (v) => (v.models[0].bedrockModelId = "anthropic.claude-sonnet-5-5")).models;
       assert.deepEqual(bedrockStatements([model!], "aws-cn", "123456789012"), [
         {
           Sid: "InvokeConfiguredModels",
           Effect: "Allow",
           Action: ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
-          Resource: ["arn:aws-cn:bedrock:us-east-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0"],
+          Resource: ["arn:aws-cn:bedrock:us-east-1::foundation-model/anthropic.claude-sonnet-5-5"],
         },
       ]);
     });
 
     it("names each resource once when two models share it", () => {
-      const config = loadVariant("prod", (v) => v.models.push({ ...v.models[1], name: "claude-3-5-sonnet-apac-2" }));
+      const config = loadVariant("prod", (v) => v.models.push({ ...v.models[1], name: "claude-sonnet-jp-2" }));
       const statements = bedrockStatements(config.models, "aws", "123456789012");
       for (const statement of statements) assert.equal(new Set(statement.Resource).size, statement.Resource.length);
     });

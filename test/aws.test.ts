@@ -205,26 +205,20 @@ for (const stack of ["test", "prod"]) {
             Effect: "Allow",
             Action: ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
             Resource: [
-              "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0",
-              `arn:aws:bedrock:ap-northeast-1:${ACCOUNT}:inference-profile/apac.anthropic.claude-3-5-sonnet-20240620-v1:0`,
-              `arn:aws:bedrock:us-east-1:${ACCOUNT}:inference-profile/us.anthropic.claude-3-7-sonnet-20250219-v1:0`,
-              `arn:aws:bedrock:ap-northeast-1:${ACCOUNT}:inference-profile/apac.anthropic.claude-3-7-sonnet-20250219-v1:0`,
+              `arn:aws:bedrock:us-east-1:${ACCOUNT}:inference-profile/us.anthropic.claude-sonnet-5-5`,
+              `arn:aws:bedrock:ap-northeast-1:${ACCOUNT}:inference-profile/jp.anthropic.claude-sonnet-5-5`,
             ],
           },
           {
             Sid: "InvokeThroughConfiguredProfiles",
             Effect: "Allow",
             Action: ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
-            Resource: [
-              "arn:aws:bedrock:*::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0",
-              "arn:aws:bedrock:*::foundation-model/anthropic.claude-3-7-sonnet-20250219-v1:0",
-            ],
+            Resource: ["arn:aws:bedrock:*::foundation-model/anthropic.claude-sonnet-5-5"],
             Condition: {
               StringEquals: {
                 "bedrock:InferenceProfileArn": [
-                  `arn:aws:bedrock:ap-northeast-1:${ACCOUNT}:inference-profile/apac.anthropic.claude-3-5-sonnet-20240620-v1:0`,
-                  `arn:aws:bedrock:us-east-1:${ACCOUNT}:inference-profile/us.anthropic.claude-3-7-sonnet-20250219-v1:0`,
-                  `arn:aws:bedrock:ap-northeast-1:${ACCOUNT}:inference-profile/apac.anthropic.claude-3-7-sonnet-20250219-v1:0`,
+                  `arn:aws:bedrock:us-east-1:${ACCOUNT}:inference-profile/us.anthropic.claude-sonnet-5-5`,
+                  `arn:aws:bedrock:ap-northeast-1:${ACCOUNT}:inference-profile/jp.anthropic.claude-sonnet-5-5`,
                 ],
               },
             },
@@ -417,11 +411,15 @@ describe("AWS stack variants", () => {
   });
 
   it("lets the proxy assume a model's role instead of granting that model to the task role", async () => {
-    const run = await runAws("prod", (v) => (v.models[2].roleArn = "arn:aws:iam::210987654321:role/bedrock-us"));
+    const run = await runAws("prod", (v) => {
+      v.models[2].bedrockModelId = "us.anthropic.claude-sonnet-4-6";
+      v.models[2].roleArn = "arn:aws:iam::210987654321:role/bedrock-us";
+    });
     const statements = policyOf(run, "gateway-proxy-roles-task").Statement;
     assert.deepEqual(statements.find((statement) => statement.Sid === "AssumeModelRoles")?.Resource, ["arn:aws:iam::210987654321:role/bedrock-us"]);
     const granted = statements.flatMap((statement) => (Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource]));
-    assert.ok(!granted.some((arn) => arn.includes("us.anthropic.claude-3-7-sonnet")));
+    assert.ok(!granted.some((arn) => arn.includes("claude-sonnet-4-6")), granted.join(", "));
+    assert.ok(granted.some((arn) => arn.includes("us.anthropic.claude-sonnet-5-5")), "the other models stay granted");
   });
 
   it("uses an existing VPC and its subnets without creating a network", async () => {

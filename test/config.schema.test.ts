@@ -77,14 +77,14 @@ describe("stack config", () => {
       });
     }
 
-    it("carries Claude 3.5 and 3.7 Sonnet in us-east-1 and ap-northeast-1 in every stack", () => {
+    it("carries Claude Sonnet 5.5 under one name in both regions, and a name pinned to each region, in every stack", () => {
       for (const stack of committedStacks()) {
-        const models = loadStack(stack).models.map((model) => `${model.bedrockModelId}@${model.region}`);
+        const models = loadStack(stack).models.map((model) => `${model.group ?? model.name}: ${model.bedrockModelId}@${model.region}`);
         assert.deepEqual(models, [
-          "anthropic.claude-3-5-sonnet-20240620-v1:0@us-east-1",
-          "apac.anthropic.claude-3-5-sonnet-20240620-v1:0@ap-northeast-1",
-          "us.anthropic.claude-3-7-sonnet-20250219-v1:0@us-east-1",
-          "apac.anthropic.claude-3-7-sonnet-20250219-v1:0@ap-northeast-1",
+          "claude-sonnet: us.anthropic.claude-sonnet-5-5@us-east-1",
+          "claude-sonnet: jp.anthropic.claude-sonnet-5-5@ap-northeast-1",
+          "claude-sonnet-us: us.anthropic.claude-sonnet-5-5@us-east-1",
+          "claude-sonnet-jp: jp.anthropic.claude-sonnet-5-5@ap-northeast-1",
         ]);
       }
     });

@@ -23,10 +23,10 @@ describe("LiteLLM config renderer", () => {
     it("lists every model as a Bedrock deployment in its region, with no credential", () => {
       const { document } = render(loadStack("dev"));
       assert.deepEqual(document.model_list, [
-        { model_name: "claude-3-5-sonnet-us", litellm_params: { model: "bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0", aws_region_name: "us-east-1" }, model_info: { id: "claude-3-5-sonnet-us" } },
-        { model_name: "claude-3-5-sonnet-apac", litellm_params: { model: "bedrock/apac.anthropic.claude-3-5-sonnet-20240620-v1:0", aws_region_name: "ap-northeast-1" }, model_info: { id: "claude-3-5-sonnet-apac" } },
-        { model_name: "claude-3-7-sonnet-us", litellm_params: { model: "bedrock/us.anthropic.claude-3-7-sonnet-20250219-v1:0", aws_region_name: "us-east-1" }, model_info: { id: "claude-3-7-sonnet-us" } },
-        { model_name: "claude-3-7-sonnet-apac", litellm_params: { model: "bedrock/apac.anthropic.claude-3-7-sonnet-20250219-v1:0", aws_region_name: "ap-northeast-1" }, model_info: { id: "claude-3-7-sonnet-apac" } },
+        { model_name: "claude-sonnet", litellm_params: { model: "bedrock/us.anthropic.claude-sonnet-5-5", aws_region_name: "us-east-1" }, model_info: { id: "claude-sonnet.us-east-1" } },
+        { model_name: "claude-sonnet", litellm_params: { model: "bedrock/jp.anthropic.claude-sonnet-5-5", aws_region_name: "ap-northeast-1" }, model_info: { id: "claude-sonnet.ap-northeast-1" } },
+        { model_name: "claude-sonnet-us", litellm_params: { model: "bedrock/us.anthropic.claude-sonnet-5-5", aws_region_name: "us-east-1" }, model_info: { id: "claude-sonnet-us" } },
+        { model_name: "claude-sonnet-jp", litellm_params: { model: "bedrock/jp.anthropic.claude-sonnet-5-5", aws_region_name: "ap-northeast-1" }, model_info: { id: "claude-sonnet-jp" } },
       ]);
     });
 
@@ -47,13 +47,13 @@ describe("LiteLLM config renderer", () => {
 
     it("serves models of one group under the group's name, each with its own id", () => {
       const config = loadVariant("dev", (v) => {
-        v.models[2].group = "claude-3-7-sonnet";
-        v.models[3].group = "claude-3-7-sonnet";
+        v.models[2].group = "claude-sonnet-pinned";
+        v.models[3].group = "claude-sonnet-pinned";
       });
       const entries = render(config).document.model_list.slice(2).map((entry) => [entry.model_name, entry.model_info.id]);
       assert.deepEqual(entries, [
-        ["claude-3-7-sonnet", "claude-3-7-sonnet-us"],
-        ["claude-3-7-sonnet", "claude-3-7-sonnet-apac"],
+        ["claude-sonnet-pinned", "claude-sonnet-us"],
+        ["claude-sonnet-pinned", "claude-sonnet-jp"],
       ]);
     });
 
@@ -64,7 +64,7 @@ describe("LiteLLM config renderer", () => {
         v.models[0].params = { temperature: 0.2, max_tokens: 4096 };
       });
       assert.deepEqual(Object.entries(render(config).document.model_list[0]!.litellm_params), [
-        ["model", "bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0"],
+        ["model", "bedrock/us.anthropic.claude-sonnet-5-5"],
         ["aws_region_name", "us-east-1"],
         ["rpm", 100],
         ["tpm", 200000],
