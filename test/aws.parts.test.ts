@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { bedrockStatements } from "../components/aws/bedrock";
 import { subnetCidr } from "../components/aws/cidr";
 import { fargateSizeProblem } from "../config/fargate";
-import { loadStack, loadVariant } from "./support/stacks";
+import { loadVariant } from "./support/stacks";
 
 describe("AWS building blocks", () => {
   describe("subnetCidr", () => {
