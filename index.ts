@@ -1,7 +1,8 @@
 // First: the compiled program refuses to run when its sources changed after the build.
 import "./build/guard";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError } from "./config/errors";
+import { lifecycleWarnings } from "./config/bedrock";
+import { ConfigError, formatProblem } from "./config/errors";
 import { loadPulumiConfig } from "./config/load";
 import type { StackConfig } from "./config/schema";
 import { deploy } from "./program";
@@ -17,4 +18,6 @@ function loadConfig(): StackConfig {
 }
 
 const config = new pulumi.Config();
-export = deploy(loadConfig(), pulumi.getStack(), (key) => config.requireSecret(key));
+const stackConfig = loadConfig();
+for (const warning of lifecycleWarnings(stackConfig.models)) pulumi.log.warn(formatProblem(`Pulumi.${pulumi.getStack()}.yaml`, warning));
+export = deploy(stackConfig, pulumi.getStack(), (key) => config.requireSecret(key));

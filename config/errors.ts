@@ -22,7 +22,7 @@ export class ConfigError extends Error {
   }
 }
 
-function formatProblem(source: string, problem: ConfigProblem): string {
+export function formatProblem(source: string, problem: ConfigProblem): string {
   return problem.path === "" ? `${source}: ${problem.message}` : `${source}: ${PROJECT}:${problem.path}: ${problem.message}`;
 }
 

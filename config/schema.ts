@@ -8,6 +8,7 @@
  */
 import { isIP } from "node:net";
 import * as z from "zod/mini";
+import { splitModelId } from "./bedrock";
 import { BRIDGE, IMAGES, LOOPBACK, MCP_DEFAULTS, OS_ENVIRON, PROXY, RESERVED_DB_CONNECTIONS } from "./constants";
 import { FARGATE_CPU_SIZES, fargateSizeProblem } from "./fargate";
 import { parseImageRef, pinningProblem } from "./images";
@@ -149,11 +150,11 @@ const modelSchema = z.strictObject({
     const id = ctx.value;
     if (id.startsWith("bedrock/")) {
       ctx.issues.push({ code: "custom", input: id, message: 'expected the Bedrock model id without the "bedrock/" prefix' });
-    } else if (!/^(?:(?:us|eu|apac|jp|au|ca|us-gov|global)\.)?[a-z0-9-]+\.[A-Za-z0-9][A-Za-z0-9._:-]*$/.test(id)) {
+    } else if (!/^[a-z0-9-]+\.[A-Za-z0-9][A-Za-z0-9._:-]*$/.test(splitModelId(id).foundationModel)) {
       ctx.issues.push({
         code: "custom",
         input: id,
-        message: 'expected a Bedrock model or inference profile id such as "anthropic.claude-3-5-sonnet-20240620-v1:0"',
+        message: 'expected a Bedrock model or inference profile id such as "us.anthropic.claude-sonnet-5-5"',
       });
     }
   }),

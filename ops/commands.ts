@@ -1,7 +1,8 @@
 /** The commands of litellm-mcp: what each does, its options, and how it runs. */
 import { renderStack } from "../components/endpoints";
 import { dockerNames } from "../components/docker/naming";
-import { ConfigError } from "../config/errors";
+import { lifecycleWarnings } from "../config/bedrock";
+import { ConfigError, formatProblem } from "../config/errors";
 import { loadStackFile } from "../config/load";
 import type { StackConfig } from "../config/schema";
 import { type Context, deployedStack, listStacks, OUTPUTS_OPTION, projectDir, selectStack, stackFile, stackName } from "./context";
@@ -58,6 +59,7 @@ export const COMMANDS: Record<string, Command> = {
           // Rendering checks what only the whole config can tell (pool sizes, MCP URLs).
           renderStack(config, stack);
           context.io.stdout.write(`Pulumi.${stack}.yaml: valid (${config.target} target, ${config.stage} stage)\n`);
+          for (const warning of lifecycleWarnings(config.models)) context.io.stderr.write(`${formatProblem(`Pulumi.${stack}.yaml`, warning)}\n`);
         } catch (error) {
           if (!(error instanceof ConfigError)) throw error;
           context.io.stderr.write(`${error.message}\n`);

@@ -106,6 +106,17 @@ describe("litellm-mcp CLI", () => {
       assert.match(result.stdout, /Pulumi\.test\.yaml: valid/);
     });
 
+    it("warns, exit 0, of a model id known to be end of life on Bedrock, naming its key path and source", async () => {
+      const eol = readFileSync(stackFile("dev"), "utf8").replace("bedrockModelId: jp.anthropic.claude-sonnet-5-5", "bedrockModelId: apac.anthropic.claude-3-7-sonnet-20250219-v1:0");
+      const result = await cli(["validate", "--stack", "dev"], projectCopy({ "Pulumi.dev.yaml": eol }));
+      assert.deepEqual(result, {
+        status: 0,
+        stdout: "Pulumi.dev.yaml: valid (docker target, dev stage)\n",
+        stderr:
+          "Pulumi.dev.yaml: litellm-mcp:models[1].bedrockModelId: warning: Claude 3.7 Sonnet is end of life on Bedrock since 2026-04-28 (Amazon Bedrock user guide, Model lifecycle (Legacy): EOL 2026-04-28); every call to it fails: pick an Active model and check it with litellm-mcp models\n",
+      });
+    });
+
     it("checks only the named stack", async () => {
       const result = await cli(["validate", "--stack", "test"]);
       assert.deepEqual(result, { status: 0, stdout: "Pulumi.test.yaml: valid (aws target, test stage)\n", stderr: "" });

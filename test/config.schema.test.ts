@@ -1,3 +1,4 @@
+import { endOfLife, lifecycleWarnings, splitModelId } from "../config/bedrock";
 import { strict as assert } from "node:assert";
 import { ConfigError } from "../config/errors";
 import { validateStackInput } from "../config/load";
@@ -76,6 +77,10 @@ describe("stack config", () => {
         assert.equal(config.stage, stack);
       });
     }
+
+    it("carries no model known to be end of life on Bedrock", () => {
+      for (const stack of committedStacks()) assert.deepEqual(lifecycleWarnings(loadStack(stack).models), [], stack);
+    });
 
     it("carries Claude Sonnet 5.5 under one name in both regions, and a name pinned to each region, in every stack", () => {
       for (const stack of committedStacks()) {
@@ -212,5 +217,29 @@ describe("stack config", () => {
     it("gives a stdio server the bridge's health path", () => {
       assert.equal(loadStack("dev").mcpServers[1]?.healthPath, "/status");
     });
+  });
+});
+
+describe("Bedrock model ids", () => {
+  it("splits an inference profile id into its geography and foundation model", () => {
+    assert.deepEqual(splitModelId("jp.anthropic.claude-sonnet-5-5"), { geography: "jp", foundationModel: "anthropic.claude-sonnet-5-5" });
+    assert.deepEqual(splitModelId("us-gov.anthropic.claude-sonnet-5"), { geography: "us-gov", foundationModel: "anthropic.claude-sonnet-5" });
+    assert.deepEqual(splitModelId("anthropic.claude-sonnet-5-5"), { foundationModel: "anthropic.claude-sonnet-5-5" });
+  });
+
+  it("knows the seed's Claude 3.5 and 3.7 Sonnet ids as end of life, through any inference profile", () => {
+    for (const id of ["anthropic.claude-3-5-sonnet-20240620-v1:0", "apac.anthropic.claude-3-5-sonnet-20240620-v1:0", "us.anthropic.claude-3-7-sonnet-20250219-v1:0"]) {
+      assert.ok(endOfLife(id), id);
+    }
+    assert.equal(endOfLife("us.anthropic.claude-sonnet-5-5"), undefined);
+  });
+
+  it("warns once per end-of-life model, at its key path", () => {
+    const warnings = lifecycleWarnings([{ bedrockModelId: "us.anthropic.claude-sonnet-5-5" }, { bedrockModelId: "apac.anthropic.claude-3-5-sonnet-20240620-v1:0" }]);
+    assert.deepEqual(
+      warnings.map((warning) => warning.path),
+      ["models[1].bedrockModelId"],
+    );
+    assert.match(warnings[0]!.message, /^warning: Claude 3\.5 Sonnet is end of life on Bedrock \(Amazon Bedrock user guide/);
   });
 });

@@ -4,9 +4,9 @@
  * region the profile may route to; those regions are AWS's to choose, so the foundation-model grant names the
  * model in any region but holds only for calls made through the configured profiles.
  */
+import { splitModelId } from "../../config/bedrock";
 import type { ModelConfig } from "../../config/schema";
 
-const PROFILE_PREFIX = /^(us|eu|apac|jp|au|ca|us-gov|global)\.(.+)$/;
 const BEDROCK_ACTIONS = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"];
 
 export interface PolicyStatement {
@@ -24,10 +24,10 @@ export function bedrockStatements(models: readonly ModelConfig[], partition: str
   const routed: string[] = [];
   for (const model of models) {
     if (model.roleArn !== undefined) continue;
-    const profile = PROFILE_PREFIX.exec(model.bedrockModelId);
-    if (profile) {
+    const { geography, foundationModel } = splitModelId(model.bedrockModelId);
+    if (geography !== undefined) {
       profiles.push(`arn:${partition}:bedrock:${model.region}:${accountId}:inference-profile/${model.bedrockModelId}`);
-      routed.push(`arn:${partition}:bedrock:*::foundation-model/${profile[2]}`);
+      routed.push(`arn:${partition}:bedrock:*::foundation-model/${foundationModel}`);
     } else {
       direct.push(`arn:${partition}:bedrock:${model.region}::foundation-model/${model.bedrockModelId}`);
     }
