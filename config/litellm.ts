@@ -101,7 +101,11 @@ export function renderLiteLLMConfig(config: StackConfig, context: RenderContext)
     disable_spend_logs: !proxy.spendLogs,
   });
 
-  const routerSettings: LiteLLMConfig["router_settings"] = { routing_strategy: proxy.routingStrategy };
+  const routerSettings: LiteLLMConfig["router_settings"] = {
+    routing_strategy: proxy.routingStrategy,
+    allowed_fails: proxy.allowedFails,
+    cooldown_time: proxy.cooldownSeconds,
+  };
   if (context.redis) {
     Object.assign(routerSettings, {
       redis_host: env(ENV.redisHost),

@@ -121,6 +121,13 @@ const proxySchema = z.strictObject({
   jsonLogs: z._default(z.boolean(), false),
   requestTimeoutSeconds: z._default(integer(1, 6000), 600),
   numRetries: z._default(integer(0, 10), 2),
+  /**
+   * Failures a deployment may have in a minute before the router stops calling it (router_settings.allowed_fails).
+   * 0: the first failure cools it down, so the same call's retry goes to another deployment of its name.
+   */
+  allowedFails: z._default(integer(0, 100), 0),
+  /** How long the router leaves a failing deployment out (router_settings.cooldown_time). */
+  cooldownSeconds: z._default(integer(1, 3600), 30),
   dropParams: z._default(z.boolean(), true),
   routingStrategy: z._default(
     z.enum(["simple-shuffle", "least-busy", "usage-based-routing-v2", "latency-based-routing"]),
@@ -542,6 +549,14 @@ function crossKeyRules(config: ParsedConfig, ctx: z.core.$RefinementCtx): void {
   }
 
   if (aws) awsRules(config, issue);
+
+  // A call to a name served by several deployments moves to another deployment only on a retry.
+  const served = new Map<string, number>();
+  for (const model of config.models) served.set(model.group ?? model.name, (served.get(model.group ?? model.name) ?? 0) + 1);
+  const shared = [...served].find(([, count]) => count > 1);
+  if (shared && config.proxy.numRetries < 1) {
+    issue(["proxy", "numRetries"], `expected at least 1: "${shared[0]}" is served by ${shared[1]} deployments, and a failed call reaches another one only on a retry`);
+  }
 
   const workers = defaultWorkers(config);
   const instances = maxProxyInstances(config);

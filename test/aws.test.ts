@@ -370,7 +370,7 @@ describe("AWS stack variants", () => {
     assert.ok(!container.environment.some((entry) => entry.name.startsWith("REDIS_")));
     assert.ok(!container.secrets.some((entry) => entry.name.startsWith("REDIS_")));
     const config = parse(String(byName(run, "gateway-config-config").inputs["content"])) as { router_settings: Record<string, unknown> };
-    assert.deepEqual(config.router_settings, { routing_strategy: "simple-shuffle" });
+    assert.deepEqual(config.router_settings, { routing_strategy: "simple-shuffle", allowed_fails: 0, cooldown_time: 30 });
   });
 
   it("runs Redis encrypted in transit and at rest, with its token in Secrets Manager", async () => {

@@ -32,6 +32,13 @@ const INVALID: InvalidCase[] = [
   { title: "a misspelt top-level key", stack: "dev", change: (v) => (v.proxi = v.proxy), path: "proxi", says: 'unknown key; did you mean "proxy"?' },
   { title: "a misspelt nested key", stack: "dev", change: (v) => (v.proxy.aut = true), path: "proxy.aut", says: 'did you mean "auth"?' },
   { title: "a misspelt key inside a model", stack: "dev", change: (v) => (v.models[2].regin = "us-east-1"), path: "models[2].regin", says: 'did you mean "region"?' },
+  {
+    title: "too few retries to reach the other deployment of a shared name",
+    stack: "dev",
+    change: (v) => (v.proxy.numRetries = 0),
+    path: "proxy.numRetries",
+    says: 'expected at least 1: "claude-sonnet" is served by 2 deployments, and a failed call reaches another one only on a retry',
+  },
   { title: "no models", stack: "dev", change: (v) => (v.models = []), path: "models", says: "expected at least one model" },
   { title: "a duplicate model name", stack: "dev", change: (v) => (v.models[1].name = v.models[0].name), path: "models[1].name", says: "duplicate model name" },
   { title: "a model name with a space", stack: "dev", change: (v) => (v.models[0].name = "claude sonnet"), path: "models[0].name", says: "expected a model name" },

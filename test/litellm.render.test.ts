@@ -125,16 +125,26 @@ describe("LiteLLM config renderer", () => {
       assert.equal(document.litellm_settings["cache"], true);
       assert.deepEqual(document.router_settings, {
         routing_strategy: "simple-shuffle",
+        allowed_fails: 0,
+        cooldown_time: 30,
         redis_host: "os.environ/REDIS_HOST",
         redis_port: "os.environ/REDIS_PORT",
         redis_password: "os.environ/REDIS_PASSWORD",
       });
     });
 
+    it("cools a failing deployment down, so that a name served in two regions fails over to the other", () => {
+      const config = loadVariant("dev", (v) => {
+        v.proxy.allowedFails = 2;
+        v.proxy.cooldownSeconds = 120;
+      });
+      assert.deepEqual(render(config).document.router_settings, { routing_strategy: "simple-shuffle", allowed_fails: 2, cooldown_time: 120 });
+    });
+
     it("caches in memory without a Redis, and not at all unless asked", () => {
       const cached = render(loadVariant("dev", (v) => (v.cache.responses = true))).document;
       assert.deepEqual(cached.litellm_settings["cache_params"], { type: "local", ttl: 600 });
-      assert.deepEqual(cached.router_settings, { routing_strategy: "simple-shuffle" });
+      assert.deepEqual(cached.router_settings, { routing_strategy: "simple-shuffle", allowed_fails: 0, cooldown_time: 30 });
       assert.ok(!("cache" in render(loadStack("dev")).document.litellm_settings));
     });
   });

@@ -13,12 +13,12 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { parse } from "yaml";
 import { BRIDGE } from "../../config/constants";
-import type { StackConfig } from "../../config/schema";
+import type { ModelConfig, StackConfig } from "../../config/schema";
 import { hasRedis } from "../../config/topology";
 import { run } from "../../ops/cli";
 import { realDeps } from "../../ops/context";
 import { loadStack, loadVariant } from "../support/stacks";
-import type { BedrockStandIn } from "./bedrock";
+import { type BedrockStandIn, standInReply } from "./bedrock";
 import { type Figures, measure, printFigures, processTreeRssMb, signedConverse } from "./figures";
 import {
   createDatabase,
@@ -64,6 +64,10 @@ async function mcpTools(url: string, headers: Record<string, string>): Promise<s
   } finally {
     await client.close();
   }
+}
+
+function totalCalls(standIns: readonly BedrockStandIn[]): number {
+  return standIns.reduce((sum, standIn) => sum + standIn.calls.length, 0);
 }
 
 function modelNames(config: StackConfig): string[] {
@@ -254,18 +258,44 @@ describe("the gateway, run for real from the dev stack", function () {
       });
 
       it("completes a chat, streamed and not, through LiteLLM's Bedrock client with the model id, region and a valid SigV4 signature", async () => {
-        for (const model of config.models) {
-          const standIn = bedrock.find((candidate) => candidate.region === model.region)!;
+        for (const name of modelNames(config)) {
+          const deployments = config.models.filter((model) => (model.group ?? model.name) === name);
           for (const stream of [false, true]) {
-            const before = standIn.calls.length;
-            const result = await chat(proxy.url, keys.masterKey, model.group ?? model.name, stream, `hello ${model.name} ${stream} ${variant}`);
+            const before = totalCalls(bedrock);
+            const result = await chat(proxy.url, keys.masterKey, name, stream, `hello ${name} ${stream} ${variant}`);
             assert.equal(result.status, 200, result.text);
-            assert.equal(result.text, `stand-in ${model.region} ${model.bedrockModelId}`);
+            // A shared name may be answered by any of its deployments; the reply says which.
+            const model = deployments.find((deployment) => result.text === standInReply(deployment.region, deployment.bedrockModelId));
+            assert.ok(model, `${name} answered "${result.text}", from none of its deployments`);
+            const standIn = bedrock.find((candidate) => candidate.region === model.region)!;
             const call = standIn.calls.at(-1);
-            assert.equal(standIn.calls.length, before + 1);
+            assert.equal(totalCalls(bedrock), before + 1);
             assert.deepEqual([call?.modelId, call?.region, call?.stream, call?.signatureProblem], [model.bedrockModelId, model.region, stream, undefined]);
           }
         }
+      });
+
+      it("answers a name served in two regions from the other region while one fails", async () => {
+        const shared = modelNames(config)
+          .map((name) => config.models.filter((model) => (model.group ?? model.name) === name))
+          .find((deployments) => new Set(deployments.map((model) => model.region)).size > 1);
+        assert.ok(shared, "the dev stack serves no name from two regions");
+        // Each run takes down another region: a region cooled down in one run does not mask the other's outage.
+        const failing = shared[cacheOn ? 1 : 0]!;
+        const healthy: ModelConfig = shared.find((model) => model.region !== failing.region)!;
+        const standIn = bedrock.find((candidate) => candidate.region === failing.region)!;
+        const failedBefore = standIn.calls.length;
+        standIn.failing = true;
+        try {
+          for (let attempt = 0; attempt < 6; attempt++) {
+            const result = await chat(proxy.url, keys.masterKey, failing.group!, false, `outage of ${failing.region} ${attempt} ${variant}`);
+            assert.deepEqual([result.status, result.text], [200, standInReply(healthy.region, healthy.bedrockModelId)], `${failing.region} down, attempt ${attempt}`);
+          }
+        } finally {
+          standIn.failing = false;
+        }
+        // The router cooled the failing region down at its first failure instead of calling it every time.
+        assert.ok(standIn.calls.length - failedBefore <= config.proxy.allowedFails + 1, `${standIn.calls.length - failedBefore} calls reached the failing region`);
       });
 
       it("makes a virtual key with /key/generate that works, and still works after a restart with the same master and salt keys", async function () {
@@ -334,14 +364,13 @@ describe("the gateway, run for real from the dev stack", function () {
         });
       } else {
         it("serves a repeated completion from the cache, and litellm-mcp clear-cache empties Redis and says what it cannot empty", async () => {
-          const model = config.models[0]!;
-          const standIn = bedrock.find((candidate) => candidate.region === model.region)!;
+          const name = modelNames(config)[0]!;
           const prompt = `cache me ${Date.now()}`;
-          const first = await chat(proxy.url, keys.masterKey, model.group ?? model.name, false, prompt);
-          const calls = standIn.calls.length;
-          const second = await chat(proxy.url, keys.masterKey, model.group ?? model.name, false, prompt);
+          const first = await chat(proxy.url, keys.masterKey, name, false, prompt);
+          const calls = totalCalls(bedrock);
+          const second = await chat(proxy.url, keys.masterKey, name, false, prompt);
           assert.deepEqual([first.status, second.status, second.text], [200, 200, first.text]);
-          assert.equal(standIn.calls.length, calls, "the repeated call reached Bedrock");
+          assert.equal(totalCalls(bedrock), calls, "the repeated call reached Bedrock");
           const cached = () => redisCli(redis!.port, redis!.password, ["--scan", "--pattern", "litellm.cache*"]);
           assert.notEqual(cached(), "", "no cache entry in Redis");
           const result = await cli(["clear-cache", "--outputs", outputsFile]);
