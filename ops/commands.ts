@@ -8,6 +8,7 @@ import type { StackConfig } from "../config/schema";
 import { type Context, deployedStack, listStacks, OUTPUTS_OPTION, projectDir, selectStack, stackFile, stackName } from "./context";
 import { EXIT, OpsError, UsageError } from "./errors";
 import { localServices, mcpServerNames, readOutputs, responseCache } from "./outputs";
+import { checkModels, modelsTable } from "./models";
 import { flushCache } from "./proxy";
 import { parseSince } from "./since";
 import { collectStatus, statusTable } from "./status";
@@ -67,6 +68,21 @@ export const COMMANDS: Record<string, Command> = {
         }
       }
       return status;
+    },
+  },
+
+  models: {
+    summary: "ask Bedrock whether each configured model exists, is Active and may be invoked",
+    usage: "litellm-mcp models --stack <name> [--json]",
+    options: { stack: STACK, json: { type: "boolean", description: "print JSON instead of a table" } },
+    async run(context) {
+      const stack = stackName(context.options);
+      const config = loadStackFile(stackFile(projectDir(context.io.cwd), stack));
+      const reports = await checkModels(config.models, (region) => context.deps.bedrock(region));
+      const failed = reports.some((report) => report.verdict === "failed");
+      if (context.options["json"]) context.io.stdout.write(`${JSON.stringify({ stack, ok: !failed, models: reports }, null, 2)}\n`);
+      else context.io.stdout.write(modelsTable(reports));
+      return failed ? EXIT.failed : EXIT.ok;
     },
   },
 

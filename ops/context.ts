@@ -1,4 +1,5 @@
 /** What every command works with: its input and output, the outside world (injected), and the stack it names. */
+import { BedrockClient } from "@aws-sdk/client-bedrock";
 import { existsSync, readdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { loadStackFile } from "../config/load";
@@ -9,6 +10,7 @@ import { ensureBuilt } from "./build";
 import { DockerEngine, type DockerPort, dockerEndpoint } from "./docker";
 import { UsageError } from "./errors";
 import { type LocalPort, localProcesses, readOutputsFile } from "./local";
+import type { BedrockSender } from "./models";
 import { type GatewayOutputs, readOutputs } from "./outputs";
 import { AutomationPulumi, type PulumiPort } from "./pulumi";
 
@@ -24,6 +26,8 @@ export interface Deps {
   pulumi(project: string, backend: Backend): PulumiPort;
   docker(env: NodeJS.ProcessEnv): DockerPort;
   aws(region: string): AwsPort;
+  /** Bedrock's control plane in a region (models). */
+  bedrock(region: string): BedrockSender;
   /** Processes of a gateway run locally (--outputs). */
   readonly local: LocalPort;
   /** Compiles the program when its build is older than its sources. */
@@ -36,6 +40,7 @@ export const realDeps: Deps = {
   pulumi: (project, backend) => new AutomationPulumi(project, backend),
   docker: (env) => new DockerEngine(dockerEndpoint(env["DOCKER_HOST"])),
   aws: (region) => AwsServices.forRegion(region),
+  bedrock: (region) => new BedrockClient({ region }),
   local: localProcesses,
   build: ensureBuilt,
   timeoutMs: 10_000,

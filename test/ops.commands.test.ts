@@ -10,6 +10,8 @@ import { run } from "../ops/cli";
 import type { Deps } from "../ops/context";
 import type { DockerPort } from "../ops/docker";
 import { OpsError } from "../ops/errors";
+import type { BedrockSender } from "../ops/models";
+import { BedrockControlPlaneStandIn } from "./support/bedrock";
 import type { Outputs, PulumiPort } from "../ops/pulumi";
 import { type LiteLLMStandIn, startDockerStandIn, startLiteLLMStandIn } from "./support/standins";
 import { PROJECT_DIR } from "./support/stacks";
@@ -78,6 +80,7 @@ interface Harness {
   pulumi: FakePulumi;
   docker?: DockerPort;
   aws?: AwsPort;
+  bedrock?: (region: string) => BedrockSender;
 }
 
 async function cli(args: string[], harness: Harness) {
@@ -91,6 +94,7 @@ async function cli(args: string[], harness: Harness) {
     docker: () => harness.docker ?? assert.fail("no Docker here"),
     aws: () => harness.aws ?? assert.fail("no AWS here"),
     local: localProcesses,
+    bedrock: (region) => harness.bedrock?.(region) ?? assert.fail("no Bedrock here"),
     async build(project, write) {
       harness.pulumi.calls.push(`build ${project === PROJECT_DIR ? "project" : project}`);
       write("");
@@ -390,5 +394,83 @@ describe("a gateway run as local processes (--outputs)", () => {
   it("says which file it cannot read", async () => {
     const result = await cli(["status", "--outputs", join(dir, "missing.json")], harness());
     assert.deepEqual([result.status, result.stderr], [1, `litellm-mcp: --outputs: cannot read ${join(dir, "missing.json")}: ENOENT\n`]);
+  });
+});
+
+describe("models (against a stand-in of Bedrock's control plane)", () => {
+  const harness = (bedrock: BedrockControlPlaneStandIn): Harness => ({ pulumi: new FakePulumi({}), bedrock: (region) => bedrock.client(region) });
+  const activeEverywhere = () =>
+    new BedrockControlPlaneStandIn({
+      "us-east-1": { profiles: ["us.anthropic.claude-sonnet-5-5"], models: { "anthropic.claude-sonnet-5-5": { status: "ACTIVE" } } },
+      "ap-northeast-1": { profiles: ["jp.anthropic.claude-sonnet-5-5"], models: { "anthropic.claude-sonnet-5-5": { status: "ACTIVE" } } },
+    });
+
+  it("reports every configured model Active and invokable in its region, exit 0", async () => {
+    const bedrock = activeEverywhere();
+    const result = await cli(["models", "--stack", "dev"], harness(bedrock));
+    assert.equal(result.status, 0, result.stdout);
+    const rows = result.stdout.trimEnd().split("\n");
+    assert.match(rows[0]!, /^MODEL +REGION +ID +LIFECYCLE +END OF LIFE +ACCESS +RESULT$/);
+    assert.deepEqual(
+      rows.slice(1).map((row) => row.split(/ {2,}/)),
+      [
+        ["claude-sonnet.us-east-1", "us-east-1", "us.anthropic.claude-sonnet-5-5", "ACTIVE", "-", "granted", "ok"],
+        ["claude-sonnet.ap-northeast-1", "ap-northeast-1", "jp.anthropic.claude-sonnet-5-5", "ACTIVE", "-", "granted", "ok"],
+        ["claude-sonnet-us", "us-east-1", "us.anthropic.claude-sonnet-5-5", "ACTIVE", "-", "granted", "ok"],
+        ["claude-sonnet-jp", "ap-northeast-1", "jp.anthropic.claude-sonnet-5-5", "ACTIVE", "-", "granted", "ok"],
+      ],
+    );
+    // Each model was asked about in its own region.
+    assert.deepEqual([...new Set(bedrock.calls.map((call) => call.split(" ")[0]))].sort(), ["ap-northeast-1", "us-east-1"]);
+  });
+
+  it("fails, exit 1, on a model past its end of life, and says since when", async () => {
+    const bedrock = activeEverywhere();
+    bedrock.regions["ap-northeast-1"]!.models["anthropic.claude-sonnet-5-5"] = { status: "LEGACY", endOfLifeTime: new Date("2026-04-28T00:00:00Z") };
+    const result = await cli(["models", "--stack", "dev"], harness(bedrock));
+    assert.equal(result.status, 1);
+    assert.match(result.stdout, /\nclaude-sonnet-jp +ap-northeast-1 +jp\.anthropic\.claude-sonnet-5-5 +EOL +2026-04-28 +granted +FAIL\n/);
+    assert.match(result.stdout, /\nerror: claude-sonnet-jp \(ap-northeast-1\): end of life since 2026-04-28: every call fails\n/);
+  });
+
+  it("fails on an inference profile the region does not have", async () => {
+    const bedrock = activeEverywhere();
+    bedrock.regions["ap-northeast-1"]!.profiles = [];
+    const result = await cli(["models", "--stack", "dev", "--json"], harness(bedrock));
+    const report = JSON.parse(result.stdout) as { ok: boolean; models: { name: string; verdict: string; detail: string }[] };
+    assert.equal(result.status, 1);
+    assert.equal(report.ok, false);
+    assert.deepEqual(report.models.find((model) => model.name === "claude-sonnet-jp"), {
+      name: "claude-sonnet-jp",
+      region: "ap-northeast-1",
+      modelId: "jp.anthropic.claude-sonnet-5-5",
+      lifecycle: "EOL",
+      access: "-",
+      verdict: "failed",
+      detail: "no inference profile jp.anthropic.claude-sonnet-5-5 in ap-northeast-1",
+    });
+  });
+
+  it("warns, exit 0, of a Legacy model with its end-of-life date", async () => {
+    const bedrock = activeEverywhere();
+    bedrock.regions["us-east-1"]!.models["anthropic.claude-sonnet-5-5"] = { status: "LEGACY", endOfLifeTime: new Date("2027-06-30T00:00:00Z") };
+    const result = await cli(["models", "--stack", "dev"], harness(bedrock));
+    assert.equal(result.status, 0);
+    assert.match(result.stdout, /\nwarning: claude-sonnet-us \(us-east-1\): Legacy: end of life on 2027-06-30; move to an Active model before then\n/);
+  });
+
+  it("fails when the account may not invoke a model, and when Bedrock refuses the question", async () => {
+    const bedrock = activeEverywhere();
+    bedrock.regions["us-east-1"]!.access = { authorizationStatus: "NOT_AUTHORIZED" };
+    bedrock.regions["ap-northeast-1"]!.denied = "User is not authorized to perform: bedrock:GetInferenceProfile";
+    const result = await cli(["models", "--stack", "dev"], harness(bedrock));
+    assert.equal(result.status, 1);
+    assert.match(result.stdout, /\nerror: claude-sonnet-us \(us-east-1\): the account cannot invoke it: request model access in the Bedrock console\n/);
+    assert.match(result.stdout, /\nerror: claude-sonnet-jp \(ap-northeast-1\): cannot ask Bedrock in ap-northeast-1: AccessDeniedException: User is not authorized to perform: bedrock:GetInferenceProfile\n/);
+  });
+
+  it("needs --stack", async () => {
+    const result = await cli(["models"], harness(activeEverywhere()));
+    assert.deepEqual([result.status, result.stderr], [2, "litellm-mcp: --stack <name> is required\n"]);
   });
 });

@@ -63,6 +63,16 @@ describe("GitHub workflows", () => {
     assert.equal(credentials?.["with"]["role-to-assume"], "${{ inputs.role-arn }}");
   });
 
+  it("ask Bedrock about the stack's models with the assumed role, before Pulumi runs", () => {
+    const steps = action()["runs"]["steps"] as Yaml[];
+    const index = (predicate: (step: Yaml) => boolean) => steps.findIndex(predicate);
+    const models = index((step) => step["run"] === 'npx litellm-mcp models --stack "$STACK"');
+    assert.ok(models >= 0, "no models step");
+    assert.equal(steps[models]!["env"]["STACK"], "${{ inputs.stack }}");
+    assert.ok(index((step) => String(step["uses"]).startsWith("aws-actions/configure-aws-credentials@")) < models);
+    assert.ok(models < index((step) => String(step["uses"]).startsWith("pulumi/actions@")));
+  });
+
   it("run the Pulumi action with diff, in-place PR comments and the policy pack by default", () => {
     const pulumi = (action()["runs"]["steps"] as Yaml[]).find((step) => String(step["uses"]).startsWith("pulumi/actions@"))!;
     assert.equal(pulumi["with"]["diff"], true);
