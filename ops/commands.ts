@@ -130,18 +130,23 @@ export const COMMANDS: Record<string, Command> = {
 
   status: {
     summary: "check the proxy, its database, models and MCP servers, and what runs them",
-    usage: "litellm-mcp status [--stack <name>] [--json] [--outputs <file>]",
-    options: { stack: STACK_DEV, json: { type: "boolean", description: "print JSON instead of a table" }, outputs: OUTPUTS_OPTION },
+    usage: "litellm-mcp status [--stack <name>] [--json] [--call-models] [--outputs <file>]",
+    options: {
+      stack: STACK_DEV,
+      json: { type: "boolean", description: "print JSON instead of a table" },
+      "call-models": { type: "boolean", description: "also call each model once through the proxy (one token, billed)" },
+      outputs: OUTPUTS_OPTION,
+    },
     async run(context) {
       const deployed = await deployedStack(context, "dev");
       const { outputs } = deployed;
-      const timeoutMs = context.deps.timeoutMs;
+      const common = { timeoutMs: context.deps.timeoutMs, callModels: context.options["call-models"] === true };
       const sources =
         outputs.target === "docker"
-          ? { docker: context.deps.docker(context.io.env), timeoutMs }
+          ? { docker: context.deps.docker(context.io.env), ...common }
           : outputs.target === "local"
-            ? { local: context.deps.local, timeoutMs }
-            : { aws: context.deps.aws(outputs.region), timeoutMs };
+            ? { local: context.deps.local, ...common }
+            : { aws: context.deps.aws(outputs.region), ...common };
       const checks = await collectStatus(deployed.outputs, deployed.key, sources);
       const healthy = checks.every((check) => check.ok);
       if (context.options["json"]) {

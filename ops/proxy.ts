@@ -51,6 +51,24 @@ export async function models(proxyUrl: string, key: string | undefined, timeoutM
   return { ok: true, latencyMs: outcome.latencyMs, detail: `${ids.length} model(s): ${ids.join(", ")}`, ids };
 }
 
+/** One real call of a model through the proxy, one token long: the model's provider answers, or says why not. */
+export async function callModel(proxyUrl: string, key: string | undefined, model: string, timeoutMs: number): Promise<CheckResult> {
+  const outcome = await request(`${proxyUrl}/v1/chat/completions`, {
+    method: "POST",
+    headers: auth(key),
+    // Neither read nor written to the response cache: a cached answer would hide what the provider says now.
+    body: { model, max_tokens: 1, messages: [{ role: "user", content: "ping" }], cache: { "no-cache": true, "no-store": true } },
+    timeoutMs,
+  });
+  const failed = failure(outcome, "no answer");
+  if (failed || "error" in outcome) {
+    // LiteLLM puts the provider's own error in error.message, e.g. Bedrock's AccessDeniedException.
+    const message = (outcome as { body?: { error?: { message?: unknown } } }).body?.error?.message;
+    return typeof message === "string" ? { ...failed!, detail: message.split("\n")[0]! } : failed!;
+  }
+  return { ok: true, latencyMs: outcome.latencyMs, detail: "answered" };
+}
+
 /** Flushes the proxy's Redis cache (LiteLLM only flushes a Redis cache). */
 export async function flushCache(proxyUrl: string, key: string | undefined, timeoutMs: number): Promise<CheckResult> {
   const outcome = await request(`${proxyUrl}/cache/flushall`, { method: "POST", headers: auth(key), timeoutMs });

@@ -7,7 +7,7 @@ import type { DockerPort } from "./docker";
 import type { LocalPort } from "./local";
 import { probeMcp } from "./mcpProbe";
 import { type DockerOutputs, type GatewayOutputs, type LocalOutputs, localServices, mcpServerNames } from "./outputs";
-import { liveness, models, readiness } from "./proxy";
+import { callModel, liveness, models, readiness } from "./proxy";
 
 export interface Check {
   readonly name: string;
@@ -23,6 +23,8 @@ export interface StatusSources {
   readonly aws?: AwsPort;
   readonly local?: LocalPort;
   readonly timeoutMs: number;
+  /** Also call each model once through the proxy (one token): real provider calls, so only on request. */
+  readonly callModels?: boolean;
 }
 
 export async function collectStatus(outputs: GatewayOutputs, key: string | undefined, sources: StatusSources): Promise<Check[]> {
@@ -32,7 +34,10 @@ export async function collectStatus(outputs: GatewayOutputs, key: string | undef
   const checks: Promise<Check | Check[]>[] = [
     liveness(proxy, timeoutMs).then((result) => ({ name: "proxy liveness", ...result })),
     readiness(proxy, timeoutMs).then((result) => ({ name: "proxy readiness", ...result })),
-    models(proxy, key, timeoutMs).then(({ ids: _ids, ...result }) => ({ name: "models", ...result })),
+    models(proxy, key, timeoutMs).then(async ({ ids, ...result }) => [
+      { name: "models", ...result },
+      ...(sources.callModels ? await Promise.all(ids.map(async (id) => ({ name: `call ${id}`, ...(await callModel(proxy, key, id, timeoutMs)) }))) : []),
+    ]),
     ...mcpServerNames(outputs).map((server) =>
       // The gateway serves every server at /mcp; the header narrows it to one.
       probeMcp(outputs.mcpGatewayUrl, { headers: { ...gatewayHeaders, "x-mcp-servers": server }, timeoutMs }).then((result) => ({

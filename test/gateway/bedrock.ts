@@ -36,6 +36,8 @@ export interface BedrockStandIn {
   readonly calls: BedrockCall[];
   /** While true, every call is answered with HTTP 503 ServiceUnavailableException, as during a regional outage. */
   failing: boolean;
+  /** While true, every call is answered with HTTP 403 AccessDeniedException, as for an account without model access. */
+  denied: boolean;
   stop(): Promise<void>;
 }
 
@@ -57,6 +59,7 @@ export async function startBedrockStandIn(region: string, credentials: StandInCr
     region,
     calls,
     failing: false,
+    denied: false,
     stop: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -75,6 +78,7 @@ export async function startBedrockStandIn(region: string, credentials: StandInCr
     calls.push({ region, modelId, stream, signatureProblem, prompt });
 
     if (signatureProblem) return json(response, 403, { message: `The request signature we calculated does not match the signature you provided (${signatureProblem})` }, "UnrecognizedClientException");
+    if (state.denied) return json(response, 403, { message: "You don't have access to the model with the specified model ID." }, "AccessDeniedException");
     if (state.failing) return json(response, 503, { message: "Bedrock is unable to process your request." }, "ServiceUnavailableException");
 
     const text = standInReply(region, modelId);

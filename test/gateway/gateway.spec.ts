@@ -326,6 +326,24 @@ describe("the gateway, run for real from the dev stack", function () {
         assert.match(report.checks.find((check) => check.name === "models")!.detail, new RegExp(`^${config.models.length > 0 ? modelNames(config).length : 0} model\\(s\\)`));
       });
 
+      it("calls each model once with litellm-mcp status --call-models, and names the model Bedrock refuses", async () => {
+        const pinned = config.models.find((model) => model.group === undefined && model.region === bedrock[1]!.region)!;
+        const answered = await cli(["status", "--json", "--call-models", "--outputs", outputsFile]);
+        const calls = (JSON.parse(answered.stdout) as { checks: { name: string; ok: boolean; detail: string }[] }).checks.filter((check) => check.name.startsWith("call "));
+        assert.deepEqual(calls.map((check) => [check.name, check.ok, check.detail]).sort(), modelNames(config).map((name) => [`call ${name}`, true, "answered"]));
+        const standIn = bedrock[1]!;
+        standIn.denied = true;
+        try {
+          const refused = await cli(["status", "--json", "--call-models", "--outputs", outputsFile]);
+          const check = (JSON.parse(refused.stdout) as { checks: { name: string; ok: boolean; detail: string }[] }).checks.find((candidate) => candidate.name === `call ${pinned.name}`);
+          assert.equal(refused.status, 1);
+          assert.equal(check?.ok, false);
+          assert.match(check?.detail ?? "", /You don't have access to the model with the specified model ID/);
+        } finally {
+          standIn.denied = false;
+        }
+      });
+
       it("prints the proxy's log with litellm-mcp logs", async () => {
         const result = await cli(["logs", "litellm", "--outputs", outputsFile]);
         assert.equal(result.status, 0, result.stderr);
