@@ -5,6 +5,7 @@
  */
 import { stringify } from "yaml";
 import { ENV, OS_ENVIRON, RESERVED_DB_CONNECTIONS, mcpAuthEnvName } from "./constants";
+import { isSecretReference, SECTIONS, type Section, type SettingValue, settingEnvName } from "./litellmSettings";
 import type { McpServerConfig, ModelConfig, SecretRef, StackConfig } from "./schema";
 import { connectionPoolLimit } from "./topology";
 
@@ -52,9 +53,9 @@ type Scalar = string | number | boolean;
 
 export interface LiteLLMConfig {
   model_list: { model_name: string; litellm_params: Record<string, Scalar>; model_info: { id: string } }[];
-  litellm_settings: Record<string, Scalar | Record<string, Scalar>>;
-  general_settings: Record<string, Scalar>;
-  router_settings: Record<string, Scalar>;
+  litellm_settings: Record<string, SettingValue>;
+  general_settings: Record<string, SettingValue>;
+  router_settings: Record<string, SettingValue>;
   mcp_servers?: Record<string, Record<string, Scalar | string[]>>;
 }
 
@@ -116,15 +117,28 @@ export function renderLiteLLMConfig(config: StackConfig, context: RenderContext)
 
   const document: LiteLLMConfig = {
     model_list: config.models.map((model) => modelEntry(model, context.bedrockRuntimeEndpoints?.[model.region])),
-    litellm_settings: litellmSettings,
-    general_settings: generalSettings,
-    router_settings: routerSettings,
+    litellm_settings: { ...litellmSettings, ...extraSettings(config, "litellm_settings") },
+    general_settings: { ...generalSettings, ...extraSettings(config, "general_settings") },
+    router_settings: { ...routerSettings, ...extraSettings(config, "router_settings") },
   };
   if (config.mcpServers.length > 0) {
     document.mcp_servers = Object.fromEntries(config.mcpServers.map((server) => [server.name, mcpServerEntry(server, context)]));
   }
 
   return { document, yaml: toYaml(document), env: proxyEnv(config, context) };
+}
+
+/** A section's settings from the stack's `litellm` block, in key order; secrets as environment references. */
+function extraSettings(config: StackConfig, section: Section): Record<string, SettingValue> {
+  const values = config.litellm[section] ?? {};
+  return Object.fromEntries(
+    Object.keys(values)
+      .sort()
+      .map((key) => {
+        const value = values[key]!;
+        return [key, isSecretReference(value) ? env(settingEnvName(section, key)) : value];
+      }),
+  );
 }
 
 function modelEntry(model: ModelConfig, bedrockEndpoint: string | undefined): LiteLLMConfig["model_list"][number] {
@@ -180,6 +194,11 @@ function proxyEnv(config: StackConfig, context: RenderContext): ProxyEnvVar[] {
   }
   for (const server of config.mcpServers) {
     if (server.auth !== undefined) vars.push({ name: mcpAuthEnvName(server.name), kind: "secretRef", ref: server.auth.secret });
+  }
+  for (const section of SECTIONS) {
+    for (const [key, value] of Object.entries(config.litellm[section] ?? {})) {
+      if (isSecretReference(value)) vars.push({ name: settingEnvName(section, key), kind: "secretRef", ref: value.secret });
+    }
   }
   return vars;
 }

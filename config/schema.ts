@@ -9,6 +9,7 @@
 import { isIP } from "node:net";
 import * as z from "zod/mini";
 import { splitModelId } from "./bedrock";
+import { checkSettings, isSecretReference, SECTIONS, type Section, type SettingValue } from "./litellmSettings";
 import { BRIDGE, IMAGES, LOOPBACK, MCP_DEFAULTS, OS_ENVIRON, PROXY, RESERVED_DB_CONNECTIONS } from "./constants";
 import { FARGATE_CPU_SIZES, fargateSizeProblem } from "./fargate";
 import { parseImageRef, pinningProblem } from "./images";
@@ -469,6 +470,43 @@ const awsSchema = z.strictObject({
 });
 
 // ---------------------------------------------------------------------------------------------------------
+// LiteLLM's own settings, beyond the modelled ones (config/litellmSettings.ts)
+
+const settingsSection = z.optional(z.record(z.string(), z.unknown()));
+
+function settingSecrets(block: Partial<Record<Section, Record<string, unknown>>>, ctx: z.core.$RefinementCtx): void {
+  for (const section of SECTIONS) {
+    for (const [key, value] of Object.entries(block[section] ?? {})) {
+      if (!isSecretReference(value)) continue;
+      const parsed = secretRefSchema.safeParse(value.secret);
+      if (!parsed.success) {
+        for (const inner of parsed.error.issues) ctx.addIssue({ code: "custom", path: [section, key, "secret", ...inner.path], message: inner.message });
+      }
+    }
+  }
+}
+
+export type ExtraSetting = SettingValue | { readonly secret: SecretRef };
+export type ExtraSettings = Partial<Record<Section, Readonly<Record<string, ExtraSetting>>>>;
+
+const litellmSchema = z.pipe(
+  z
+    .strictObject({ litellm_settings: settingsSection, general_settings: settingsSection, router_settings: settingsSection })
+    .check(z.superRefine(checkSettings), z.superRefine(settingSecrets)),
+  z.transform((block): ExtraSettings => {
+    const typed: ExtraSettings = {};
+    for (const section of SECTIONS) {
+      const values = block[section];
+      if (values === undefined) continue;
+      typed[section] = Object.fromEntries(
+        Object.entries(values).map(([key, value]) => [key, isSecretReference(value) ? { secret: secretRefSchema.parse(value.secret) } : (value as SettingValue)]),
+      );
+    }
+    return typed;
+  }),
+);
+
+// ---------------------------------------------------------------------------------------------------------
 // The whole stack config
 
 /** Top-level keys of the stack config (each is `litellm-mcp:<key>` in the stack file). */
@@ -482,13 +520,15 @@ export const baseSchema = z.strictObject({
   cache: z.prefault(cacheSchema, {}),
   docker: z.prefault(dockerSchema, {}),
   aws: z.prefault(awsSchema, {}),
+  /** LiteLLM settings the schema does not model, checked against what the pinned LiteLLM reads. */
+  litellm: z.prefault(litellmSchema, {}),
 });
 
 type ParsedConfig = z.output<typeof baseSchema>;
 type Path = (string | number)[];
 
 /** Every secret reference in a config, with its key path. */
-export function secretRefsOf(config: Pick<ParsedConfig, "proxy" | "mcpServers" | "docker">): { path: Path; ref: SecretRef }[] {
+export function secretRefsOf(config: Pick<ParsedConfig, "proxy" | "mcpServers" | "docker" | "litellm">): { path: Path; ref: SecretRef }[] {
   const found: { path: Path; ref: SecretRef }[] = [];
   const add = (path: Path, ref: SecretRef | undefined) => ref && found.push({ path, ref });
   add(["proxy", "masterKey"], config.proxy.masterKey);
@@ -501,6 +541,11 @@ export function secretRefsOf(config: Pick<ParsedConfig, "proxy" | "mcpServers" |
   add(["docker", "awsCredentials", "accessKeyId"], credentials.accessKeyId);
   add(["docker", "awsCredentials", "secretAccessKey"], credentials.secretAccessKey);
   add(["docker", "awsCredentials", "sessionToken"], credentials.sessionToken);
+  for (const section of SECTIONS) {
+    for (const [key, value] of Object.entries(config.litellm[section] ?? {})) {
+      if (isSecretReference(value)) add(["litellm", section, key, "secret"], value.secret as SecretRef);
+    }
+  }
   return found;
 }
 

@@ -27,6 +27,48 @@ interface InvalidCase {
 }
 
 const INVALID: InvalidCase[] = [
+  {
+    title: "a misspelt LiteLLM setting",
+    stack: "dev",
+    change: (v) => (v.litellm = { general_settings: { max_paralel_requests: 10 } }),
+    path: "litellm.general_settings.max_paralel_requests",
+    says: 'is not a general_settings key LiteLLM 1.108.7 reads; did you mean "max_parallel_requests"?',
+  },
+  {
+    title: "a LiteLLM setting the program sets itself",
+    stack: "dev",
+    change: (v) => (v.litellm = { router_settings: { routing_strategy: "least-busy" } }),
+    path: "litellm.router_settings.routing_strategy",
+    says: "is set by the program from proxy.routingStrategy: set it there",
+  },
+  {
+    title: "a LiteLLM setting holding a credential in plain text",
+    stack: "dev",
+    change: (v) => (v.litellm = { litellm_settings: { api_key: "sk-live-123" } }),
+    path: "litellm.litellm_settings.api_key",
+    says: "holds a credential in plain text",
+  },
+  {
+    title: "a credential-looking value deep inside a LiteLLM setting",
+    stack: "dev",
+    change: (v) => (v.litellm = { general_settings: { alerting_args: { webhook: "xoxb-1234" } } }),
+    path: "litellm.general_settings.alerting_args.webhook",
+    says: "holds a credential in plain text",
+  },
+  {
+    title: "an os.environ/ reference written by hand in a LiteLLM setting",
+    stack: "dev",
+    change: (v) => (v.litellm = { litellm_settings: { success_callback: ["os.environ/LITELLM_MASTER_KEY"] } }),
+    path: "litellm.litellm_settings.success_callback[0]",
+    says: 'must not start with "os.environ/"',
+  },
+  {
+    title: "a secret LiteLLM setting whose key is not set",
+    stack: "dev",
+    change: (v) => (v.litellm = { litellm_settings: { api_key: { secret: { config: "openaiKey" } } } }),
+    path: "openaiKey",
+    says: "is not set (used by litellm.litellm_settings.api_key.secret)",
+  },
   { title: "an unknown target", stack: "dev", change: (v) => (v.target = "kubernetes"), path: "target", says: 'expected "docker" or "aws", got "kubernetes"' },
   { title: "a missing stage", stack: "dev", change: (v) => delete v.stage, path: "stage", says: "it is not set" },
   { title: "a misspelt top-level key", stack: "dev", change: (v) => (v.proxi = v.proxy), path: "proxi", says: 'unknown key; did you mean "proxy"?' },
@@ -167,7 +209,7 @@ describe("stack config", () => {
 
     it("rejects a secret no key refers to, as an unknown key", () => {
       assert.deepEqual(problems("dev", () => undefined, ["context7ApiKy"]), [
-        "Pulumi.dev.yaml: litellm-mcp:context7ApiKy: unknown key; expected one of target, stage, proxy, models, mcpServers, database, cache, docker, aws",
+        "Pulumi.dev.yaml: litellm-mcp:context7ApiKy: unknown key; expected one of target, stage, proxy, models, mcpServers, database, cache, docker, aws, litellm",
       ]);
     });
 

@@ -1,3 +1,4 @@
+import { MODELLED, SECTIONS } from "../config/litellmSettings";
 import { strict as assert } from "node:assert";
 import { parse } from "yaml";
 import { loopbackRenderContext, renderContextFor, renderStack } from "../components/endpoints";
@@ -131,6 +132,43 @@ describe("LiteLLM config renderer", () => {
         redis_port: "os.environ/REDIS_PORT",
         redis_password: "os.environ/REDIS_PASSWORD",
       });
+    });
+
+    it("renders LiteLLM settings from the stack's litellm block after the modelled ones, a secret as an environment reference", () => {
+      const config = loadVariant(
+        "dev",
+        (v) =>
+          (v.litellm = {
+            litellm_settings: { success_callback: ["prometheus"], max_budget: 500, budget_duration: "30d", api_key: { secret: { config: "openaiKey" } } },
+            general_settings: { max_parallel_requests: 100 },
+            router_settings: { enable_pre_call_checks: true },
+          }),
+        ["openaiKey"],
+      );
+      const rendered = render(config);
+      assert.deepEqual(rendered.document.litellm_settings, {
+        drop_params: true,
+        num_retries: 2,
+        request_timeout: 600,
+        json_logs: false,
+        api_key: "os.environ/LITELLM_LITELLM_SETTINGS_API_KEY",
+        budget_duration: "30d",
+        max_budget: 500,
+        success_callback: ["prometheus"],
+      });
+      assert.equal(rendered.document.general_settings["max_parallel_requests"], 100);
+      assert.equal(rendered.document.router_settings["enable_pre_call_checks"], true);
+      assert.deepEqual(
+        rendered.env.find((variable) => variable.name === "LITELLM_LITELLM_SETTINGS_API_KEY"),
+        { name: "LITELLM_LITELLM_SETTINGS_API_KEY", kind: "secretRef", ref: { config: "openaiKey" } },
+      );
+      assert.match(rendered.yaml, /\n  success_callback:\n    - prometheus\n/);
+    });
+
+    it("keeps the list of keys the renderer sets in step with what it renders", () => {
+      const config = loadVariant("prod", (v) => (v.cache = { responses: true, redis: "always" }));
+      const { document } = render(config, { redis: true, redisTls: true });
+      for (const section of SECTIONS) assert.deepEqual(Object.keys(document[section]).sort(), Object.keys(MODELLED[section]).sort(), section);
     });
 
     it("cools a failing deployment down, so that a name served in two regions fails over to the other", () => {

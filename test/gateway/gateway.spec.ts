@@ -36,7 +36,7 @@ import {
   startRedis,
 } from "./gateway";
 import type { Started } from "./processes";
-import { ensureVenv, litellmVersion, pythonEnvs } from "./python";
+import { ensureVenv, LITELLM_SETTINGS_FILE, litellmSettingsOf, litellmVersion, pythonEnvs } from "./python";
 
 const notRun: string[] = [];
 const figures: Figures = {};
@@ -124,6 +124,10 @@ describe("the gateway, run for real from the dev stack", function () {
       assert.equal(version, litellmVersion(base.proxy.image));
     });
 
+    it("checks extra LiteLLM settings against exactly the keys the pinned LiteLLM reads (config/litellm-settings.json)", () => {
+      assert.equal(litellmSettingsOf(bins["litellm-proxy"]!), readFileSync(LITELLM_SETTINGS_FILE, "utf8"), "run npm run gateway:lock");
+    });
+
     it("runs each MCP server at the version its image is built with, the stdio one behind the pinned mcp-proxy", () => {
       for (const server of base.mcpServers) {
         const packages = [...(server.build?.pip ?? []), ...(server.transport === "stdio" && server.build?.pip ? [BRIDGE.package] : [])];
@@ -140,7 +144,10 @@ describe("the gateway, run for real from the dev stack", function () {
     let reads: { unread: string[]; document: unknown };
     let rendered: string;
     before(() => {
-      const config = loadVariant("dev", (values) => (values["cache"] = { responses: true, redis: "always" }));
+      const config = loadVariant("dev", (values) => {
+        values["cache"] = { responses: true, redis: "always" };
+        values["litellm"] = { litellm_settings: { success_callback: ["prometheus"] }, general_settings: { max_parallel_requests: 100 }, router_settings: { enable_pre_call_checks: true } };
+      });
       rendered = renderLocal(config, mcp, bedrock).yaml;
       const file = join(logDir, "reads-config.yaml");
       writeFileSync(file, rendered);

@@ -128,4 +128,15 @@ export function writeLocks(config: StackConfig, log: (line: string) => void): vo
     writeFileSync(env.lockFile, `${INPUTS_LINE}${env.inputs.join(" ")}\n# Written by npm run gateway:lock (uv pip compile --generate-hashes); do not edit.\n${locked}`);
     log(`wrote ${env.lockFile}`);
   }
+  const proxy = pythonEnvs(config)[0]!;
+  writeFileSync(LITELLM_SETTINGS_FILE, litellmSettingsOf(ensureVenv(proxy, log)));
+  log(`wrote ${LITELLM_SETTINGS_FILE}`);
+}
+
+/** The settings file the schema checks extra LiteLLM settings against. */
+export const LITELLM_SETTINGS_FILE = join(__dirname, "..", "..", "config", "litellm-settings.json");
+
+/** What the LiteLLM of an environment reads, as the JSON text of config/litellm-settings.json. */
+export function litellmSettingsOf(bin: string): string {
+  return run([join(bin, "python"), join(__dirname, "litellm_settings.py")], "reading LiteLLM's settings");
 }
