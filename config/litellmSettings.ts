@@ -94,7 +94,7 @@ function checkValue(value: unknown, path: (string | number)[], credentialKey: bo
       issue(path, "holds a credential in plain text: set it as a secret and reference it, {secret: {config: <key>}}");
     }
   } else if (Array.isArray(value)) {
-    value.forEach((item, index) => checkValue(item, [...path, index], false, issue));
+    for (const [index, item] of value.entries()) checkValue(item, [...path, index], false, issue);
   } else if (value !== null && typeof value === "object") {
     for (const [key, item] of Object.entries(value)) checkValue(item, [...path, key], CREDENTIAL_KEY.test(key), issue);
   } else if (!(value === null || typeof value === "number" || typeof value === "boolean")) {

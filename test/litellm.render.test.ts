@@ -162,7 +162,7 @@ describe("LiteLLM config renderer", () => {
         rendered.env.find((variable) => variable.name === "LITELLM_LITELLM_SETTINGS_API_KEY"),
         { name: "LITELLM_LITELLM_SETTINGS_API_KEY", kind: "secretRef", ref: { config: "openaiKey" } },
       );
-      assert.match(rendered.yaml, /\n  success_callback:\n    - prometheus\n/);
+      assert.ok(rendered.yaml.includes("\n  success_callback:\n    - prometheus\n"), rendered.yaml);
     });
 
     it("keeps the list of keys the renderer sets in step with what it renders", () => {
