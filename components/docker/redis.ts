@@ -5,6 +5,9 @@ import { REDIS } from "../../config/constants";
 import { healthcheck } from "./health";
 import { dockerLabels, dockerNames } from "./naming";
 
+/** How Redis is started: the password comes from the environment, so it is not on the command line for `ps`. */
+export const REDIS_SERVER = 'exec redis-server --requirepass "$REDISCLI_AUTH"';
+
 export interface RedisArgs {
   readonly stack: string;
   readonly image: string;
@@ -28,8 +31,7 @@ export class Redis extends pulumi.ComponentResource {
       {
         name: dockerNames(args.stack).redis,
         image: image.imageId,
-        // The password comes from the environment, so it is not on the command line for `ps` to show.
-        entrypoints: ["sh", "-c", 'exec redis-server --requirepass "$REDISCLI_AUTH"'],
+        entrypoints: ["sh", "-c", REDIS_SERVER],
         envs: pulumi.secret(pulumi.interpolate`REDISCLI_AUTH=${password.result}`).apply((secret) => [secret]),
         networksAdvanced: [{ name: args.network }],
         healthcheck: healthcheck(["CMD", "redis-cli", "ping"], 5),

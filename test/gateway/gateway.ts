@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { REDIS_SERVER } from "../../components/docker/redis";
 import { loopbackRenderContext } from "../../components/endpoints";
 import { envSource } from "../../components/env";
 import { mcpLocalArgv } from "../../components/mcp";
@@ -100,7 +101,7 @@ export async function startRedis(logDir: string): Promise<{ process: Started; po
   const password = randomBytes(16).toString("hex");
   const started = startProcess(
     "redis",
-    ["sh", "-c", `exec redis-server --requirepass "$REDISCLI_AUTH" --port ${port} --bind 127.0.0.1 --save "" --appendonly no`],
+    ["sh", "-c", `${REDIS_SERVER} --port ${port} --bind 127.0.0.1 --save "" --appendonly no`],
     { env: { PATH: process.env["PATH"], REDISCLI_AUTH: password }, logDir },
   );
   await waitFor(started, "PONG", async () => redisCli(port, password, ["PING"]) === "PONG", 15_000);
