@@ -35,14 +35,16 @@ export async function measure(count: number, call: () => Promise<unknown>): Prom
   return { count, medianMs: at(0.5), p95Ms: at(0.95) };
 }
 
-/** The same Converse call the proxy makes, signed and sent straight to the stand-in. */
-export async function signedConverse(standIn: BedrockStandIn, modelId: string): Promise<void> {
+/** The same Converse call the proxy makes, signed and sent straight to the stand-in; one signer for every call. */
+export function signedConverse(standIn: BedrockStandIn, modelId: string): () => Promise<void> {
   const url = new URL(`${standIn.url}/model/${encodeURIComponent(modelId)}/converse`);
   const body = JSON.stringify({ messages: [{ role: "user", content: [{ text: "figures" }] }], inferenceConfig: { maxTokens: 16 } });
   const signer = new SignatureV4({ credentials: STAND_IN_CREDENTIALS, region: standIn.region, service: "bedrock", sha256: Hash.bind(null, "sha256"), applyChecksum: false });
-  const signed = await signer.sign({ method: "POST", protocol: "http:", hostname: url.hostname, port: Number(url.port), path: url.pathname, query: {}, headers: { host: url.host, "content-type": "application/json" }, body });
-  const response = await fetch(url, { method: "POST", headers: signed.headers as Record<string, string>, body });
-  if (response.status !== 200) throw new Error(`stand-in answered ${response.status}: ${await response.text()}`);
+  return async () => {
+    const signed = await signer.sign({ method: "POST", protocol: "http:", hostname: url.hostname, port: Number(url.port), path: url.pathname, query: {}, headers: { host: url.host, "content-type": "application/json" }, body });
+    const response = await fetch(url, { method: "POST", headers: signed.headers as Record<string, string>, body });
+    if (response.status !== 200) throw new Error(`stand-in answered ${response.status}: ${await response.text()}`);
+  };
 }
 
 /** Resident memory of a process and all its descendants, in MiB (Linux /proc). */

@@ -377,7 +377,7 @@ describe("the gateway, run for real from the dev stack", function () {
           }
           const model = config.models[0]!;
           const standIn = bedrock.find((candidate) => candidate.region === model.region)!;
-          figures.completionDirect = await measure(200, () => signedConverse(standIn, model.bedrockModelId));
+          figures.completionDirect = await measure(200, signedConverse(standIn, model.bedrockModelId));
           figures.completionGateway = await measure(200, async () => {
             const result = await chat(proxy.url, keys.masterKey, model.group ?? model.name, false, `figures ${Math.random()}`);
             if (result.status !== 200) throw new Error(result.text);
