@@ -86,8 +86,16 @@ export async function checkModel(model: ModelConfig, bedrock: BedrockSender, now
   }
 }
 
+/** Checks every deployment; deployments of one id in one region share a single set of questions. */
 export async function checkModels(models: readonly ModelConfig[], bedrockFor: (region: string) => BedrockSender, now = new Date()): Promise<ModelReport[]> {
-  return Promise.all(models.map((model) => checkModel(model, bedrockFor(model.region), now)));
+  const asked = new Map<string, Promise<ModelReport>>();
+  return Promise.all(
+    models.map(async (model) => {
+      const key = `${model.region} ${model.bedrockModelId}`;
+      if (!asked.has(key)) asked.set(key, checkModel(model, bedrockFor(model.region), now));
+      return { ...(await asked.get(key)!), name: model.name };
+    }),
+  );
 }
 
 export function modelsTable(reports: readonly ModelReport[]): string {

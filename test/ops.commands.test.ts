@@ -420,8 +420,15 @@ describe("models (against a stand-in of Bedrock's control plane)", () => {
         ["claude-sonnet-jp", "ap-northeast-1", "jp.anthropic.claude-sonnet-5-5", "ACTIVE", "-", "granted", "ok"],
       ],
     );
-    // Each model was asked about in its own region.
-    assert.deepEqual([...new Set(bedrock.calls.map((call) => call.split(" ")[0]))].sort(), ["ap-northeast-1", "us-east-1"]);
+    // Each id was asked about once, in its own region, though two deployments share it.
+    assert.deepEqual(bedrock.calls.sort(), [
+      "ap-northeast-1 GetFoundationModel anthropic.claude-sonnet-5-5",
+      "ap-northeast-1 GetFoundationModelAvailability anthropic.claude-sonnet-5-5",
+      "ap-northeast-1 GetInferenceProfile jp.anthropic.claude-sonnet-5-5",
+      "us-east-1 GetFoundationModel anthropic.claude-sonnet-5-5",
+      "us-east-1 GetFoundationModelAvailability anthropic.claude-sonnet-5-5",
+      "us-east-1 GetInferenceProfile us.anthropic.claude-sonnet-5-5",
+    ]);
   });
 
   it("fails, exit 1, on a model past its end of life, and says since when", async () => {
