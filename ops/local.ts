@@ -19,7 +19,7 @@ export interface ProcessState {
 
 export interface LocalPort {
   inspect(process: LocalProcess): ProcessState;
-  logs(process: LocalProcess, options: { follow: boolean; write: (line: string) => void; signal?: AbortSignal }): Promise<void>;
+  logs(process: LocalProcess, options: { follow: boolean; write: (line: string) => void }): Promise<void>;
 }
 
 /** Reads an outputs file (plain JSON values) as a stack's outputs. */
@@ -71,7 +71,8 @@ export const localProcesses: LocalPort = {
       }
     };
     await drain();
-    while (options.follow && !options.signal?.aborted) {
+    // Followed until the user stops the command.
+    while (options.follow) {
       await new Promise((resolve) => setTimeout(resolve, 250));
       await drain();
     }
