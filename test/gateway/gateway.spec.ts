@@ -321,8 +321,8 @@ describe("the gateway, run for real from the dev stack", function () {
         const result = await cli(["status", "--json", "--outputs", outputsFile]);
         const report = JSON.parse(result.stdout) as { healthy: boolean; checks: { name: string; ok: boolean; detail: string }[] };
         const failed = report.checks.filter((check) => !check.ok).map((check) => `${check.name}: ${check.detail}`);
-        // Without its database the proxy still answers readiness, and says so.
-        const expectedFailures = databaseUnavailable ? [`proxy readiness: database Not connected, LiteLLM ${litellmVersion(config.proxy.image)}`] : [];
+        // Without its database the proxy still answers readiness, and says so (naming no version then).
+        const expectedFailures = databaseUnavailable ? ["proxy readiness: database Not connected"] : [];
         assert.deepEqual(failed, expectedFailures);
         assert.equal(result.status, expectedFailures.length === 0 ? 0 : 1);
         const names = report.checks.map((check) => check.name);
