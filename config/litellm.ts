@@ -203,7 +203,11 @@ function proxyEnv(config: StackConfig, context: RenderContext): ProxyEnvVar[] {
   return vars;
 }
 
-/** YAML text with a fixed layout: no line folding, so the output depends on the input alone. */
+/**
+ * YAML text with a fixed layout: no line folding, so the output depends on the input alone. LiteLLM reads it with
+ * PyYAML, a YAML 1.1 parser: strings 1.1 would read as something else (on, yes, No, 1:20, 2024-01-01) are quoted,
+ * and quoted strings read the same under 1.2.
+ */
 function toYaml(document: object): string {
-  return stringify(document, { lineWidth: 0, minContentWidth: 0, indentSeq: true, sortMapEntries: false });
+  return stringify(document, { version: "1.1", lineWidth: 0, minContentWidth: 0, indentSeq: true, sortMapEntries: false });
 }

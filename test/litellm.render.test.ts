@@ -316,6 +316,23 @@ describe("LiteLLM config renderer", () => {
     });
   });
 
+  describe("YAML 1.1, as LiteLLM's PyYAML reads it", () => {
+    it("reads back every committed stack's config.yaml and hostile names as the same strings", () => {
+      const hostile = loadVariant("dev", (v) => {
+        v.models[0].name = "on";
+        v.models[0].group = "2024-01-01";
+        v.models[1].group = "2024-01-01";
+        v.models[2].name = "1:20";
+        v.mcpServers[0].name = "No";
+        v.mcpServers[0].description = "yes";
+      });
+      for (const [label, config] of [...committedStacks().map((stack) => [stack, loadStack(stack)] as const), ["hostile", hostile] as const]) {
+        const { yaml, document } = render(config, { mcpServerUrls: Object.fromEntries(config.mcpServers.map((server) => [server.name, `http://${server.name}:8080/mcp`])) });
+        assert.deepEqual(parse(yaml, { version: "1.1" }), JSON.parse(JSON.stringify(document)), label);
+      }
+    });
+  });
+
   describe("render context", () => {
     it("points dev at the MCP containers by name and AWS stacks at their Service Connect aliases", () => {
       assert.deepEqual(renderContextFor(loadStack("dev"), "dev").mcpServerUrls, {

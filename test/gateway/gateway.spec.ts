@@ -12,12 +12,13 @@ import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { parse } from "yaml";
+import { renderStack } from "../../components/endpoints";
 import { BRIDGE } from "../../config/constants";
 import type { ModelConfig, StackConfig } from "../../config/schema";
 import { hasRedis } from "../../config/topology";
 import { run } from "../../ops/cli";
 import { realDeps } from "../../ops/context";
-import { loadStack, loadVariant } from "../support/stacks";
+import { committedStacks, loadStack, loadVariant } from "../support/stacks";
 import { type BedrockStandIn, standInReply } from "./bedrock";
 import { type Figures, measure, printFigures, processTreeRssMb, signedConverse } from "./figures";
 import {
@@ -162,6 +163,25 @@ describe("the gateway, run for real from the dev stack", function () {
 
     it("reads back under YAML 1.1 (PyYAML, LiteLLM's parser) exactly as it was rendered", () => {
       assert.deepEqual(reads.document, parse(rendered));
+    });
+
+    it("reads back every committed stack's config.yaml, and hostile names, unchanged under PyYAML", () => {
+      const hostile = loadVariant("dev", (values) => {
+        values["models"][0].name = "on";
+        values["models"][0].group = "2024-01-01";
+        values["models"][1].group = "2024-01-01";
+        values["models"][2].name = "1:20";
+        values["mcpServers"][0].name = "No";
+        values["mcpServers"][0].description = "yes";
+      });
+      const configs = [...committedStacks().map((stack) => [stack, renderStack(loadStack(stack), stack).yaml] as const), ["hostile", renderStack(hostile, "dev").yaml] as const];
+      for (const [label, yaml] of configs) {
+        const file = join(logDir, `pyyaml-${label}.yaml`);
+        writeFileSync(file, yaml);
+        const read = spawnSync(join(bins["litellm-proxy"]!, "python"), ["-c", "import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))", file], { encoding: "utf8" });
+        assert.equal(read.status, 0, read.stderr);
+        assert.deepEqual(JSON.parse(read.stdout), parse(yaml), label);
+      }
     });
 
     it("starts the proxy with flags the pinned LiteLLM CLI accepts", () => {
