@@ -147,7 +147,10 @@ const proxySchema = z.strictObject({
 /** Keys of litellm_params that the model entry sets itself, or that would carry a credential. */
 const RESERVED_PARAM = /^(model|aws_region_name|aws_role_name|aws_session_name|aws_profile_name|aws_bedrock_runtime_endpoint)$|(^|_)(key|secret|token|password|credentials?)($|_)/i;
 
-const modelName = matching(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/, "expected a model name of letters, digits and . _ : / -");
+const modelName = matching(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/, "expected a model name of letters, digits and . _ : / -").check(
+  // LiteLLM replaces os.environ/ in every string of model_list: a name could publish an environment variable.
+  z.refine((name) => !name.startsWith(OS_ENVIRON), { error: `must not start with "${OS_ENVIRON}": the proxy would replace it with the value of an environment variable` }),
+);
 
 const modelSchema = z.strictObject({
   /** Unique id of this deployment; also the name clients ask for unless `group` is set. */

@@ -28,6 +28,20 @@ interface InvalidCase {
 
 const INVALID: InvalidCase[] = [
   {
+    title: "a model name LiteLLM would replace with an environment variable",
+    stack: "dev",
+    change: (v) => (v.models[2].name = "os.environ/LITELLM_MASTER_KEY"),
+    path: "models[2].name",
+    says: 'must not start with "os.environ/"',
+  },
+  {
+    title: "a model group LiteLLM would replace with an environment variable",
+    stack: "dev",
+    change: (v) => (v.models[0].group = "os.environ/LITELLM_MASTER_KEY"),
+    path: "models[0].group",
+    says: 'must not start with "os.environ/"',
+  },
+  {
     title: "a misspelt LiteLLM setting",
     stack: "dev",
     change: (v) => (v.litellm = { general_settings: { max_paralel_requests: 10 } }),
