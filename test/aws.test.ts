@@ -163,7 +163,7 @@ for (const stack of ["test", "prod"]) {
         const container = containerOf(run, "gateway-proxy-task");
         assert.equal(container.image, "ghcr.io/berriai/litellm-database:v1.108.7");
         assert.deepEqual(container.command, prod ? ["--port", "4000", "--num_workers", "2", "--max_requests_before_restart", "10000"] : ["--port", "4000", "--num_workers", "1"]);
-        assert.deepEqual(container.healthCheck.command, ["CMD", "python3", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:4000/health/liveliness', timeout=5)"]);
+        assert.deepEqual(container.healthCheck.command, ["CMD", "python3", "-c", "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=5)", "http://127.0.0.1:4000/health/liveliness"]);
         assert.deepEqual(container.logConfiguration, {
           logDriver: "awslogs",
           options: { "awslogs-group": `/litellm-mcp/${stack}/proxy`, "awslogs-region": "us-east-1", "awslogs-stream-prefix": "proxy" },
@@ -312,7 +312,7 @@ for (const stack of ["test", "prod"]) {
         const docs = containerOf(run, "gateway-mcp-aws_docs-task");
         assert.deepEqual(docs.entryPoint, ["mcp-proxy"]);
         assert.deepEqual(docs.command, ["--host", "0.0.0.0", "--port", "8080", "--pass-environment", "--", "awslabs.aws-documentation-mcp-server"]);
-        assert.deepEqual(docs.healthCheck.command, ["CMD", "python3", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8080/status', timeout=5)"]);
+        assert.deepEqual(docs.healthCheck.command, ["CMD", "python3", "-c", "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=5)", "http://127.0.0.1:8080/status"]);
       });
     });
 

@@ -108,9 +108,9 @@ describe("dev stack on Docker", () => {
     );
     assert.deepEqual(probes, {
       "litellm-mcp-dev-postgres": ["CMD", "pg_isready", "-U", "litellm", "-d", "litellm"],
-      "litellm-mcp-dev-mcp-context7": ["CMD", "node", "-e", "fetch('http://127.0.0.1:8080/ping').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"],
-      "litellm-mcp-dev-mcp-aws-docs": ["CMD", "python3", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8080/status', timeout=5)"],
-      "litellm-mcp-dev-litellm": ["CMD", "python3", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:4000/health/liveliness', timeout=5)"],
+      "litellm-mcp-dev-mcp-context7": ["CMD", "node", "-e", "fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))", "http://127.0.0.1:8080/ping"],
+      "litellm-mcp-dev-mcp-aws-docs": ["CMD", "python3", "-c", "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=5)", "http://127.0.0.1:8080/status"],
+      "litellm-mcp-dev-litellm": ["CMD", "python3", "-c", "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=5)", "http://127.0.0.1:4000/health/liveliness"],
     });
   });
 
