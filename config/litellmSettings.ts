@@ -7,6 +7,7 @@
  */
 import type * as z from "zod/mini";
 import { OS_ENVIRON } from "./constants";
+import { CREDENTIAL_KEY, CREDENTIAL_TEXT } from "./credentials";
 import { closest } from "./errors";
 import read from "./litellm-settings.json";
 
@@ -56,11 +57,6 @@ export type SettingValue = string | number | boolean | null | SettingValue[] | {
 export function settingEnvName(section: Section, key: string): string {
   return `LITELLM_${section.toUpperCase()}_${key.toUpperCase()}`;
 }
-
-/** A key whose value would be a credential. */
-const CREDENTIAL_KEY = /(^|_)(key|secret|token|password|credentials?)($|_)/i;
-/** Text that looks like a credential whatever its key: API keys, AWS access keys, GitHub and Slack tokens. */
-const CREDENTIAL_TEXT = /^(sk-|sk_|AKIA|ASIA|ghp_|gho_|xox[abp]-)/;
 
 type Issue = (path: (string | number)[], message: string) => void;
 

@@ -89,7 +89,13 @@ export function readStackFile(file: string): StackInput {
       })),
     );
   }
-  const root: unknown = document.toJS();
+  let root: unknown;
+  try {
+    root = document.toJS();
+  } catch (error) {
+    // yaml refuses documents that expand beyond reason (an alias bomb) when they are converted.
+    throw new ConfigError(source, [{ path: "", message: `is not valid YAML: ${(error as Error).message}` }]);
+  }
   const config = root === null || typeof root !== "object" ? undefined : (root as Record<string, unknown>)["config"];
   if (config !== undefined && (config === null || typeof config !== "object" || Array.isArray(config))) {
     throw new ConfigError(source, [{ path: "", message: 'expected a "config:" map of keys' }]);

@@ -9,6 +9,7 @@
 import { isIP } from "node:net";
 import * as z from "zod/mini";
 import { splitModelId } from "./bedrock";
+import { CREDENTIAL_KEY, CREDENTIAL_TEXT } from "./credentials";
 import { checkSettings, isSecretReference, SECTIONS, type Section, type SettingValue } from "./litellmSettings";
 import { BRIDGE, IMAGES, LOOPBACK, MCP_DEFAULTS, OS_ENVIRON, PROXY, RESERVED_DB_CONNECTIONS } from "./constants";
 import { FARGATE_CPU_SIZES, fargateSizeProblem } from "./fargate";
@@ -93,13 +94,25 @@ const secretRefSchema = z.pipe(
 
 export type SecretRef = { readonly config: string } | { readonly secretsManager: string };
 
-function uniqueNames(kind: string) {
+/**
+ * Names unique in a list; `fold` maps a name to what must differ (MCP server names become environment variable
+ * names in upper case and Service Connect names in lower case, so they must differ in more than letter case).
+ */
+function uniqueNames(kind: string, fold: (name: string) => string = (name) => name) {
   return (items: readonly { name: string }[], ctx: z.core.$RefinementCtx) => {
     const first = new Map<string, number>();
     items.forEach((item, index) => {
-      const seen = first.get(item.name);
-      if (seen === undefined) first.set(item.name, index);
-      else ctx.addIssue({ code: "custom", path: [index, "name"], message: `duplicate ${kind} name "${item.name}" (also at [${seen}])` });
+      const seen = first.get(fold(item.name));
+      if (seen === undefined) first.set(fold(item.name), index);
+      else if (items[seen]!.name === item.name) {
+        ctx.addIssue({ code: "custom", path: [index, "name"], message: `duplicate ${kind} name "${item.name}" (also at [${seen}])` });
+      } else {
+        ctx.addIssue({
+          code: "custom",
+          path: [index, "name"],
+          message: `duplicate ${kind} name "${item.name}" (also at [${seen}] as "${items[seen]!.name}"): names that differ only in letter case collide in the names derived from them`,
+        });
+      }
     });
   };
 }
@@ -145,7 +158,7 @@ const proxySchema = z.strictObject({
 // models
 
 /** Keys of litellm_params that the model entry sets itself, or that would carry a credential. */
-const RESERVED_PARAM = /^(model|aws_region_name|aws_role_name|aws_session_name|aws_profile_name|aws_bedrock_runtime_endpoint)$|(^|_)(key|secret|token|password|credentials?)($|_)/i;
+const SET_BY_MODEL_ENTRY = /^(model|aws_region_name|aws_role_name|aws_session_name|aws_profile_name|aws_bedrock_runtime_endpoint)$/i;
 
 const modelName = matching(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/, "expected a model name of letters, digits and . _ : / -").check(
   // LiteLLM replaces os.environ/ in every string of model_list: a name could publish an environment variable.
@@ -179,7 +192,7 @@ const modelSchema = z.strictObject({
   params: z._default(
     z.record(
       z.string().check(
-        z.refine((key) => !RESERVED_PARAM.test(key), {
+        z.refine((key) => !SET_BY_MODEL_ENTRY.test(key) && !CREDENTIAL_KEY.test(key), {
           error: "is set by the model entry itself or would hold a credential: use the model's own keys",
         }),
       ),
@@ -240,7 +253,16 @@ const mcpServerFields = z.strictObject({
   path: z._default(urlPath, MCP_DEFAULTS.path),
   /** HTTP path answered with 200 when the server is up; stdio servers use the bridge's. */
   healthPath: z.optional(urlPath),
-  environment: z._default(z.record(envName, z.string()), {}),
+  environment: z._default(
+    z.record(envName, z.string()).check((ctx) => {
+      for (const [name, value] of Object.entries(ctx.value)) {
+        if (CREDENTIAL_KEY.test(name) || CREDENTIAL_TEXT.test(value)) {
+          ctx.issues.push({ code: "custom", input: value, path: [name], message: "holds a credential in plain text: move it to secrets as a reference, e.g. {config: \"myApiKey\"}" });
+        }
+      }
+    }),
+    {},
+  ),
   /** Environment variables of the server's container whose values are secrets. */
   secrets: z._default(z.record(envName, secretRefSchema), {}),
   /** How the proxy authenticates to the server; the credential reaches the proxy as an environment variable. */
@@ -339,7 +361,8 @@ const dockerSchema = z.strictObject({
         profile: z._default(matching(/^[\w+=,.@-]{1,64}$/, "expected an AWS profile name"), "default"),
         /** AWS_REGION of the proxy, for AWS calls that name no region of their own. */
         region: z._default(region, "us-east-1"),
-        directory: z._default(z.string().check(z.minLength(1)), "~/.aws"),
+        /** Absolute, or under the home directory of the user running Pulumi (~/...): Docker mounts absolute paths only. */
+        directory: z._default(matching(/^(~|~\/.*|\/.*)$/, 'expected an absolute path or one under ~/, such as "~/.aws"'), "~/.aws"),
         accessKeyId: z.optional(secretRefSchema),
         secretAccessKey: z.optional(secretRefSchema),
         sessionToken: z.optional(secretRefSchema),
@@ -518,7 +541,7 @@ export const baseSchema = z.strictObject({
   stage: z.enum(["dev", "test", "prod"], { error: 'expected "dev", "test" or "prod"' }),
   proxy: z.prefault(proxySchema, {}),
   models: z.array(modelSchema).check(z.minLength(1, { error: "expected at least one model" }), z.superRefine(uniqueNames("model"))),
-  mcpServers: z._default(z.array(mcpServerSchema).check(z.superRefine(uniqueNames("MCP server"))), []),
+  mcpServers: z._default(z.array(mcpServerSchema).check(z.superRefine(uniqueNames("MCP server", (name) => name.toLowerCase()))), []),
   database: z.prefault(databaseSchema, {}),
   cache: z.prefault(cacheSchema, {}),
   docker: z.prefault(dockerSchema, {}),
@@ -596,6 +619,9 @@ function crossKeyRules(config: ParsedConfig, ctx: z.core.$RefinementCtx): void {
     issue(["docker", "awsCredentials", "accessKeyId"], "is for the docker target only: on AWS the task role reaches Bedrock");
   }
 
+  if (!aws && config.docker.postgresHostPort !== undefined && config.docker.postgresHostPort === config.docker.hostPort) {
+    issue(["docker", "postgresHostPort"], `expected another port than docker.hostPort (${config.docker.hostPort}): both are published on the host`);
+  }
   if (aws) awsRules(config, issue);
 
   // A call to a name served by several deployments moves to another deployment only on a retry.

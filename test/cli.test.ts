@@ -117,6 +117,15 @@ describe("litellm-mcp CLI", () => {
       });
     });
 
+    it("refuses a stack file that expands beyond reason (an alias bomb) in one line, exit 1", async () => {
+      const levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
+      for (let level = 1; level < 9; level++) levels.push(`${String.fromCharCode(97 + level)}: &${String.fromCharCode(97 + level)} [${Array(10).fill(`*${String.fromCharCode(96 + level)}`).join(", ")}]`);
+      const bomb = `${levels.join("\n")}\nconfig:\n  litellm-mcp:target: docker\n`;
+      const result = await cli(["validate", "--stack", "bomb"], projectCopy({ "Pulumi.bomb.yaml": bomb }));
+      assert.equal(result.status, 1);
+      assert.match(result.stderr, /^Pulumi\.bomb\.yaml: is not valid YAML: .*alias.*\n$/i);
+    });
+
     it("checks only the named stack", async () => {
       const result = await cli(["validate", "--stack", "test"]);
       assert.deepEqual(result, { status: 0, stdout: "Pulumi.test.yaml: valid (aws target, test stage)\n", stderr: "" });

@@ -28,6 +28,48 @@ interface InvalidCase {
 
 const INVALID: InvalidCase[] = [
   {
+    title: "a credential-named MCP server environment variable in plain text",
+    stack: "dev",
+    change: (v) => (v.mcpServers[0].environment.API_KEY = "abc123"),
+    path: "mcpServers[0].environment.API_KEY",
+    says: "holds a credential in plain text: move it to secrets",
+  },
+  {
+    title: "a credential-looking MCP server environment value in plain text",
+    stack: "dev",
+    change: (v) => (v.mcpServers[1].environment.UPSTREAM = "sk-live-123"),
+    path: "mcpServers[1].environment.UPSTREAM",
+    says: "holds a credential in plain text",
+  },
+  {
+    title: "MCP server names that differ only in letter case",
+    stack: "dev",
+    change: (v) => (v.mcpServers[1].name = "Context7"),
+    path: "mcpServers[1].name",
+    says: 'duplicate MCP server name "Context7" (also at [0] as "context7"): names that differ only in letter case collide',
+  },
+  {
+    title: "a relative AWS profile directory",
+    stack: "dev",
+    change: (v) => (v.docker.awsCredentials.directory = ".aws"),
+    path: "docker.awsCredentials.directory",
+    says: 'expected an absolute path or one under ~/, such as "~/.aws"',
+  },
+  {
+    title: "an AWS profile directory under another user's home",
+    stack: "dev",
+    change: (v) => (v.docker.awsCredentials.directory = "~alice/.aws"),
+    path: "docker.awsCredentials.directory",
+    says: "expected an absolute path or one under ~/",
+  },
+  {
+    title: "Postgres published on the proxy's host port",
+    stack: "dev",
+    change: (v) => (v.docker.postgresHostPort = 4000),
+    path: "docker.postgresHostPort",
+    says: "expected another port than docker.hostPort (4000)",
+  },
+  {
     title: "a model name LiteLLM would replace with an environment variable",
     stack: "dev",
     change: (v) => (v.models[2].name = "os.environ/LITELLM_MASTER_KEY"),
