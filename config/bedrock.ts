@@ -17,6 +17,30 @@ export function splitModelId(id: string): { geography?: string; foundationModel:
   return match ? { geography: match[1]!, foundationModel: match[2]! } : { foundationModel: id };
 }
 
+/**
+ * The regions a geography's cross-region inference profiles are called from (their source regions), from the
+ * Amazon Bedrock user guide, "Supported Regions and models for inference profiles". Global profiles are called
+ * from any commercial region.
+ */
+const SOURCE_REGIONS: Readonly<Record<string, { readonly regions: RegExp; readonly described: string }>> = {
+  us: { regions: /^us-(east|west)-\d+$/, described: "US (us-east-*, us-west-*)" },
+  eu: { regions: /^eu-/, described: "European (eu-*)" },
+  apac: { regions: /^ap-/, described: "Asia Pacific (ap-*)" },
+  jp: { regions: /^ap-northeast-[13]$/, described: "Japanese (ap-northeast-1, ap-northeast-3)" },
+  au: { regions: /^ap-southeast-[24]$/, described: "Australian (ap-southeast-2, ap-southeast-4)" },
+  ca: { regions: /^ca-/, described: "Canadian (ca-*)" },
+  "us-gov": { regions: /^us-gov-/, described: "GovCloud (us-gov-*)" },
+  global: { regions: /^(?!us-gov-|cn-)/, described: "commercial" },
+};
+
+/** Why an inference profile cannot be called from the model's region, or undefined. */
+export function geographyProblem(modelId: string, region: string): string | undefined {
+  const { geography } = splitModelId(modelId);
+  const source = geography === undefined ? undefined : SOURCE_REGIONS[geography];
+  if (source === undefined || source.regions.test(region)) return undefined;
+  return `expected a profile ${region} can call: "${geography}." profiles are called from ${source.described} regions`;
+}
+
 export interface EndOfLife {
   /** The foundation model id; its inference profiles end with it. */
   readonly modelId: string;

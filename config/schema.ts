@@ -8,7 +8,8 @@
  */
 import { isIP } from "node:net";
 import * as z from "zod/mini";
-import { splitModelId } from "./bedrock";
+import { geographyProblem, splitModelId } from "./bedrock";
+import { hostBitsProblem } from "./cidr";
 import { CREDENTIAL_KEY, CREDENTIAL_TEXT } from "./credentials";
 import { checkSettings, isSecretReference, SECTIONS, type Section, type SettingValue } from "./litellmSettings";
 import { BRIDGE, IMAGES, LOOPBACK, MCP_DEFAULTS, OS_ENVIRON, PROXY, RESERVED_DB_CONNECTIONS } from "./constants";
@@ -63,7 +64,32 @@ function isCidr(text: string): boolean {
   if (rest.length > 0 || version === 0 || prefix === undefined || !/^\d{1,3}$/.test(prefix)) return false;
   return Number(prefix) <= (version === 4 ? 32 : 128);
 }
-const cidr = z.string().check(z.refine(isCidr, { error: 'expected a CIDR block such as "10.0.0.0/8"' }));
+const cidr = z.string().check((ctx) => {
+  if (!isCidr(ctx.value)) ctx.issues.push({ code: "custom", input: ctx.value, message: 'expected a CIDR block such as "10.0.0.0/8"' });
+  else {
+    const problem = hostBitsProblem(ctx.value);
+    if (problem) ctx.issues.push({ code: "custom", input: ctx.value, message: problem });
+  }
+});
+
+/** The VPC is carved into subnets 4 bits longer, and AWS takes VPCs and subnets from /16 to /28. */
+const vpcCidr = cidr.check(
+  z.refine((text) => text.includes(".") && Number(text.split("/")[1]) >= 16 && Number(text.split("/")[1]) <= 24, {
+    error: "expected an IPv4 block from /16 to /24: AWS takes VPCs from /16 to /28, and the subnets are 4 bits longer",
+  }),
+);
+
+/** A list in which no entry appears twice (AWS refuses duplicate rules and duplicate subnets). */
+function distinct<T extends z.core.$ZodType>(item: T, what: string) {
+  return z.array(item).check((ctx) => {
+    const first = new Map<unknown, number>();
+    ctx.value.forEach((value, index) => {
+      const seen = first.get(value);
+      if (seen === undefined) first.set(value, index);
+      else ctx.issues.push({ code: "custom", input: value, path: [index], message: `duplicate ${what} (also at [${seen}])` });
+    });
+  });
+}
 
 /** Names of Pulumi config keys that hold a secret (`pulumi config set --secret <name> ...`). */
 const CONFIG_KEY_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
@@ -384,14 +410,14 @@ const dockerSchema = z.strictObject({
 
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
-const subnetIds = z
-  .array(matching(/^subnet-[0-9a-f]{8,17}$/, "expected a subnet id"))
-  .check(z.minLength(2, { error: "expected subnets in at least 2 availability zones" }));
+const subnetIds = distinct(matching(/^subnet-[0-9a-f]{8,17}$/, "expected a subnet id"), "subnet").check(
+  z.minLength(2, { error: "expected subnets in at least 2 availability zones" }),
+);
 
 const awsSchema = z.strictObject({
   network: z.prefault(
     z.strictObject({
-      vpcCidr: z._default(cidr, "10.40.0.0/16"),
+      vpcCidr: z._default(vpcCidr, "10.40.0.0/16"),
       availabilityZones: z._default(integer(2, 6), 2),
       /** single: one NAT gateway for the VPC; perAz: one per availability zone. Default: perAz in prod. */
       natGateways: z.optional(z.enum(["single", "perAz"])),
@@ -426,7 +452,7 @@ const awsSchema = z.strictObject({
       certificateArn: z.optional(
         matching(/^arn:aws(?:-cn|-us-gov)?:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, "expected an ACM certificate ARN"),
       ),
-      ingressCidrs: z._default(z.array(cidr).check(z.minLength(1, { error: "expected at least one CIDR block" })), ["0.0.0.0/0"]),
+      ingressCidrs: z._default(distinct(cidr, "CIDR block").check(z.minLength(1, { error: "expected at least one CIDR block" })), ["0.0.0.0/0"]),
       /** Long enough for streamed completions. */
       idleTimeoutSeconds: z._default(integer(300, 4000), 600),
       internal: z._default(z.boolean(), false),
@@ -623,6 +649,12 @@ function crossKeyRules(config: ParsedConfig, ctx: z.core.$RefinementCtx): void {
     issue(["docker", "postgresHostPort"], `expected another port than docker.hostPort (${config.docker.hostPort}): both are published on the host`);
   }
   if (aws) awsRules(config, issue);
+
+  config.models.forEach((model, index) => {
+    // A region that is not one has its own message already.
+    const problem = region.safeParse(model.region).success ? geographyProblem(model.bedrockModelId, model.region) : undefined;
+    if (problem) issue(["models", index, "bedrockModelId"], problem);
+  });
 
   // A call to a name served by several deployments moves to another deployment only on a retry.
   const served = new Map<string, number>();

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { bedrockStatements } from "../components/aws/bedrock";
-import { subnetCidr } from "../components/aws/cidr";
+import { hostBitsProblem, subnetCidr } from "../config/cidr";
 import { fargateSizeProblem } from "../config/fargate";
 import { loadVariant } from "./support/stacks";
 
@@ -14,6 +14,15 @@ describe("AWS building blocks", () => {
       assert.equal(subnetCidr("10.40.7.9/16", 8, 3), "10.40.3.0/24");
       assert.throws(() => subnetCidr("10.40.0.0/16", 4, 16), /has no subnet 16 of \/20/);
       assert.throws(() => subnetCidr("10.40.0.0/30", 4, 0), /has no subnet 0 of \/34/);
+    });
+  });
+
+  describe("hostBitsProblem", () => {
+    it("accepts a block's network address and names the block of any other address", () => {
+      assert.equal(hostBitsProblem("10.40.0.0/16"), undefined);
+      assert.equal(hostBitsProblem("0.0.0.0/0"), undefined);
+      assert.equal(hostBitsProblem("192.168.7.9/24"), "has host bits set: the block is 192.168.7.0/24");
+      assert.equal(hostBitsProblem("2001:db8::/32"), undefined);
     });
   });
 

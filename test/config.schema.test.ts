@@ -28,6 +28,55 @@ interface InvalidCase {
 
 const INVALID: InvalidCase[] = [
   {
+    title: "an inference profile used outside its geography",
+    stack: "dev",
+    change: (v) => (v.models[0].bedrockModelId = "apac.anthropic.claude-sonnet-4-6"),
+    path: "models[0].bedrockModelId",
+    says: 'expected a profile us-east-1 can call: "apac." profiles are called from Asia Pacific (ap-*) regions',
+  },
+  {
+    title: "a Japan profile called from Singapore",
+    stack: "dev",
+    change: (v) => (v.models[1].region = "ap-southeast-1"),
+    path: "models[1].bedrockModelId",
+    says: '"jp." profiles are called from Japanese (ap-northeast-1, ap-northeast-3) regions',
+  },
+  {
+    title: "a CIDR block with host bits set",
+    stack: "prod",
+    change: (v) => (v.aws.loadBalancer.ingressCidrs = ["10.1.2.3/16"]),
+    path: "aws.loadBalancer.ingressCidrs[0]",
+    says: "has host bits set: the block is 10.1.0.0/16",
+  },
+  {
+    title: "the same ingress CIDR twice",
+    stack: "prod",
+    change: (v) => (v.aws.loadBalancer.ingressCidrs = ["10.0.0.0/8", "192.168.0.0/16", "10.0.0.0/8"]),
+    path: "aws.loadBalancer.ingressCidrs[2]",
+    says: "duplicate CIDR block (also at [0])",
+  },
+  {
+    title: "a VPC too small for its subnets",
+    stack: "test",
+    change: (v) => (v.aws.network.vpcCidr = "10.41.0.0/26"),
+    path: "aws.network.vpcCidr",
+    says: "expected an IPv4 block from /16 to /24",
+  },
+  {
+    title: "a VPC larger than AWS allows",
+    stack: "test",
+    change: (v) => (v.aws.network.vpcCidr = "10.0.0.0/8"),
+    path: "aws.network.vpcCidr",
+    says: "expected an IPv4 block from /16 to /24",
+  },
+  {
+    title: "the same subnet twice",
+    stack: "test",
+    change: (v) => (v.aws.network.existing = { vpcId: "vpc-0abc12345def67890", publicSubnetIds: ["subnet-0aaa1111", "subnet-0aaa1111"], privateSubnetIds: ["subnet-0ccc3333", "subnet-0ddd4444"] }),
+    path: "aws.network.existing.publicSubnetIds[1]",
+    says: "duplicate subnet (also at [0])",
+  },
+  {
     title: "a credential-named MCP server environment variable in plain text",
     stack: "dev",
     change: (v) => (v.mcpServers[0].environment.API_KEY = "abc123"),

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config/schema";
-import { subnetCidr } from "./cidr";
+import { subnetCidr } from "../../config/cidr";
 import { awsTags } from "./naming";
 
 export interface GatewayVpcArgs {

@@ -17,3 +17,13 @@ export function subnetCidr(cidr: string, newBits: number, index: number): string
   const base = toNumber(address) - (toNumber(address) % 2 ** (32 - prefix));
   return `${toAddress(base + index * 2 ** (32 - size))}/${size}`;
 }
+
+/** Why an IPv4 CIDR block names an address inside the block rather than the block itself, or undefined. */
+export function hostBitsProblem(cidr: string): string | undefined {
+  const [address = "", prefixText = ""] = cidr.split("/");
+  if (!address.includes(".")) return undefined;
+  const prefix = Number(prefixText);
+  const value = toNumber(address);
+  const base = value - (value % 2 ** (32 - prefix));
+  return base === value ? undefined : `has host bits set: the block is ${toAddress(base)}/${prefix}`;
+}
