@@ -410,6 +410,30 @@ describe("AWS stack variants", () => {
     }
   });
 
+  it("keeps the task role's policy under AWS's inline limit with 200 models, granting their families", async function () {
+    this.timeout(60_000);
+    const run = await runAws("prod", (v) => {
+      v.models = Array.from({ length: 200 }, (_, index) => ({
+        name: `model-${index}`,
+        bedrockModelId: index % 2 === 0 ? `us.anthropic.claude-model-${index}-v1:0` : `jp.anthropic.claude-model-${index}-v1:0`,
+        region: index % 2 === 0 ? "us-east-1" : "ap-northeast-1",
+      }));
+    });
+    const policy = run.resources.find((resource) => resource.name === "gateway-proxy-roles-task" && resource.type === "aws:iam/rolePolicy:RolePolicy")!;
+    const text = reveal<string>(policy.inputs["policy"]);
+    assert.ok(text.length <= 10_240, `${text.length} characters`);
+    const statements = policyOf(run, "gateway-proxy-roles-task").Statement;
+    assert.deepEqual(statements.find((statement) => statement.Sid === "InvokeConfiguredModels")?.Resource, [
+      `arn:aws:bedrock:us-east-1:${ACCOUNT}:inference-profile/us.anthropic.*`,
+      `arn:aws:bedrock:ap-northeast-1:${ACCOUNT}:inference-profile/jp.anthropic.*`,
+    ]);
+    const routed = statements.find((statement) => statement.Sid === "InvokeThroughConfiguredProfiles")!;
+    assert.deepEqual([routed.Resource, routed.Condition], [
+      ["arn:aws:bedrock:*::foundation-model/anthropic.*"],
+      { StringLike: { "bedrock:InferenceProfileArn": [`arn:aws:bedrock:us-east-1:${ACCOUNT}:inference-profile/us.anthropic.*`, `arn:aws:bedrock:ap-northeast-1:${ACCOUNT}:inference-profile/jp.anthropic.*`] } },
+    ]);
+  });
+
   it("lets the proxy assume a model's role instead of granting that model to the task role", async () => {
     const run = await runAws("prod", (v) => {
       v.models[2].bedrockModelId = "us.anthropic.claude-sonnet-4-6";

@@ -17,8 +17,27 @@ export interface PolicyStatement {
   readonly Condition?: Record<string, Record<string, string[]>>;
 }
 
-/** Statements granting the models invoked with the task role itself; models with a roleArn use that role instead. */
-export function bedrockStatements(models: readonly ModelConfig[], partition: string, accountId: string): PolicyStatement[] {
+/** AWS's limit on the inline policies of one role, in characters without white space (IAM and STS quotas). */
+export const INLINE_ROLE_POLICY_CHARS = 10_240;
+
+/** A model id's family: its inference profile's geography and provider, or its provider (us.anthropic.*, anthropic.*). */
+function family(id: string): string {
+  const { geography, foundationModel } = splitModelId(id);
+  const provider = foundationModel.split(".")[0]!;
+  return geography === undefined ? `${provider}.*` : `${geography}.${provider}.*`;
+}
+
+/**
+ * Statements granting the models invoked with the task role itself; models with a roleArn use that role instead.
+ * Each configured id is named, unless that would take more than `maxChars` (dozens of models): then each family of
+ * the configured ids (us.anthropic.* in us-east-1, ...) is named instead, which stays small however many models.
+ */
+export function bedrockStatements(models: readonly ModelConfig[], partition: string, accountId: string, maxChars = Number.POSITIVE_INFINITY): PolicyStatement[] {
+  const exact = statementsNaming(models, partition, accountId, (id) => id);
+  return JSON.stringify(exact).length <= maxChars ? exact : statementsNaming(models, partition, accountId, family);
+}
+
+function statementsNaming(models: readonly ModelConfig[], partition: string, accountId: string, name: (id: string) => string): PolicyStatement[] {
   const direct: string[] = [];
   const profiles: string[] = [];
   const routed: string[] = [];
@@ -26,10 +45,10 @@ export function bedrockStatements(models: readonly ModelConfig[], partition: str
     if (model.roleArn !== undefined) continue;
     const { geography, foundationModel } = splitModelId(model.bedrockModelId);
     if (geography !== undefined) {
-      profiles.push(`arn:${partition}:bedrock:${model.region}:${accountId}:inference-profile/${model.bedrockModelId}`);
-      routed.push(`arn:${partition}:bedrock:*::foundation-model/${foundationModel}`);
+      profiles.push(`arn:${partition}:bedrock:${model.region}:${accountId}:inference-profile/${name(model.bedrockModelId)}`);
+      routed.push(`arn:${partition}:bedrock:*::foundation-model/${name(foundationModel)}`);
     } else {
-      direct.push(`arn:${partition}:bedrock:${model.region}::foundation-model/${model.bedrockModelId}`);
+      direct.push(`arn:${partition}:bedrock:${model.region}::foundation-model/${name(model.bedrockModelId)}`);
     }
   }
   const statements: PolicyStatement[] = [];
@@ -37,12 +56,13 @@ export function bedrockStatements(models: readonly ModelConfig[], partition: str
     statements.push({ Sid: "InvokeConfiguredModels", Effect: "Allow", Action: BEDROCK_ACTIONS, Resource: unique([...direct, ...profiles]) });
   }
   if (routed.length > 0) {
+    const wildcards = profiles.some((arn) => arn.endsWith("*"));
     statements.push({
       Sid: "InvokeThroughConfiguredProfiles",
       Effect: "Allow",
       Action: BEDROCK_ACTIONS,
       Resource: unique(routed),
-      Condition: { StringEquals: { "bedrock:InferenceProfileArn": unique(profiles) } },
+      Condition: { [wildcards ? "StringLike" : "StringEquals"]: { "bedrock:InferenceProfileArn": unique(profiles) } },
     });
   }
   return statements;

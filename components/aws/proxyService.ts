@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ModelConfig, StackConfig } from "../../config/schema";
 import { proxyCommand, proxyHealthcheck } from "../proxy";
-import { assumedRoles, bedrockStatements, type PolicyStatement } from "./bedrock";
+import { assumedRoles, bedrockStatements, INLINE_ROLE_POLICY_CHARS, type PolicyStatement } from "./bedrock";
 import { type ContainerEnv, type ContainerSecret, awsLogs, byName, ecsHealthCheck, fargateTaskDefinition } from "./containers";
 import { awsTags, logGroupName } from "./naming";
 import { ServiceRoles } from "./roles";
@@ -55,13 +55,12 @@ export class ProxyService extends pulumi.ComponentResource {
     const logs = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: logGroupName(args.stack, "proxy"), retentionInDays: args.logRetentionDays, tags }, parent);
 
     const taskStatements = pulumi.all([args.partition, args.accountId, args.configObjectArn]).apply(([partition, accountId, configObjectArn]) => {
-      const statements: PolicyStatement[] = [
-        ...bedrockStatements(args.models, partition, accountId),
-        { Sid: "ReadConfig", Effect: "Allow", Action: ["s3:GetObject"], Resource: [configObjectArn] },
-      ];
+      const others: PolicyStatement[] = [{ Sid: "ReadConfig", Effect: "Allow", Action: ["s3:GetObject"], Resource: [configObjectArn] }];
       const roles = assumedRoles(args.models);
-      if (roles.length > 0) statements.push({ Sid: "AssumeModelRoles", Effect: "Allow", Action: ["sts:AssumeRole"], Resource: roles });
-      return statements;
+      if (roles.length > 0) others.push({ Sid: "AssumeModelRoles", Effect: "Allow", Action: ["sts:AssumeRole"], Resource: roles });
+      // What the rest of the task policy leaves of AWS's limit, the Bedrock statements' list brackets and comma included.
+      const budget = INLINE_ROLE_POLICY_CHARS - JSON.stringify({ Version: "2012-10-17", Statement: others }).length - 1;
+      return [...bedrockStatements(args.models, partition, accountId, budget), ...others];
     });
     const roles = new ServiceRoles(
       `${name}-roles`,
