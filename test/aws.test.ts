@@ -385,6 +385,17 @@ describe("AWS stack variants", () => {
     assert.equal(token?.valueFrom, "arn:aws:secretsmanager:us-east-1:123456789012:secret:litellm-mcp/prod/redis-auth-token-AbCdEf");
   });
 
+  it("stores a secret LiteLLM setting in Secrets Manager and hands it to the proxy by reference", async () => {
+    const run = await runAws("prod", (v) => (v.litellm = { litellm_settings: { api_key: { secret: { config: "openaiKey" } } } }), { "litellm-mcp:openaiKey": "sk-openai-value" });
+    const stored = byName(run, "gateway-secrets-openaiKey-value").inputs["secretString"];
+    assert.ok(isSecret(stored));
+    assert.equal(reveal(stored), "sk-openai-value");
+    const proxy = containerOf(run, "gateway-proxy-task");
+    assert.equal(proxy.secrets.find((secret) => secret.name === "LITELLM_LITELLM_SETTINGS_API_KEY")?.valueFrom, "arn:aws:secretsmanager:us-east-1:123456789012:secret:litellm-mcp/prod/openaiKey-AbCdEf");
+    const content = String(byName(run, "gateway-config-config").inputs["content"]);
+    assert.ok(content.includes("api_key: os.environ/LITELLM_LITELLM_SETTINGS_API_KEY") && !content.includes("sk-openai-value"), content);
+  });
+
   it("stores an MCP key from secret config in Secrets Manager and an existing secret by its looked-up ARN", async () => {
     const run = await runAws(
       "prod",

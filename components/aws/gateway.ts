@@ -69,7 +69,8 @@ export class AwsGateway extends pulumi.ComponentResource {
     );
     const cluster = new GatewayCluster(`${name}-cluster`, { stack, vpcId: vpc.vpcId }, parent);
 
-    const userSecrets = secretRefsOf(config).filter(({ path }) => path[0] === "mcpServers").map(({ ref }) => ref);
+    // The proxy's own keys are declared below; docker.* secrets are for the docker target only.
+    const userSecrets = secretRefsOf(config).filter(({ path }) => path[0] !== "proxy" && path[0] !== "docker").map(({ ref }) => ref);
     const secrets = new GatewaySecrets(
       `${name}-secrets`,
       {
