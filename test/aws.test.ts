@@ -151,6 +151,7 @@ for (const stack of ["test", "prod"]) {
           LITELLM_CONFIG_BUCKET_OBJECT_KEY: "config.yaml",
           LITELLM_LOG: prod ? "ERROR" : "INFO",
           LITELLM_LOCAL_MODEL_COST_MAP: "True",
+          PRISMA_OFFLINE_MODE: "true",
           LITELLM_MCP_CONFIG_SHA256: require("node:crypto").createHash("sha256").update(rendered.yaml).digest("hex"),
           LITELLM_MODE: "PRODUCTION",
           REDIS_HOST: "master.gateway-cache-redis.abcdef.use1.cache.amazonaws.com",
@@ -162,7 +163,13 @@ for (const stack of ["test", "prod"]) {
       it("runs the pinned image with its port and one worker per vCPU, probed on the liveness route", () => {
         const container = containerOf(run, "gateway-proxy-task");
         assert.equal(container.image, "ghcr.io/berriai/litellm-database:v1.108.7");
-        assert.deepEqual(container.command, prod ? ["--port", "4000", "--num_workers", "2", "--max_requests_before_restart", "10000"] : ["--port", "4000", "--num_workers", "1"]);
+        // Keep-alive 605 s: past the load balancer's 600 s idle timeout, so the balancer closes idle connections first.
+        assert.deepEqual(
+          container.command,
+          prod
+            ? ["--port", "4000", "--num_workers", "2", "--keepalive_timeout", "605", "--max_requests_before_restart", "10000"]
+            : ["--port", "4000", "--num_workers", "1", "--keepalive_timeout", "605"],
+        );
         assert.deepEqual(container.healthCheck.command, ["CMD", "python3", "-c", "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=5)", "http://127.0.0.1:4000/health/liveliness"]);
         assert.deepEqual(container.logConfiguration, {
           logDriver: "awslogs",
@@ -292,7 +299,7 @@ for (const stack of ["test", "prod"]) {
           assert.deepEqual(service["serviceConnectConfiguration"], {
             enabled: true,
             namespace: "arn:aws:servicediscovery:us-east-1:123456789012:namespace/ns-gateway-cluster-namespace",
-            services: [{ portName: "mcp", discoveryName: alias, clientAlias: [{ port: 8080, dnsName: alias }], timeout: { perRequestTimeoutSeconds: 300 } }],
+            services: [{ portName: "mcp", discoveryName: alias, clientAlias: [{ port: 8080, dnsName: alias }], timeout: { perRequestTimeoutSeconds: 600 } }],
           });
           assert.deepEqual((service["networkConfiguration"] as Record<string, unknown>)["securityGroups"], ["gateway-sg-mcp-id"]);
           assert.deepEqual(service["deploymentCircuitBreaker"], { enable: true, rollback: true });
@@ -381,6 +388,7 @@ describe("AWS stack variants", () => {
       ["valkey", true, true, 2, true, ["gateway-sg-cache-id"]],
     );
     assert.ok(isSecret(redis["authToken"]));
+    assert.equal(redis["authTokenUpdateStrategy"], "ROTATE");
     const token = containerOf(run, "gateway-proxy-task").secrets.find((secret) => secret.name === "REDIS_PASSWORD");
     assert.equal(token?.valueFrom, "arn:aws:secretsmanager:us-east-1:123456789012:secret:litellm-mcp/prod/redis-auth-token-AbCdEf");
   });

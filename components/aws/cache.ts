@@ -49,6 +49,8 @@ export class GatewayCache extends pulumi.ComponentResource {
         transitEncryptionEnabled: true,
         atRestEncryptionEnabled: true,
         authToken: token.result,
+        // A changed token is added beside the old one, so running proxies keep their connections meanwhile.
+        authTokenUpdateStrategy: "ROTATE",
         tags,
       },
       parent,
