@@ -24,6 +24,8 @@ export const ENV = {
   configBucketObjectKey: "LITELLM_CONFIG_BUCKET_OBJECT_KEY",
   /** True: use the model cost map bundled with LiteLLM instead of fetching it from GitHub at every start. */
   localModelCostMap: "LITELLM_LOCAL_MODEL_COST_MAP",
+  /** True: migrate with the Prisma CLI and engines built into the litellm-database image, downloading nothing. */
+  prismaOfflineMode: "PRISMA_OFFLINE_MODE",
   /** Not read by LiteLLM: the hash of config.yaml, so that a new config is a new task definition. */
   configHash: "LITELLM_MCP_CONFIG_SHA256",
 } as const;

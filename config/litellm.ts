@@ -179,6 +179,8 @@ function proxyEnv(config: StackConfig, context: RenderContext): ProxyEnvVar[] {
     { name: ENV.mode, kind: "value", value: "PRODUCTION" },
     // Without it every start fetches the cost map from GitHub: a start that depends on the internet.
     { name: ENV.localModelCostMap, kind: "value", value: "True" },
+    // Without it a migration may fetch Prisma's binaries from the internet.
+    { name: ENV.prismaOfflineMode, kind: "value", value: "true" },
   ];
   if (config.proxy.jsonLogs) vars.push({ name: ENV.jsonLogs, kind: "value", value: "true" });
   if (config.proxy.auth) vars.push({ name: ENV.masterKey, kind: "targetSecret", secret: "masterKey", ref: config.proxy.masterKey });

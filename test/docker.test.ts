@@ -145,6 +145,7 @@ describe("dev stack on Docker", () => {
     assert.deepEqual(envOf(litellm), {
       LITELLM_LOG: "INFO",
       LITELLM_LOCAL_MODEL_COST_MAP: "True",
+      PRISMA_OFFLINE_MODE: "true",
       LITELLM_MODE: "PRODUCTION",
       AWS_REGION: "us-east-1",
       AWS_PROFILE: "default",

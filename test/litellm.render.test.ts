@@ -230,6 +230,7 @@ describe("LiteLLM config renderer", () => {
         { name: "LITELLM_LOG", kind: "value", value: "ERROR" },
         { name: "LITELLM_MODE", kind: "value", value: "PRODUCTION" },
         { name: "LITELLM_LOCAL_MODEL_COST_MAP", kind: "value", value: "True" },
+        { name: "PRISMA_OFFLINE_MODE", kind: "value", value: "true" },
         { name: "JSON_LOGS", kind: "value", value: "true" },
         { name: "LITELLM_MASTER_KEY", kind: "targetSecret", secret: "masterKey", ref: undefined },
         { name: "LITELLM_SALT_KEY", kind: "targetSecret", secret: "saltKey", ref: undefined },
