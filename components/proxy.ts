@@ -3,14 +3,25 @@ import { PROXY } from "../config/constants";
 import type { StackConfig } from "../config/schema";
 import { pythonProbe } from "./probes";
 
-/**
- * Arguments to the image's entrypoint; `configPath` is absent when the config comes from S3. `listen` moves the
- * proxy off its container defaults (every interface, proxy.port), as a local process on loopback needs.
- */
-export function proxyCommand(proxy: StackConfig["proxy"], configPath?: string, listen?: { host: string; port: number }): string[] {
+export interface ProxyCommandOptions {
+  /** Where config.yaml is; absent when the config comes from S3. */
+  readonly configPath?: string;
+  /** Moves the proxy off its container defaults (every interface, proxy.port), as a local process on loopback needs. */
+  readonly listen?: { readonly host: string; readonly port: number };
+  /**
+   * Seconds uvicorn keeps an idle connection open. Behind a load balancer it must outlast the balancer's idle
+   * timeout, or the balancer reuses a connection the proxy just closed: an intermittent 502.
+   */
+  readonly keepaliveSeconds?: number;
+}
+
+/** Arguments to the image's entrypoint. */
+export function proxyCommand(proxy: StackConfig["proxy"], options: ProxyCommandOptions = {}): string[] {
+  const { configPath, listen, keepaliveSeconds } = options;
   const command = configPath === undefined ? [] : ["--config", configPath];
   if (listen !== undefined) command.push("--host", listen.host);
   command.push("--port", String(listen?.port ?? proxy.port), "--num_workers", String(proxy.workers));
+  if (keepaliveSeconds !== undefined) command.push("--keepalive_timeout", String(keepaliveSeconds));
   if (proxy.maxRequestsBeforeRestart !== undefined) command.push("--max_requests_before_restart", String(proxy.maxRequestsBeforeRestart));
   return command;
 }

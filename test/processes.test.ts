@@ -22,9 +22,13 @@ describe("processes as containers and as local processes", () => {
     assert.equal(mcpLocalArgv(config.mcpServers[0]!, { host: "127.0.0.1", port: 1 }), undefined);
   });
 
+  it("keeps idle connections past a load balancer's idle timeout", () => {
+    assert.deepEqual(proxyCommand(dev.proxy, { keepaliveSeconds: 605 }).slice(-2), ["--keepalive_timeout", "605"]);
+  });
+
   it("starts the proxy on loopback with the container's flags and --host", () => {
-    assert.deepEqual(proxyCommand(dev.proxy, "/app/config.yaml"), ["--config", "/app/config.yaml", "--port", "4000", "--num_workers", "1"]);
-    assert.deepEqual(proxyCommand(dev.proxy, "/tmp/c.yaml", { host: "127.0.0.1", port: 41236 }), ["--config", "/tmp/c.yaml", "--host", "127.0.0.1", "--port", "41236", "--num_workers", "1"]);
+    assert.deepEqual(proxyCommand(dev.proxy, { configPath: "/app/config.yaml" }), ["--config", "/app/config.yaml", "--port", "4000", "--num_workers", "1"]);
+    assert.deepEqual(proxyCommand(dev.proxy, { configPath: "/tmp/c.yaml", listen: { host: "127.0.0.1", port: 41236 } }), ["--config", "/tmp/c.yaml", "--host", "127.0.0.1", "--port", "41236", "--num_workers", "1"]);
   });
 });
 

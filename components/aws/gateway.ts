@@ -138,6 +138,7 @@ export class AwsGateway extends pulumi.ComponentResource {
           {
             ...common,
             server,
+            requestTimeoutSeconds: config.proxy.requestTimeoutSeconds,
             securityGroupId: groups.mcpServers.id,
             secrets: Object.entries(server.secrets).map(([key, ref]) => ({ name: key, valueFrom: secrets.arnOf(ref) })),
           },
@@ -168,6 +169,7 @@ export class AwsGateway extends pulumi.ComponentResource {
       {
         ...common,
         proxy: config.proxy,
+        loadBalancerIdleTimeoutSeconds: settings.loadBalancer.idleTimeoutSeconds,
         service: settings.service,
         models: config.models,
         partition,

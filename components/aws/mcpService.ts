@@ -14,6 +14,8 @@ const REQUEST_TIMEOUT_SECONDS = 300;
 export interface McpServiceArgs {
   readonly stack: string;
   readonly server: McpServerConfig;
+  /** The proxy's request timeout: Service Connect must not cut a tool call the proxy still waits for. */
+  readonly requestTimeoutSeconds: number;
   readonly logRetentionDays: number;
   readonly region: pulumi.Input<string>;
   readonly accountId: pulumi.Input<string>;
@@ -135,7 +137,7 @@ export class McpService extends pulumi.ComponentResource {
               portName: MCP_CONTAINER,
               discoveryName: alias,
               clientAlias: [{ port: server.port, dnsName: alias }],
-              timeout: { perRequestTimeoutSeconds: REQUEST_TIMEOUT_SECONDS },
+              timeout: { perRequestTimeoutSeconds: Math.max(REQUEST_TIMEOUT_SECONDS, args.requestTimeoutSeconds) },
             },
           ],
         },

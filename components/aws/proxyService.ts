@@ -11,8 +11,15 @@ const PROXY_CONTAINER = "litellm";
 /** Fargate stops a task at most 120 s after SIGTERM: draining streams get that long. */
 export const PROXY_STOP_TIMEOUT_SECONDS = 120;
 
+/** Seconds the proxy keeps idle connections: past the load balancer's idle timeout, so the balancer closes first. */
+export function keepaliveBehind(idleTimeoutSeconds: number): number {
+  return idleTimeoutSeconds + 5;
+}
+
 export interface ProxyServiceArgs {
   readonly stack: string;
+  /** The load balancer's idle timeout: the proxy's keep-alive outlasts it. */
+  readonly loadBalancerIdleTimeoutSeconds: number;
   readonly proxy: StackConfig["proxy"];
   readonly service: StackConfig["aws"]["service"];
   readonly models: readonly ModelConfig[];
@@ -80,7 +87,7 @@ export class ProxyService extends pulumi.ComponentResource {
       name: PROXY_CONTAINER,
       image: proxy.image,
       essential: true,
-      command: proxyCommand(proxy),
+      command: proxyCommand(proxy, { keepaliveSeconds: keepaliveBehind(args.loadBalancerIdleTimeoutSeconds) }),
       portMappings: [{ name: "proxy", containerPort: proxy.port, protocol: "tcp", appProtocol: "http" }],
       environment: byName(args.environment),
       secrets: byName(args.secrets),

@@ -46,7 +46,7 @@ export class LiteLLMContainer extends pulumi.ComponentResource {
       {
         name: dockerNames(args.stack).litellm,
         image: image.imageId,
-        command: proxyCommand(proxy, PROXY.configPath),
+        command: proxyCommand(proxy, { configPath: PROXY.configPath }),
         uploads: [{ file: PROXY.configPath, content: args.configYaml }],
         envs,
         volumes:

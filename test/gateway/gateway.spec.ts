@@ -186,7 +186,7 @@ describe("the gateway, run for real from the dev stack", function () {
 
     it("starts the proxy with flags the pinned LiteLLM CLI accepts", () => {
       const help = spawnSync(join(bins["litellm-proxy"]!, "litellm"), ["--help"], { encoding: "utf8" }).stdout;
-      for (const flag of ["--config", "--host", "--port", "--num_workers", "--max_requests_before_restart"]) assert.match(help, new RegExp(`${flag}\\b`), flag);
+      for (const flag of ["--config", "--host", "--port", "--num_workers", "--keepalive_timeout", "--max_requests_before_restart"]) assert.match(help, new RegExp(`${flag}\\b`), flag);
     });
   });
 

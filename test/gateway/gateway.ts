@@ -165,7 +165,7 @@ export async function startProxy(inputs: ProxyInputs): Promise<ProxyRun> {
   const port = await freePort();
   const configFile = join(inputs.logDir, `${inputs.name ?? "litellm"}-config.yaml`);
   writeFileSync(configFile, inputs.rendered.yaml);
-  const argv = [join(bin, "litellm"), ...proxyCommand(inputs.config.proxy, configFile, { host: "127.0.0.1", port })];
+  const argv = [join(bin, "litellm"), ...proxyCommand(inputs.config.proxy, { configPath: configFile, listen: { host: "127.0.0.1", port } })];
   const started = startProcess(inputs.name ?? "litellm", argv, { env: proxyEnv(inputs, bin), logDir: inputs.logDir });
   const url = `http://127.0.0.1:${port}`;
   const coldStartMs = await waitFor(started, "liveness", async () => (await fetch(`${url}${PROXY.livenessPath}`)).ok, 180_000);
