@@ -51,7 +51,7 @@ export interface EndOfLife {
 }
 
 /** Models Bedrock no longer serves. */
-export const END_OF_LIFE: readonly EndOfLife[] = [
+const END_OF_LIFE: readonly EndOfLife[] = [
   {
     modelId: "anthropic.claude-3-5-sonnet-20240620-v1:0",
     name: "Claude 3.5 Sonnet",

@@ -15,7 +15,7 @@ export const SECTIONS = ["litellm_settings", "general_settings", "router_setting
 export type Section = (typeof SECTIONS)[number];
 
 /** What the pinned LiteLLM reads in each section. */
-export const READ_BY_LITELLM: { readonly version: string } & Record<Section, ReadonlySet<string>> = {
+const READ_BY_LITELLM: { readonly version: string } & Record<Section, ReadonlySet<string>> = {
   version: read.litellmVersion,
   litellm_settings: new Set(read.litellm_settings),
   general_settings: new Set(read.general_settings),
@@ -61,7 +61,7 @@ export function settingEnvName(section: Section, key: string): string {
 type Issue = (path: (string | number)[], message: string) => void;
 
 /** Checks one section's keys and values; a secret reference (`{secret: ...}`) is left to the caller. */
-export function checkSection(section: Section, values: Record<string, unknown>, issue: Issue): void {
+function checkSection(section: Section, values: Record<string, unknown>, issue: Issue): void {
   for (const [key, value] of Object.entries(values)) {
     const modelled = MODELLED[section][key];
     if (modelled !== undefined) {

@@ -538,7 +538,7 @@ function settingSecrets(block: Partial<Record<Section, Record<string, unknown>>>
   }
 }
 
-export type ExtraSetting = SettingValue | { readonly secret: SecretRef };
+type ExtraSetting = SettingValue | { readonly secret: SecretRef };
 export type ExtraSettings = Partial<Record<Section, Readonly<Record<string, ExtraSetting>>>>;
 
 const litellmSchema = z.pipe(

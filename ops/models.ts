@@ -42,7 +42,7 @@ function day(date: Date | undefined): string | undefined {
 }
 
 /** Checks one deployment against Bedrock in its region. */
-export async function checkModel(model: ModelConfig, bedrock: BedrockSender, now: Date): Promise<ModelReport> {
+async function checkModel(model: ModelConfig, bedrock: BedrockSender, now: Date): Promise<ModelReport> {
   const base = { name: model.name, region: model.region, modelId: model.bedrockModelId };
   const failed = (lifecycle: string, access: string, detail: string): ModelReport => ({ ...base, lifecycle, access, verdict: "failed", detail });
   const { geography, foundationModel } = splitModelId(model.bedrockModelId);

@@ -12,7 +12,7 @@ const PROXY_CONTAINER = "litellm";
 export const PROXY_STOP_TIMEOUT_SECONDS = 120;
 
 /** Seconds the proxy keeps idle connections: past the load balancer's idle timeout, so the balancer closes first. */
-export function keepaliveBehind(idleTimeoutSeconds: number): number {
+function keepaliveBehind(idleTimeoutSeconds: number): number {
   return idleTimeoutSeconds + 5;
 }
 

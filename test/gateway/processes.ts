@@ -65,13 +65,3 @@ export async function waitFor(process: Started, what: string, ready: () => Promi
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
-
-/** Resolves when the process exits by itself, or rejects at the deadline. */
-export async function exitOf(process: Started, timeoutMs: number): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!process.exited()) {
-    if (performance.now() > deadline) throw new Error(`${process.name} still runs after ${timeoutMs / 1000} s`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-

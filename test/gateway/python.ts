@@ -19,7 +19,7 @@ import type { StackConfig } from "../../config/schema";
  */
 const PRISMA_CLIENT = "prisma==0.15.0";
 
-export const REQUIREMENTS_DIR = join(__dirname, "requirements");
+const REQUIREMENTS_DIR = join(__dirname, "requirements");
 
 /** A virtual environment: what goes in it, and the lock file that pins it with hashes. */
 export interface PythonEnv {
@@ -53,7 +53,7 @@ export function pythonEnvs(config: StackConfig): PythonEnv[] {
 const INPUTS_LINE = "# inputs: ";
 
 /** The inputs a lock file was made from, from its first line. */
-export function lockInputs(lockFile: string): string[] | undefined {
+function lockInputs(lockFile: string): string[] | undefined {
   if (!existsSync(lockFile)) return undefined;
   const first = readFileSync(lockFile, "utf8").split("\n", 1)[0] ?? "";
   return first.startsWith(INPUTS_LINE) ? first.slice(INPUTS_LINE.length).split(" ") : undefined;
@@ -69,7 +69,7 @@ export function lockProblem(env: PythonEnv): string | undefined {
   return undefined;
 }
 
-export function cacheDir(): string {
+function cacheDir(): string {
   return join(process.env["XDG_CACHE_HOME"] ?? join(homedir(), ".cache"), "litellm-mcp");
 }
 
@@ -85,7 +85,7 @@ function run(argv: string[], what: string): string {
 }
 
 /** The environment's folder: named by a hash of its lock file and the interpreter, so a change makes a new one. */
-export function venvDir(env: PythonEnv): string {
+function venvDir(env: PythonEnv): string {
   const interpreter = run([python(), "-c", "import sys; print(sys.version)"], `${python()} --version`).trim();
   const hash = createHash("sha256").update(readFileSync(env.lockFile)).update(interpreter).digest("hex").slice(0, 12);
   return join(cacheDir(), "venvs", `${env.name}-${hash}`);
