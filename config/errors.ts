@@ -6,7 +6,10 @@ import type * as z from "zod/mini";
 import { PROJECT } from "./constants";
 
 export interface ConfigProblem {
-  /** Key path below the project namespace, e.g. `models[1].region`; empty for the file as a whole. */
+  /**
+   * Key path below the project namespace, e.g. `models[1].region`, or another namespace's key such as
+   * `aws:region`; empty for the file as a whole.
+   */
   readonly path: string;
   readonly message: string;
 }
@@ -23,7 +26,10 @@ export class ConfigError extends Error {
 }
 
 export function formatProblem(source: string, problem: ConfigProblem): string {
-  return problem.path === "" ? `${source}: ${problem.message}` : `${source}: ${PROJECT}:${problem.path}: ${problem.message}`;
+  if (problem.path === "") return `${source}: ${problem.message}`;
+  // Another namespace's key (aws:region) is named as it is; the project's keys get the project's namespace.
+  const key = /^[a-z][a-z0-9-]*:/.test(problem.path) ? problem.path : `${PROJECT}:${problem.path}`;
+  return `${source}: ${key}: ${problem.message}`;
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {

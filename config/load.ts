@@ -8,6 +8,7 @@ import { basename } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parseDocument } from "yaml";
 import type * as z from "zod/mini";
+import { REGIONS, regionOfArn, regionProblem } from "./awsFacts";
 import { PROJECT } from "./constants";
 import { ConfigError, type ConfigProblem, expectation, formatPath, problemsFrom, unknownKeyMessage } from "./errors";
 import { baseSchema, secretRefsOf, type StackConfig, stackConfigSchema } from "./schema";
@@ -22,9 +23,12 @@ export interface StackInput {
   readonly secretKeys: ReadonlySet<string>;
   /** Problems found while reading, reported with the validation problems. */
   readonly problems: readonly ConfigProblem[];
+  /** The stack's `aws:region`, the AWS provider's region, when set. */
+  readonly awsRegion?: unknown;
 }
 
 const NAMESPACE = `${PROJECT}:`;
+const AWS_REGION = "aws:region";
 const TOP_LEVEL_KEYS = Object.keys(baseSchema.shape);
 
 function isTopLevelKey(key: string): key is keyof typeof baseSchema.shape {
@@ -61,6 +65,7 @@ export function validateStackInput(input: StackInput): StackConfig {
         : `is not set (used by ${usedBy}): set it with \`pulumi config set --secret ${NAMESPACE}${key} <value>\``;
     problems.push({ path: key, message });
   }
+  problems.push(...stackRegionProblems(parsed.data, input.awsRegion));
   const known = [...TOP_LEVEL_KEYS, ...referenced.keys()];
   for (const key of [...otherKeys, ...input.secretKeys]) {
     if (!referenced.has(key) && !isTopLevelKey(key)) problems.push({ path: key, message: unknownKeyMessage(key, known) });
@@ -68,6 +73,32 @@ export function validateStackInput(input: StackInput): StackConfig {
 
   if (problems.length > 0) throw new ConfigError(input.source, problems);
   return parsed.data;
+}
+
+/** Rules that tie the project's keys to the AWS provider's region. */
+function stackRegionProblems(config: StackConfig, configured: unknown): ConfigProblem[] {
+  if (config.target !== "aws") return [];
+  // The AWS provider falls back to the environment, as the AWS CLI does.
+  const awsRegion = configured ?? (process.env["AWS_REGION"] || process.env["AWS_DEFAULT_REGION"] || undefined);
+  if (awsRegion === undefined) {
+    return [{ path: AWS_REGION, message: "is not set: expected the stack's AWS region, e.g. `pulumi config set aws:region us-east-1`" }];
+  }
+  const problem = typeof awsRegion === "string" ? regionProblem(awsRegion) : 'expected an AWS region such as "us-east-1"';
+  if (problem) return [{ path: AWS_REGION, message: `${problem}, got ${JSON.stringify(awsRegion)}` }];
+  const region = awsRegion as string;
+  const problems: ConfigProblem[] = [];
+  const { certificateArn } = config.aws.loadBalancer;
+  if (certificateArn !== undefined && regionOfArn(certificateArn) !== region) {
+    problems.push({
+      path: "aws.loadBalancer.certificateArn",
+      message: `expected a certificate in the stack's region (${AWS_REGION} ${region}), got one in ${regionOfArn(certificateArn)}: a load balancer takes certificates from its own region only`,
+    });
+  }
+  const zones = REGIONS[region]!.availabilityZones;
+  if (config.aws.network.existing === undefined && config.aws.network.availabilityZones > zones) {
+    problems.push({ path: "aws.network.availabilityZones", message: `expected at most ${zones}: ${region} has ${zones} availability zones` });
+  }
+  return problems;
 }
 
 /** Reads the project's keys from a Pulumi.<stack>.yaml file. */
@@ -112,10 +143,11 @@ export function readStackFile(file: string): StackInput {
     if (!fullKey.startsWith(NAMESPACE)) continue;
     const key = fullKey.slice(NAMESPACE.length);
     if (isSecure(value)) secretKeys.add(key);
+    else if (isTopLevelKey(key) && typeof value === "string") values[key] = fromConfigText(value);
     else if (isTopLevelKey(key) && containsSecure(value)) problems.push(nestedSecretProblem(key));
     else values[key] = value;
   }
-  return { source, values, secretKeys, problems };
+  return { source, values, secretKeys, problems, awsRegion: (config as Record<string, unknown> | undefined)?.[AWS_REGION] };
 }
 
 /** Reads, validates and returns the config of a stack file; throws a ConfigError. */
@@ -137,18 +169,24 @@ function readPulumiConfig(): StackInput {
       else secretKeys.add(key);
       continue;
     }
-    // Structured values reach the program as JSON text; plain values as they were written.
-    if (/^\s*[[{]/.test(text)) {
-      try {
-        values[key] = JSON.parse(text);
-        continue;
-      } catch {
-        // Not JSON after all: validate it as the text it is.
-      }
-    }
-    values[key] = text;
+    values[key] = fromConfigText(text);
   }
-  return { source, values, secretKeys, problems };
+  return { source, values, secretKeys, problems, awsRegion: pulumi.runtime.allConfig()[AWS_REGION] };
+}
+
+/**
+ * Structured values reach the program as JSON text, and so does a string that holds JSON text: the program
+ * cannot tell `models: [...]` from `models: '[...]'`. Both readers take such a string as the structure it
+ * spells, so that `validate` and the program accept the same files.
+ */
+function fromConfigText(text: string): unknown {
+  if (!/^\s*[[{]/.test(text)) return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    // Not JSON after all: validate it as the text it is.
+    return text;
+  }
 }
 
 /** Reads and validates the running stack's config; throws a ConfigError. */

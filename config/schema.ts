@@ -8,6 +8,7 @@
  */
 import { isIP } from "node:net";
 import * as z from "zod/mini";
+import { cacheNodeTypeProblem, rdsInstanceClassProblem, regionProblem, reservedNameProblem } from "./awsFacts";
 import { geographyProblem, splitModelId } from "./bedrock";
 import { hostBitsProblem } from "./cidr";
 import { CREDENTIAL_KEY, CREDENTIAL_TEXT } from "./credentials";
@@ -49,10 +50,19 @@ const imageRef = z.string().check(
   }),
 );
 
-const region = matching(
-  /^[a-z]{2}(?:-gov|-iso[a-z]?)?-(?:central|north|south|east|west|northeast|northwest|southeast|southwest)-\d{1,2}$/,
-  'expected an AWS region such as "us-east-1"',
-);
+/** A region AWS has (config/awsFacts.ts). */
+const region = z.string({ error: 'expected an AWS region such as "us-east-1"' }).check((ctx) => {
+  const problem = regionProblem(ctx.value);
+  if (problem) ctx.issues.push({ code: "custom", input: ctx.value, message: problem });
+});
+
+/** A string checked by a function that returns what is wrong with it, or undefined. */
+function checked(problemOf: (value: string) => string | undefined) {
+  return z.string().check((ctx) => {
+    const problem = problemOf(ctx.value);
+    if (problem) ctx.issues.push({ code: "custom", input: ctx.value, message: problem });
+  });
+}
 
 const envName = matching(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected an environment variable name (letters, digits, _)");
 
@@ -94,6 +104,15 @@ function distinct<T extends z.core.$ZodType>(item: T, what: string) {
 /** Names of Pulumi config keys that hold a secret (`pulumi config set --secret <name> ...`). */
 const CONFIG_KEY_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 
+/** Secrets the stack generates itself: a config key of the same name would give two resources one name. */
+const GENERATED_SECRETS = ["master-key", "salt-key"];
+
+const configKeyName = matching(CONFIG_KEY_NAME, 'expected the name of a secret config key, such as "context7ApiKey"').check(
+  z.refine((key) => !GENERATED_SECRETS.includes(key), {
+    error: `must not be ${GENERATED_SECRETS.map((key) => `"${key}"`).join(" or ")}: the stack names its generated secrets so; choose another name, such as "myMasterKey"`,
+  }),
+);
+
 const secretsManagerRef = matching(
   /^(?:arn:aws(?:-cn|-us-gov)?:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+|[A-Za-z0-9/_+=.@-]{1,512})$/,
   "expected the name or ARN of a Secrets Manager secret",
@@ -106,7 +125,7 @@ const secretsManagerRef = matching(
 const secretRefSchema = z.pipe(
   z
     .strictObject({
-      config: z.optional(matching(CONFIG_KEY_NAME, "expected the name of a secret config key, such as \"context7ApiKey\"")),
+      config: z.optional(configKeyName),
       secretsManager: z.optional(secretsManagerRef),
     })
     .check(
@@ -352,8 +371,24 @@ const mcpServerSchema = z.pipe(
 // database and cache
 
 const databaseSchema = z.strictObject({
-  name: z._default(matching(/^[a-z][a-z0-9_]{0,62}$/, "expected a database name of lower-case letters, digits and _"), "litellm"),
-  username: z._default(matching(/^[a-z][a-z0-9_]{0,62}$/, "expected a user name of lower-case letters, digits and _"), "litellm"),
+  name: z._default(
+    matching(/^[a-z][a-z0-9_]{0,62}$/, "expected a database name of lower-case letters, digits and _").check(
+      z.superRefine((name, ctx) => {
+        const problem = reservedNameProblem(name, "database");
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      }),
+    ),
+    "litellm",
+  ),
+  username: z._default(
+    matching(/^[a-z][a-z0-9_]{0,62}$/, "expected a user name of lower-case letters, digits and _").check(
+      z.superRefine((name, ctx) => {
+        const problem = reservedNameProblem(name, "user");
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      }),
+    ),
+    "litellm",
+  ),
   /** Postgres max_connections; the proxy's connection pool is sized from it. */
   maxConnections: z._default(integer(20, 5000), 100),
 });
@@ -461,10 +496,7 @@ const awsSchema = z.strictObject({
   ),
   database: z.prefault(
     z.strictObject({
-      instanceClass: z._default(
-        matching(/^db\.[a-z0-9]+\.[a-z0-9]+$/, 'expected an RDS instance class such as "db.t4g.medium"'),
-        "db.t4g.medium",
-      ),
+      instanceClass: z._default(checked(rdsInstanceClassProblem), "db.t4g.medium"),
       allocatedStorageGb: z._default(integer(20, 65536), 20),
       maxAllocatedStorageGb: z._default(integer(20, 65536), 100),
       /** Defaults: true in prod. */
@@ -480,10 +512,7 @@ const awsSchema = z.strictObject({
   cache: z.prefault(
     z.strictObject({
       engine: z._default(z.enum(["valkey", "redis"]), "valkey"),
-      nodeType: z._default(
-        matching(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, 'expected an ElastiCache node type such as "cache.t4g.small"'),
-        "cache.t4g.small",
-      ),
+      nodeType: z._default(checked(cacheNodeTypeProblem), "cache.t4g.small"),
       /** Replicas besides the primary; at least 1 gives automatic failover. */
       replicas: z._default(integer(0, 5), 1),
     }),

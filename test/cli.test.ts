@@ -78,7 +78,7 @@ describe("litellm-mcp CLI", () => {
       assert.deepEqual(result, {
         status: 1,
         stdout: "",
-        stderr: 'Pulumi.dev.yaml: litellm-mcp:models[0].region: expected an AWS region such as "us-east-1", got "virginia"\n',
+        stderr: 'Pulumi.dev.yaml: litellm-mcp:models[0].region: expected an AWS region such as "us-east-1" (the regions AWS has are listed in config/awsFacts.ts), got "virginia"\n',
       });
     });
   });

@@ -77,6 +77,25 @@ describe("stack config loading", () => {
   describe("from the running program", () => {
     afterEach(() => pulumi.runtime.setAllConfig({}, []));
 
+    it("reads a value given as JSON text as the file reader does, structure or not", async () => {
+      // `pulumi config set litellm-mcp:cache '{"redis":"never"}'` stores text; the engine hands it over as the
+      // same JSON text as a structured value, so the program cannot tell the two apart, and validate must not.
+      await pulumi.runtime.setMocks({ newResource: (args) => ({ id: args.name, state: args.inputs }), call: (args) => args.inputs }, "litellm-mcp", "dev");
+      const models = JSON.stringify(loadStack("dev").models.map(({ name, group, bedrockModelId, region }) => ({ name, group, bedrockModelId, region })));
+      const asText = devText.replace(/ {2}litellm-mcp:models:\n(?: {4}.*\n| *#.*\n)+/, `  litellm-mcp:models: '${models}'\n`);
+      assert.notEqual(asText, devText);
+      const file = writeStack("Pulumi.dev.yaml", asText);
+      const { config, secretKeys } = engineConfigOf("dev");
+      pulumi.runtime.setAllConfig({ ...config, "litellm-mcp:models": models }, secretKeys);
+      assert.deepEqual(loadStackFile(file), loadPulumiConfig());
+      assert.deepEqual(loadStackFile(file).models, loadStack("dev").models);
+
+      const broken = writeStack("Pulumi.dev.yaml", devText.replace(/ {2}litellm-mcp:models:\n(?: {4}.*\n| *#.*\n)+/, "  litellm-mcp:models: '[{oops'\n"));
+      pulumi.runtime.setAllConfig({ ...config, "litellm-mcp:models": "[{oops" }, secretKeys);
+      assert.deepEqual(errorLines(() => loadStackFile(broken)), errorLines(loadPulumiConfig));
+      assert.deepEqual(errorLines(loadPulumiConfig), ['Pulumi.dev.yaml: litellm-mcp:models: expected a list, got "[{oops"']);
+    });
+
     for (const stack of ["dev", "test", "prod"]) {
       it(`reads the same config as the file for the ${stack} stack`, async () => {
         await pulumi.runtime.setMocks({ newResource: (args) => ({ id: args.name, state: args.inputs }), call: (args) => args.inputs }, "litellm-mcp", stack);

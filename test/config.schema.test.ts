@@ -220,6 +220,15 @@ const INVALID: InvalidCase[] = [
   { title: "an ingress rule that is not a CIDR block", stack: "prod", change: (v) => (v.aws.loadBalancer.ingressCidrs = ["10.0.0.0/33"]), path: "aws.loadBalancer.ingressCidrs[0]", says: "expected a CIDR block" },
   { title: "prod on the docker target", stack: "dev", change: (v) => (v.stage = "prod"), path: "target", says: "a prod stage runs on AWS" },
   { title: "an alarm address that is not an email", stack: "prod", change: (v) => (v.aws.alarms.emails = ["oncall"]), path: "aws.alarms.emails[0]", says: "expected an email address" },
+  { title: "a region that matches the pattern but does not exist", stack: "dev", change: (v) => (v.models[0].region = "us-east-7"), path: "models[0].region", says: 'expected an AWS region such as "us-east-1"' },
+  { title: "a laptop region that does not exist", stack: "dev", change: (v) => (v.docker.awsCredentials.region = "eu-west-9"), path: "docker.awsCredentials.region", says: "the regions AWS has are listed in config/awsFacts.ts" },
+  { title: "an RDS instance family that does not exist", stack: "prod", change: (v) => (v.aws.database.instanceClass = "db.z9.large"), path: "aws.database.instanceClass", says: "of the families t3, t4g" },
+  { title: "an RDS size its family does not offer", stack: "prod", change: (v) => (v.aws.database.instanceClass = "db.t4g.4xlarge"), path: "aws.database.instanceClass", says: '"4xlarge" is not offered in it' },
+  { title: "an ElastiCache node type no longer created", stack: "prod", change: (v) => (v.aws.cache.nodeType = "cache.t2.micro"), path: "aws.cache.nodeType", says: "expected an ElastiCache node type" },
+  { title: "a database user RDS reserves", stack: "prod", change: (v) => (v.database.username = "admin"), path: "database.username", says: 'must not be "admin": RDS for PostgreSQL reserves it' },
+  { title: "a database user with PostgreSQL's reserved prefix", stack: "dev", change: (v) => (v.database.username = "pg_litellm"), path: "database.username", says: 'must not start with "pg_"' },
+  { title: "a database named by an SQL key word", stack: "test", change: (v) => (v.database.name = "user"), path: "database.name", says: 'must not be "user"' },
+  { title: "a secret config key named like a generated secret", stack: "prod", change: (v) => (v.proxy.masterKey = { config: "master-key" }), secretKeys: ["master-key"], path: "proxy.masterKey.config", says: "the stack names its generated secrets so" },
   { title: "an access key without its secret", stack: "dev", change: (v) => (v.docker.awsCredentials.accessKeyId = { config: "awsKeyId" }), secretKeys: ["awsKeyId"], path: "docker.awsCredentials", says: "both accessKeyId and secretAccessKey" },
 ];
 
@@ -267,7 +276,7 @@ describe("stack config", () => {
 
     it("a wrong region with the file, the key path, the expectation and the value found", () => {
       const lines = problems("prod", (v) => (v.models[1].region = "tokyo"));
-      assert.deepEqual(lines, ['Pulumi.prod.yaml: litellm-mcp:models[1].region: expected an AWS region such as "us-east-1", got "tokyo"']);
+      assert.deepEqual(lines, ['Pulumi.prod.yaml: litellm-mcp:models[1].region: expected an AWS region such as "us-east-1" (the regions AWS has are listed in config/awsFacts.ts), got "tokyo"']);
     });
 
     it("with every problem of the config in one error", () => {
@@ -280,6 +289,57 @@ describe("stack config", () => {
         lines.map((line) => line.split(": ")[1]),
         ["litellm-mcp:proxy.port", "litellm-mcp:models[1].region", "litellm-mcp:mcpServers[1].name"],
       );
+    });
+
+    describe("against the stack's AWS region (aws:region)", () => {
+      const withRegion = (stack: string, awsRegion: string | undefined, change: (values: Values) => void = () => {}) => {
+        const input = variant(stack, change);
+        try {
+          validateStackInput({ ...input, awsRegion });
+        } catch (error) {
+          assert.ok(error instanceof ConfigError, String(error));
+          return error.message.split("\n");
+        }
+        return [];
+      };
+      const saved = { AWS_REGION: process.env["AWS_REGION"], AWS_DEFAULT_REGION: process.env["AWS_DEFAULT_REGION"] };
+      afterEach(() => {
+        for (const [name, value] of Object.entries(saved)) {
+          if (value === undefined) delete process.env[name];
+          else process.env[name] = value;
+        }
+      });
+
+      it("a certificate from another region than the load balancer's", () => {
+        const arn = "arn:aws:acm:eu-west-1:123456789012:certificate/0f3c1a52-7d2e-4b8a-9c1e-2a3b4c5d6e7f";
+        assert.deepEqual(withRegion("prod", "us-east-1", (v) => (v.aws.loadBalancer.certificateArn = arn)), [
+          "Pulumi.prod.yaml: litellm-mcp:aws.loadBalancer.certificateArn: expected a certificate in the stack's region (aws:region us-east-1), got one in eu-west-1: a load balancer takes certificates from its own region only",
+        ]);
+      });
+
+      it("more availability zones than the region has", () => {
+        assert.deepEqual(withRegion("test", "us-west-1", (v) => (v.aws.network.availabilityZones = 3)), [
+          "Pulumi.test.yaml: litellm-mcp:aws.network.availabilityZones: expected at most 2: us-west-1 has 2 availability zones",
+        ]);
+        assert.deepEqual(withRegion("test", "us-east-1", (v) => (v.aws.network.availabilityZones = 3)), []);
+      });
+
+      it("a region that does not exist, named as aws:region", () => {
+        assert.deepEqual(withRegion("test", "us-central-1"), [
+          'Pulumi.test.yaml: aws:region: expected an AWS region such as "us-east-1" (the regions AWS has are listed in config/awsFacts.ts), got "us-central-1"',
+        ]);
+      });
+
+      it("no region at all, unless the environment names one as the AWS provider reads it", () => {
+        delete process.env["AWS_REGION"];
+        delete process.env["AWS_DEFAULT_REGION"];
+        assert.deepEqual(withRegion("test", undefined), [
+          "Pulumi.test.yaml: aws:region: is not set: expected the stack's AWS region, e.g. `pulumi config set aws:region us-east-1`",
+        ]);
+        process.env["AWS_DEFAULT_REGION"] = "ap-northeast-1";
+        assert.deepEqual(withRegion("test", undefined), []);
+        assert.deepEqual(withRegion("dev", undefined), [], "the docker target has no AWS provider");
+      });
     });
 
     it("with a suggestion list when no key is close to the unknown one", () => {

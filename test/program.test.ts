@@ -22,7 +22,7 @@ describe("the program", () => {
       (error: ProgramError) => {
         assert.ok(error instanceof pulumi.RunError, `expected a RunError, got ${error.name}`);
         assert.deepEqual(error.registered, []);
-        assert.equal(error.message, 'Pulumi.prod.yaml: litellm-mcp:models[1].region: expected an AWS region such as "us-east-1", got "tokyo"');
+        assert.equal(error.message, 'Pulumi.prod.yaml: litellm-mcp:models[1].region: expected an AWS region such as "us-east-1" (the regions AWS has are listed in config/awsFacts.ts), got "tokyo"');
         return true;
       },
     );
