@@ -4,7 +4,7 @@
  */
 import { type RenderContext, type RenderedConfig, renderLiteLLMConfig } from "../config/litellm";
 import type { StackConfig } from "../config/schema";
-import { hasRedis, maxProxyInstances } from "../config/topology";
+import { hasRedis, maxConnectedProxyInstances } from "../config/topology";
 import { awsMcpUrl } from "./aws/naming";
 import { dockerMcpUrl } from "./docker/naming";
 
@@ -16,7 +16,7 @@ export function renderContextFor(config: StackConfig, stack: string): RenderCont
     redis: hasRedis(config),
     // ElastiCache runs with encryption in transit; the dev Redis container is plain.
     redisTls: config.target === "aws" && hasRedis(config),
-    maxInstances: maxProxyInstances(config),
+    maxInstances: maxConnectedProxyInstances(config),
     databaseMaxConnections: config.database.maxConnections,
   };
 }

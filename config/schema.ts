@@ -16,7 +16,7 @@ import { checkSettings, isSecretReference, SECTIONS, type Section, type SettingV
 import { BRIDGE, IMAGES, LOOPBACK, MCP_DEFAULTS, OS_ENVIRON, PROXY, RESERVED_DB_CONNECTIONS } from "./constants";
 import { FARGATE_CPU_SIZES, fargateSizeProblem } from "./fargate";
 import { parseImageRef, pinningProblem } from "./images";
-import { connectionPoolLimit, maxProxyInstances } from "./topology";
+import { connectionPoolLimit, DEPLOYMENT_MAXIMUM_PERCENT, maxConnectedProxyInstances } from "./topology";
 
 // The config is parsed once per run: compiling a fast path for each object schema costs more than it saves.
 z.config({ jitless: true });
@@ -694,19 +694,29 @@ function crossKeyRules(config: ParsedConfig, ctx: z.core.$RefinementCtx): void {
   }
 
   const workers = defaultWorkers(config);
-  const instances = maxProxyInstances(config);
+  const instances = maxConnectedProxyInstances(config);
   if (connectionPoolLimit(config.database.maxConnections, instances, workers, RESERVED_DB_CONNECTIONS) === undefined) {
+    const during = aws ? ` (maxCount ${config.aws.service.maxCount} at ${DEPLOYMENT_MAXIMUM_PERCENT}% during a rolling deployment)` : "";
     issue(
       ["database", "maxConnections"],
-      `expected at least ${RESERVED_DB_CONNECTIONS + instances * workers}: ${instances} proxy instance(s) x ${workers} worker(s) each need a connection, and ${RESERVED_DB_CONNECTIONS} stay reserved`,
+      `expected at least ${RESERVED_DB_CONNECTIONS + instances * workers}: ${instances} proxy instance(s)${during} x ${workers} worker(s) each need a connection, and ${RESERVED_DB_CONNECTIONS} stay reserved`,
     );
   }
 }
+
+/** The longest deregistration delay a target group takes (Elastic Load Balancing). */
+const MAX_DRAIN_SECONDS = 3600;
 
 function awsRules(config: ParsedConfig, issue: (path: Path, message: string) => void): void {
   const { service, database, loadBalancer, secrets } = config.aws;
   const prod = config.stage === "prod";
 
+  if (config.proxy.requestTimeoutSeconds > MAX_DRAIN_SECONDS) {
+    issue(
+      ["proxy", "requestTimeoutSeconds"],
+      `expected at most ${MAX_DRAIN_SECONDS} on aws: the load balancer drains a task for at most ${MAX_DRAIN_SECONDS} s (deregistration delay) before ECS stops it, so a longer request would be cut at every deployment`,
+    );
+  }
   const serviceSize = fargateSizeProblem(service.cpu, service.memory);
   if (serviceSize) issue(["aws", "service", FARGATE_CPU_SIZES.includes(service.cpu) ? "memory" : "cpu"], serviceSize);
   config.mcpServers.forEach((server, index) => {

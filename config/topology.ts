@@ -9,9 +9,23 @@ interface TopologyInput {
   readonly aws: { readonly service: { readonly maxCount: number } };
 }
 
-/** The most proxy instances (containers or ECS tasks) that can run at the same time. */
+/**
+ * A rolling deployment on ECS starts the new tasks before it stops the old ones: up to this percentage of the
+ * desired count runs at once (deploymentMaximumPercent), with none of the old stopped first (minimum 100%).
+ */
+export const DEPLOYMENT_MAXIMUM_PERCENT = 200;
+
+/** The most proxy instances (containers or ECS tasks) that serve at the same time outside a deployment. */
 export function maxProxyInstances(config: TopologyInput): number {
   return config.target === "aws" ? config.aws.service.maxCount : 1;
+}
+
+/**
+ * The most proxy instances connected to the database at once, a deployment included: on AWS, maxCount tasks
+ * and their replacements. Docker replaces its one container (it stops the old one first).
+ */
+export function maxConnectedProxyInstances(config: TopologyInput): number {
+  return config.target === "aws" ? Math.ceil((config.aws.service.maxCount * DEPLOYMENT_MAXIMUM_PERCENT) / 100) : 1;
 }
 
 /** A Redis exists when asked for, or, on "auto", as soon as more than one proxy instance can run. */

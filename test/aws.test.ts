@@ -31,6 +31,7 @@ interface ContainerDefinition {
   portMappings: { name: string; containerPort: number }[];
   healthCheck: { command: string[] };
   logConfiguration: { logDriver: string; options: Record<string, string> };
+  stopTimeout?: number;
 }
 
 function containerOf(run: ProgramRun, taskName: string): ContainerDefinition {
@@ -289,6 +290,28 @@ for (const stack of ["test", "prod"]) {
         const targets = byName(run, "gateway-lb-proxy").inputs;
         assert.deepEqual((targets["healthCheck"] as Record<string, unknown>)["path"], "/health/liveliness");
         assert.deepEqual([targets["targetType"], targets["port"]], ["ip", 4000]);
+      });
+
+      it("drains a task at the load balancer for as long as a request may run, then gives it Fargate's longest stop", () => {
+        // ECS deregisters a task and waits out the deregistration delay before it sends SIGTERM: a stream that
+        // request_timeout (600 s) allows survives a deployment and a scale-in.
+        assert.equal(byName(run, "gateway-lb-proxy").inputs["deregistrationDelay"], 600);
+        assert.equal(containerOf(run, "gateway-proxy-task").stopTimeout, 120);
+      });
+
+      it("drains for the longest request AWS lets it, and refuses a longer request timeout", async () => {
+        const longest = await runAws(stack, (v) => (v.proxy.requestTimeoutSeconds = 3600));
+        assert.equal(byName(longest, "gateway-lb-proxy").inputs["deregistrationDelay"], 3600);
+        assert.throws(() => loadVariant(stack, (v) => (v.proxy.requestTimeoutSeconds = 3601)), /requestTimeoutSeconds: expected at most 3600 on aws: the load balancer drains a task for at most 3600 s/);
+      });
+
+      it("waits for every service's steady state, so a deployment the circuit breaker rolls back fails `up`", () => {
+        const services = run.ofType("aws:ecs/service:Service").map((service) => [service.name, service.inputs["waitForSteadyState"]]);
+        assert.deepEqual(services, [
+          ["gateway-mcp-context7-service", true],
+          ["gateway-mcp-aws_docs-service", true],
+          ["gateway-proxy-service", true],
+        ]);
       });
     });
 

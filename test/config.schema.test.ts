@@ -216,7 +216,7 @@ const INVALID: InvalidCase[] = [
   { title: "several proxy tasks without Redis", stack: "prod", change: (v) => (v.cache.redis = "never"), path: "cache.redis", says: "6 proxy tasks share router state" },
   { title: "a Secrets Manager reference on docker", stack: "dev", change: (v) => (v.mcpServers[0].auth = { type: "bearer_token", secret: { secretsManager: "context7" } }), path: "mcpServers[0].auth.secret.secretsManager", says: "need the aws target" },
   { title: "a secret reference with both sources", stack: "prod", change: (v) => (v.mcpServers[0].auth = { type: "bearer_token", secret: { config: "a", secretsManager: "b" } }), path: "mcpServers[0].auth.secret", says: "exactly one of" },
-  { title: "a database too small for the proxy's processes", stack: "prod", change: (v) => (v.database.maxConnections = 20), path: "database.maxConnections", says: "6 proxy instance(s) x 2 worker(s)" },
+  { title: "a database too small for the proxy's processes", stack: "prod", change: (v) => (v.database.maxConnections = 20), path: "database.maxConnections", says: "expected at least 34: 12 proxy instance(s) (maxCount 6 at 200% during a rolling deployment) x 2 worker(s)" },
   { title: "an ingress rule that is not a CIDR block", stack: "prod", change: (v) => (v.aws.loadBalancer.ingressCidrs = ["10.0.0.0/33"]), path: "aws.loadBalancer.ingressCidrs[0]", says: "expected a CIDR block" },
   { title: "prod on the docker target", stack: "dev", change: (v) => (v.stage = "prod"), path: "target", says: "a prod stage runs on AWS" },
   { title: "an alarm address that is not an email", stack: "prod", change: (v) => (v.aws.alarms.emails = ["oncall"]), path: "aws.alarms.emails[0]", says: "expected an email address" },

@@ -89,6 +89,19 @@ describe("LiteLLM config renderer", () => {
       });
     });
 
+    it("sizes the pool for every task a rolling deployment runs at once, at the limits", () => {
+      const poolOf = (maxConnections: number) =>
+        renderStack(loadVariant("prod", (v) => (v.database.maxConnections = maxConnections)), "prod").document.general_settings["database_connection_pool_limit"];
+      // prod: maxCount 6, twice that during a deployment (200%), 2 workers per task, 10 connections reserved.
+      assert.equal(poolOf(34), 1);
+      assert.equal(poolOf(57), 1);
+      assert.equal(poolOf(58), 2);
+      assert.equal(poolOf(400), 16);
+      assert.throws(() => loadVariant("prod", (v) => (v.database.maxConnections = 33)), /expected at least 34: 12 proxy instance\(s\)/);
+      // Docker replaces its single container: one instance.
+      assert.equal(renderStack(loadVariant("dev", (v) => (v.database.maxConnections = 20)), "dev").document.general_settings["database_connection_pool_limit"], 10);
+    });
+
     it("has no master key when auth is off", () => {
       const config = loadVariant("dev", (v) => (v.proxy.auth = false));
       const rendered = render(config);

@@ -14,7 +14,7 @@ import { GatewayDatabase } from "./database";
 import { GatewayLoadBalancer, listenerPorts } from "./loadBalancer";
 import { McpService } from "./mcpService";
 import { GatewayVpc } from "./network";
-import { PROXY_STOP_TIMEOUT_SECONDS, ProxyService } from "./proxyService";
+import { ProxyService } from "./proxyService";
 import { GatewaySecrets } from "./secrets";
 import { GatewaySecurityGroups } from "./securityGroups";
 
@@ -117,7 +117,8 @@ export class AwsGateway extends pulumi.ComponentResource {
         subnetIds: settings.loadBalancer.internal ? vpc.privateSubnetIds : vpc.publicSubnetIds,
         securityGroupId: groups.loadBalancer.id,
         proxyPort: config.proxy.port,
-        deregistrationDelaySeconds: PROXY_STOP_TIMEOUT_SECONDS,
+        // ECS drains a task at the load balancer before it stops it: a stream gets as long as request_timeout.
+        deregistrationDelaySeconds: config.proxy.requestTimeoutSeconds,
       },
       parent,
     );

@@ -129,6 +129,7 @@ export class McpService extends pulumi.ComponentResource {
         desiredCount: server.replicas,
         networkConfiguration: { subnets: args.subnetIds, securityGroups: [args.securityGroupId], assignPublicIp: false },
         deploymentCircuitBreaker: { enable: true, rollback: true },
+        waitForSteadyState: true,
         serviceConnectConfiguration: {
           enabled: true,
           namespace: args.namespaceArn,

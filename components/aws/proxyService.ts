@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ModelConfig, StackConfig } from "../../config/schema";
+import { DEPLOYMENT_MAXIMUM_PERCENT } from "../../config/topology";
 import { proxyCommand, proxyHealthcheck } from "../proxy";
 import { assumedRoles, bedrockStatements, INLINE_ROLE_POLICY_CHARS, type PolicyStatement } from "./bedrock";
 import { type ContainerEnv, type ContainerSecret, awsLogs, byName, ecsHealthCheck, fargateTaskDefinition } from "./containers";
@@ -8,8 +9,11 @@ import { awsTags, logGroupName } from "./naming";
 import { ServiceRoles } from "./roles";
 
 const PROXY_CONTAINER = "litellm";
-/** Fargate stops a task at most 120 s after SIGTERM: draining streams get that long. */
-export const PROXY_STOP_TIMEOUT_SECONDS = 120;
+/**
+ * Fargate kills a task at most 120 s after SIGTERM. Streams are drained before that, at the load balancer
+ * (its deregistration delay is request_timeout); this is for the requests still open when draining ends.
+ */
+const PROXY_STOP_TIMEOUT_SECONDS = 120;
 
 /** Seconds the proxy keeps idle connections: past the load balancer's idle timeout, so the balancer closes first. */
 function keepaliveBehind(idleTimeoutSeconds: number): number {
@@ -122,8 +126,10 @@ export class ProxyService extends pulumi.ComponentResource {
         loadBalancers: [{ targetGroupArn: args.targetGroupArn, containerName: PROXY_CONTAINER, containerPort: proxy.port }],
         healthCheckGracePeriodSeconds: service.healthCheckGracePeriodSeconds,
         deploymentCircuitBreaker: { enable: true, rollback: true },
+        // `up` waits for the deployment: one the circuit breaker rolls back fails the update instead of passing.
+        waitForSteadyState: true,
         deploymentMinimumHealthyPercent: 100,
-        deploymentMaximumPercent: 200,
+        deploymentMaximumPercent: DEPLOYMENT_MAXIMUM_PERCENT,
         // A client of the namespace: the proxy resolves the MCP servers' Service Connect aliases.
         serviceConnectConfiguration: { enabled: true, namespace: args.namespaceArn },
         propagateTags: "SERVICE",
