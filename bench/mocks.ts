@@ -3,6 +3,8 @@
  * invoke results and resource outputs in the shapes AWS, Docker and random return them.
  */
 
+import { createHash } from "node:crypto";
+
 /** Resource outputs a mock returns on top of its inputs, by resource type; "*" serves every other type. */
 export type OutputMocks = Record<string, (name: string, inputs: Record<string, unknown>, type: string) => Record<string, unknown>>;
 
@@ -63,6 +65,8 @@ export const awsOutputs: OutputMocks = {
   }),
   "aws:elasticache/replicationGroup:ReplicationGroup": (name) => ({ primaryEndpointAddress: `master.${name}.abcdef.use1.cache.amazonaws.com` }),
   "aws:secretsmanager/secret:Secret": (_, inputs) => ({ arn: arn("secretsmanager", `secret:${String(inputs["namePrefix"])}AbCdEf`) }),
+  // Secrets Manager gives every new value a new version id (a UUID): here one that follows from the value.
+  "aws:secretsmanager/secretVersion:SecretVersion": (_, inputs) => ({ versionId: uuidOf(String(inputs["secretString"])) }),
   "aws:s3/bucket:Bucket": (_, inputs) => ({ bucket: `${String(inputs["bucketPrefix"])}20261124`, arn: `arn:aws:s3:::${String(inputs["bucketPrefix"])}20261124` }),
   "aws:cloudwatch/logGroup:LogGroup": (_, inputs) => ({ arn: arn("logs", `log-group:${String(inputs["name"])}`) }),
   "aws:ecr/repository:Repository": (name) => ({
@@ -78,3 +82,8 @@ export const awsOutputs: OutputMocks = {
   // Resources the program leaves to autonaming get a physical name from the provider.
   "*": (name, inputs, type) => ({ arn: arn(type.split(":")[1]!.split("/")[0]!, name), ...("name" in inputs ? {} : { name: `${name}-0a1b2c` }) }),
 };
+
+function uuidOf(text: string): string {
+  const hex = createHash("sha256").update(text).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}

@@ -123,7 +123,8 @@ export const COMMANDS: Record<string, Command> = {
         throw new UsageError(`refusing to destroy the AWS stack ${stack} without --yes`);
       }
       context.io.stdout.write(`Destroying stack ${stack}. It ${whatDownKeeps(stack, config).join("; ")}.\n`);
-      await pulumi.destroy(stack, write(context));
+      // The keys are protected exactly where the data they unlock outlives the stack: they stay with it.
+      await pulumi.destroy(stack, write(context), { keepProtected: keysKept(config) });
       return EXIT.ok;
     },
   },
@@ -264,16 +265,25 @@ export const COMMANDS: Record<string, Command> = {
   },
 };
 
+/** Whether the stack's generated keys are protected: where their data outlives the stack (components/keys.ts). */
+function keysKept(config: StackConfig): boolean {
+  return config.target === "docker" ? config.docker.retainVolume : config.aws.database.deletionProtection || config.aws.database.finalSnapshot;
+}
+
 /** What `down` leaves behind, said before it starts. */
 function whatDownKeeps(stack: string, config: StackConfig): string[] {
   if (config.target === "docker") {
     const volume = dockerNames(stack).volume;
     return config.docker.retainVolume
-      ? [`keeps the Postgres volume ${volume} (docker.retainVolume), so the next up finds its data; remove it with: docker volume rm ${volume}`, "keeps the pulled images"]
-      : [`deletes the Postgres volume ${volume} (docker.retainVolume is false)`, "keeps the pulled images"];
+      ? [
+          `keeps the Postgres volume ${volume} (docker.retainVolume) and the keys and password that read it, so the next up finds its data`,
+          "keeps the pulled images",
+        ]
+      : [`deletes the Postgres volume ${volume} and its keys (docker.retainVolume is false)`, "keeps the pulled images"];
   }
   const database = config.aws.database;
   const kept = [database.finalSnapshot ? `takes the final database snapshot litellm-mcp-${stack}-final` : "deletes the database without a snapshot"];
+  if (keysKept(config)) kept.push("keeps the master and salt keys, in the stack and in Secrets Manager, for the data that outlives it");
   if (database.deletionProtection) kept.push("cannot delete the database while its deletion protection is on (set aws.database.deletionProtection: false and run up first)");
   const window = config.aws.secrets.recoveryWindowDays;
   kept.push(window === 0 ? "deletes the secrets at once" : `keeps the secrets restorable for ${window} days`);

@@ -10,7 +10,8 @@ export interface PulumiPort {
   outputs(stack: string): Promise<Outputs>;
   up(stack: string, write: (text: string) => void): Promise<void>;
   preview(stack: string, write: (text: string) => void): Promise<void>;
-  destroy(stack: string, write: (text: string) => void): Promise<void>;
+  /** keepProtected: destroy everything but the protected resources (`pulumi destroy --exclude-protected`). */
+  destroy(stack: string, write: (text: string) => void, options: { keepProtected: boolean }): Promise<void>;
   /** Runs the Pulumi CLI itself with the stack's backend, for anything else; returns its exit status. */
   passthrough(stack: string, args: string[]): Promise<number>;
 }
@@ -33,8 +34,8 @@ export class AutomationPulumi implements PulumiPort {
     await this.run(stack, "preview", true, (selected) => selected.preview({ onOutput: write, color: "auto", diff: true }));
   }
 
-  async destroy(stack: string, write: (text: string) => void): Promise<void> {
-    await this.run(stack, "destroy", false, (selected) => selected.destroy({ onOutput: write, color: "auto" }));
+  async destroy(stack: string, write: (text: string) => void, options: { keepProtected: boolean }): Promise<void> {
+    await this.run(stack, "destroy", false, (selected) => selected.destroy({ onOutput: write, color: "auto", excludeProtected: options.keepProtected }));
   }
 
   passthrough(stack: string, args: string[]): Promise<number> {

@@ -240,7 +240,9 @@ for (const stack of ["test", "prod"]) {
         const statements = policyOf(run, "gateway-proxy-roles-execution").Statement;
         assert.deepEqual(statements.map((statement) => statement.Sid), ["WriteLogs", "ReadSecrets"]);
         assert.deepEqual(statements[0]!.Resource, [`arn:aws:logs:us-east-1:123456789012:log-group:/litellm-mcp/${stack}/proxy:*`]);
-        assert.deepEqual([...statements[1]!.Resource].sort(), container.secrets.map((secret) => secret.valueFrom).sort());
+        // The tasks name each secret at the version the stack wrote; the role may read the secret itself.
+        for (const secret of container.secrets) assert.match(secret.valueFrom, /^arn:aws:secretsmanager:[^:]+:\d{12}:secret:[^:]+:::[0-9a-f-]{36}$/);
+        assert.deepEqual([...statements[1]!.Resource].sort(), container.secrets.map((secret) => secret.valueFrom.split(":::")[0]).sort());
       });
     });
 
@@ -353,7 +355,7 @@ for (const stack of ["test", "prod"]) {
           assert.match(String(secret.inputs["namePrefix"]), new RegExp(`^litellm-mcp/${stack}/`));
         }
         assert.match(String(reveal(run.outputs["masterKeySecretArn"])), /^arn:aws:secretsmanager:.*:secret:litellm-mcp\/[a-z]+\/master-key-/);
-        assert.ok(isSecret(byName(run, "gateway-secrets-master-key-value").inputs["secretString"]));
+        assert.ok(isSecret(byName(run, "proxy-master-key-value").inputs["secretString"]));
       });
 
       it("turns Container Insights on and keeps logs as long as the config says", () => {
@@ -413,7 +415,7 @@ describe("AWS stack variants", () => {
     assert.ok(isSecret(redis["authToken"]));
     assert.equal(redis["authTokenUpdateStrategy"], "ROTATE");
     const token = containerOf(run, "gateway-proxy-task").secrets.find((secret) => secret.name === "REDIS_PASSWORD");
-    assert.equal(token?.valueFrom, "arn:aws:secretsmanager:us-east-1:123456789012:secret:litellm-mcp/prod/redis-auth-token-AbCdEf");
+    assert.match(token?.valueFrom ?? "", /^arn:aws:secretsmanager:us-east-1:123456789012:secret:litellm-mcp\/prod\/redis-auth-token-AbCdEf:::[0-9a-f-]{36}$/);
   });
 
   it("stores a secret LiteLLM setting in Secrets Manager and hands it to the proxy by reference", async () => {
@@ -422,7 +424,10 @@ describe("AWS stack variants", () => {
     assert.ok(isSecret(stored));
     assert.equal(reveal(stored), "sk-openai-value");
     const proxy = containerOf(run, "gateway-proxy-task");
-    assert.equal(proxy.secrets.find((secret) => secret.name === "LITELLM_LITELLM_SETTINGS_API_KEY")?.valueFrom, "arn:aws:secretsmanager:us-east-1:123456789012:secret:litellm-mcp/prod/openaiKey-AbCdEf");
+    assert.match(
+      proxy.secrets.find((secret) => secret.name === "LITELLM_LITELLM_SETTINGS_API_KEY")?.valueFrom ?? "",
+      /^arn:aws:secretsmanager:us-east-1:123456789012:secret:litellm-mcp\/prod\/openaiKey-AbCdEf:::[0-9a-f-]{36}$/,
+    );
     const content = String(byName(run, "gateway-config-config").inputs["content"]);
     assert.ok(content.includes("api_key: os.environ/LITELLM_LITELLM_SETTINGS_API_KEY") && !content.includes("sk-openai-value"), content);
   });
@@ -440,7 +445,7 @@ describe("AWS stack variants", () => {
     assert.ok(isSecret(stored));
     assert.equal(reveal(stored), "ctx7-key");
     const proxy = containerOf(run, "gateway-proxy-task");
-    assert.equal(proxy.secrets.find((secret) => secret.name === "MCP_CONTEXT7_AUTH")?.valueFrom, "arn:aws:secretsmanager:us-east-1:123456789012:secret:litellm-mcp/prod/context7ApiKey-AbCdEf");
+    assert.match(proxy.secrets.find((secret) => secret.name === "MCP_CONTEXT7_AUTH")?.valueFrom ?? "", /^arn:aws:secretsmanager:us-east-1:123456789012:secret:litellm-mcp\/prod\/context7ApiKey-AbCdEf:::[0-9a-f-]{36}$/);
     const docs = containerOf(run, "gateway-mcp-aws_docs-task");
     assert.deepEqual(docs.secrets, [{ name: "DOCS_TOKEN", valueFrom: "arn:aws:secretsmanager:us-east-1:123456789012:secret:shared/docs-token-AbCdEf" }]);
     const docsPolicy = policyOf(run, "gateway-mcp-aws_docs-roles-execution").Statement.find((statement) => statement.Sid === "ReadSecrets");

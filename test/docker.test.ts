@@ -53,9 +53,9 @@ describe("dev stack on Docker", () => {
       "litellm-mcp:docker:McpServer gateway-mcp-aws_docs",
       "litellm-mcp:docker:McpServer gateway-mcp-context7",
       "litellm-mcp:docker:Postgres gateway-postgres",
-      "random:index/randomPassword:RandomPassword gateway-master-key",
-      "random:index/randomPassword:RandomPassword gateway-postgres-password",
-      "random:index/randomPassword:RandomPassword gateway-salt-key",
+      "random:index/randomPassword:RandomPassword proxy-database-password",
+      "random:index/randomPassword:RandomPassword proxy-master-key",
+      "random:index/randomPassword:RandomPassword proxy-salt-key",
     ]);
   });
 
@@ -126,7 +126,7 @@ describe("dev stack on Docker", () => {
     assert.equal(run.ofType("docker:index/remoteImage:RemoteImage")[0]?.inputs["name"], "postgres:15-alpine");
     assert.deepEqual(postgres.inputs["command"], ["postgres", "-c", "max_connections=100"]);
     assert.ok(isSecret(postgres.inputs["envs"]));
-    assert.deepEqual(envOf(postgres), { POSTGRES_USER: "litellm", POSTGRES_DB: "litellm", POSTGRES_PASSWORD: "generated-gateway-postgres-password" });
+    assert.deepEqual(envOf(postgres), { POSTGRES_USER: "litellm", POSTGRES_DB: "litellm", POSTGRES_PASSWORD: "generated-proxy-database-password" });
   });
 
   it("starts the proxy with its config, port and workers, after Postgres and the MCP servers are healthy", () => {
@@ -149,9 +149,9 @@ describe("dev stack on Docker", () => {
       LITELLM_MODE: "PRODUCTION",
       AWS_REGION: "us-east-1",
       AWS_PROFILE: "default",
-      LITELLM_MASTER_KEY: "sk-generated-gateway-master-key",
-      LITELLM_SALT_KEY: "sk-generated-gateway-salt-key",
-      DATABASE_URL: "postgresql://litellm:generated-gateway-postgres-password@litellm-mcp-dev-postgres:5432/litellm",
+      LITELLM_MASTER_KEY: "sk-generated-proxy-master-key",
+      LITELLM_SALT_KEY: "sk-generated-proxy-salt-key",
+      DATABASE_URL: "postgresql://litellm:generated-proxy-database-password@litellm-mcp-dev-postgres:5432/litellm",
     });
   });
 
@@ -205,7 +205,7 @@ describe("dev stack on Docker", () => {
       configYaml: renderStack(loadStack("dev"), "dev").yaml,
     });
     assert.ok(isSecret(run.outputs["masterKey"]));
-    assert.equal(reveal(run.outputs["masterKey"]), "sk-generated-gateway-master-key");
+    assert.equal(reveal(run.outputs["masterKey"]), "sk-generated-proxy-master-key");
   });
 });
 
@@ -311,7 +311,7 @@ describe("dev stack variants", () => {
     const run = await runDev((v) => (v.proxy.auth = false));
     assert.ok(!("masterKey" in run.outputs));
     assert.ok(!("LITELLM_MASTER_KEY" in envOf(container(run, "litellm-mcp-dev-litellm"))));
-    assert.ok(!run.resources.some((resource) => resource.name === "gateway-master-key"));
+    assert.ok(!run.resources.some((resource) => resource.name === "proxy-master-key"));
   });
 
   it("derives every name from the stack, so two stacks can share a Docker host", async () => {

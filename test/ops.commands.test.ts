@@ -37,8 +37,8 @@ class FakePulumi implements PulumiPort {
     this.calls.push(`preview ${stack}`);
     write("Previewing update (dev)\n");
   }
-  async destroy(stack: string, write: (text: string) => void) {
-    this.calls.push(`destroy ${stack}`);
+  async destroy(stack: string, write: (text: string) => void, options: { keepProtected: boolean }) {
+    this.calls.push(`destroy ${stack}${options.keepProtected ? " --exclude-protected" : ""}`);
     write("Destroying (dev)\n");
   }
   async passthrough(stack: string, args: string[]) {
@@ -138,9 +138,9 @@ describe("operations commands", () => {
       assert.equal(result.status, 0);
       assert.equal(
         result.stdout.split("\n")[0],
-        "Destroying stack dev. It keeps the Postgres volume litellm-mcp-dev-pgdata (docker.retainVolume), so the next up finds its data; remove it with: docker volume rm litellm-mcp-dev-pgdata; keeps the pulled images.",
+        "Destroying stack dev. It keeps the Postgres volume litellm-mcp-dev-pgdata (docker.retainVolume) and the keys and password that read it, so the next up finds its data; keeps the pulled images.",
       );
-      assert.deepEqual(pulumi.calls, ["destroy dev"]);
+      assert.deepEqual(pulumi.calls, ["destroy dev --exclude-protected"]);
     });
 
     it("refuses to destroy an AWS stack without --yes, and says what prod keeps with it", async () => {
@@ -153,8 +153,16 @@ describe("operations commands", () => {
       const result = await cli(["down", "--stack", "prod", "--yes"], { pulumi });
       assert.equal(
         result.stdout.split("\n")[0],
-        "Destroying stack prod. It takes the final database snapshot litellm-mcp-prod-final; cannot delete the database while its deletion protection is on (set aws.database.deletionProtection: false and run up first); keeps the secrets restorable for 30 days; keeps the config bucket, whose versions must be emptied before it can go.",
+        "Destroying stack prod. It takes the final database snapshot litellm-mcp-prod-final; keeps the master and salt keys, in the stack and in Secrets Manager, for the data that outlives it; cannot delete the database while its deletion protection is on (set aws.database.deletionProtection: false and run up first); keeps the secrets restorable for 30 days; keeps the config bucket, whose versions must be emptied before it can go.",
       );
+    });
+
+    it("keeps protected keys only where their data outlives the stack", async () => {
+      const pulumi = new FakePulumi({});
+      await cli(["down", "--stack", "prod", "--yes"], { pulumi });
+      await cli(["down", "--stack", "test", "--yes"], { pulumi });
+      // prod's database keeps a final snapshot and its deletion protection; test's goes with the stack.
+      assert.deepEqual(pulumi.calls, ["destroy prod --exclude-protected", "destroy test"]);
     });
 
     it("runs any Pulumi command with the stack's backend and returns its exit status", async () => {

@@ -23,7 +23,8 @@ export interface GatewayCacheArgs {
 export class GatewayCache extends pulumi.ComponentResource {
   readonly host: pulumi.Output<string>;
   readonly port: number = REDIS.port;
-  readonly tokenSecretArn: pulumi.Output<string>;
+  /** The auth token's secret, as a task definition names it. */
+  readonly tokenSecretValueFrom: pulumi.Output<string>;
 
   constructor(name: string, args: GatewayCacheArgs, opts?: pulumi.ComponentResourceOptions) {
     super("litellm-mcp:aws:Cache", name, {}, opts);
@@ -56,11 +57,11 @@ export class GatewayCache extends pulumi.ComponentResource {
       parent,
     );
     this.host = group.primaryEndpointAddress;
-    this.tokenSecretArn = storedSecret(
+    this.tokenSecretValueFrom = storedSecret(
       `${name}-token`,
       { stack: args.stack, purpose: "redis-auth-token", role: "cache", value: token.result, recoveryWindowDays: args.recoveryWindowDays },
       this,
-    ).arn;
-    this.registerOutputs({ host: this.host, tokenSecretArn: this.tokenSecretArn });
+    ).valueFrom;
+    this.registerOutputs({ host: this.host, tokenSecretValueFrom: this.tokenSecretValueFrom });
   }
 }

@@ -9,8 +9,16 @@ export interface ContainerEnv {
 
 export interface ContainerSecret {
   readonly name: string;
-  /** ARN of the Secrets Manager secret; ECS fetches it at start, so the value is never in the definition. */
+  /**
+   * ARN of the Secrets Manager secret, pinned to a version where the stack holds the value; ECS fetches it at
+   * start, so the value is never in the definition.
+   */
   readonly valueFrom: pulumi.Input<string>;
+}
+
+/** The secret's own ARN in a valueFrom (arn:aws:secretsmanager:region:account:secret:name[:key:stage:version]). */
+export function secretArnOf(valueFrom: string): string {
+  return valueFrom.split(":").slice(0, 7).join(":");
 }
 
 export function awsLogs(logGroupName: pulumi.Input<string>, region: pulumi.Input<string>, prefix: string) {

@@ -23,7 +23,8 @@ export interface GatewayDatabaseArgs {
  */
 export class GatewayDatabase extends pulumi.ComponentResource {
   readonly instance: aws.rds.Instance;
-  readonly urlSecretArn: pulumi.Output<string>;
+  /** The database URL's secret, as a task definition names it. */
+  readonly urlSecretValueFrom: pulumi.Output<string>;
 
   constructor(name: string, args: GatewayDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super("litellm-mcp:aws:Database", name, {}, opts);
@@ -82,7 +83,7 @@ export class GatewayDatabase extends pulumi.ComponentResource {
       parent,
     );
 
-    this.urlSecretArn = storedSecret(
+    this.urlSecretValueFrom = storedSecret(
       `${name}-url`,
       {
         stack: args.stack,
@@ -92,7 +93,7 @@ export class GatewayDatabase extends pulumi.ComponentResource {
         recoveryWindowDays: args.recoveryWindowDays,
       },
       this,
-    ).arn;
-    this.registerOutputs({ urlSecretArn: this.urlSecretArn });
+    ).valueFrom;
+    this.registerOutputs({ urlSecretValueFrom: this.urlSecretValueFrom });
   }
 }

@@ -79,6 +79,7 @@ export class AwsGateway extends pulumi.ComponentResource {
         auth: config.proxy.auth,
         masterKey: config.proxy.masterKey,
         saltKey: config.proxy.saltKey,
+        keepKeys: settings.database.deletionProtection || settings.database.finalSnapshot,
         references: userSecrets,
         readSecret: args.readSecret,
       },
@@ -141,7 +142,7 @@ export class AwsGateway extends pulumi.ComponentResource {
             server,
             requestTimeoutSeconds: config.proxy.requestTimeoutSeconds,
             securityGroupId: groups.mcpServers.id,
-            secrets: Object.entries(server.secrets).map(([key, ref]) => ({ name: key, valueFrom: secrets.arnOf(ref) })),
+            secrets: Object.entries(server.secrets).map(([key, ref]) => ({ name: key, valueFrom: secrets.valueFromOf(ref) })),
           },
           parent,
         ),
@@ -156,8 +157,13 @@ export class AwsGateway extends pulumi.ComponentResource {
     const containerSecrets: ContainerSecret[] = [];
     const sources: EnvSources<pulumi.Output<string>> = {
       endpoints: cache ? { redisHost: cache.host, redisPort: String(cache.port) } : {},
-      secrets: { masterKey: secrets.masterKeyArn, saltKey: secrets.saltKeyArn, databaseUrl: database.urlSecretArn, redisPassword: cache?.tokenSecretArn },
-      secretRef: (ref) => secrets.arnOf(ref),
+      secrets: {
+        masterKey: secrets.masterKeyValueFrom,
+        saltKey: secrets.saltKeyValueFrom,
+        databaseUrl: database.urlSecretValueFrom,
+        redisPassword: cache?.tokenSecretValueFrom,
+      },
+      secretRef: (ref) => secrets.valueFromOf(ref),
     };
     for (const variable of args.rendered.env) {
       const source = envSource(variable, sources);

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { secretArnOf } from "./containers";
 import type { Role } from "../../config/constants";
 import type { PolicyStatement } from "./bedrock";
 import { awsTags } from "./naming";
@@ -51,7 +52,7 @@ export class ServiceRoles extends pulumi.ComponentResource {
           { Sid: "WriteLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${logGroupArn}:*`] },
         ];
         if (secretArns.length > 0) {
-          statements.push({ Sid: "ReadSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: secretArns });
+          statements.push({ Sid: "ReadSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [...new Set(secretArns.map(secretArnOf))] });
         }
         if (repositoryArns.length > 0) {
           statements.push(

@@ -6,7 +6,7 @@ import type { ProxyEnvVar, RenderedConfig } from "../../config/litellm";
 import type { SecretRef, StackConfig } from "../../config/schema";
 import { hasRedis } from "../../config/topology";
 import { type EnvSources, envSource } from "../env";
-import { generateMasterKey, generateSaltKey } from "../keys";
+import { generatedKey, type KeyPurpose } from "../keys";
 import { type EnvEntry, LiteLLMContainer } from "./litellm";
 import { McpServerContainer } from "./mcpServer";
 import { GatewayNetwork } from "./network";
@@ -42,6 +42,8 @@ export class DockerGateway extends pulumi.ComponentResource {
       return args.readSecret(ref.config);
     };
 
+    // The keys and the database password live as long as the volume: kept by `down` when the volume is.
+    const key = (purpose: KeyPurpose, formerly: pulumi.Alias) => generatedKey(purpose, { protect: config.docker.retainVolume, aliases: [formerly] });
     const network = new GatewayNetwork(`${name}-network`, { stack }, { parent: this });
     const postgres = new Postgres(
       `${name}-postgres`,
@@ -49,6 +51,10 @@ export class DockerGateway extends pulumi.ComponentResource {
         stack,
         image: config.docker.postgresImage,
         database: config.database,
+        password: key("database-password", {
+          name: `${name}-postgres-password`,
+          parent: pulumi.createUrn(`${name}-postgres`, "litellm-mcp:docker:Postgres", this),
+        }),
         network: network.name,
         hostPort: config.docker.postgresHostPort,
         retainVolume: config.docker.retainVolume,
@@ -77,9 +83,9 @@ export class DockerGateway extends pulumi.ComponentResource {
     const masterKey = config.proxy.auth
       ? config.proxy.masterKey
         ? secretOf(config.proxy.masterKey)
-        : generateMasterKey(name, this)
+        : key("master-key", { name: `${name}-master-key`, parent: this })
       : undefined;
-    const saltKey = config.proxy.saltKey ? secretOf(config.proxy.saltKey) : generateSaltKey(name, this);
+    const saltKey = config.proxy.saltKey ? secretOf(config.proxy.saltKey) : key("salt-key", { name: `${name}-salt-key`, parent: this });
 
     const sources: EnvSources<pulumi.Output<string>> = {
       endpoints: redis ? { redisHost: redis.host, redisPort: String(redis.port) } : {},

@@ -1,6 +1,5 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import { POSTGRES } from "../../config/constants";
 import type { StackConfig } from "../../config/schema";
 import { healthcheck } from "./health";
@@ -11,6 +10,8 @@ export interface PostgresArgs {
   /** Pinned Postgres 15 image. */
   readonly image: string;
   readonly database: StackConfig["database"];
+  /** A secret. Postgres takes it when it initialises an empty volume, and ignores it on every later start. */
+  readonly password: pulumi.Output<string>;
   /** The network the proxy reaches the database on. */
   readonly network: pulumi.Input<string>;
   /** Publish the database on 127.0.0.1 at this port; unpublished when absent. */
@@ -20,7 +21,7 @@ export interface PostgresArgs {
   readonly restart: string;
 }
 
-/** Postgres 15 with its data on a named volume and a generated password held as a Pulumi secret. */
+/** Postgres 15 with its data on a named volume; its password is a Pulumi secret. */
 export class Postgres extends pulumi.ComponentResource {
   readonly container: docker.Container;
   readonly containerName: pulumi.Output<string>;
@@ -33,7 +34,6 @@ export class Postgres extends pulumi.ComponentResource {
     const names = dockerNames(args.stack);
     const { name: database, username, maxConnections } = args.database;
 
-    const password = new random.RandomPassword(`${name}-password`, { length: 32, special: false }, { parent: this });
     const volume = new docker.Volume(
       `${name}-data`,
       { name: names.volume, labels: dockerLabels(args.stack, "database") },
@@ -47,7 +47,7 @@ export class Postgres extends pulumi.ComponentResource {
         name: names.postgres,
         image: image.imageId,
         command: ["postgres", "-c", `max_connections=${maxConnections}`],
-        envs: pulumi.secret(pulumi.interpolate`POSTGRES_PASSWORD=${password.result}`).apply((secret) => [
+        envs: pulumi.secret(pulumi.interpolate`POSTGRES_PASSWORD=${args.password}`).apply((secret) => [
           `POSTGRES_USER=${username}`,
           `POSTGRES_DB=${database}`,
           secret,
@@ -67,7 +67,7 @@ export class Postgres extends pulumi.ComponentResource {
     this.containerName = this.container.name;
     this.volumeName = volume.name;
     this.databaseUrl = pulumi.secret(
-      pulumi.interpolate`postgresql://${username}:${password.result}@${this.container.name}:${POSTGRES.port}/${database}`,
+      pulumi.interpolate`postgresql://${username}:${args.password}@${this.container.name}:${POSTGRES.port}/${database}`,
     );
     this.registerOutputs({ containerName: this.containerName, volumeName: this.volumeName, databaseUrl: this.databaseUrl });
   }

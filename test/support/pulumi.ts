@@ -19,6 +19,8 @@ export interface Registered {
     readonly parent: string;
     readonly retainOnDelete: boolean;
     readonly protect: boolean;
+    /** Inputs whose changes the engine ignores. */
+    readonly ignoreChanges: string[];
     /** URNs of the resources this one waits for. */
     readonly dependsOn: string[];
     /** For each input, the URNs of the resources its value came from. */
@@ -42,6 +44,7 @@ interface RegisterRequest {
   getParent(): string;
   getRetainondelete(): boolean | undefined;
   getProtect(): boolean | undefined;
+  getIgnorechangesList(): string[];
   getDependenciesList(): string[];
   getPropertydependenciesMap(): { entries(): Iterable<[string, { getUrnsList(): string[] }]> };
 }
@@ -70,6 +73,8 @@ export interface RunOptions {
   readonly secrets?: Record<string, string>;
   /** Replaces the stack file's config. */
   readonly config?: { config: Record<string, string>; secretKeys: string[] };
+  /** Another program module to run in place of index.ts. */
+  readonly program?: string;
 }
 
 /** A failed run's error carries what was registered before the failure. */
@@ -118,6 +123,7 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
       parent: req.getParent(),
       retainOnDelete: req.getRetainondelete() ?? false,
       protect: req.getProtect() ?? false,
+      ignoreChanges: req.getIgnorechangesList(),
       dependsOn: req.getDependenciesList(),
       propertyDependencies,
     };
@@ -133,7 +139,7 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
   const { config, secretKeys } = options.config ?? engineConfigOf(stack, options.secrets);
   pulumi.runtime.setAllConfig(config, secretKeys);
 
-  const entry = require.resolve("../../index");
+  const entry = options.program ?? require.resolve("../../index");
   for (const id of Object.keys(require.cache)) {
     if (id === entry) delete require.cache[id];
   }
