@@ -114,6 +114,7 @@ export const noPublicIngress: ResourceValidationPolicy = {
 interface ContainerDefinition {
   name?: string;
   image?: string;
+  command?: string[];
   environment?: { name?: string; value?: string }[];
 }
 
@@ -285,6 +286,57 @@ export const iamBedrockScoped: ResourceValidationPolicy = {
   ],
 };
 
+// ---------------------------------------------------------------------------------------------------------
+// Data that outlives the stack
+
+const KEY_NAMES = ["proxy-master-key", "proxy-salt-key"];
+const PROXY_CONTAINER = "litellm";
+
+export const keysOutliveTheirData: StackValidationPolicy = {
+  name: "keys-outlive-their-data",
+  description:
+    "Where the database outlives the stack (deletion protection or a final snapshot), the generated master and salt keys are protected: the salt key is the only way to read the credentials stored in it.",
+  enforcementLevel: "mandatory",
+  validateStack: (args, report) => {
+    const kept = args.resources.some(
+      (resource) => resource.type === "aws:rds/instance:Instance" && (resource.props["deletionProtection"] === true || resource.props["skipFinalSnapshot"] === false),
+    );
+    if (!kept) return;
+    for (const key of args.resources.filter((resource) => resource.type === "random:index/randomPassword:RandomPassword" && KEY_NAMES.includes(resource.name))) {
+      if (!key.opts.protect) report(`${key.name} must be protected (protect: true): the database it reads outlives the stack.`, key.urn);
+    }
+  },
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// Connections
+
+export const proxyKeepaliveAboveIdleTimeout: StackValidationPolicy = {
+  name: "proxy-keepalive-above-idle-timeout",
+  description:
+    "The proxy keeps idle connections open longer than the load balancer does (--keepalive_timeout above idleTimeout), so the balancer never sends a request on a connection the proxy is closing (intermittent 502s).",
+  enforcementLevel: "mandatory",
+  validateStack: (args, report) => {
+    const idle = args.resources
+      .filter((resource) => resource.type === "aws:lb/loadBalancer:LoadBalancer" && typeof resource.props["idleTimeout"] === "number")
+      .map((resource) => resource.props["idleTimeout"] as number);
+    if (idle.length === 0) return;
+    const longest = Math.max(...idle);
+    for (const task of args.resources.filter((resource) => resource.type === "aws:ecs/taskDefinition:TaskDefinition")) {
+      for (const container of containersOf(task.props) ?? []) {
+        const command = container.command ?? [];
+        const flag = command.indexOf("--keepalive_timeout");
+        // The program's proxy container; without the flag, uvicorn keeps idle connections 5 s.
+        if (container.name !== PROXY_CONTAINER && flag < 0) continue;
+        const keepalive = flag < 0 ? 5 : Number(command[flag + 1]);
+        if (!(keepalive > longest)) {
+          report(`Container "${container.name}" keeps idle connections ${keepalive} s, not longer than the load balancer's idle timeout (${longest} s): set --keepalive_timeout above it.`, task.urn);
+        }
+      }
+    }
+  },
+};
+
 export const policies = [
   rdsEncryptedAndPrivate,
   rdsProdProtection,
@@ -296,4 +348,6 @@ export const policies = [
   dockerInternalNotPublished,
   dockerPublishedOnLoopback,
   iamBedrockScoped,
+  keysOutliveTheirData,
+  proxyKeepaliveAboveIdleTimeout,
 ];

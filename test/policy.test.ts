@@ -6,9 +6,11 @@ import {
   ecsImagesPinned,
   ecsSecretsNotInEnvironment,
   iamBedrockScoped,
+  keysOutliveTheirData,
   logGroupRetention,
   noPublicIngress,
   policies,
+  proxyKeepaliveAboveIdleTimeout,
   rdsEncryptedAndPrivate,
   rdsProdProtection,
   s3BucketsPrivateAndEncrypted,
@@ -254,6 +256,35 @@ describe("policy pack", () => {
       };
       assert.deepEqual(await messages(iamBedrockScoped, role), ['IAM policy grants Bedrock actions on Resource "*": name the model and inference-profile ARNs.']);
     });
+  });
+});
+
+describe("policy pack: data that outlives the stack, and connections", () => {
+  const key = (name: string, protect: boolean): TestResource => ({ type: "random:index/randomPassword:RandomPassword", name, props: { length: 48 }, protect });
+  const violations = async (policy: StackValidationPolicy, resources: TestResource[]) => (await checkStack(policy, resources)).map((violation) => violation.message);
+
+  it("keys-outlive-their-data: wants the keys protected where the database outlives the stack, and only there", async () => {
+    assert.deepEqual(await violations(keysOutliveTheirData, [rds({ deletionProtection: true }), key("proxy-salt-key", true), key("proxy-master-key", true)]), []);
+    assert.deepEqual(await violations(keysOutliveTheirData, [rds({ deletionProtection: false, skipFinalSnapshot: true }), key("proxy-salt-key", false)]), []);
+    assert.deepEqual(await violations(keysOutliveTheirData, [rds({ deletionProtection: false, skipFinalSnapshot: false }), key("proxy-salt-key", false), key("other", false)]), [
+      "proxy-salt-key must be protected (protect: true): the database it reads outlives the stack.",
+    ]);
+  });
+
+  it("proxy-keepalive-above-idle-timeout: wants the proxy's keep-alive above the load balancer's idle timeout", async () => {
+    const alb = { type: "aws:lb/loadBalancer:LoadBalancer", name: "alb", props: { idleTimeout: 600 } };
+    const proxy = (command: string[]) => taskDefinition([{ name: "litellm", command }]);
+    assert.deepEqual(await violations(proxyKeepaliveAboveIdleTimeout, [alb, proxy(["--port", "4000", "--keepalive_timeout", "605"])]), []);
+    assert.deepEqual(await violations(proxyKeepaliveAboveIdleTimeout, [alb, proxy(["--port", "4000"])]), [
+      'Container "litellm" keeps idle connections 5 s, not longer than the load balancer\'s idle timeout (600 s): set --keepalive_timeout above it.',
+    ]);
+    assert.equal((await violations(proxyKeepaliveAboveIdleTimeout, [alb, proxy(["--keepalive_timeout", "600"])])).length, 1);
+  });
+
+  it("catches the committed prod stack with its keys unprotected", async () => {
+    const run = await runProgram("prod", { outputs: awsOutputs, calls: awsCalls });
+    const resources = run.resources.map(fromRegistered).map((resource) => (resource.name === "proxy-salt-key" ? { ...resource, protect: false } : resource));
+    assert.equal((await violations(keysOutliveTheirData, resources)).length, 1);
   });
 });
 

@@ -19,6 +19,7 @@ export interface TestResource {
   readonly stack?: string;
   readonly urn?: string;
   readonly propertyDependencies?: Record<string, string[]>;
+  readonly protect?: boolean;
 }
 
 function urnOf(resource: TestResource): string {
@@ -68,7 +69,7 @@ export async function checkStack(policy: StackValidationPolicy, resources: reado
       name: resource.name,
       urn: urnOf(resource),
       props: resource.props,
-      opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+      opts: { protect: resource.protect ?? false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
       dependencies: [],
       propertyDependencies: {},
       isType: (resourceClass: unknown) => isTypeOf(resource.type, resourceClass),
@@ -99,5 +100,6 @@ export function fromRegistered(resource: Registered): TestResource {
     urn: resource.urn,
     props: reveal<Record<string, unknown>>(resource.inputs),
     propertyDependencies: resource.options.propertyDependencies,
+    protect: resource.options.protect,
   };
 }
