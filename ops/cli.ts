@@ -3,6 +3,8 @@
  * unreachable gateway, a stack never deployed), 2 wrong usage. A user's mistake gets one clear line, never a
  * stack trace.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, closest } from "../config/errors";
 import { COMMANDS, type Command } from "./commands";
@@ -15,9 +17,15 @@ const GLOBAL_HELP = [
   "Commands:",
   ...Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(12)} ${command.summary}`),
   "",
-  "Run `litellm-mcp <command> --help` for a command's options.",
+  "Run `litellm-mcp help <command>` (or `<command> --help`) for a command's options,",
+  "and `litellm-mcp --version` for the version.",
   "",
 ].join("\n");
+
+/** The project's version, from its package.json. */
+function version(): string {
+  return (JSON.parse(readFileSync(join(__dirname, "..", "package.json"), "utf8")) as { version: string }).version;
+}
 
 function commandHelp(name: string, command: Command): string {
   const lines = [`Usage: ${command.usage}`, "", `${name}: ${command.summary}`, "", "Options:"];
@@ -30,11 +38,22 @@ function commandHelp(name: string, command: Command): string {
 
 export async function run(argv: readonly string[], io: Io, deps: Deps = realDeps): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === "--version" || name === "-V" || name === "version") {
+    io.stdout.write(`litellm-mcp ${version()}\n`);
+    return EXIT.ok;
+  }
+  if (name === "help" && rest.length > 0) return run([rest[0]!, "--help"], io, deps);
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     io.stdout.write(GLOBAL_HELP);
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
   const command = COMMANDS[name];
+  // A caller that asked for JSON gets its errors as JSON too, on stderr with the same exit status.
+  const json = rest.includes("--json");
+  const fail = (message: string, status: number) => {
+    io.stderr.write(json ? `${JSON.stringify({ ok: false, error: message, status })}\n` : `${message}\n`);
+    return status;
+  };
   try {
     if (command === undefined) {
       const suggestion = closest(name, Object.keys(COMMANDS));
@@ -47,14 +66,8 @@ export async function run(argv: readonly string[], io: Io, deps: Deps = realDeps
     }
     return await command.run({ io, deps, options, positionals });
   } catch (error) {
-    if (error instanceof UsageError || error instanceof OpsError) {
-      io.stderr.write(`litellm-mcp: ${error.message}\n`);
-      return error.status;
-    }
-    if (error instanceof ConfigError) {
-      io.stderr.write(`${error.message}\n`);
-      return EXIT.failed;
-    }
+    if (error instanceof UsageError || error instanceof OpsError) return fail(json ? error.message : `litellm-mcp: ${error.message}`, error.status);
+    if (error instanceof ConfigError) return fail(error.message, EXIT.failed);
     throw error;
   }
 }

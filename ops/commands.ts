@@ -199,7 +199,7 @@ export const COMMANDS: Record<string, Command> = {
   },
 
   restart: {
-    summary: "restart one service, or all of them (MCP servers first, the proxy last)",
+    summary: "restart one service, or the gateway: MCP servers first, the proxy last (Postgres and Redis by name only)",
     usage: "litellm-mcp restart [service] [--stack <name>]",
     options: { stack: STACK_DEV },
     positionals: [0, 1],
@@ -212,7 +212,8 @@ export const COMMANDS: Record<string, Command> = {
       }
       if (deployed.outputs.target === "docker") {
         const containers = dockerServices(deployed.outputs);
-        const chosen = pick(containers, service, ["postgres", "redis", ...mcpServerNames(deployed.outputs), "litellm"]);
+        // As on AWS: the gateway's own services; the data stores restart only when named.
+        const chosen = pick(containers, service, [...mcpServerNames(deployed.outputs), "litellm"]);
         const docker = context.deps.docker(context.io.env);
         for (const [name, container] of chosen) {
           say(`restarting ${name} (${container})`);

@@ -165,6 +165,21 @@ describe("litellm-mcp CLI", () => {
       });
     });
 
+    it("prints its version with --version, and a command's options with help <command>", async () => {
+      const { version } = JSON.parse(readFileSync(join(PROJECT_DIR, "package.json"), "utf8")) as { version: string };
+      assert.deepEqual(await cli(["--version"]), { status: 0, stdout: `litellm-mcp ${version}\n`, stderr: "" });
+      assert.deepEqual(await cli(["help", "validate"]), await cli(["validate", "--help"]));
+      assert.equal((await cli(["help", "deploy"])).status, 2);
+    });
+
+    it("reports errors as JSON when asked for JSON, with the same exit status", async () => {
+      const result = await cli(["status", "--stack", "nope", "--json"]);
+      assert.equal(result.status, 2);
+      const error = JSON.parse(result.stderr) as { ok: boolean; error: string; status: number };
+      assert.deepEqual([error.ok, error.status], [false, 2]);
+      assert.match(error.error, /^no stack file Pulumi\.nope\.yaml/);
+    });
+
     it("refuses a stray argument, exit 2", async () => {
       const result = await cli(["validate", "dev"]);
       assert.equal(result.status, 2);

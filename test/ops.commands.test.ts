@@ -300,15 +300,18 @@ describe("operations commands", () => {
       });
     });
 
-    it("restarts every container, the proxy last, or just the one named", async () => {
+    it("restarts the MCP servers first and the proxy last, or just the one named, Postgres included", async () => {
       const restarted: string[] = [];
       const docker: DockerPort = { inspect: async () => undefined, logs: async () => undefined, restart: async (container) => void restarted.push(container) };
       const pulumi = new FakePulumi(dockerOutputs("http://127.0.0.1:4000"));
       assert.equal((await cli(["restart"], { pulumi, docker })).status, 0);
-      assert.deepEqual(restarted, ["litellm-mcp-dev-postgres", "litellm-mcp-dev-mcp-context7", "litellm-mcp-dev-litellm"]);
+      assert.deepEqual(restarted, ["litellm-mcp-dev-mcp-context7", "litellm-mcp-dev-litellm"]);
       restarted.length = 0;
       const result = await cli(["restart", "litellm"], { pulumi, docker });
       assert.deepEqual([result.stdout, restarted], ["restarting litellm (litellm-mcp-dev-litellm)\nlitellm: restarted\n", ["litellm-mcp-dev-litellm"]]);
+      restarted.length = 0;
+      await cli(["restart", "postgres"], { pulumi, docker });
+      assert.deepEqual(restarted, ["litellm-mcp-dev-postgres"]);
     });
 
     it("forces new ECS deployments, MCP servers first, printing progress", async () => {
