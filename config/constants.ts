@@ -26,6 +26,8 @@ export const ENV = {
   localModelCostMap: "LITELLM_LOCAL_MODEL_COST_MAP",
   /** True: migrate with the Prisma CLI and engines built into the litellm-database image, downloading nothing. */
   prismaOfflineMode: "PRISMA_OFFLINE_MODE",
+  /** "true": the proxy only checks the schema at start; the one-off migration task migrates it (AWS). */
+  disableSchemaUpdate: "DISABLE_SCHEMA_UPDATE",
   /** Not read by LiteLLM: the hash of config.yaml, so that a new config is a new task definition. */
   configHash: "LITELLM_MCP_CONFIG_SHA256",
 } as const;

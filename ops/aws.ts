@@ -3,7 +3,7 @@
  * counts and forced redeployments, CloudWatch log reading and live tail. Clients are injected for tests.
  */
 import { DescribeLogGroupsCommand, FilterLogEventsCommand, StartLiveTailCommand, CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
-import { DescribeServicesCommand, ECSClient, UpdateServiceCommand } from "@aws-sdk/client-ecs";
+import { DescribeServicesCommand, DescribeTasksCommand, ECSClient, RunTaskCommand, UpdateServiceCommand } from "@aws-sdk/client-ecs";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { OpsError } from "./errors";
 
@@ -26,8 +26,18 @@ export interface AwsLogOptions {
   readonly write: (line: string) => void;
 }
 
+/** Where the one-off migration task runs: the proxy's cluster, subnets and security group. */
+export interface MigrationTarget {
+  readonly cluster: string;
+  readonly taskDefinition: string;
+  readonly subnets: readonly string[];
+  readonly securityGroups: readonly string[];
+}
+
 export interface AwsPort {
   masterKey(secretArn: string): Promise<string>;
+  /** Runs the migration task to its end; fails unless its container exits 0. */
+  migrate(target: MigrationTarget, progress: (line: string) => void): Promise<void>;
   services(cluster: string, names: string[]): Promise<ServiceState[]>;
   restart(cluster: string, service: string, progress: (line: string) => void): Promise<void>;
   logs(logGroup: string, options: AwsLogOptions): Promise<void>;
@@ -104,6 +114,49 @@ export class AwsServices implements AwsPort {
         return;
       }
       if (Date.now() > deadline) throw new OpsError(`${service} did not become stable within ${Math.round(this.timing.timeoutMs / 60_000)} minutes`);
+      await new Promise((resolve) => setTimeout(resolve, this.timing.pollMs));
+    }
+  }
+
+  async migrate(target: MigrationTarget, progress: (line: string) => void): Promise<void> {
+    const started = await this.call("start the migration task", () =>
+      this.clients.ecs.send(
+        new RunTaskCommand({
+          cluster: target.cluster,
+          taskDefinition: target.taskDefinition,
+          launchType: "FARGATE",
+          count: 1,
+          startedBy: "litellm-mcp-migration",
+          networkConfiguration: { awsvpcConfiguration: { subnets: [...target.subnets], securityGroups: [...target.securityGroups], assignPublicIp: "DISABLED" } },
+        }),
+      ),
+    );
+    const taskArn: string | undefined = started.tasks?.[0]?.taskArn;
+    if (!taskArn) {
+      const failure = (started.failures ?? [])[0] as { reason?: string; detail?: string } | undefined;
+      throw new OpsError(`AWS: the migration task did not start: ${failure?.reason ?? "no reason given"}${failure?.detail ? ` (${failure.detail})` : ""}`);
+    }
+    const id = taskArn.split("/").pop();
+    progress(`migration task ${id} started`);
+    const deadline = Date.now() + this.timing.timeoutMs;
+    let last = "";
+    for (;;) {
+      const described = await this.call("describe the migration task", () => this.clients.ecs.send(new DescribeTasksCommand({ cluster: target.cluster, tasks: [taskArn] })));
+      const task = described.tasks?.[0] as { lastStatus?: string; stoppedReason?: string; containers?: { name?: string; exitCode?: number; reason?: string }[] } | undefined;
+      if (!task) throw new OpsError(`the migration task ${id} is gone from cluster ${target.cluster}`);
+      const status = task.lastStatus ?? "UNKNOWN";
+      if (status !== last) progress(`migration task ${id}: ${status.toLowerCase()}`);
+      last = status;
+      if (status === "STOPPED") {
+        const container = task.containers?.[0];
+        if (container?.exitCode === 0) {
+          progress("migration: done");
+          return;
+        }
+        const why = container?.exitCode !== undefined ? `exit code ${container.exitCode}` : (container?.reason ?? task.stoppedReason ?? "no exit code");
+        throw new OpsError(`the database migration failed (${why}); the proxy keeps its current version. Its log: stream migrate/${container?.name ?? "litellm"}/${id}`);
+      }
+      if (Date.now() > deadline) throw new OpsError(`the migration task ${id} did not finish within ${Math.round(this.timing.timeoutMs / 60_000)} minutes`);
       await new Promise((resolve) => setTimeout(resolve, this.timing.pollMs));
     }
   }

@@ -230,6 +230,34 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
 
+  migrate: {
+    summary: "run the proxy's database migration as a one-off ECS task, and wait for it (pulumi up runs it on AWS)",
+    usage: "litellm-mcp migrate --region <region> --cluster <arn> --task-definition <arn> --subnets <id,id> --security-group <id>",
+    options: {
+      region: { type: "string", description: "the stack's AWS region" },
+      cluster: { type: "string", description: "the ECS cluster" },
+      "task-definition": { type: "string", description: "the migration task definition (ARN with its revision)" },
+      subnets: { type: "string", description: "the private subnets, comma-separated" },
+      "security-group": { type: "string", description: "the proxy's security group" },
+    },
+    async run(context) {
+      const value = (name: string, pattern: RegExp, expected: string): string => {
+        const given = context.options[name];
+        if (typeof given !== "string" || !pattern.test(given)) throw new UsageError(`--${name}: expected ${expected}${given === undefined ? "" : `, got "${given}"`}`);
+        return given;
+      };
+      const region = value("region", /^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as "us-east-1"');
+      const target = {
+        cluster: value("cluster", /^arn:aws[\w-]*:ecs:[\w-]+:\d{12}:cluster\/[\w-]+$/, "an ECS cluster ARN"),
+        taskDefinition: value("task-definition", /^arn:aws[\w-]*:ecs:[\w-]+:\d{12}:task-definition\/[\w-]+:\d+$/, "a task definition ARN with its revision"),
+        subnets: value("subnets", /^subnet-[0-9a-f]+(,subnet-[0-9a-f]+)*$/, "subnet ids, comma-separated").split(","),
+        securityGroups: [value("security-group", /^sg-[0-9a-f]+$/, "a security group id")],
+      };
+      await context.deps.aws(region).migrate(target, (line) => context.io.stdout.write(`${line}\n`));
+      return EXIT.ok;
+    },
+  },
+
   "clear-cache": {
     summary: "empty the proxy's response cache",
     usage: "litellm-mcp clear-cache [--stack <name>] [--outputs <file>]",

@@ -326,8 +326,9 @@ export const proxyKeepaliveAboveIdleTimeout: StackValidationPolicy = {
       for (const container of containersOf(task.props) ?? []) {
         const command = container.command ?? [];
         const flag = command.indexOf("--keepalive_timeout");
-        // The program's proxy container; without the flag, uvicorn keeps idle connections 5 s.
-        if (container.name !== PROXY_CONTAINER && flag < 0) continue;
+        // The program's proxy container, unless it only migrates and exits; without the flag, uvicorn keeps idle
+        // connections 5 s.
+        if ((container.name !== PROXY_CONTAINER && flag < 0) || command.includes("--skip_server_startup")) continue;
         const keepalive = flag < 0 ? 5 : Number(command[flag + 1]);
         if (!(keepalive > longest)) {
           report(`Container "${container.name}" keeps idle connections ${keepalive} s, not longer than the load balancer's idle timeout (${longest} s): set --keepalive_timeout above it.`, task.urn);

@@ -147,6 +147,8 @@ for (const stack of ["test", "prod"]) {
         const environment = Object.fromEntries(containerOf(run, "gateway-proxy-task").environment.map((entry) => [entry.name, entry.value]));
         const rendered = renderStack(loadStack(stack), stack);
         assert.deepEqual(environment, {
+          // The one-off migration task migrates; the serving tasks only check the schema.
+          DISABLE_SCHEMA_UPDATE: "true",
           JSON_LOGS: "true",
           LITELLM_CONFIG_BUCKET_NAME: `litellm-mcp-${stack}-config-20261124`,
           LITELLM_CONFIG_BUCKET_OBJECT_KEY: "config.yaml",
@@ -305,6 +307,33 @@ for (const stack of ["test", "prod"]) {
         const longest = await runAws(stack, (v) => (v.proxy.requestTimeoutSeconds = 3600));
         assert.equal(byName(longest, "gateway-lb-proxy").inputs["deregistrationDelay"], 3600);
         assert.throws(() => loadVariant(stack, (v) => (v.proxy.requestTimeoutSeconds = 3601)), /requestTimeoutSeconds: expected at most 3600 on aws: the load balancer drains a task for at most 3600 s/);
+      });
+
+      it("migrates the database once per version in a one-off task, before the service takes the new task definition", () => {
+        const task = byName(run, "gateway-proxy-migration-task").inputs;
+        assert.deepEqual([task["family"], task["cpu"], task["memory"], task["taskRoleArn"]], [`litellm-mcp-${stack}-migrate`, "512", "1024", undefined]);
+        const migrate = containerOf(run, "gateway-proxy-migration-task");
+        assert.deepEqual([migrate.image, migrate.command], ["ghcr.io/berriai/litellm-database:v1.108.7", ["--skip_server_startup"]]);
+        assert.deepEqual(migrate.secrets.map((secret) => secret.name), ["DATABASE_URL"]);
+        assert.deepEqual(migrate.environment.map((entry) => `${entry.name}=${entry.value}`), [
+          "JSON_LOGS=true",
+          "LITELLM_LOCAL_MODEL_COST_MAP=True",
+          `LITELLM_LOG=${prod ? "ERROR" : "INFO"}`,
+          "LITELLM_MODE=PRODUCTION",
+          "PRISMA_OFFLINE_MODE=true",
+        ]);
+        assert.equal(migrate.logConfiguration.options["awslogs-stream-prefix"], "migrate");
+
+        const command = byName(run, "gateway-proxy-migration");
+        assert.equal(command.type, "command:local:Command");
+        const taskArn = `arn:aws:ecs:us-east-1:${ACCOUNT}:task-definition/litellm-mcp-${stack}-migrate:1`;
+        assert.deepEqual(command.inputs["triggers"], [taskArn]);
+        assert.equal(
+          command.inputs["create"],
+          `node ops/bin.js migrate --region us-east-1 --cluster arn:aws:ecs:us-east-1:${ACCOUNT}:cluster/gateway-cluster-cluster-1a2b3c --task-definition ${taskArn} --subnets ${Array.from({ length: prod ? 3 : 2 }, (_, index) => `gateway-vpc-private-${index}-id`).join(",")} --security-group gateway-sg-proxy-id`,
+        );
+        // The service waits for the migration, which fails `up` when it fails.
+        assert.ok(byName(run, "gateway-proxy-service").options.dependsOn.includes(command.urn));
       });
 
       it("waits for every service's steady state, so a deployment the circuit breaker rolls back fails `up`", () => {

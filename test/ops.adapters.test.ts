@@ -152,6 +152,64 @@ describe("AWS adapter (with stand-in SDK clients)", () => {
     await assert.rejects(aws.restart("cluster", "proxy", () => undefined), new OpsError("the new deployment of proxy failed and was rolled back: tasks failed to start"));
   });
 
+  describe("the one-off migration task (stand-in ECS answering as RunTask and DescribeTasks are documented)", () => {
+    const target = {
+      cluster: "arn:aws:ecs:us-east-1:123456789012:cluster/litellm-mcp-test",
+      taskDefinition: "arn:aws:ecs:us-east-1:123456789012:task-definition/litellm-mcp-test-migrate:3",
+      subnets: ["subnet-0a1b", "subnet-0c2d"],
+      securityGroups: ["sg-0123"],
+    };
+    const TASK = "arn:aws:ecs:us-east-1:123456789012:task/litellm-mcp-test/4f9c2e1d";
+    const ecsWith = (states: object[]) =>
+      client({
+        RunTaskCommand: () => ({ tasks: [{ taskArn: TASK, lastStatus: "PROVISIONING" }], failures: [] }),
+        DescribeTasksCommand: () => ({ tasks: [states.length > 1 ? states.shift() : states[0]] }),
+      });
+
+    it("starts the task in the private subnets and waits for its container to exit 0", async () => {
+      const ecs = ecsWith([
+        { lastStatus: "PROVISIONING", containers: [{ name: "litellm" }] },
+        { lastStatus: "RUNNING", containers: [{ name: "litellm" }] },
+        { lastStatus: "STOPPED", stoppedReason: "Essential container in task exited", containers: [{ name: "litellm", exitCode: 0 }] },
+      ]);
+      const progress: string[] = [];
+      await new AwsServices({ ecs, logs: nothing, secrets: nothing }, { pollMs: 0, timeoutMs: 10_000 }).migrate(target, (line) => progress.push(line));
+      assert.deepEqual(ecs.sent[0], [
+        "RunTaskCommand",
+        {
+          cluster: target.cluster,
+          taskDefinition: target.taskDefinition,
+          launchType: "FARGATE",
+          count: 1,
+          startedBy: "litellm-mcp-migration",
+          networkConfiguration: { awsvpcConfiguration: { subnets: target.subnets, securityGroups: target.securityGroups, assignPublicIp: "DISABLED" } },
+        },
+      ]);
+      assert.deepEqual(progress, [
+        "migration task 4f9c2e1d started",
+        "migration task 4f9c2e1d: provisioning",
+        "migration task 4f9c2e1d: running",
+        "migration task 4f9c2e1d: stopped",
+        "migration: done",
+      ]);
+    });
+
+    it("fails with the exit code and the log stream when the migration fails", async () => {
+      const ecs = ecsWith([{ lastStatus: "STOPPED", containers: [{ name: "litellm", exitCode: 2 }] }]);
+      const aws = new AwsServices({ ecs, logs: nothing, secrets: nothing }, { pollMs: 0, timeoutMs: 10_000 });
+      await assert.rejects(
+        aws.migrate(target, () => undefined),
+        new OpsError("the database migration failed (exit code 2); the proxy keeps its current version. Its log: stream migrate/litellm/4f9c2e1d"),
+      );
+    });
+
+    it("says why the task did not start", async () => {
+      const ecs = client({ RunTaskCommand: () => ({ tasks: [], failures: [{ reason: "RESOURCE:ENI", detail: "no free addresses" }] }) });
+      const aws = new AwsServices({ ecs, logs: nothing, secrets: nothing }, { pollMs: 0, timeoutMs: 10_000 });
+      await assert.rejects(aws.migrate(target, () => undefined), new OpsError("AWS: the migration task did not start: RESOURCE:ENI (no free addresses)"));
+    });
+  });
+
   it("reads every page of a log group, then follows it with a live tail", async () => {
     const logs = client({
       FilterLogEventsCommand: (input) =>

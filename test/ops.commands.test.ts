@@ -242,6 +242,7 @@ describe("operations commands", () => {
           return names.map((name) => ({ name, status: "ACTIVE", running: name === "docs-svc" ? 0 : 1, desired: 1, pending: 0, deployments: 1 }));
         },
         restart: () => assert.fail("not restarting"),
+        migrate: () => assert.fail("not migrating"),
         logs: () => assert.fail("not reading logs"),
       };
       const outputs = awsOutputs();
@@ -286,6 +287,7 @@ describe("operations commands", () => {
         masterKey: async () => KEY,
         services: async () => [],
         restart: async () => undefined,
+        migrate: async () => undefined,
         async logs(group) {
           groups.push(group);
         },
@@ -320,6 +322,7 @@ describe("operations commands", () => {
         masterKey: async () => KEY,
         services: async () => [],
         logs: async () => undefined,
+        migrate: () => assert.fail("not migrating"),
         async restart(cluster, service, progress) {
           restarted.push(`${cluster}/${service}`);
           progress(`${service}: stable`);
@@ -329,6 +332,45 @@ describe("operations commands", () => {
       assert.equal(result.status, 0);
       assert.deepEqual(restarted, ["cluster-1/context7-svc", "cluster-1/docs-svc", "cluster-1/proxy-svc"]);
       assert.equal(result.stdout, "context7-svc: stable\ndocs-svc: stable\nproxy-svc: stable\n");
+    });
+
+    it("runs the migration task pulumi up asks for, and refuses arguments it cannot use", async () => {
+      const migrations: string[] = [];
+      const aws: AwsPort = {
+        masterKey: async () => KEY,
+        services: async () => [],
+        logs: async () => undefined,
+        restart: () => assert.fail("not restarting"),
+        async migrate(target, progress) {
+          migrations.push(JSON.stringify(target));
+          progress("migration: done");
+        },
+      };
+      const args = [
+        "migrate",
+        "--region", "us-east-1",
+        "--cluster", "arn:aws:ecs:us-east-1:123456789012:cluster/litellm-mcp-test",
+        "--task-definition", "arn:aws:ecs:us-east-1:123456789012:task-definition/litellm-mcp-test-migrate:7",
+        "--subnets", "subnet-0a1b,subnet-0c2d",
+        "--security-group", "sg-0123",
+      ];
+      const result = await cli(args, { pulumi: new FakePulumi({}), aws });
+      assert.deepEqual(result, { status: 0, stdout: "migration: done\n", stderr: "" });
+      assert.deepEqual(migrations.map((text) => JSON.parse(text)), [
+        {
+          cluster: "arn:aws:ecs:us-east-1:123456789012:cluster/litellm-mcp-test",
+          taskDefinition: "arn:aws:ecs:us-east-1:123456789012:task-definition/litellm-mcp-test-migrate:7",
+          subnets: ["subnet-0a1b", "subnet-0c2d"],
+          securityGroups: ["sg-0123"],
+        },
+      ]);
+      const unrevisioned = await cli(args.map((arg) => arg.replace(/:7$/, "")), { pulumi: new FakePulumi({}), aws });
+      assert.deepEqual(unrevisioned, {
+        status: 2,
+        stdout: "",
+        stderr: 'litellm-mcp: --task-definition: expected a task definition ARN with its revision, got "arn:aws:ecs:us-east-1:123456789012:task-definition/litellm-mcp-test-migrate"\n',
+      });
+      assert.equal(migrations.length, 1);
     });
 
     it("says there is no cache to clear, or why a memory cache cannot be flushed", async () => {

@@ -18,6 +18,9 @@ import { ProxyService } from "./proxyService";
 import { GatewaySecrets } from "./secrets";
 import { GatewaySecurityGroups } from "./securityGroups";
 
+/** What LiteLLM's migration reads besides the database URL: its log settings and the offline switches. */
+const MIGRATION_ENV: readonly string[] = [ENV.logLevel, ENV.mode, ENV.jsonLogs, ENV.localModelCostMap, ENV.prismaOfflineMode];
+
 export interface AwsGatewayArgs {
   readonly stack: string;
   readonly config: StackConfig;
@@ -170,6 +173,10 @@ export class AwsGateway extends pulumi.ComponentResource {
       if ("secret" in source) containerSecrets.push({ name: variable.name, valueFrom: source.secret });
       else environment.push({ name: variable.name, value: source.value });
     }
+    // The one-off migration task migrates; the serving tasks only check the schema.
+    const migrationEnvironment = environment.filter((entry) => MIGRATION_ENV.includes(entry.name));
+    const migrationSecrets = containerSecrets.filter((entry) => entry.name === ENV.databaseUrl);
+    environment.push({ name: ENV.disableSchemaUpdate, value: "true" });
 
     const proxy = new ProxyService(
       `${name}-proxy`,
@@ -188,6 +195,7 @@ export class AwsGateway extends pulumi.ComponentResource {
         configObjectArn: bucket.objectArn,
         environment,
         secrets: containerSecrets,
+        migration: { environment: migrationEnvironment, secrets: migrationSecrets },
       },
       { parent: this, dependsOn: mcpServices },
     );

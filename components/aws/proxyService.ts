@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import { local } from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import type { ModelConfig, StackConfig } from "../../config/schema";
 import { DEPLOYMENT_MAXIMUM_PERCENT } from "../../config/topology";
@@ -46,6 +47,23 @@ export interface ProxyServiceArgs {
   readonly environment: readonly ContainerEnv[];
   /** Secret environment, injected by ECS from Secrets Manager. */
   readonly secrets: readonly ContainerSecret[];
+  /** What the one-off migration task needs of both (the database URL, LiteLLM's offline settings). */
+  readonly migration: { readonly environment: readonly ContainerEnv[]; readonly secrets: readonly ContainerSecret[] };
+}
+
+/**
+ * The command `pulumi up` runs once per migration task definition: the operations CLI starts the task and waits
+ * for its container's exit code. It runs on the machine running Pulumi, with its AWS credentials.
+ */
+export function migrationCommand(region: string, cluster: string, taskDefinition: string, subnets: readonly string[], securityGroup: string): string {
+  return [
+    "node ops/bin.js migrate",
+    `--region ${region}`,
+    `--cluster ${cluster}`,
+    `--task-definition ${taskDefinition}`,
+    `--subnets ${subnets.join(",")}`,
+    `--security-group ${securityGroup}`,
+  ].join(" ");
 }
 
 /**
@@ -115,6 +133,40 @@ export class ProxyService extends pulumi.ComponentResource {
       this,
     );
 
+    // LiteLLM's migration, once per version, before the service takes the new task definition: the serving tasks
+    // only check the schema (DISABLE_SCHEMA_UPDATE). `litellm --skip_server_startup` migrates and exits.
+    const migrationTask = fargateTaskDefinition(
+      `${name}-migration-task`,
+      {
+        family: `litellm-mcp-${args.stack}-migrate`,
+        cpu: 512,
+        memory: 1024,
+        executionRoleArn: roles.executionRoleArn,
+        container: {
+          name: PROXY_CONTAINER,
+          image: proxy.image,
+          essential: true,
+          command: ["--skip_server_startup"],
+          environment: byName(args.migration.environment),
+          secrets: byName(args.migration.secrets),
+          logConfiguration: awsLogs(logs.name, args.region, "migrate"),
+        },
+        tags,
+      },
+      this,
+    );
+    const migration = new local.Command(
+      `${name}-migration`,
+      {
+        create: pulumi
+          .all([args.region, args.clusterArn, migrationTask.arn, pulumi.all(args.subnetIds), args.securityGroupId])
+          .apply(([region, cluster, taskDefinition, subnets, securityGroup]) => migrationCommand(region, cluster, taskDefinition, subnets, securityGroup)),
+        // A new revision (another image, another database URL) migrates again; nothing else does.
+        triggers: [migrationTask.arn],
+      },
+      { parent: this, deleteBeforeReplace: true },
+    );
+
     const ecsService = new aws.ecs.Service(
       `${name}-service`,
       {
@@ -137,7 +189,7 @@ export class ProxyService extends pulumi.ComponentResource {
         tags,
       },
       // Autoscaling owns the running count once the service exists.
-      { parent: this, dependsOn: args.listeners, ignoreChanges: ["desiredCount"] },
+      { parent: this, dependsOn: [...args.listeners, migration], ignoreChanges: ["desiredCount"] },
     );
 
     const resourceId = pulumi.interpolate`service/${args.clusterName}/${ecsService.name}`;
