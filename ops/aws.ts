@@ -4,6 +4,7 @@
  */
 import { DescribeLogGroupsCommand, FilterLogEventsCommand, StartLiveTailCommand, CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { DescribeServicesCommand, DescribeTasksCommand, ECSClient, RunTaskCommand, UpdateServiceCommand } from "@aws-sdk/client-ecs";
+import { DescribeDBInstancesCommand, RDSClient, RebootDBInstanceCommand } from "@aws-sdk/client-rds";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { OpsError } from "./errors";
 
@@ -36,6 +37,11 @@ export interface MigrationTarget {
 
 export interface AwsPort {
   masterKey(secretArn: string): Promise<string>;
+  /**
+   * Reboots the database when RDS holds a parameter change until a reboot (max_connections), and waits until it
+   * is available with its parameters in sync; does nothing otherwise.
+   */
+  applyDatabaseParameters(instance: string, progress: (line: string) => void): Promise<void>;
   /** Runs the migration task to its end; fails unless its container exits 0. */
   migrate(target: MigrationTarget, progress: (line: string) => void): Promise<void>;
   services(cluster: string, names: string[]): Promise<ServiceState[]>;
@@ -53,6 +59,7 @@ export interface AwsClients {
   readonly ecs: Sender;
   readonly logs: Sender;
   readonly secrets: Sender;
+  readonly rds?: Sender;
 }
 
 export interface RestartTiming {
@@ -67,7 +74,12 @@ export class AwsServices implements AwsPort {
   ) {}
 
   static forRegion(region: string): AwsServices {
-    return new AwsServices({ ecs: new ECSClient({ region }), logs: new CloudWatchLogsClient({ region }), secrets: new SecretsManagerClient({ region }) });
+    return new AwsServices({
+      ecs: new ECSClient({ region }),
+      logs: new CloudWatchLogsClient({ region }),
+      secrets: new SecretsManagerClient({ region }),
+      rds: new RDSClient({ region }),
+    });
   }
 
   async masterKey(secretArn: string): Promise<string> {
@@ -116,6 +128,43 @@ export class AwsServices implements AwsPort {
       if (Date.now() > deadline) throw new OpsError(`${service} did not become stable within ${Math.round(this.timing.timeoutMs / 60_000)} minutes`);
       await new Promise((resolve) => setTimeout(resolve, this.timing.pollMs));
     }
+  }
+
+  async applyDatabaseParameters(instance: string, progress: (line: string) => void): Promise<void> {
+    const rds = this.clients.rds;
+    if (!rds) throw new OpsError("no RDS client");
+    const deadline = Date.now() + this.timing.timeoutMs;
+    const describe = async () => {
+      const described = await this.call(`describe the database ${instance}`, () => rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: instance })));
+      const db = described.DBInstances?.[0] as
+        | { DBInstanceStatus?: string; MultiAZ?: boolean; DBParameterGroups?: { DBParameterGroupName?: string; ParameterApplyStatus?: string }[] }
+        | undefined;
+      if (!db) throw new OpsError(`no database ${instance}`);
+      return { status: db.DBInstanceStatus ?? "unknown", multiAz: db.MultiAZ === true, apply: (db.DBParameterGroups ?? []).map((group) => group.ParameterApplyStatus ?? "unknown") };
+    };
+    const wait = async (until: (state: Awaited<ReturnType<typeof describe>>) => boolean, what: string) => {
+      let last = "";
+      for (;;) {
+        const state = await describe();
+        const line = `database ${instance}: ${state.status}, parameters ${state.apply.join(", ") || "none"}`;
+        if (line !== last) progress(line);
+        last = line;
+        if (until(state)) return state;
+        if (Date.now() > deadline) throw new OpsError(`the database ${instance} did not ${what} within ${Math.round(this.timing.timeoutMs / 60_000)} minutes`);
+        await new Promise((resolve) => setTimeout(resolve, this.timing.pollMs));
+      }
+    };
+    // RDS shows "applying" while it takes a changed parameter group, then in-sync or pending-reboot.
+    const settled = await wait((state) => state.status === "available" && !state.apply.includes("applying"), "settle");
+    if (!settled.apply.includes("pending-reboot")) {
+      progress("database: parameters in sync, no reboot needed");
+      return;
+    }
+    // A multi-AZ database fails over to its standby, which is the shorter interruption.
+    await this.call(`reboot the database ${instance}`, () => rds.send(new RebootDBInstanceCommand({ DBInstanceIdentifier: instance, ForceFailover: settled.multiAz })));
+    progress(`database ${instance}: rebooting${settled.multiAz ? " with failover" : ""} to apply its parameters`);
+    await wait((state) => state.status === "available" && state.apply.every((status) => status === "in-sync"), "come back in sync");
+    progress("database: parameters applied");
   }
 
   async migrate(target: MigrationTarget, progress: (line: string) => void): Promise<void> {

@@ -230,6 +230,21 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
 
+  "apply-db-parameters": {
+    summary: "reboot the database when a parameter change waits for one (pulumi up runs it on AWS when max_connections changes)",
+    usage: "litellm-mcp apply-db-parameters --region <region> --instance <identifier>",
+    options: {
+      region: { type: "string", description: "the stack's AWS region" },
+      instance: { type: "string", description: "the RDS instance identifier" },
+    },
+    async run(context) {
+      const region = requiredOption(context, "region", REGION, 'an AWS region such as "us-east-1"');
+      const instance = requiredOption(context, "instance", /^[a-z][a-z0-9-]{0,62}$/, "an RDS instance identifier");
+      await context.deps.aws(region).applyDatabaseParameters(instance, (line) => context.io.stdout.write(`${line}\n`));
+      return EXIT.ok;
+    },
+  },
+
   migrate: {
     summary: "run the proxy's database migration as a one-off ECS task, and wait for it (pulumi up runs it on AWS)",
     usage: "litellm-mcp migrate --region <region> --cluster <arn> --task-definition <arn> --subnets <id,id> --security-group <id>",
@@ -241,12 +256,8 @@ export const COMMANDS: Record<string, Command> = {
       "security-group": { type: "string", description: "the proxy's security group" },
     },
     async run(context) {
-      const value = (name: string, pattern: RegExp, expected: string): string => {
-        const given = context.options[name];
-        if (typeof given !== "string" || !pattern.test(given)) throw new UsageError(`--${name}: expected ${expected}${given === undefined ? "" : `, got "${given}"`}`);
-        return given;
-      };
-      const region = value("region", /^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as "us-east-1"');
+      const value = (name: string, pattern: RegExp, expected: string) => requiredOption(context, name, pattern, expected);
+      const region = value("region", REGION, 'an AWS region such as "us-east-1"');
       const target = {
         cluster: value("cluster", /^arn:aws[\w-]*:ecs:[\w-]+:\d{12}:cluster\/[\w-]+$/, "an ECS cluster ARN"),
         taskDefinition: value("task-definition", /^arn:aws[\w-]*:ecs:[\w-]+:\d{12}:task-definition\/[\w-]+:\d+$/, "a task definition ARN with its revision"),
@@ -297,6 +308,15 @@ export const COMMANDS: Record<string, Command> = {
 /** Whether the stack's generated keys are protected: where their data outlives the stack (components/keys.ts). */
 function keysKept(config: StackConfig): boolean {
   return config.target === "docker" ? config.docker.retainVolume : config.aws.database.deletionProtection || config.aws.database.finalSnapshot;
+}
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
+/** A string option that must be given and match. */
+function requiredOption(context: Context, name: string, pattern: RegExp, expected: string): string {
+  const given = context.options[name];
+  if (typeof given !== "string" || !pattern.test(given)) throw new UsageError(`--${name}: expected ${expected}${given === undefined ? "" : `, got "${given}"`}`);
+  return given;
 }
 
 /** What `down` leaves behind, said before it starts. */

@@ -336,6 +336,17 @@ for (const stack of ["test", "prod"]) {
         assert.ok(byName(run, "gateway-proxy-service").options.dependsOn.includes(command.urn));
       });
 
+      it("reboots the database when, and only when, RDS holds a max_connections change for one, before the migration", () => {
+        const apply = byName(run, "gateway-database-apply-parameters");
+        assert.equal(apply.type, "command:local:Command");
+        assert.equal(apply.inputs["create"], "node ops/bin.js apply-db-parameters --region us-east-1 --instance gateway-database-instance-7g8h9i");
+        assert.deepEqual(apply.inputs["triggers"], [prod ? 400 : 100]);
+        const parameters = byName(run, "gateway-database-parameters");
+        assert.deepEqual((parameters.inputs["parameters"] as unknown[])[1], { name: "max_connections", value: prod ? "400" : "100", applyMethod: "pending-reboot" });
+        assert.ok([parameters.urn, byName(run, "gateway-database-instance").urn].every((urn) => apply.options.dependsOn.includes(urn)));
+        assert.ok(byName(run, "gateway-proxy-migration").options.dependsOn.includes(apply.urn));
+      });
+
       it("waits for every service's steady state, so a deployment the circuit breaker rolls back fails `up`", () => {
         const services = run.ofType("aws:ecs/service:Service").map((service) => [service.name, service.inputs["waitForSteadyState"]]);
         assert.deepEqual(services, [

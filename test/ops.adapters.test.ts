@@ -152,6 +152,45 @@ describe("AWS adapter (with stand-in SDK clients)", () => {
     await assert.rejects(aws.restart("cluster", "proxy", () => undefined), new OpsError("the new deployment of proxy failed and was rolled back: tasks failed to start"));
   });
 
+  describe("database parameters that wait for a reboot (stand-in RDS answering as DescribeDBInstances and RebootDBInstance are documented)", () => {
+    const rdsWith = (states: { DBInstanceStatus: string; apply: string }[]) =>
+      client({
+        DescribeDBInstancesCommand: () => {
+          const state = states.length > 1 ? states.shift()! : states[0]!;
+          return { DBInstances: [{ DBInstanceStatus: state.DBInstanceStatus, MultiAZ: true, DBParameterGroups: [{ DBParameterGroupName: "pg", ParameterApplyStatus: state.apply }] }] };
+        },
+        RebootDBInstanceCommand: () => ({ DBInstance: {} }),
+      });
+
+    it("does nothing when the parameters are in sync", async () => {
+      const rds = rdsWith([{ DBInstanceStatus: "available", apply: "in-sync" }]);
+      const progress: string[] = [];
+      await new AwsServices({ ecs: nothing, logs: nothing, secrets: nothing, rds }, { pollMs: 0, timeoutMs: 10_000 }).applyDatabaseParameters("db-1", (line) => progress.push(line));
+      assert.deepEqual(rds.sent.map(([name]) => name), ["DescribeDBInstancesCommand"]);
+      assert.deepEqual(progress, ["database db-1: available, parameters in-sync", "database: parameters in sync, no reboot needed"]);
+    });
+
+    it("waits out 'applying', reboots with failover on pending-reboot, and waits until in sync", async () => {
+      const rds = rdsWith([
+        { DBInstanceStatus: "available", apply: "applying" },
+        { DBInstanceStatus: "available", apply: "pending-reboot" },
+        { DBInstanceStatus: "rebooting", apply: "pending-reboot" },
+        { DBInstanceStatus: "available", apply: "in-sync" },
+      ]);
+      const progress: string[] = [];
+      await new AwsServices({ ecs: nothing, logs: nothing, secrets: nothing, rds }, { pollMs: 0, timeoutMs: 10_000 }).applyDatabaseParameters("db-1", (line) => progress.push(line));
+      assert.deepEqual(rds.sent.find(([name]) => name === "RebootDBInstanceCommand"), ["RebootDBInstanceCommand", { DBInstanceIdentifier: "db-1", ForceFailover: true }]);
+      assert.deepEqual(progress, [
+        "database db-1: available, parameters applying",
+        "database db-1: available, parameters pending-reboot",
+        "database db-1: rebooting with failover to apply its parameters",
+        "database db-1: rebooting, parameters pending-reboot",
+        "database db-1: available, parameters in-sync",
+        "database: parameters applied",
+      ]);
+    });
+  });
+
   describe("the one-off migration task (stand-in ECS answering as RunTask and DescribeTasks are documented)", () => {
     const target = {
       cluster: "arn:aws:ecs:us-east-1:123456789012:cluster/litellm-mcp-test",

@@ -243,6 +243,7 @@ describe("operations commands", () => {
         },
         restart: () => assert.fail("not restarting"),
         migrate: () => assert.fail("not migrating"),
+        applyDatabaseParameters: () => assert.fail("not rebooting"),
         logs: () => assert.fail("not reading logs"),
       };
       const outputs = awsOutputs();
@@ -288,6 +289,7 @@ describe("operations commands", () => {
         services: async () => [],
         restart: async () => undefined,
         migrate: async () => undefined,
+        applyDatabaseParameters: () => assert.fail("not rebooting"),
         async logs(group) {
           groups.push(group);
         },
@@ -323,6 +325,7 @@ describe("operations commands", () => {
         services: async () => [],
         logs: async () => undefined,
         migrate: () => assert.fail("not migrating"),
+        applyDatabaseParameters: () => assert.fail("not rebooting"),
         async restart(cluster, service, progress) {
           restarted.push(`${cluster}/${service}`);
           progress(`${service}: stable`);
@@ -341,6 +344,7 @@ describe("operations commands", () => {
         services: async () => [],
         logs: async () => undefined,
         restart: () => assert.fail("not restarting"),
+        applyDatabaseParameters: () => assert.fail("not rebooting"),
         async migrate(target, progress) {
           migrations.push(JSON.stringify(target));
           progress("migration: done");
@@ -371,6 +375,26 @@ describe("operations commands", () => {
         stderr: 'litellm-mcp: --task-definition: expected a task definition ARN with its revision, got "arn:aws:ecs:us-east-1:123456789012:task-definition/litellm-mcp-test-migrate"\n',
       });
       assert.equal(migrations.length, 1);
+    });
+
+    it("applies database parameters for pulumi up, and refuses an instance that is not an identifier", async () => {
+      const applied: string[] = [];
+      const aws: AwsPort = {
+        masterKey: async () => KEY,
+        services: async () => [],
+        logs: async () => undefined,
+        restart: () => assert.fail("not restarting"),
+        migrate: () => assert.fail("not migrating"),
+        async applyDatabaseParameters(instance, progress) {
+          applied.push(instance);
+          progress("database: parameters in sync, no reboot needed");
+        },
+      };
+      const ok = await cli(["apply-db-parameters", "--region", "us-east-1", "--instance", "gateway-database-instance-7g8h9i"], { pulumi: new FakePulumi({}), aws });
+      assert.deepEqual(ok, { status: 0, stdout: "database: parameters in sync, no reboot needed\n", stderr: "" });
+      const bad = await cli(["apply-db-parameters", "--region", "us-east-1", "--instance", "db; reboot"], { pulumi: new FakePulumi({}), aws });
+      assert.deepEqual(bad, { status: 2, stdout: "", stderr: 'litellm-mcp: --instance: expected an RDS instance identifier, got "db; reboot"\n' });
+      assert.deepEqual(applied, ["gateway-database-instance-7g8h9i"]);
     });
 
     it("says there is no cache to clear, or why a memory cache cannot be flushed", async () => {

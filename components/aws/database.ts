@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import { local } from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { POSTGRES } from "../../config/constants";
@@ -14,6 +15,7 @@ export interface GatewayDatabaseArgs {
   readonly subnetIds: pulumi.Input<string>[];
   readonly securityGroupId: pulumi.Input<string>;
   readonly recoveryWindowDays: number;
+  readonly region: pulumi.Input<string>;
 }
 
 /**
@@ -25,6 +27,8 @@ export class GatewayDatabase extends pulumi.ComponentResource {
   readonly instance: aws.rds.Instance;
   /** The database URL's secret, as a task definition names it. */
   readonly urlSecretValueFrom: pulumi.Output<string>;
+  /** Done once the database runs with its parameters: what uses the connection limit waits for it. */
+  readonly parametersApplied: pulumi.Resource;
 
   constructor(name: string, args: GatewayDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super("litellm-mcp:aws:Database", name, {}, opts);
@@ -81,6 +85,17 @@ export class GatewayDatabase extends pulumi.ComponentResource {
         tags,
       },
       parent,
+    );
+
+    // RDS takes a new max_connections only at a reboot: `pulumi up` reboots the database when, and only when, RDS
+    // says one is pending, before the proxy's pools are sized for the new limit.
+    this.parametersApplied = new local.Command(
+      `${name}-apply-parameters`,
+      {
+        create: pulumi.interpolate`node ops/bin.js apply-db-parameters --region ${args.region} --instance ${this.instance.identifier}`,
+        triggers: [database.maxConnections],
+      },
+      { parent: this, dependsOn: [parameters, this.instance], deleteBeforeReplace: true },
     );
 
     this.urlSecretValueFrom = storedSecret(

@@ -99,6 +99,7 @@ export class AwsGateway extends pulumi.ComponentResource {
         subnetIds: vpc.privateSubnetIds,
         securityGroupId: groups.database.id,
         recoveryWindowDays,
+        region,
       },
       parent,
     );
@@ -192,6 +193,7 @@ export class AwsGateway extends pulumi.ComponentResource {
         targetGroupArn: loadBalancer.targetGroupArn,
         requestCountResourceLabel: pulumi.interpolate`${loadBalancer.arnSuffix}/${loadBalancer.targetGroupArnSuffix}`,
         listeners: loadBalancer.listeners,
+        database: database.parametersApplied,
         configObjectArn: bucket.objectArn,
         environment,
         secrets: containerSecrets,

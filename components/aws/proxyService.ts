@@ -42,6 +42,8 @@ export interface ProxyServiceArgs {
   readonly requestCountResourceLabel: pulumi.Input<string>;
   /** The service registers with the target group only once the listeners exist. */
   readonly listeners: pulumi.Resource[];
+  /** The database with its parameters applied: migrations and pools wait for it. */
+  readonly database: pulumi.Resource;
   readonly configObjectArn: pulumi.Input<string>;
   /** Plain environment: nothing secret. */
   readonly environment: readonly ContainerEnv[];
@@ -164,7 +166,7 @@ export class ProxyService extends pulumi.ComponentResource {
         // A new revision (another image, another database URL) migrates again; nothing else does.
         triggers: [migrationTask.arn],
       },
-      { parent: this, deleteBeforeReplace: true },
+      { parent: this, deleteBeforeReplace: true, dependsOn: [args.database] },
     );
 
     const ecsService = new aws.ecs.Service(
