@@ -338,6 +338,20 @@ export const proxyKeepaliveAboveIdleTimeout: StackValidationPolicy = {
   },
 };
 
+export const servingTasksDoNotMigrate: ResourceValidationPolicy = {
+  name: "serving-tasks-do-not-migrate",
+  description:
+    "The proxy's serving containers on ECS set DISABLE_SCHEMA_UPDATE=true: the one-off migration task migrates, so the tasks a rolling deployment starts together do not race on the schema.",
+  enforcementLevel: "mandatory",
+  validateResource: forTypes(["aws:ecs/taskDefinition:TaskDefinition"], (props, _, report) => {
+    for (const container of containersOf(props) ?? []) {
+      if (container.name !== PROXY_CONTAINER || (container.command ?? []).includes("--skip_server_startup")) continue;
+      const disabled = (container.environment ?? []).some((entry) => entry.name === "DISABLE_SCHEMA_UPDATE" && entry.value === "true");
+      if (!disabled) report(`Container "${container.name}" serves without DISABLE_SCHEMA_UPDATE=true: it would migrate the schema at start, beside the other tasks.`);
+    }
+  }),
+};
+
 export const policies = [
   rdsEncryptedAndPrivate,
   rdsProdProtection,
@@ -351,4 +365,5 @@ export const policies = [
   iamBedrockScoped,
   keysOutliveTheirData,
   proxyKeepaliveAboveIdleTimeout,
+  servingTasksDoNotMigrate,
 ];

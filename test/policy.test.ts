@@ -14,6 +14,7 @@ import {
   rdsEncryptedAndPrivate,
   rdsProdProtection,
   s3BucketsPrivateAndEncrypted,
+  servingTasksDoNotMigrate,
   stackOf,
 } from "../policy/policies";
 import { awsCalls, awsOutputs } from "../bench/mocks";
@@ -279,6 +280,16 @@ describe("policy pack: data that outlives the stack, and connections", () => {
       'Container "litellm" keeps idle connections 5 s, not longer than the load balancer\'s idle timeout (600 s): set --keepalive_timeout above it.',
     ]);
     assert.equal((await violations(proxyKeepaliveAboveIdleTimeout, [alb, proxy(["--keepalive_timeout", "600"])])).length, 1);
+  });
+
+  it("serving-tasks-do-not-migrate: wants DISABLE_SCHEMA_UPDATE on the proxy's serving containers, not on the migration", async () => {
+    const serving = (environment: object[]) => taskDefinition([{ name: "litellm", command: ["--port", "4000"], environment }]);
+    assert.deepEqual(await messages(servingTasksDoNotMigrate, serving([{ name: "DISABLE_SCHEMA_UPDATE", value: "true" }])), []);
+    assert.deepEqual(await messages(servingTasksDoNotMigrate, serving([])), [
+      'Container "litellm" serves without DISABLE_SCHEMA_UPDATE=true: it would migrate the schema at start, beside the other tasks.',
+    ]);
+    assert.deepEqual(await messages(servingTasksDoNotMigrate, taskDefinition([{ name: "litellm", command: ["--skip_server_startup"], environment: [] }])), []);
+    assert.deepEqual(await messages(servingTasksDoNotMigrate, taskDefinition([{ name: "mcp", environment: [] }])), []);
   });
 
   it("catches the committed prod stack with its keys unprotected", async () => {
