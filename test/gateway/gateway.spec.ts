@@ -34,7 +34,9 @@ import {
   startBedrock,
   startMcpServer,
   startProxy,
+  startEgressRecorder,
   startRedis,
+  type EgressRecorder,
 } from "./gateway";
 import type { Started } from "./processes";
 import { ensureVenv, LITELLM_SETTINGS_FILE, litellmSettingsOf, litellmVersion, pythonEnvs } from "./python";
@@ -101,6 +103,7 @@ describe("the gateway, run for real from the dev stack", function () {
   let bins: PythonBins;
   const mcp: McpProcess[] = [];
   let bedrock: BedrockStandIn[] = [];
+  let egress: EgressRecorder;
   /** The exact error when the proxy cannot set up its database here; undefined when it can. */
   let databaseUnavailable: string | undefined;
 
@@ -111,11 +114,12 @@ describe("the gateway, run for real from the dev stack", function () {
     process.stdout.write(`  logs: ${logDir}\n`);
     bins = Object.fromEntries(pythonEnvs(base).map((env) => [env.name, ensureVenv(env, (line) => process.stdout.write(`  ${line}\n`))]));
     bedrock = await startBedrock(base);
+    egress = await startEgressRecorder();
     for (const server of base.mcpServers) mcp.push(await startMcpServer(server, bins, logDir));
   });
 
   after(async () => {
-    await Promise.all([...mcp.map((server) => server.process.stop()), ...bedrock.map((standIn) => standIn.stop())]);
+    await Promise.all([...mcp.map((server) => server.process.stop()), ...bedrock.map((standIn) => standIn.stop()), egress?.stop()]);
     printFigures(figures, notRun);
   });
 
@@ -208,7 +212,7 @@ describe("the gateway, run for real from the dev stack", function () {
         if (databaseUnavailable === undefined) {
           database = createDatabase();
           try {
-            proxy = await startProxy({ config, rendered, bins, keys, database, redis, logDir, name: `litellm-${cacheOn ? "cache" : "plain"}` });
+            proxy = await startProxy({ config, rendered, bins, keys, database, redis, logDir, egress, name: `litellm-${cacheOn ? "cache" : "plain"}` });
           } catch (error) {
             // The proxy exits when it cannot set up its database: here because Prisma fetches its engines from
             // outside the package registries. The rest runs against a proxy without its database.
@@ -219,7 +223,7 @@ describe("the gateway, run for real from the dev stack", function () {
           }
         }
         if (database === undefined) {
-          proxy = await startProxy({ config, rendered, bins, keys, redis, logDir, name: `litellm-${cacheOn ? "cache" : "plain"}-nodb` });
+          proxy = await startProxy({ config, rendered, bins, keys, redis, logDir, egress, name: `litellm-${cacheOn ? "cache" : "plain"}-nodb` });
         }
         if (!cacheOn) figures.coldStartMs = proxy.coldStartMs;
         outputsFile = join(logDir, `outputs-${cacheOn ? "cache" : "plain"}.json`);
@@ -333,7 +337,7 @@ describe("the gateway, run for real from the dev stack", function () {
         assert.equal((await fetch(`${proxy.url}/v1/models`, { headers: { authorization: `Bearer ${virtualKey}` } })).status, 200);
         await proxy.process.stop();
         const rendered = renderLocal(config, mcp, bedrock);
-        proxy = await startProxy({ config, rendered, bins, keys, database, redis, logDir, name: `litellm-${cacheOn ? "cache" : "plain"}-again` });
+        proxy = await startProxy({ config, rendered, bins, keys, database, redis, logDir, egress, name: `litellm-${cacheOn ? "cache" : "plain"}-again` });
         assert.equal((await fetch(`${proxy.url}/v1/models`, { headers: { authorization: `Bearer ${virtualKey}` } })).status, 200);
       });
 
@@ -440,6 +444,13 @@ describe("the gateway, run for real from the dev stack", function () {
   }
 
   describe("after both runs", () => {
+    it("started and served without reaching beyond loopback: no model cost map, no telemetry, nothing", () => {
+      // The Prisma engines are baked into the litellm-database image; only here, where they are missing, does a
+      // start with a database go for them (see the NOT RUN lines).
+      const beyond = egress.destinations.filter((destination) => !(databaseUnavailable !== undefined && destination.startsWith("binaries.prisma.sh:")));
+      assert.deepEqual(beyond, []);
+    });
+
     it("leaves no log line that shows a master or salt key", () => {
       const logs = readdirSync(logDir)
         .filter((file) => file.endsWith(".log"))

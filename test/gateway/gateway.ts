@@ -7,6 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { REDIS_SERVER } from "../../components/docker/redis";
 import { loopbackRenderContext } from "../../components/endpoints";
@@ -122,6 +123,32 @@ export interface ProxyRun {
   readonly coldStartMs: number;
 }
 
+/**
+ * Where the proxy would go beyond loopback: an HTTP proxy on loopback, set as HTTP(S)_PROXY for the proxy
+ * process, that records the destination of every request (CONNECT host:port, or the absolute URL) and refuses
+ * it. The machine has no route to the internet; this shows what the proxy would have fetched if it had one.
+ */
+export interface EgressRecorder {
+  readonly url: string;
+  readonly destinations: string[];
+  stop(): Promise<void>;
+}
+
+export async function startEgressRecorder(): Promise<EgressRecorder> {
+  const destinations: string[] = [];
+  const server: Server = createServer((socket) => {
+    socket.once("data", (chunk) => {
+      const [method, target] = chunk.toString("latin1").split("\r\n", 1)[0]!.split(" ");
+      destinations.push(method === "CONNECT" ? target! : new URL(target!).host);
+      socket.end("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    });
+    socket.on("error", () => undefined);
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${port}`, destinations, stop: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
 export interface ProxyInputs {
   readonly config: StackConfig;
   readonly rendered: RenderedConfig;
@@ -132,6 +159,8 @@ export interface ProxyInputs {
   readonly redis?: { port: number; password: string };
   readonly logDir: string;
   readonly name?: string;
+  /** Every request beyond loopback goes through it. */
+  readonly egress?: EgressRecorder;
 }
 
 /** The environment the dev container gets, less what only Docker needs, with the local endpoints. */
@@ -155,6 +184,10 @@ export function proxyEnv(inputs: ProxyInputs, bin: string): NodeJS.ProcessEnv {
     AWS_ACCESS_KEY_ID: STAND_IN_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: STAND_IN_CREDENTIALS.secretAccessKey,
   });
+  if (inputs.egress) {
+    for (const name of ["HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"]) env[name] = inputs.egress.url;
+    for (const name of ["NO_PROXY", "no_proxy"]) env[name] = "127.0.0.1,localhost";
+  }
   return env;
 }
 
