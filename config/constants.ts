@@ -97,6 +97,8 @@ export const LABELS = {
   mcpServer: `${PROJECT}.mcp-server`,
   /** On a Docker container published beyond loopback because the stack config asks for it. */
   expose: `${PROJECT}.expose`,
+  /** On a load balancer that serves plain HTTP to the internet because the stack config says so. */
+  plainHttpFromAnywhere: `${PROJECT}.plain-http-from-anywhere`,
 } as const;
 
 /** The part each resource plays in the gateway. */
@@ -107,3 +109,19 @@ export const AWS_PROFILE_MOUNT = "/root/.aws";
 
 /** Addresses that keep a published port on the machine itself. */
 export const LOOPBACK: readonly string[] = ["127.0.0.1", "::1"];
+
+/**
+ * LiteLLM's admin API and UI, as load-balancer path patterns: the route prefixes of LiteLLM's management, spend,
+ * admin-viewer and UI routes (LiteLLMRoutes in litellm/proxy/_types.py of the pinned release), and the UI itself.
+ * Model and MCP traffic (/v1/chat/completions, /v1/models, /mcp/...) and the health routes stay out of it.
+ */
+export const ADMIN_PATH_PATTERNS: readonly string[] = [
+  "/ui", "/ui/*", "/login", "/login/*", "/logout", "/sso/*", "/onboarding/*", "/fallback/*",
+  "/key/*", "/v2/key/*", "/user/*", "/v2/user/*", "/team/*", "/v2/team/*", "/organization/*", "/customer/*",
+  "/end_user/*", "/budget/*", "/tag/*", "/project/*", "/invitation/*", "/jwt/*",
+  "/model/*", "/v2/model/*", "/v1/model/*", "/model_group/*", "/credentials", "/credentials/*", "/v1/mcp/*",
+  "/config/*", "/get/*", "/cache/*", "/alerting/*", "/callbacks/*", "/guardrails/*", "/v2/guardrails/*", "/policies*",
+  "/spend/*", "/global/*", "/cost/*", "/audit*", "/management/*", "/schedule/*", "/telemetry/*", "/lens/*",
+  "/compliance/*", "/auto_router/*", "/gateway/*", "/routes", "/debug/*",
+];
+

@@ -488,6 +488,13 @@ const awsSchema = z.strictObject({
         matching(/^arn:aws(?:-cn|-us-gov)?:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, "expected an ACM certificate ARN"),
       ),
       ingressCidrs: z._default(distinct(cidr, "CIDR block").check(z.minLength(1, { error: "expected at least one CIDR block" })), ["0.0.0.0/0"]),
+      /**
+       * Who may reach LiteLLM's admin API and UI (config/constants.ts ADMIN_PATH_PATTERNS); the load balancer answers
+       * everyone else 403 there. Unset: whoever reaches the load balancer. Required in prod.
+       */
+      adminCidrs: z.optional(distinct(cidr, "CIDR block").check(z.minLength(1, { error: "expected at least one CIDR block" }))),
+      /** Serve plain HTTP to the whole internet, keys in clear text. Refused unless set. */
+      allowPlainHttpFromAnywhere: z._default(z.boolean(), false),
       /** Long enough for streamed completions. */
       idleTimeoutSeconds: z._default(integer(300, 4000), 600),
       internal: z._default(z.boolean(), false),
@@ -740,9 +747,19 @@ function awsRules(config: ParsedConfig, issue: (path: Path, message: string) => 
   if (database.backupRetentionDays !== undefined && database.backupRetentionDays < minBackups) {
     issue(["aws", "database", "backupRetentionDays"], `expected at least ${minBackups} in a ${config.stage} stage`);
   }
+  const open = loadBalancer.ingressCidrs.filter((block) => block === "0.0.0.0/0" || block === "::/0");
+  if (loadBalancer.certificateArn === undefined && !loadBalancer.internal && open.length > 0 && !loadBalancer.allowPlainHttpFromAnywhere) {
+    issue(
+      ["aws", "loadBalancer", "ingressCidrs", loadBalancer.ingressCidrs.indexOf(open[0]!)],
+      `expected your networks, or a certificate (certificateArn): plain HTTP from ${open[0]} carries the master key and virtual keys across the internet in clear text (allowPlainHttpFromAnywhere: true accepts that)`,
+    );
+  }
   if (prod) {
     if (loadBalancer.certificateArn === undefined) {
       issue(["aws", "loadBalancer", "certificateArn"], "expected an ACM certificate ARN: prod serves HTTPS only");
+    }
+    if (loadBalancer.adminCidrs === undefined && !loadBalancer.internal) {
+      issue(["aws", "loadBalancer", "adminCidrs"], "expected the networks that may reach LiteLLM's admin API and UI: prod keeps them off the internet");
     }
     for (const key of ["multiAz", "deletionProtection", "finalSnapshot"] as const) {
       if (database[key] === false) issue(["aws", "database", key], "expected true (or unset) in prod");

@@ -1,7 +1,9 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
+import { ADMIN_ONLY } from "../components/aws/loadBalancer";
 import { renderStack } from "../components/endpoints";
+import { ADMIN_PATH_PATTERNS } from "../config/constants";
 import { loadStack, loadVariant, engineConfigOfVariant, type Values } from "./support/stacks";
 import { ACCOUNT, awsCalls, awsOutputs } from "../bench/mocks";
 import { isSecret, type ProgramError, type ProgramRun, type Registered, reveal, runProgram } from "./support/pulumi";
@@ -109,7 +111,9 @@ for (const stack of ["test", "prod"]) {
           .ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
           .filter((rule) => rule.inputs["cidrIpv4"] === "0.0.0.0/0" || rule.inputs["cidrIpv6"] === "::/0")
           .map((rule) => [rule.inputs["securityGroupId"], rule.inputs["fromPort"], rule.inputs["toPort"]]);
-        assert.deepEqual(open, prod ? [["gateway-sg-alb-id", 443, 443], ["gateway-sg-alb-id", 80, 80]] : [["gateway-sg-alb-id", 80, 80]]);
+        // test serves plain HTTP, so only to its networks; prod serves HTTPS (and its redirect) to the internet.
+        assert.deepEqual(open, prod ? [["gateway-sg-alb-id", 443, 443], ["gateway-sg-alb-id", 80, 80]] : []);
+        if (!prod) assert.deepEqual(ingressOf(run, "gateway-sg-alb").map((rule) => [rule["cidrIpv4"], rule["fromPort"]]), [["203.0.113.0/24", 80]]);
         for (const group of run.ofType("aws:ec2/securityGroup:SecurityGroup")) {
           assert.equal(group.inputs["ingress"], undefined, `${group.name} has inline ingress rules`);
         }
@@ -285,6 +289,39 @@ for (const stack of ["test", "prod"]) {
             : [[80, "HTTP", undefined, "forward"]],
         );
         assert.equal(run.outputs["proxyUrl"], `${prod ? "https" : "http"}://gateway-lb-alb-123456.us-east-1.elb.amazonaws.com`);
+      });
+
+      it(prod ? "keeps LiteLLM's admin API and UI to the admin networks at the load balancer, model and MCP routes open" : "has no admin rules without adminCidrs", () => {
+        const rules = run
+          .ofType("aws:lb/listenerRule:ListenerRule")
+          .map((rule) => rule.inputs)
+          .sort((a, b) => Number(a["priority"]) - Number(b["priority"]));
+        if (!prod) return assert.deepEqual(rules, []);
+        const listener = "arn:aws:lb:us-east-1:123456789012:gateway-lb-https";
+        assert.deepEqual(rules[0], {
+          listenerArn: listener,
+          priority: 10,
+          conditions: [{ sourceIp: { values: ["198.51.100.0/24"] } }],
+          actions: [{ type: "forward", targetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/gateway-lb-proxy/73e2d6bc24d8a067" }],
+          tags: rules[0]!["tags"],
+        });
+        const denies = rules.slice(1);
+        assert.deepEqual(denies.map((rule) => rule["priority"]), denies.map((_, index) => 100 + index));
+        for (const rule of denies) {
+          assert.equal(rule["listenerArn"], listener);
+          assert.deepEqual(rule["actions"], [{ type: "fixed-response", fixedResponse: { statusCode: "403", contentType: "text/plain", messageBody: ADMIN_ONLY } }]);
+        }
+        const patterns = denies.flatMap((rule) => (rule["conditions"] as { pathPattern: { values: string[] } }[])[0]!.pathPattern.values);
+        assert.deepEqual(patterns, [...ADMIN_PATH_PATTERNS]);
+        assert.ok(denies.every((rule) => (rule["conditions"] as { pathPattern: { values: string[] } }[])[0]!.pathPattern.values.length <= 5));
+        // How the load balancer matches a path pattern: * any characters, ? one, case-sensitive.
+        const matches = (path: string) => patterns.some((pattern) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`).test(path));
+        for (const path of ["/ui", "/ui/login", "/key/generate", "/v2/key/info", "/team/new", "/model/new", "/config/update", "/spend/logs", "/user/info", "/cache/flushall", "/global/spend", "/sso/key/generate"]) {
+          assert.ok(matches(path), `${path} is not kept to the admin networks`);
+        }
+        for (const path of ["/v1/chat/completions", "/chat/completions", "/v1/models", "/models", "/mcp/context7", "/mcp", "/mcp-rest/tools/list", "/health/liveliness", "/health/readiness", "/v1/messages", "/v1/embeddings"]) {
+          assert.ok(!matches(path), `${path} is kept from clients`);
+        }
       });
 
       it("checks targets on the liveness route and waits long enough for streamed completions", () => {
@@ -555,7 +592,14 @@ describe("AWS stack variants", () => {
   });
 
   for (const [title, change, message] of [
-    ["prod without a certificate", (v: Values) => delete v.aws.loadBalancer.certificateArn, "litellm-mcp:aws.loadBalancer.certificateArn: expected an ACM certificate ARN: prod serves HTTPS only"],
+    [
+      "prod without a certificate",
+      (v: Values) => {
+        delete v.aws.loadBalancer.certificateArn;
+        v.aws.loadBalancer.ingressCidrs = ["198.51.100.0/24"];
+      },
+      "litellm-mcp:aws.loadBalancer.certificateArn: expected an ACM certificate ARN: prod serves HTTPS only",
+    ],
     ["auth off on AWS", (v: Values) => (v.proxy.auth = false), "litellm-mcp:proxy.auth: expected true: only a dev stack on the docker target may turn auth off, got false"],
   ] as const) {
     it(`stops on ${title} before any resource is registered`, async () => {
@@ -612,6 +656,8 @@ describe("test and prod", () => {
       "aws:ec2/subnet:Subnet gateway-vpc-private-2",
       "aws:ec2/subnet:Subnet gateway-vpc-public-2",
       "aws:lb/listener:Listener gateway-lb-https",
+      ...Array.from({ length: Math.ceil(ADMIN_PATH_PATTERNS.length / 5) }, (_, index) => `aws:lb/listenerRule:ListenerRule gateway-lb-rule-admin-paths-${index}`),
+      "aws:lb/listenerRule:ListenerRule gateway-lb-rule-admins-0",
       "aws:sns/topicSubscription:TopicSubscription gateway-alarms-email-0",
       "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule gateway-sg-alb-in-443-0",
     ]);

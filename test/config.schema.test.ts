@@ -229,6 +229,9 @@ const INVALID: InvalidCase[] = [
   { title: "a database user with PostgreSQL's reserved prefix", stack: "dev", change: (v) => (v.database.username = "pg_litellm"), path: "database.username", says: 'must not start with "pg_"' },
   { title: "a database named by an SQL key word", stack: "test", change: (v) => (v.database.name = "user"), path: "database.name", says: 'must not be "user"' },
   { title: "a secret config key named like a generated secret", stack: "prod", change: (v) => (v.proxy.masterKey = { config: "master-key" }), secretKeys: ["master-key"], path: "proxy.masterKey.config", says: "the stack names its generated secrets so" },
+  { title: "plain HTTP from the whole internet", stack: "test", change: (v) => (v.aws.loadBalancer.ingressCidrs = ["10.0.0.0/8", "0.0.0.0/0"]), path: "aws.loadBalancer.ingressCidrs[1]", says: "plain HTTP from 0.0.0.0/0 carries the master key and virtual keys across the internet in clear text (allowPlainHttpFromAnywhere: true accepts that)" },
+  { title: "prod with its admin routes open to whoever reaches it", stack: "prod", change: (v) => delete v.aws.loadBalancer.adminCidrs, path: "aws.loadBalancer.adminCidrs", says: "prod keeps them off the internet" },
+  { title: "an admin network given twice", stack: "prod", change: (v) => (v.aws.loadBalancer.adminCidrs = ["198.51.100.0/24", "198.51.100.0/24"]), path: "aws.loadBalancer.adminCidrs[1]", says: "duplicate CIDR block (also at [0])" },
   { title: "an access key without its secret", stack: "dev", change: (v) => (v.docker.awsCredentials.accessKeyId = { config: "awsKeyId" }), secretKeys: ["awsKeyId"], path: "docker.awsCredentials", says: "both accessKeyId and secretAccessKey" },
 ];
 
@@ -340,6 +343,13 @@ describe("stack config", () => {
         assert.deepEqual(withRegion("test", undefined), []);
         assert.deepEqual(withRegion("dev", undefined), [], "the docker target has no AWS provider");
       });
+    });
+
+    it("accepts plain HTTP to the internet only when asked by name, or behind an internal load balancer", () => {
+      const open = (v: Values) => (v.aws.loadBalancer.ingressCidrs = ["0.0.0.0/0"]);
+      assert.ok(loadVariant("test", (v) => { open(v); v.aws.loadBalancer.allowPlainHttpFromAnywhere = true; }));
+      assert.ok(loadVariant("test", (v) => { open(v); v.aws.loadBalancer.internal = true; }));
+      assert.ok(loadVariant("test", (v) => { open(v); v.aws.loadBalancer.certificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/0f3c1a52-7d2e-4b8a-9c1e-2a3b4c5d6e7f"; }));
     });
 
     it("with a suggestion list when no key is close to the unknown one", () => {

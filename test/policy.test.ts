@@ -15,6 +15,8 @@ import {
   rdsProdProtection,
   s3BucketsPrivateAndEncrypted,
   servingTasksDoNotMigrate,
+  noPlaintextToTheWorld,
+  adminRoutesRestrictedInProd,
   stackOf,
 } from "../policy/policies";
 import { awsCalls, awsOutputs } from "../bench/mocks";
@@ -290,6 +292,28 @@ describe("policy pack: data that outlives the stack, and connections", () => {
     ]);
     assert.deepEqual(await messages(servingTasksDoNotMigrate, taskDefinition([{ name: "litellm", command: ["--skip_server_startup"], environment: [] }])), []);
     assert.deepEqual(await messages(servingTasksDoNotMigrate, taskDefinition([{ name: "mcp", environment: [] }])), []);
+  });
+
+  it("no-plaintext-to-the-world: catches an internet-facing HTTP listener open to everyone, unless the stack says so", async () => {
+    const alb = (tags: Record<string, string> = {}) => ({ type: "aws:lb/loadBalancer:LoadBalancer", name: "alb", props: { internal: false, tags } });
+    const http = { type: "aws:lb/listener:Listener", name: "http", props: { protocol: "HTTP", port: 80, defaultActions: [{ type: "forward" }] } };
+    const redirect = { type: "aws:lb/listener:Listener", name: "http", props: { protocol: "HTTP", port: 80, defaultActions: [{ type: "redirect" }] } };
+    const ingress = (cidr: string) => ({ type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", name: `in-${cidr}`, props: { cidrIpv4: cidr, fromPort: 80, toPort: 80, tags: { "litellm-mcp.role": "load-balancer" } } });
+    const found = (resources: TestResource[]) => violations(noPlaintextToTheWorld, resources);
+    assert.equal((await found([alb(), http, ingress("0.0.0.0/0")])).length, 1);
+    assert.deepEqual(await found([alb(), http, ingress("203.0.113.0/24")]), []);
+    assert.deepEqual(await found([alb(), redirect, ingress("0.0.0.0/0")]), []);
+    assert.deepEqual(await found([alb({ "litellm-mcp.plain-http-from-anywhere": "allowed" }), http, ingress("0.0.0.0/0")]), []);
+  });
+
+  it("admin-routes-restricted-in-prod: wants 403 rules on the admin paths of a prod load balancer", async () => {
+    const run = await runProgram("prod", { outputs: awsOutputs, calls: awsCalls });
+    const resources = run.resources.map(fromRegistered);
+    assert.deepEqual(await violations(adminRoutesRestrictedInProd, resources), []);
+    const withoutRules = resources.filter((resource) => resource.type !== "aws:lb/listenerRule:ListenerRule");
+    assert.deepEqual(await violations(adminRoutesRestrictedInProd, withoutRules), [
+      "The prod load balancer serves LiteLLM's admin routes to everyone it admits: no 403 rule for /ui/*, /key/*, /team/*, /user/*, /model/*, /config/*, /spend/* (set aws.loadBalancer.adminCidrs).",
+    ]);
   });
 
   it("catches the committed prod stack with its keys unprotected", async () => {

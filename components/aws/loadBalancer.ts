@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { PROXY } from "../../config/constants";
+import { ADMIN_PATH_PATTERNS, LABELS, PROXY } from "../../config/constants";
 import type { StackConfig } from "../../config/schema";
 import { awsTags } from "./naming";
 
@@ -19,6 +19,50 @@ export interface GatewayLoadBalancerArgs {
 export function listenerPorts(loadBalancer: StackConfig["aws"]["loadBalancer"]): number[] {
   return loadBalancer.certificateArn === undefined ? [80] : [443, 80];
 }
+
+/** A listener rule takes at most five condition values (Elastic Load Balancing quotas). */
+const VALUES_PER_RULE = 5;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size));
+}
+
+/**
+ * Listener rules that keep LiteLLM's admin API and UI to the admin networks: first, requests from those networks
+ * go to the proxy whatever their path; then admin paths from anywhere else get 403 from the load balancer; the
+ * default action serves the rest (model and MCP routes).
+ */
+function adminRules(name: string, listener: aws.lb.Listener, targetGroupArn: pulumi.Input<string>, adminCidrs: readonly string[], tags: Record<string, string>, parent: pulumi.Resource) {
+  chunks(adminCidrs, VALUES_PER_RULE).forEach((cidrs, index) => {
+    new aws.lb.ListenerRule(
+      `${name}-admins-${index}`,
+      {
+        listenerArn: listener.arn,
+        priority: 10 + index,
+        conditions: [{ sourceIp: { values: cidrs } }],
+        actions: [{ type: "forward", targetGroupArn }],
+        tags,
+      },
+      { parent },
+    );
+  });
+  chunks(ADMIN_PATH_PATTERNS, VALUES_PER_RULE).forEach((patterns, index) => {
+    new aws.lb.ListenerRule(
+      `${name}-admin-paths-${index}`,
+      {
+        listenerArn: listener.arn,
+        priority: 100 + index,
+        conditions: [{ pathPattern: { values: patterns } }],
+        actions: [{ type: "fixed-response", fixedResponse: { statusCode: "403", contentType: "text/plain", messageBody: ADMIN_ONLY } }],
+        tags,
+      },
+      { parent },
+    );
+  });
+}
+
+/** What the load balancer answers on an admin path from outside the admin networks. */
+export const ADMIN_ONLY = "403 Forbidden: LiteLLM's admin API and UI answer only the networks in aws.loadBalancer.adminCidrs\n";
 
 /**
  * The application load balancer in front of the proxy tasks: HTTPS with the configured certificate, HTTP
@@ -48,7 +92,7 @@ export class GatewayLoadBalancer extends pulumi.ComponentResource {
         securityGroups: [args.securityGroupId],
         idleTimeout: settings.idleTimeoutSeconds,
         dropInvalidHeaderFields: true,
-        tags,
+        tags: settings.allowPlainHttpFromAnywhere ? { ...tags, [LABELS.plainHttpFromAnywhere]: "allowed" } : tags,
       },
       parent,
     );
@@ -98,6 +142,9 @@ export class GatewayLoadBalancer extends pulumi.ComponentResource {
       this.listeners = [new aws.lb.Listener(`${name}-http`, { loadBalancerArn: alb.arn, port: 80, protocol: "HTTP", defaultActions: forward, tags }, parent)];
       this.url = pulumi.interpolate`http://${alb.dnsName}`;
     }
+
+    const serving = this.listeners[0]!;
+    if (settings.adminCidrs !== undefined) adminRules(`${name}-rule`, serving, targets.arn, settings.adminCidrs, tags, this);
 
     this.dnsName = alb.dnsName;
     this.arnSuffix = alb.arnSuffix;
