@@ -495,6 +495,13 @@ const awsSchema = z.strictObject({
       adminCidrs: z.optional(distinct(cidr, "CIDR block").check(z.minLength(1, { error: "expected at least one CIDR block" }))),
       /** Serve plain HTTP to the whole internet, keys in clear text. Refused unless set. */
       allowPlainHttpFromAnywhere: z._default(z.boolean(), false),
+      /** An AWS WAF web ACL on the load balancer: AWS managed rules and a per-client rate limit. */
+      waf: z.optional(
+        z.strictObject({
+          /** Requests one client IP may send in any 5 minutes before WAF blocks it (AWS takes 10 to 2,000,000,000). */
+          requestsPerFiveMinutes: z._default(integer(10, 2_000_000_000), 3000),
+        }),
+      ),
       /** Long enough for streamed completions. */
       idleTimeoutSeconds: z._default(integer(300, 4000), 600),
       internal: z._default(z.boolean(), false),

@@ -324,6 +324,33 @@ for (const stack of ["test", "prod"]) {
         }
       });
 
+      it(prod ? "puts AWS WAF in front: managed rules with the body rules counted, and a per-client rate limit" : "has no WAF unless asked", () => {
+        const acls = run.ofType("aws:wafv2/webAcl:WebAcl");
+        if (!prod) return assert.deepEqual(acls, []);
+        const acl = acls[0]!.inputs;
+        assert.deepEqual([acl["scope"], acl["defaultAction"]], ["REGIONAL", { allow: {} }]);
+        const rules = acl["rules"] as Record<string, unknown>[];
+        assert.deepEqual(rules[0], {
+          name: "rate-limit-per-client",
+          priority: 1,
+          action: { block: {} },
+          statement: { rateBasedStatement: { limit: 3000, aggregateKeyType: "IP", evaluationWindowSec: 300 } },
+          visibilityConfig: { cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: "litellm-mcp-prod-rate-limit" },
+        });
+        assert.deepEqual(
+          rules.slice(1).map((rule) => {
+            const statement = (rule["statement"] as { managedRuleGroupStatement: { vendorName: string; name: string; ruleActionOverrides: { name: string; actionToUse: unknown }[] } }).managedRuleGroupStatement;
+            return [rule["priority"], rule["overrideAction"], statement.vendorName, statement.name, statement.ruleActionOverrides.map((o) => `${o.name}:${Object.keys(o.actionToUse as object)[0]}`)];
+          }),
+          [
+            [10, { none: {} }, "AWS", "AWSManagedRulesCommonRuleSet", ["SizeRestrictions_BODY:count", "CrossSiteScripting_BODY:count", "GenericLFI_BODY:count", "GenericRFI_BODY:count", "EC2MetaDataSSRF_BODY:count"]],
+            [11, { none: {} }, "AWS", "AWSManagedRulesKnownBadInputsRuleSet", ["Log4JRCE_BODY:count", "JavaDeserializationRCE_BODY:count"]],
+          ],
+        );
+        const association = run.one("aws:wafv2/webAclAssociation:WebAclAssociation").inputs;
+        assert.deepEqual(association, { resourceArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/gateway-lb-alb/50dc6c495c0c9188", webAclArn: "arn:aws:wafv2:us-east-1:123456789012:gateway-lb-waf" });
+      });
+
       it("checks targets on the liveness route and waits long enough for streamed completions", () => {
         const alb = byName(run, "gateway-lb-alb").inputs;
         assert.deepEqual([alb["internal"], alb["idleTimeout"], alb["dropInvalidHeaderFields"]], [false, 600, true]);
@@ -660,6 +687,8 @@ describe("test and prod", () => {
       "aws:lb/listenerRule:ListenerRule gateway-lb-rule-admins-0",
       "aws:sns/topicSubscription:TopicSubscription gateway-alarms-email-0",
       "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule gateway-sg-alb-in-443-0",
+      "aws:wafv2/webAcl:WebAcl gateway-lb-waf",
+      "aws:wafv2/webAclAssociation:WebAclAssociation gateway-lb-waf-association",
     ]);
     const prod = inputs(prodRun, "prod");
     assert.deepEqual(

@@ -61,6 +61,55 @@ function adminRules(name: string, listener: aws.lb.Listener, targetGroupArn: pul
   });
 }
 
+/**
+ * Rules of AWS's managed rule groups that inspect the request body. A prompt is prose and code: a script tag, a
+ * path, a log4j string or a long document are what users send a model. These rules count (CloudWatch metrics
+ * and sampled requests show what they would have blocked) instead of blocking.
+ */
+export const BODY_RULES_COUNTED: Readonly<Record<string, readonly string[]>> = {
+  AWSManagedRulesCommonRuleSet: ["SizeRestrictions_BODY", "CrossSiteScripting_BODY", "GenericLFI_BODY", "GenericRFI_BODY", "EC2MetaDataSSRF_BODY"],
+  AWSManagedRulesKnownBadInputsRuleSet: ["Log4JRCE_BODY", "JavaDeserializationRCE_BODY"],
+};
+
+function webAcl(name: string, albArn: pulumi.Input<string>, requestsPerFiveMinutes: number, stack: string, tags: Record<string, string>, parent: pulumi.Resource): void {
+  const visibility = (metric: string) => ({ cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: `litellm-mcp-${stack}-${metric}` });
+  const managed = Object.entries(BODY_RULES_COUNTED).map(([group, counted], index) => ({
+    name: group,
+    priority: 10 + index,
+    overrideAction: { none: {} },
+    statement: {
+      managedRuleGroupStatement: {
+        vendorName: "AWS",
+        name: group,
+        ruleActionOverrides: counted.map((rule) => ({ name: rule, actionToUse: { count: {} } })),
+      },
+    },
+    visibilityConfig: visibility(group),
+  }));
+  const acl = new aws.wafv2.WebAcl(
+    name,
+    {
+      scope: "REGIONAL",
+      description: `litellm-mcp ${stack}: AWS managed rules and a per-client rate limit`,
+      defaultAction: { allow: {} },
+      rules: [
+        {
+          name: "rate-limit-per-client",
+          priority: 1,
+          action: { block: {} },
+          statement: { rateBasedStatement: { limit: requestsPerFiveMinutes, aggregateKeyType: "IP", evaluationWindowSec: 300 } },
+          visibilityConfig: visibility("rate-limit"),
+        },
+        ...managed,
+      ],
+      visibilityConfig: visibility("web-acl"),
+      tags,
+    },
+    { parent },
+  );
+  new aws.wafv2.WebAclAssociation(`${name}-association`, { resourceArn: albArn, webAclArn: acl.arn }, { parent });
+}
+
 /** What the load balancer answers on an admin path from outside the admin networks. */
 export const ADMIN_ONLY = "403 Forbidden: LiteLLM's admin API and UI answer only the networks in aws.loadBalancer.adminCidrs\n";
 
@@ -142,6 +191,8 @@ export class GatewayLoadBalancer extends pulumi.ComponentResource {
       this.listeners = [new aws.lb.Listener(`${name}-http`, { loadBalancerArn: alb.arn, port: 80, protocol: "HTTP", defaultActions: forward, tags }, parent)];
       this.url = pulumi.interpolate`http://${alb.dnsName}`;
     }
+
+    if (settings.waf !== undefined) webAcl(`${name}-waf`, alb.arn, settings.waf.requestsPerFiveMinutes, args.stack, tags, this);
 
     const serving = this.listeners[0]!;
     if (settings.adminCidrs !== undefined) adminRules(`${name}-rule`, serving, targets.arn, settings.adminCidrs, tags, this);
