@@ -4,7 +4,15 @@ const path = require("node:path");
 require("ts-node").register({ transpileOnly: true, project: path.join(__dirname, "..", "tsconfig.json") });
 const { run } = require("./cli.ts");
 
-run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env }).then(
+/** A question on the terminal; only when there is one to ask on. */
+function ask(question) {
+  const readline = require("node:readline/promises");
+  const terminal = readline.createInterface({ input: process.stdin, output: process.stdout });
+  return terminal.question(question).finally(() => terminal.close());
+}
+
+const io = { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env, ...(process.stdin.isTTY ? { ask } : {}) };
+run(process.argv.slice(2), io).then(
   (status) => {
     process.exitCode = status;
   },

@@ -1,4 +1,5 @@
 /** The commands of litellm-mcp: what each does, its options, and how it runs. */
+import { join } from "node:path";
 import { renderStack } from "../components/endpoints";
 import { dockerNames } from "../components/docker/naming";
 import { lifecycleWarnings } from "../config/bedrock";
@@ -31,6 +32,9 @@ const STACK = { type: "string", description: "the stack (Pulumi.<stack>.yaml)" }
 const STACK_DEV = { type: "string", description: "the stack (Pulumi.<stack>.yaml); dev when absent" } as const;
 
 const write = (context: Context) => (text: string) => context.io.stdout.write(text);
+
+/** The project's policy pack, enforced on every preview and update of an AWS stack. */
+const POLICY_PACK_DIR = "policy";
 
 export const COMMANDS: Record<string, Command> = {
   render: {
@@ -87,14 +91,33 @@ export const COMMANDS: Record<string, Command> = {
   },
 
   up: {
-    summary: "deploy a stack (pulumi up), creating it on first use",
-    usage: "litellm-mcp up [--stack <name>]",
-    options: { stack: STACK_DEV },
+    summary: "deploy a stack (pulumi up); on AWS after a preview checked by the policy pack, and a yes",
+    usage: "litellm-mcp up [--stack <name>] [--yes]",
+    options: { stack: STACK_DEV, yes: { type: "boolean", description: "deploy an AWS stack without asking, once its preview passes" } },
     async run(context) {
       const { project, stack, config, pulumi } = selectStack(context, "dev");
       await context.deps.build(project, write(context));
+      const policyPack = config.target === "aws" ? join(project, POLICY_PACK_DIR) : undefined;
+      if (config.target === "aws") {
+        // An AWS stack is previewed with the policy pack and deployed only on a yes: a mistyped stack name
+        // shows what it would change instead of changing it.
+        context.io.stdout.write(`Previewing stack ${stack} (aws target) with the policy pack\n`);
+        const { changes } = await pulumi.preview(stack, write(context), { policyPack });
+        if (!changes) {
+          context.io.stdout.write(`\nStack ${stack} is up to date: nothing to deploy\n`);
+          return EXIT.ok;
+        }
+        if (context.options["yes"] !== true) {
+          if (!context.io.ask) throw new UsageError(`refusing to deploy the AWS stack ${stack} without a yes: run it on a terminal, or pass --yes`);
+          const answer = (await context.io.ask(`Deploy these changes to ${stack}? Type the stack name to confirm: `)).trim();
+          if (answer !== stack) {
+            context.io.stdout.write(`Not deployed: the answer was not "${stack}"\n`);
+            return EXIT.failed;
+          }
+        }
+      }
       context.io.stdout.write(`Deploying stack ${stack} (${config.target} target)\n`);
-      await pulumi.up(stack, write(context));
+      await pulumi.up(stack, write(context), { policyPack });
       const outputs = readOutputs(stack, await pulumi.outputs(stack));
       context.io.stdout.write(`\nStack ${stack} is up: proxy ${outputs.proxyUrl}, MCP gateway ${outputs.mcpGatewayUrl}\nCheck it: litellm-mcp status --stack ${stack}\n`);
       return EXIT.ok;
@@ -102,13 +125,13 @@ export const COMMANDS: Record<string, Command> = {
   },
 
   preview: {
-    summary: "show what deploying a stack would change (pulumi preview --diff)",
+    summary: "show what deploying a stack would change (pulumi preview --diff, with the policy pack on AWS)",
     usage: "litellm-mcp preview [--stack <name>]",
     options: { stack: STACK_DEV },
     async run(context) {
-      const { project, stack, pulumi } = selectStack(context, "dev");
+      const { project, stack, config, pulumi } = selectStack(context, "dev");
       await context.deps.build(project, write(context));
-      await pulumi.preview(stack, write(context));
+      await pulumi.preview(stack, write(context), { policyPack: config.target === "aws" ? join(project, POLICY_PACK_DIR) : undefined });
       return EXIT.ok;
     },
   },

@@ -19,6 +19,8 @@ export interface Io {
   readonly stderr: { write(text: string): unknown };
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
+  /** Asks a question on the terminal and returns the answer; absent when there is no terminal to ask on. */
+  readonly ask?: (question: string) => Promise<string>;
 }
 
 /** The outside world, replaced in tests. */

@@ -8,8 +8,10 @@ export type Outputs = Record<string, { value: unknown; secret: boolean }>;
 
 export interface PulumiPort {
   outputs(stack: string): Promise<Outputs>;
-  up(stack: string, write: (text: string) => void): Promise<void>;
-  preview(stack: string, write: (text: string) => void): Promise<void>;
+  /** policyPack: a policy pack directory, enforced on the update. */
+  up(stack: string, write: (text: string) => void, options?: { policyPack?: string }): Promise<void>;
+  /** Returns whether the preview would change anything. */
+  preview(stack: string, write: (text: string) => void, options?: { policyPack?: string }): Promise<{ changes: boolean }>;
   /** keepProtected: destroy everything but the protected resources (`pulumi destroy --exclude-protected`). */
   destroy(stack: string, write: (text: string) => void, options: { keepProtected: boolean }): Promise<void>;
   /** Runs the Pulumi CLI itself with the stack's backend, for anything else; returns its exit status. */
@@ -26,12 +28,16 @@ export class AutomationPulumi implements PulumiPort {
     return this.run(stack, "read the outputs of", false, (selected) => selected.outputs());
   }
 
-  async up(stack: string, write: (text: string) => void): Promise<void> {
-    await this.run(stack, "update", true, (selected) => selected.up({ onOutput: write, color: "auto" }));
+  async up(stack: string, write: (text: string) => void, options: { policyPack?: string } = {}): Promise<void> {
+    const policyPacks = options.policyPack ? [options.policyPack] : undefined;
+    await this.run(stack, "update", true, (selected) => selected.up({ onOutput: write, color: "auto", policyPacks }));
   }
 
-  async preview(stack: string, write: (text: string) => void): Promise<void> {
-    await this.run(stack, "preview", true, (selected) => selected.preview({ onOutput: write, color: "auto", diff: true }));
+  async preview(stack: string, write: (text: string) => void, options: { policyPack?: string } = {}): Promise<{ changes: boolean }> {
+    const policyPacks = options.policyPack ? [options.policyPack] : undefined;
+    const result = await this.run(stack, "preview", true, (selected) => selected.preview({ onOutput: write, color: "auto", diff: true, policyPacks }));
+    const counts = result.changeSummary as Record<string, number | undefined>;
+    return { changes: Object.entries(counts).some(([operation, count]) => operation !== "same" && (count ?? 0) > 0) };
   }
 
   async destroy(stack: string, write: (text: string) => void, options: { keepProtected: boolean }): Promise<void> {

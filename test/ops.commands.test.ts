@@ -23,19 +23,22 @@ const KEY = "sk-test-master-key";
 class FakePulumi implements PulumiPort {
   readonly calls: string[] = [];
   backend?: Backend;
+  /** Whether a preview finds changes. */
+  changes = true;
   constructor(public stackOutputs: Outputs | Error) {}
   async outputs(stack: string): Promise<Outputs> {
     this.calls.push(`outputs ${stack}`);
     if (this.stackOutputs instanceof Error) throw this.stackOutputs;
     return this.stackOutputs;
   }
-  async up(stack: string, write: (text: string) => void) {
-    this.calls.push(`up ${stack}`);
+  async up(stack: string, write: (text: string) => void, options: { policyPack?: string } = {}) {
+    this.calls.push(`up ${stack}${policyOf(options)}`);
     write("Updating (dev)\n+ 20 created\n");
   }
-  async preview(stack: string, write: (text: string) => void) {
-    this.calls.push(`preview ${stack}`);
+  async preview(stack: string, write: (text: string) => void, options: { policyPack?: string } = {}) {
+    this.calls.push(`preview ${stack}${policyOf(options)}`);
     write("Previewing update (dev)\n");
+    return { changes: this.changes };
   }
   async destroy(stack: string, write: (text: string) => void, options: { keepProtected: boolean }) {
     this.calls.push(`destroy ${stack}${options.keepProtected ? " --exclude-protected" : ""}`);
@@ -45,6 +48,10 @@ class FakePulumi implements PulumiPort {
     this.calls.push(`pulumi ${args.join(" ")} --stack ${stack}`);
     return 3;
   }
+}
+
+function policyOf(options: { policyPack?: string }): string {
+  return options.policyPack === undefined ? "" : ` --policy-pack ${options.policyPack === `${PROJECT_DIR}/policy` ? "policy" : options.policyPack}`;
 }
 
 const outputsOf = (values: Record<string, unknown>): Outputs =>
@@ -78,6 +85,8 @@ function awsOutputs(): Outputs {
 
 interface Harness {
   pulumi: FakePulumi;
+  /** The terminal's answers, in order; no terminal when absent. */
+  answers?: string[];
   docker?: DockerPort;
   aws?: AwsPort;
   bedrock?: (region: string) => BedrockSender;
@@ -101,7 +110,22 @@ async function cli(args: string[], harness: Harness) {
     },
     timeoutMs: 2_000,
   };
-  const status = await run(args, { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) }, cwd: PROJECT_DIR, env: { PULUMI_BACKEND_URL: "file:///tmp/state" } }, deps);
+  const answers = harness.answers;
+  const io = {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    cwd: PROJECT_DIR,
+    env: { PULUMI_BACKEND_URL: "file:///tmp/state" },
+    ...(answers
+      ? {
+          ask: async (question: string) => {
+            stdout += question;
+            return answers.shift() ?? "";
+          },
+        }
+      : {}),
+  };
+  const status = await run(args, io, deps);
   return { status, stdout, stderr };
 }
 
@@ -129,7 +153,41 @@ describe("operations commands", () => {
     it("previews a stack", async () => {
       const pulumi = new FakePulumi({});
       const result = await cli(["preview", "--stack", "prod"], { pulumi });
-      assert.deepEqual([result.status, pulumi.calls], [0, ["build project", "preview prod"]]);
+      assert.deepEqual([result.status, pulumi.calls], [0, ["build project", "preview prod --policy-pack policy"]]);
+    });
+
+    it("deploys an AWS stack only after a preview with the policy pack and the stack's name typed back", async () => {
+      const pulumi = new FakePulumi(awsOutputs());
+      const result = await cli(["up", "--stack", "prod"], { pulumi, answers: ["prod"] });
+      assert.equal(result.status, 0);
+      assert.deepEqual(pulumi.calls, ["build project", "preview prod --policy-pack policy", "up prod --policy-pack policy", "outputs prod"]);
+      assert.match(result.stdout, /^Previewing stack prod \(aws target\) with the policy pack\nPreviewing update \(dev\)\nDeploy these changes to prod\? Type the stack name to confirm: Deploying stack prod \(aws target\)\n/);
+    });
+
+    it("deploys nothing on another answer, and nothing without a terminal unless --yes", async () => {
+      const declined = new FakePulumi(awsOutputs());
+      const no = await cli(["up", "--stack", "prod"], { pulumi: declined, answers: ["yes"] });
+      assert.equal(no.status, 1);
+      assert.match(no.stdout, /Not deployed: the answer was not "prod"\n$/);
+      assert.deepEqual(declined.calls, ["build project", "preview prod --policy-pack policy"]);
+
+      const unattended = new FakePulumi(awsOutputs());
+      const refused = await cli(["up", "--stack", "test"], { pulumi: unattended });
+      assert.deepEqual([refused.status, refused.stderr], [2, "litellm-mcp: refusing to deploy the AWS stack test without a yes: run it on a terminal, or pass --yes\n"]);
+      assert.deepEqual(unattended.calls, ["build project", "preview test --policy-pack policy"]);
+
+      const confirmed = new FakePulumi(awsOutputs());
+      assert.equal((await cli(["up", "--stack", "test", "--yes"], { pulumi: confirmed })).status, 0);
+      assert.deepEqual(confirmed.calls, ["build project", "preview test --policy-pack policy", "up test --policy-pack policy", "outputs test"]);
+    });
+
+    it("stops after the preview when an AWS stack is up to date", async () => {
+      const pulumi = new FakePulumi(awsOutputs());
+      pulumi.changes = false;
+      const result = await cli(["up", "--stack", "prod"], { pulumi, answers: [] });
+      assert.equal(result.status, 0);
+      assert.match(result.stdout, /Stack prod is up to date: nothing to deploy\n$/);
+      assert.deepEqual(pulumi.calls, ["build project", "preview prod --policy-pack policy"]);
     });
 
     it("says what destroying the dev stack keeps", async () => {
