@@ -59,13 +59,14 @@ export function validateStackInput(input: StackInput): StackConfig {
   }
   for (const [key, usedBy] of referenced) {
     if (input.secretKeys.has(key)) continue;
+    const command = configSetCommand(input.source, parsed.data.target, `--secret ${NAMESPACE}${key} <value>`);
     const message =
       key in input.values
-        ? `is set in plain text but holds a secret (used by ${usedBy}): set it with \`pulumi config set --secret ${NAMESPACE}${key}\``
-        : `is not set (used by ${usedBy}): set it with \`pulumi config set --secret ${NAMESPACE}${key} <value>\``;
+        ? `is set in plain text but holds a secret (used by ${usedBy}): set it with \`${command}\``
+        : `is not set (used by ${usedBy}): set it with \`${command}\``;
     problems.push({ path: key, message });
   }
-  problems.push(...stackRegionProblems(parsed.data, input.awsRegion));
+  problems.push(...stackRegionProblems(input.source, parsed.data, input.awsRegion));
   const known = [...TOP_LEVEL_KEYS, ...referenced.keys()];
   for (const key of [...otherKeys, ...input.secretKeys]) {
     if (!referenced.has(key) && !isTopLevelKey(key)) problems.push({ path: key, message: unknownKeyMessage(key, known) });
@@ -75,13 +76,22 @@ export function validateStackInput(input: StackInput): StackConfig {
   return parsed.data;
 }
 
+/**
+ * The command that sets a config key of the stack a file belongs to, as it works when pasted: a stack on the
+ * docker target keeps its state in the project's local backend, which only the operations CLI selects.
+ */
+export function configSetCommand(source: string, target: StackConfig["target"], args: string): string {
+  const stack = /^Pulumi\.(.+)\.yaml$/.exec(source)?.[1] ?? "<stack>";
+  return target === "docker" ? `npx litellm-mcp pulumi --stack ${stack} -- config set ${args}` : `pulumi config set --stack ${stack} ${args}`;
+}
+
 /** Rules that tie the project's keys to the AWS provider's region. */
-function stackRegionProblems(config: StackConfig, configured: unknown): ConfigProblem[] {
+function stackRegionProblems(source: string, config: StackConfig, configured: unknown): ConfigProblem[] {
   if (config.target !== "aws") return [];
   // The AWS provider falls back to the environment, as the AWS CLI does.
   const awsRegion = configured ?? (process.env["AWS_REGION"] || process.env["AWS_DEFAULT_REGION"] || undefined);
   if (awsRegion === undefined) {
-    return [{ path: AWS_REGION, message: "is not set: expected the stack's AWS region, e.g. `pulumi config set aws:region us-east-1`" }];
+    return [{ path: AWS_REGION, message: `is not set: expected the stack's AWS region, e.g. \`${configSetCommand(source, "aws", "aws:region us-east-1")}\`` }];
   }
   const problem = typeof awsRegion === "string" ? regionProblem(awsRegion) : 'expected an AWS region such as "us-east-1"';
   if (problem) return [{ path: AWS_REGION, message: `${problem}, got ${JSON.stringify(awsRegion)}` }];

@@ -337,7 +337,7 @@ describe("stack config", () => {
         delete process.env["AWS_REGION"];
         delete process.env["AWS_DEFAULT_REGION"];
         assert.deepEqual(withRegion("test", undefined), [
-          "Pulumi.test.yaml: aws:region: is not set: expected the stack's AWS region, e.g. `pulumi config set aws:region us-east-1`",
+          "Pulumi.test.yaml: aws:region: is not set: expected the stack's AWS region, e.g. `pulumi config set --stack test aws:region us-east-1`",
         ]);
         process.env["AWS_DEFAULT_REGION"] = "ap-northeast-1";
         assert.deepEqual(withRegion("test", undefined), []);
@@ -366,9 +366,13 @@ describe("stack config", () => {
       assert.deepEqual(config.mcpServers[0]?.auth, { type: "bearer_token", secret: { config: "context7ApiKey" } });
     });
 
-    it("rejects a reference to a key that is not set, saying how to set it", () => {
+    it("rejects a reference to a key that is not set, saying how to set it in a way that works pasted", () => {
+      // The dev stack's state is in the project's local backend, which only the operations CLI selects.
       assert.deepEqual(problems("dev", withContext7Key), [
-        "Pulumi.dev.yaml: litellm-mcp:context7ApiKey: is not set (used by mcpServers[0].auth.secret): set it with `pulumi config set --secret litellm-mcp:context7ApiKey <value>`",
+        "Pulumi.dev.yaml: litellm-mcp:context7ApiKey: is not set (used by mcpServers[0].auth.secret): set it with `npx litellm-mcp pulumi --stack dev -- config set --secret litellm-mcp:context7ApiKey <value>`",
+      ]);
+      assert.deepEqual(problems("prod", withContext7Key), [
+        "Pulumi.prod.yaml: litellm-mcp:context7ApiKey: is not set (used by mcpServers[0].auth.secret): set it with `pulumi config set --stack prod --secret litellm-mcp:context7ApiKey <value>`",
       ]);
     });
 
