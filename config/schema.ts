@@ -424,6 +424,12 @@ const dockerSchema = z.strictObject({
         region: z._default(region, "us-east-1"),
         /** Absolute, or under the home directory of the user running Pulumi (~/...): Docker mounts absolute paths only. */
         directory: z._default(matching(/^(~|~\/.*|\/.*)$/, 'expected an absolute path or one under ~/, such as "~/.aws"'), "~/.aws"),
+        /**
+         * What of the directory the proxy sees. sso: the profiles' config (read-only) and the SSO token cache, which
+         * token refresh writes; no static keys. credentials: config and credentials, read-only, for a profile with
+         * static keys. directory: all of it, read-only.
+         */
+        mount: z._default(z.enum(["sso", "credentials", "directory"]), "sso"),
         accessKeyId: z.optional(secretRefSchema),
         secretAccessKey: z.optional(secretRefSchema),
         sessionToken: z.optional(secretRefSchema),

@@ -155,12 +155,24 @@ describe("dev stack on Docker", () => {
     });
   });
 
-  it("reaches Bedrock with the host's AWS profile, mounted read-only: no key enters the state", () => {
+  it("reaches Bedrock with the host's SSO profile: its config read-only and the token cache, no static key, nothing in the state", () => {
     const volumes = container(run, "litellm-mcp-dev-litellm").inputs["volumes"] as { hostPath: string; containerPath: string; readOnly: boolean }[];
-    assert.equal(volumes.length, 1);
-    assert.match(volumes[0]!.hostPath, /\/\.aws$/);
-    assert.ok(!volumes[0]!.hostPath.includes("~"));
-    assert.deepEqual([volumes[0]!.containerPath, volumes[0]!.readOnly], ["/root/.aws", true]);
+    const home = require("node:os").homedir();
+    assert.deepEqual(volumes, [
+      { hostPath: `${home}/.aws/config`, containerPath: "/root/.aws/config", readOnly: true },
+      // botocore writes a refreshed SSO token back to its cache.
+      { hostPath: `${home}/.aws/sso/cache`, containerPath: "/root/.aws/sso/cache", readOnly: false },
+    ]);
+  });
+
+  it("mounts the credentials file only for a profile with static keys, and the whole directory only when asked", async () => {
+    const mountsOf = async (mount: string) =>
+      container(await runDev((v) => (v.docker.awsCredentials = { directory: "/home/dev/.aws", mount })), "litellm-mcp-dev-litellm").inputs["volumes"];
+    assert.deepEqual(await mountsOf("credentials"), [
+      { hostPath: "/home/dev/.aws/config", containerPath: "/root/.aws/config", readOnly: true },
+      { hostPath: "/home/dev/.aws/credentials", containerPath: "/root/.aws/credentials", readOnly: true },
+    ]);
+    assert.deepEqual(await mountsOf("directory"), [{ hostPath: "/home/dev/.aws", containerPath: "/root/.aws", readOnly: true }]);
   });
 
   it("builds Context7 from its pinned npm package and runs it over HTTP without telemetry", () => {

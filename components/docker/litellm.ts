@@ -1,6 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { AWS_PROFILE_MOUNT, LABELS, LOOPBACK, PROXY } from "../../config/constants";
+import { LABELS, LOOPBACK, PROXY } from "../../config/constants";
 import type { StackConfig } from "../../config/schema";
 import { proxyCommand, proxyHealthcheck } from "../proxy";
 import { healthcheck } from "./health";
@@ -20,8 +20,8 @@ export interface LiteLLMContainerArgs {
   /** The rendered config.yaml; a new one replaces the container, which restarts the proxy with it. */
   readonly configYaml: string;
   readonly env: readonly EnvEntry[];
-  /** Host directory with the AWS profile, mounted read-only; absent when keys come from config. */
-  readonly awsProfileDirectory?: string;
+  /** What of the host's AWS directory the proxy sees; none when keys come from config. */
+  readonly awsProfileMounts: readonly { readonly hostPath: string; readonly containerPath: string; readonly readOnly: boolean }[];
   readonly network: pulumi.Input<string>;
   /** Started only once these are up (the database healthy, the MCP servers healthy). */
   readonly dependsOn: pulumi.Resource[];
@@ -49,10 +49,7 @@ export class LiteLLMContainer extends pulumi.ComponentResource {
         command: proxyCommand(proxy, { configPath: PROXY.configPath }),
         uploads: [{ file: PROXY.configPath, content: args.configYaml }],
         envs,
-        volumes:
-          args.awsProfileDirectory === undefined
-            ? []
-            : [{ hostPath: args.awsProfileDirectory, containerPath: AWS_PROFILE_MOUNT, readOnly: true }],
+        volumes: [...args.awsProfileMounts],
         networksAdvanced: [{ name: args.network }],
         ports: [{ internal: proxy.port, external: args.docker.hostPort, ip: args.docker.bindAddress }],
         // Database migrations run at start-up before the proxy answers.
