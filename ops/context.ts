@@ -7,7 +7,7 @@ import type { StackConfig } from "../config/schema";
 import { type AwsPort, AwsServices } from "./aws";
 import { type Backend, backendFor } from "./backend";
 import { ensureBuilt } from "./build";
-import { DockerEngine, type DockerPort, dockerEndpoint } from "./docker";
+import { DockerEngine, type DockerPort, dockerConnection } from "./docker";
 import { UsageError } from "./errors";
 import { type LocalPort, localProcesses, readOutputsFile } from "./local";
 import type { BedrockSender } from "./models";
@@ -40,7 +40,7 @@ export interface Deps {
 
 export const realDeps: Deps = {
   pulumi: (project, backend) => new AutomationPulumi(project, backend),
-  docker: (env) => new DockerEngine(dockerEndpoint(env["DOCKER_HOST"])),
+  docker: (env) => new DockerEngine(dockerConnection(env)),
   aws: (region) => AwsServices.forRegion(region),
   bedrock: (region) => new BedrockClient({ region }),
   local: localProcesses,

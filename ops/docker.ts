@@ -1,8 +1,14 @@
 /**
  * The few Docker Engine API calls the operations CLI needs: a container's state and health, its logs, a restart.
- * Talks to the daemon DOCKER_HOST names (a unix socket by default, or tcp://) with Node's http client.
+ * Through dockerode (docker-modem), which speaks to a unix socket, tcp (TLS too) or ssh; the daemon is found as
+ * the docker CLI finds it: DOCKER_HOST, else the current Docker context (DOCKER_CONTEXT, or currentContext in
+ * the CLI's config.json), else the local socket.
  */
-import { request as httpRequest, type IncomingMessage } from "node:http";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import Docker from "dockerode";
 import { describeNetworkError, OpsError } from "./errors";
 
 export interface ContainerState {
@@ -26,74 +32,138 @@ export interface DockerPort {
   restart(container: string): Promise<void>;
 }
 
-type Endpoint = { socketPath: string } | { host: string; port: number };
+export interface DockerConnection {
+  /** docker-modem's options, every one set, so that nothing falls back to this process's own DOCKER_HOST. */
+  readonly options: Docker.DockerOptions;
+  /** Where the daemon is, in words, for messages. */
+  readonly description: string;
+}
 
-/** Where the daemon listens, from DOCKER_HOST. */
-export function dockerEndpoint(dockerHost: string | undefined): Endpoint {
-  if (!dockerHost) return { socketPath: "/var/run/docker.sock" };
-  if (dockerHost.startsWith("unix://")) return { socketPath: dockerHost.slice("unix://".length) };
-  const tcp = /^tcp:\/\/([^:/]+)(?::(\d+))?\/?$/.exec(dockerHost);
-  if (tcp) return { host: tcp[1]!, port: Number(tcp[2] ?? 2375) };
-  throw new OpsError(`DOCKER_HOST=${dockerHost}: only unix:// and tcp:// daemons are supported here; use an SSH tunnel to a local socket`);
+/** The Docker CLI's config directory: DOCKER_CONFIG, or ~/.docker. */
+function configDir(env: NodeJS.ProcessEnv): string {
+  return env["DOCKER_CONFIG"] || join(env["HOME"] || homedir(), ".docker");
+}
+
+/** The daemon address of the current Docker context, or undefined for the default context. */
+function contextHost(env: NodeJS.ProcessEnv): { host: string; context: string } | undefined {
+  const dir = configDir(env);
+  let context = env["DOCKER_CONTEXT"];
+  if (!context) {
+    const config = join(dir, "config.json");
+    if (!existsSync(config)) return undefined;
+    try {
+      context = (JSON.parse(readFileSync(config, "utf8")) as { currentContext?: string }).currentContext;
+    } catch {
+      throw new OpsError(`${config} is not valid JSON: the docker CLI cannot read it either`);
+    }
+  }
+  if (!context || context === "default") return undefined;
+  // The CLI stores a context's endpoints under the SHA-256 of its name.
+  const meta = join(dir, "contexts", "meta", createHash("sha256").update(context).digest("hex"), "meta.json");
+  if (!existsSync(meta)) throw new OpsError(`the Docker context "${context}" does not exist (docker context ls lists them)`);
+  const host = (JSON.parse(readFileSync(meta, "utf8")) as { Endpoints?: { docker?: { Host?: string } } }).Endpoints?.docker?.Host;
+  if (!host) throw new OpsError(`the Docker context "${context}" names no Docker endpoint`);
+  return { host, context };
+}
+
+/** How to reach the daemon, as the docker CLI would with this environment. */
+export function dockerConnection(env: NodeJS.ProcessEnv): DockerConnection {
+  const none = { host: undefined, port: undefined, socketPath: undefined, protocol: undefined, username: undefined, sshOptions: undefined, ca: undefined, cert: undefined, key: undefined };
+  const fromContext = env["DOCKER_HOST"] ? undefined : contextHost(env);
+  const address = env["DOCKER_HOST"] || fromContext?.host;
+  const via = fromContext ? ` (Docker context ${fromContext.context})` : "";
+  if (!address) {
+    const desktop = join(env["HOME"] || homedir(), ".docker", "run", "docker.sock");
+    const socketPath = existsSync(desktop) ? desktop : "/var/run/docker.sock";
+    return { options: { ...none, socketPath }, description: socketPath };
+  }
+  if (address.startsWith("unix://") || address.startsWith("npipe://")) {
+    const socketPath = address.replace(/^(unix|npipe):\/\//, "");
+    return { options: { ...none, socketPath }, description: `${socketPath}${via}` };
+  }
+  let url: URL;
+  try {
+    url = new URL(address.includes("://") ? address : `tcp://${address}`);
+  } catch {
+    throw new OpsError(`DOCKER_HOST=${address}: expected unix://<socket>, tcp://<host>:<port> or ssh://<user>@<host>`);
+  }
+  if (url.protocol === "ssh:") {
+    return {
+      options: { ...none, protocol: "ssh", host: url.hostname, port: Number(url.port || 22), username: decodeURIComponent(url.username) || undefined, sshOptions: { agent: env["SSH_AUTH_SOCK"] } },
+      description: `${address}${via}`,
+    };
+  }
+  if (url.protocol !== "tcp:") throw new OpsError(`DOCKER_HOST=${address}: expected unix://<socket>, tcp://<host>:<port> or ssh://<user>@<host>`);
+  const tls = env["DOCKER_TLS_VERIFY"] === "1" || url.port === "2376";
+  const certs = env["DOCKER_CERT_PATH"];
+  const files = tls && certs ? { ca: readFileSync(join(certs, "ca.pem")), cert: readFileSync(join(certs, "cert.pem")), key: readFileSync(join(certs, "key.pem")) } : {};
+  return {
+    options: { ...none, protocol: tls ? "https" : "http", host: url.hostname, port: Number(url.port || (tls ? 2376 : 2375)), ...files },
+    description: `${address}${via}`,
+  };
+}
+
+interface DockerError extends Error {
+  statusCode?: number;
+  json?: { message?: string } | null;
 }
 
 export class DockerEngine implements DockerPort {
-  constructor(private readonly endpoint: Endpoint) {}
+  private readonly docker: Docker;
+
+  constructor(private readonly connection: DockerConnection) {
+    this.docker = new Docker(connection.options);
+  }
 
   async inspect(container: string): Promise<ContainerState | undefined> {
-    const response = await this.call("GET", `/containers/${encodeURIComponent(container)}/json`);
-    if (response.statusCode === 404) {
-      response.resume();
-      return undefined;
+    try {
+      const body = await this.docker.getContainer(container).inspect();
+      return { status: body.State?.Status ?? "unknown", health: body.State?.Health?.Status, restartCount: body.RestartCount ?? 0 };
+    } catch (error) {
+      if ((error as DockerError).statusCode === 404) return undefined;
+      throw this.failure(error, `inspect ${container}`);
     }
-    const body = JSON.parse(await readAll(response)) as { State?: { Status?: string; Health?: { Status?: string } }; RestartCount?: number };
-    this.expect(response, 200, `inspect ${container}`);
-    return { status: body.State?.Status ?? "unknown", health: body.State?.Health?.Status, restartCount: body.RestartCount ?? 0 };
   }
 
   async logs(container: string, options: LogOptions): Promise<void> {
-    const query = new URLSearchParams({ stdout: "1", stderr: "1", timestamps: "1", follow: options.follow ? "1" : "0" });
-    if (options.since !== undefined) query.set("since", String(options.since));
-    const response = await this.call("GET", `/containers/${encodeURIComponent(container)}/logs?${query}`);
-    if (response.statusCode === 404) throw new OpsError(`no container ${container}: is the stack up?`);
-    this.expect(response, 200, `read the logs of ${container}`);
-    await demultiplex(response, options.write);
+    const query = { stdout: true, stderr: true, timestamps: true, ...(options.since === undefined ? {} : { since: options.since }) };
+    try {
+      if (options.follow) {
+        await demultiplex(await this.docker.getContainer(container).logs({ ...query, follow: true }), options.write);
+      } else {
+        await demultiplex([await this.docker.getContainer(container).logs({ ...query, follow: false })], options.write);
+      }
+    } catch (error) {
+      throw this.failure(error, `read the logs of ${container}`, container);
+    }
   }
 
   async restart(container: string): Promise<void> {
-    const response = await this.call("POST", `/containers/${encodeURIComponent(container)}/restart`);
-    response.resume();
-    if (response.statusCode === 404) throw new OpsError(`no container ${container}: is the stack up?`);
-    this.expect(response, 204, `restart ${container}`);
+    try {
+      await this.docker.getContainer(container).restart();
+    } catch (error) {
+      throw this.failure(error, `restart ${container}`, container);
+    }
   }
 
-  private expect(response: IncomingMessage, status: number, what: string): void {
-    if (response.statusCode !== status) throw new OpsError(`Docker could not ${what} (HTTP ${response.statusCode})`);
+  /** One line for what went wrong: no daemon, no such container, or the daemon's own message. */
+  private failure(error: unknown, what: string, container?: string): OpsError {
+    if (error instanceof OpsError) return error;
+    const status = (error as DockerError).statusCode;
+    if (status === 404 && container !== undefined) return new OpsError(`no container ${container}: is the stack up?`);
+    if (status !== undefined) {
+      const reason = (error as DockerError).json?.message;
+      return new OpsError(`Docker could not ${what} (HTTP ${status})${reason ? `: ${reason}` : ""}`);
+    }
+    return new OpsError(`cannot reach the Docker daemon at ${this.connection.description}: ${describeNetworkError(error)}`);
   }
-
-  private call(method: string, path: string): Promise<IncomingMessage> {
-    return new Promise((resolve, reject) => {
-      const req = httpRequest({ ...this.endpoint, method, path, headers: { host: "docker" } }, resolve);
-      req.on("error", (error) => {
-        const where = "socketPath" in this.endpoint ? this.endpoint.socketPath : `${this.endpoint.host}:${this.endpoint.port}`;
-        reject(new OpsError(`cannot reach the Docker daemon at ${where}: ${describeNetworkError(error)}`));
-      });
-      req.end();
-    });
-  }
-}
-
-async function readAll(stream: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 /**
  * A container without a TTY sends its logs as frames: one byte for the stream, three of padding, a 32-bit
  * big-endian length, then that many bytes of output.
  */
-export async function demultiplex(stream: AsyncIterable<Buffer | string>, write: (line: string) => void): Promise<void> {
+export async function demultiplex(stream: AsyncIterable<Buffer | string> | Iterable<Buffer | string>, write: (line: string) => void): Promise<void> {
   let pending = Buffer.alloc(0);
   let text = "";
   for await (const chunk of stream) {

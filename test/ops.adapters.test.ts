@@ -1,12 +1,13 @@
 import { strict as assert } from "node:assert";
-import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { AwsServices } from "../ops/aws";
 import { backendFor } from "../ops/backend";
 import { parseSince } from "../ops/since";
-import { DockerEngine, demultiplex, dockerEndpoint } from "../ops/docker";
+import { DockerEngine, demultiplex, dockerConnection } from "../ops/docker";
 import { OpsError } from "../ops/errors";
 import { readOutputs, responseCache } from "../ops/outputs";
 import { startDockerStandIn } from "./support/standins";
@@ -25,7 +26,7 @@ describe("Docker Engine client (against a stand-in that answers as the Engine AP
         ],
       },
     });
-    engine = new DockerEngine({ socketPath: docker.socketPath });
+    engine = new DockerEngine(dockerConnection({ DOCKER_HOST: `unix://${docker.socketPath}` }));
   });
   after(() => docker.stop());
 
@@ -39,7 +40,8 @@ describe("Docker Engine client (against a stand-in that answers as the Engine AP
     const lines: string[] = [];
     await engine.logs("db", { since: 1_790_000_000, follow: false, write: (line) => lines.push(line) });
     assert.deepEqual(lines, ["listening on 5432", "FATAL: the database system is starting up"]);
-    assert.equal(docker.logQueries.at(-1), "stdout=1&stderr=1&timestamps=1&follow=0&since=1790000000");
+    // The Engine API takes true/false and 1/0 alike for boolean query parameters.
+    assert.equal(docker.logQueries.at(-1), "stdout=true&stderr=true&timestamps=true&since=1790000000&follow=false");
   });
 
   it("restarts a container and refuses an unknown one", async () => {
@@ -49,15 +51,58 @@ describe("Docker Engine client (against a stand-in that answers as the Engine AP
   });
 
   it("says when the daemon cannot be reached", async () => {
-    const missing = new DockerEngine({ socketPath: join(mkdtempSync(join(tmpdir(), "no-docker-")), "docker.sock") });
+    const missing = new DockerEngine(dockerConnection({ DOCKER_HOST: `unix://${join(mkdtempSync(join(tmpdir(), "no-docker-")), "docker.sock")}` }));
     await assert.rejects(missing.inspect("proxy"), /^OpsError: cannot reach the Docker daemon at .*docker\.sock: no such socket$/);
   });
 
-  it("finds the daemon from DOCKER_HOST and refuses what it cannot reach directly", () => {
-    assert.deepEqual(dockerEndpoint(undefined), { socketPath: "/var/run/docker.sock" });
-    assert.deepEqual(dockerEndpoint("unix:///run/user/1000/docker.sock"), { socketPath: "/run/user/1000/docker.sock" });
-    assert.deepEqual(dockerEndpoint("tcp://10.0.0.5:2375"), { host: "10.0.0.5", port: 2375 });
-    assert.throws(() => dockerEndpoint("ssh://me@box"), /only unix:\/\/ and tcp:\/\/ daemons are supported/);
+  it("finds the daemon from DOCKER_HOST as the docker CLI does: unix, tcp (TLS on 2376) and ssh", () => {
+    const home = mkdtempSync(join(tmpdir(), "docker-home-"));
+    const at = (env: NodeJS.ProcessEnv) => {
+      const { options, description } = dockerConnection({ HOME: home, ...env });
+      const set = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+      return { ...set, description };
+    };
+    assert.deepEqual(at({}), { socketPath: "/var/run/docker.sock", description: "/var/run/docker.sock" });
+    assert.deepEqual(at({ DOCKER_HOST: "unix:///run/user/1000/docker.sock" }), { socketPath: "/run/user/1000/docker.sock", description: "/run/user/1000/docker.sock" });
+    assert.deepEqual(at({ DOCKER_HOST: "tcp://10.0.0.5:2375" }), { protocol: "http", host: "10.0.0.5", port: 2375, description: "tcp://10.0.0.5:2375" });
+    assert.deepEqual(at({ DOCKER_HOST: "tcp://10.0.0.5:2376" }), { protocol: "https", host: "10.0.0.5", port: 2376, description: "tcp://10.0.0.5:2376" });
+    assert.deepEqual(at({ DOCKER_HOST: "ssh://me@build-box", SSH_AUTH_SOCK: "/tmp/agent.sock" }), {
+      protocol: "ssh",
+      host: "build-box",
+      port: 22,
+      username: "me",
+      sshOptions: { agent: "/tmp/agent.sock" },
+      description: "ssh://me@build-box",
+    });
+    // Unset keys stay set to undefined: docker-modem must not fall back to this process's own DOCKER_HOST.
+    assert.ok("host" in dockerConnection({ HOME: home, DOCKER_HOST: "unix:///x.sock" }).options);
+    assert.throws(() => dockerConnection({ HOME: home, DOCKER_HOST: "ftp://box" }), /expected unix:\/\/<socket>, tcp:\/\/<host>:<port> or ssh:\/\/<user>@<host>/);
+  });
+
+  it("follows the current Docker context (Colima, OrbStack, rootless, ssh) where DOCKER_HOST is unset", () => {
+    const config = mkdtempSync(join(tmpdir(), "docker-config-"));
+    const context = (name: string, host: string) => {
+      const dir = join(config, "contexts", "meta", createHash("sha256").update(name).digest("hex"));
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, "meta.json"), JSON.stringify({ Name: name, Metadata: {}, Endpoints: { docker: { Host: host, SkipTLSVerify: false } } }));
+    };
+    context("colima", "unix:///Users/me/.colima/default/docker.sock");
+    context("build-box", "ssh://me@build-box:2222");
+    writeFileSync(join(config, "config.json"), JSON.stringify({ currentContext: "colima" }));
+    const env = { HOME: "/nonexistent", DOCKER_CONFIG: config };
+    assert.deepEqual(dockerConnection(env).description, "/Users/me/.colima/default/docker.sock (Docker context colima)");
+    assert.equal(dockerConnection(env).options.socketPath, "/Users/me/.colima/default/docker.sock");
+    assert.deepEqual(dockerConnection({ ...env, DOCKER_CONTEXT: "build-box" }).options.port, 2222);
+    assert.equal(dockerConnection({ ...env, DOCKER_CONTEXT: "default" }).options.socketPath, "/var/run/docker.sock");
+    assert.equal(dockerConnection({ ...env, DOCKER_HOST: "tcp://10.0.0.5:2375" }).options.host, "10.0.0.5", "DOCKER_HOST wins over the context");
+    assert.throws(() => dockerConnection({ ...env, DOCKER_CONTEXT: "gone" }), /the Docker context "gone" does not exist \(docker context ls lists them\)/);
+  });
+
+  it("reports a missing container at once, the daemon's answer drained", async () => {
+    const started = Date.now();
+    assert.equal(await engine.inspect("gone"), undefined);
+    await assert.rejects(engine.logs("gone", { follow: false, write: () => undefined }), new OpsError("no container gone: is the stack up?"));
+    assert.ok(Date.now() - started < 1000, `took ${Date.now() - started} ms`);
   });
 
   it("reassembles frames split anywhere, and a last line without a newline", async () => {

@@ -15,7 +15,7 @@ import { BedrockControlPlaneStandIn } from "./support/bedrock";
 import type { Outputs, PulumiPort } from "../ops/pulumi";
 import { type LiteLLMStandIn, startDockerStandIn, startLiteLLMStandIn } from "./support/standins";
 import { PROJECT_DIR } from "./support/stacks";
-import { DockerEngine } from "../ops/docker";
+import { DockerEngine, dockerConnection } from "../ops/docker";
 
 const KEY = "sk-test-master-key";
 
@@ -255,7 +255,7 @@ describe("operations commands", () => {
     after(async () => Promise.all([proxy.stop(), docker.stop()]));
 
     it("fails, exit 1, when an MCP server does not answer through the gateway, and names it", async () => {
-      const result = await cli(["status"], { pulumi: new FakePulumi(dockerOutputs(proxy.url)), docker: new DockerEngine({ socketPath: docker.socketPath }) });
+      const result = await cli(["status"], { pulumi: new FakePulumi(dockerOutputs(proxy.url)), docker: new DockerEngine(dockerConnection({ DOCKER_HOST: `unix://${docker.socketPath}` })) });
       assert.equal(result.status, 1);
       assert.match(result.stdout, /^CHECK +RESULT +LATENCY +DETAIL\n/);
       assert.match(result.stdout, /\nproxy readiness +ok +\d+ ms +database connected, LiteLLM 1\.108\.7\n/);
@@ -267,7 +267,7 @@ describe("operations commands", () => {
 
     it("is healthy, exit 0, and prints JSON with --json", async () => {
       const outputs = dockerOutputs(proxy.url, { containers: { litellm: "litellm-mcp-dev-litellm", postgres: "litellm-mcp-dev-postgres", mcpServers: {} } });
-      const result = await cli(["status", "--json"], { pulumi: new FakePulumi(outputs), docker: new DockerEngine({ socketPath: docker.socketPath }) });
+      const result = await cli(["status", "--json"], { pulumi: new FakePulumi(outputs), docker: new DockerEngine(dockerConnection({ DOCKER_HOST: `unix://${docker.socketPath}` })) });
       assert.equal(result.status, 0, result.stdout);
       const report = JSON.parse(result.stdout) as { stack: string; healthy: boolean; checks: { name: string; ok: boolean }[] };
       assert.deepEqual([report.stack, report.healthy], ["dev", true]);
@@ -276,7 +276,7 @@ describe("operations commands", () => {
 
     it("reports a wrong key as a failed model check", async () => {
       const outputs = dockerOutputs(proxy.url, { masterKey: "sk-wrong", containers: { litellm: "litellm-mcp-dev-litellm", postgres: "litellm-mcp-dev-postgres", mcpServers: {} } });
-      const result = await cli(["status"], { pulumi: new FakePulumi(outputs), docker: new DockerEngine({ socketPath: docker.socketPath }) });
+      const result = await cli(["status"], { pulumi: new FakePulumi(outputs), docker: new DockerEngine(dockerConnection({ DOCKER_HOST: `unix://${docker.socketPath}` })) });
       assert.equal(result.status, 1);
       assert.match(result.stdout, /\nmodels +FAIL +\d+ ms +the proxy refused the key \(HTTP 401\)\n/);
     });

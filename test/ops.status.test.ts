@@ -3,7 +3,7 @@ import { probeMcp } from "../ops/mcpProbe";
 import { flushCache, liveness, models, readiness } from "../ops/proxy";
 import { collectStatus, statusTable } from "../ops/status";
 import type { GatewayOutputs } from "../ops/outputs";
-import { DockerEngine } from "../ops/docker";
+import { DockerEngine, dockerConnection } from "../ops/docker";
 import { freePort, type LiteLLMStandIn, type Running, startContext7, startDockerStandIn, startLiteLLMStandIn } from "./support/standins";
 
 const KEY = "sk-test-master-key";
@@ -116,7 +116,7 @@ describe("status of a Docker stack (LiteLLM and Docker Engine stand-ins, the rea
   });
 
   it("checks the proxy, its models, each MCP server through the gateway and each container", async () => {
-    const checks = await collectStatus(outputs, KEY, { docker: new DockerEngine({ socketPath: docker.socketPath }), timeoutMs: 10_000 });
+    const checks = await collectStatus(outputs, KEY, { docker: new DockerEngine(dockerConnection({ DOCKER_HOST: `unix://${docker.socketPath}` })), timeoutMs: 10_000 });
     assert.deepEqual(
       checks.map(({ name, ok, detail }) => ({ name, ok, detail })),
       [
