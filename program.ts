@@ -41,6 +41,7 @@ function declare(config: StackConfig, stack: string, readSecret: (key: string) =
     logGroups: gateway.logGroups,
     configBucket: gateway.configBucket,
     alarmTopicArn: gateway.alarmTopicArn,
+    dashboardName: gateway.dashboardName,
     configYaml: rendered.yaml,
   };
 }

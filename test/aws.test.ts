@@ -467,22 +467,71 @@ for (const stack of ["test", "prod"]) {
         for (const group of run.ofType("aws:cloudwatch/logGroup:LogGroup")) assert.equal(group.inputs["retentionInDays"], prod ? 90 : 14);
       });
 
-      it("alarms on 5xx, unhealthy targets, proxy CPU, database CPU and free storage, to the configured addresses", () => {
-        const alarms = run.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").map((alarm) => `${alarm.inputs["namespace"]} ${alarm.inputs["metricName"]}`);
-        assert.deepEqual(alarms.sort(), [
-          "AWS/ApplicationELB HTTPCode_ELB_5XX_Count",
-          "AWS/ApplicationELB HTTPCode_Target_5XX_Count",
-          "AWS/ApplicationELB UnHealthyHostCount",
-          "AWS/ECS CPUUtilization",
-          "AWS/RDS CPUUtilization",
-          "AWS/RDS FreeStorageSpace",
+      it("alarms on what fails first, with exact metrics and thresholds, to the configured addresses", () => {
+        const single = run.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").filter((alarm) => alarm.inputs["metricName"] !== undefined);
+        const summary = single.map((alarm) => {
+          const i = alarm.inputs;
+          return `${alarm.name.replace("gateway-alarms-", "")}: ${i["namespace"]} ${i["metricName"]} ${i["statistic"]} ${i["comparisonOperator"]} ${i["threshold"]} ${i["period"]}s x${i["evaluationPeriods"]}`;
+        });
+        const connections = prod ? 320 : 80;
+        assert.deepEqual(summary.sort(), [
+          "alb-5xx: AWS/ApplicationELB HTTPCode_ELB_5XX_Count Sum GreaterThanThreshold 10 300s x1",
+          "database-connections: AWS/RDS DatabaseConnections Maximum GreaterThanThreshold " + connections + " 60s x5",
+          "database-cpu: AWS/RDS CPUUtilization Average GreaterThanThreshold 80 300s x3",
+          `database-storage: AWS/RDS FreeStorageSpace Minimum LessThanThreshold ${(prod ? 50 : 20) * 1024 ** 3 * 0.1} 300s x6`,
+          "mcp-aws_docs-no-task: ECS/ContainerInsights RunningTaskCount Minimum LessThanThreshold 1 60s x3",
+          "mcp-context7-no-task: ECS/ContainerInsights RunningTaskCount Minimum LessThanThreshold 1 60s x3",
+          "proxy-5xx: AWS/ApplicationELB HTTPCode_Target_5XX_Count Sum GreaterThanThreshold 25 300s x1",
+          "proxy-cpu: AWS/ECS CPUUtilization Average GreaterThanThreshold 85 300s x3",
+          "redis-cpu: AWS/ElastiCache EngineCPUUtilization Average GreaterThanThreshold 80 300s x3",
+          "redis-memory: AWS/ElastiCache DatabaseMemoryUsagePercentage Average GreaterThanThreshold 80 300s x3",
+          "unhealthy-targets: AWS/ApplicationELB UnHealthyHostCount Maximum GreaterThanThreshold 0 60s x3",
         ]);
+        assert.deepEqual(byName(run, "gateway-alarms-redis-cpu").inputs["dimensions"], { CacheClusterId: "gateway-cache-redis-id-001" });
+        // Running below desired, as metric math over Container Insights, for the proxy and each MCP server.
+        const belowDesired = run.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").filter((alarm) => alarm.inputs["metricName"] === undefined);
+        assert.deepEqual(belowDesired.map((alarm) => alarm.name).sort(), ["gateway-alarms-mcp-aws_docs-below-desired", "gateway-alarms-mcp-context7-below-desired", "gateway-alarms-proxy-below-desired"]);
+        const proxyAlarm = byName(run, "gateway-alarms-proxy-below-desired").inputs;
+        const queries = proxyAlarm["metricQueries"] as { id: string; expression?: string; metric?: { metricName: string; dimensions: Record<string, string> } }[];
+        assert.deepEqual(queries.map((query) => query.expression ?? `${query.metric!.metricName} ${query.metric!.dimensions["ServiceName"]}`), [
+          "DesiredTaskCount gateway-proxy-service-4d5e6f",
+          "RunningTaskCount gateway-proxy-service-4d5e6f",
+          "desired - running",
+        ]);
+        assert.deepEqual([proxyAlarm["comparisonOperator"], proxyAlarm["threshold"], proxyAlarm["evaluationPeriods"], proxyAlarm["datapointsToAlarm"]], ["GreaterThanThreshold", 0, 10, 10]);
         const subscriptions = run.ofType("aws:sns/topicSubscription:TopicSubscription").map((subscription) => subscription.inputs["endpoint"]);
         assert.deepEqual(subscriptions, prod ? ["platform-oncall@example.com"] : []);
       });
 
+      it("draws one dashboard: traffic, latency, tasks against desired, saturation, connections against max_connections", () => {
+        const dashboard = run.one("aws:cloudwatch/dashboard:Dashboard").inputs;
+        assert.equal(dashboard["dashboardName"], `litellm-mcp-${stack}`);
+        const widgets = (JSON.parse(String(dashboard["dashboardBody"])) as { widgets: { x: number; y: number; properties: { title: string; region: string; metrics: unknown[][]; annotations?: unknown } }[] }).widgets;
+        assert.deepEqual(widgets.map((widget) => [widget.properties.title, widget.x, widget.y]), [
+          ["Requests and errors (load balancer)", 0, 0],
+          ["Latency (target response time)", 12, 0],
+          ["Tasks: running against desired", 0, 6],
+          ["CPU and memory (% of the task's)", 12, 6],
+          ["Database connections against max_connections", 0, 12],
+          ["Database CPU and free storage", 12, 12],
+          ["Redis", 0, 18],
+        ]);
+        assert.ok(widgets.every((widget) => widget.properties.region === "us-east-1"));
+        const connections = widgets[4]!.properties;
+        assert.deepEqual(connections.metrics, [["AWS/RDS", "DatabaseConnections", "DBInstanceIdentifier", "gateway-database-instance-7g8h9i", { label: "connections" }]]);
+        assert.deepEqual(connections.annotations, { horizontal: [{ label: "max_connections", value: prod ? 400 : 100 }] });
+        assert.deepEqual(widgets[1]!.properties.metrics.map((metric) => (metric[4] as { stat: string }).stat), ["p50", "p90", "p99"]);
+        assert.deepEqual(
+          widgets[2]!.properties.metrics.map((metric) => `${metric[1]} ${metric[5]}`),
+          ["proxy", "context7", "aws_docs"].flatMap((service) => {
+            const name = service === "proxy" ? "gateway-proxy-service-4d5e6f" : `gateway-mcp-${service}-service-4d5e6f`;
+            return [`RunningTaskCount ${name}`, `DesiredTaskCount ${name}`];
+          }),
+        );
+      });
+
       it("exports the URLs, the master key's ARN, cluster, service and log group names", () => {
-        assert.deepEqual(Object.keys(run.outputs), ["target", "proxyUrl", "mcpGatewayUrl", "masterKeySecretArn", "region", "clusterName", "services", "logGroups", "configBucket", "alarmTopicArn", "configYaml"]);
+        assert.deepEqual(Object.keys(run.outputs), ["target", "proxyUrl", "mcpGatewayUrl", "masterKeySecretArn", "region", "clusterName", "services", "logGroups", "configBucket", "alarmTopicArn", "dashboardName", "configYaml"]);
         assert.deepEqual(run.outputs["logGroups"], {
           proxy: `/litellm-mcp/${stack}/proxy`,
           mcpServers: { context7: `/litellm-mcp/${stack}/mcp/context7`, aws_docs: `/litellm-mcp/${stack}/mcp/aws_docs` },

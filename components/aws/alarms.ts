@@ -12,12 +12,24 @@ export interface GatewayAlarmsArgs {
   readonly proxyServiceName: pulumi.Input<string>;
   readonly databaseInstanceId: pulumi.Input<string>;
   readonly databaseStorageGb: number;
+  /** Postgres max_connections: the connections alarm fires near it. */
+  readonly databaseMaxConnections: number;
+  /** The MCP services, by server name. */
+  readonly mcpServiceNames: Readonly<Record<string, pulumi.Input<string>>>;
+  /** The Redis replication group, when there is one. */
+  readonly cacheReplicationGroupId?: pulumi.Input<string>;
 }
+
+/** The share of max_connections at which the connections alarm fires. */
+export const CONNECTIONS_ALARM_SHARE = 0.8;
 
 /** name, description, namespace, metric, statistic, dimensions, comparison, threshold, period (s), evaluation periods */
 type AlarmDefinition = [string, string, string, string, string, Record<string, pulumi.Input<string>>, string, number, number, number];
 
-/** Alarms on what breaks a gateway: 5xx answers, unhealthy targets, a saturated proxy, a busy or full database. */
+/**
+ * Alarms on what breaks a gateway: 5xx answers, unhealthy targets, fewer tasks than desired, an MCP server with no
+ * task, a saturated proxy, a busy or full database, a database out of connections, a saturated Redis.
+ */
 export class GatewayAlarms extends pulumi.ComponentResource {
   readonly topicArn: pulumi.Output<string>;
 
@@ -41,8 +53,25 @@ export class GatewayAlarms extends pulumi.ComponentResource {
       ["proxy-cpu", "the proxy service runs hot even after scaling out", "AWS/ECS", "CPUUtilization", "Average",
         { ClusterName: args.clusterName, ServiceName: args.proxyServiceName }, "GreaterThanThreshold", 85, 300, 3],
       ["database-cpu", "the database is busy", "AWS/RDS", "CPUUtilization", "Average", database, "GreaterThanThreshold", 80, 300, 3],
-      ["database-storage", "the database has less than 10% of its storage free", "AWS/RDS", "FreeStorageSpace", "Minimum", database,
-        "LessThanThreshold", args.databaseStorageGb * 1024 ** 3 * 0.1, 300, 1],
+      // Storage autoscaling adds space within minutes when less than 10% is free; free space that stays below 10% of
+      // the first allocation for half an hour means it cannot: maxAllocatedStorageGb is reached, or it is cooling down.
+      ["database-storage", "the database stays short of storage that autoscaling cannot add", "AWS/RDS", "FreeStorageSpace", "Minimum", database,
+        "LessThanThreshold", args.databaseStorageGb * 1024 ** 3 * 0.1, 300, 6],
+      // The first thing that fails when tasks scale out: every new connection is refused.
+      ["database-connections", `the database holds more than ${CONNECTIONS_ALARM_SHARE * 100}% of its max_connections (${args.databaseMaxConnections})`, "AWS/RDS",
+        "DatabaseConnections", "Maximum", database, "GreaterThanThreshold", Math.floor(args.databaseMaxConnections * CONNECTIONS_ALARM_SHARE), 60, 5],
+      ...Object.entries(args.mcpServiceNames).map(([server, service]): AlarmDefinition => [
+        `mcp-${server}-no-task`, `the MCP server ${server} has no running task: its tools are gone from the gateway`, "ECS/ContainerInsights",
+        "RunningTaskCount", "Minimum", { ClusterName: args.clusterName, ServiceName: service }, "LessThanThreshold", 1, 60, 3,
+      ]),
+      ...(args.cacheReplicationGroupId === undefined
+        ? []
+        : ([
+            ["redis-cpu", "Redis's engine thread is saturated", "AWS/ElastiCache", "EngineCPUUtilization", "Average",
+              { CacheClusterId: pulumi.interpolate`${args.cacheReplicationGroupId}-001` }, "GreaterThanThreshold", 80, 300, 3],
+            ["redis-memory", "Redis is near its memory limit: it evicts the router's state and the cache", "AWS/ElastiCache", "DatabaseMemoryUsagePercentage", "Average",
+              { CacheClusterId: pulumi.interpolate`${args.cacheReplicationGroupId}-001` }, "GreaterThanThreshold", 80, 300, 3],
+          ] satisfies AlarmDefinition[])),
     ];
     for (const [suffix, description, namespace, metricName, statistic, dimensions, comparisonOperator, threshold, period, evaluationPeriods] of alarms) {
       new aws.cloudwatch.MetricAlarm(
@@ -57,6 +86,35 @@ export class GatewayAlarms extends pulumi.ComponentResource {
           threshold,
           period,
           evaluationPeriods,
+          treatMissingData: "notBreaching",
+          alarmActions: [topic.arn],
+          okActions: [topic.arn],
+          tags,
+        },
+        parent,
+      );
+    }
+
+    // Fewer tasks running than desired, for the proxy and each MCP server: a deployment stuck, tasks crashing.
+    const services = { proxy: args.proxyServiceName, ...Object.fromEntries(Object.entries(args.mcpServiceNames).map(([server, service]) => [`mcp-${server}`, service])) };
+    for (const [suffix, service] of Object.entries(services)) {
+      const metric = (metricName: string) => ({
+        metric: { namespace: "ECS/ContainerInsights", metricName, dimensions: { ClusterName: args.clusterName, ServiceName: service }, period: 60, stat: "Average" },
+        returnData: false,
+      });
+      new aws.cloudwatch.MetricAlarm(
+        `${name}-${suffix}-below-desired`,
+        {
+          alarmDescription: `litellm-mcp ${args.stack}: ${suffix} runs fewer tasks than desired`,
+          metricQueries: [
+            { id: "desired", ...metric("DesiredTaskCount") },
+            { id: "running", ...metric("RunningTaskCount") },
+            { id: "missing", expression: "desired - running", label: "tasks missing", returnData: true },
+          ],
+          comparisonOperator: "GreaterThanThreshold",
+          threshold: 0,
+          evaluationPeriods: 10,
+          datapointsToAlarm: 10,
           treatMissingData: "notBreaching",
           alarmActions: [topic.arn],
           okActions: [topic.arn],

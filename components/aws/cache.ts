@@ -22,6 +22,8 @@ export interface GatewayCacheArgs {
  */
 export class GatewayCache extends pulumi.ComponentResource {
   readonly host: pulumi.Output<string>;
+  /** For its metrics: ElastiCache reports per node, under <group>-001, <group>-002 ... */
+  readonly replicationGroupId: pulumi.Output<string>;
   readonly port: number = REDIS.port;
   /** The auth token's secret, as a task definition names it. */
   readonly tokenSecretValueFrom: pulumi.Output<string>;
@@ -57,6 +59,7 @@ export class GatewayCache extends pulumi.ComponentResource {
       parent,
     );
     this.host = group.primaryEndpointAddress;
+    this.replicationGroupId = group.id;
     this.tokenSecretValueFrom = storedSecret(
       `${name}-token`,
       { stack: args.stack, purpose: "redis-auth-token", role: "cache", value: token.result, recoveryWindowDays: args.recoveryWindowDays },

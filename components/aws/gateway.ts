@@ -7,6 +7,7 @@ import { hasRedis } from "../../config/topology";
 import { type EnvSources, envSource } from "../env";
 import { GatewayAlarms } from "./alarms";
 import { GatewayCache } from "./cache";
+import { GatewayDashboard } from "./dashboard";
 import { GatewayCluster } from "./cluster";
 import { ConfigBucket } from "./configBucket";
 import type { ContainerEnv, ContainerSecret } from "./containers";
@@ -41,6 +42,7 @@ export class AwsGateway extends pulumi.ComponentResource {
   readonly logGroups: pulumi.Output<{ proxy: string; mcpServers: Record<string, string> }>;
   readonly configBucket: pulumi.Output<string>;
   readonly alarmTopicArn: pulumi.Output<string>;
+  readonly dashboardName: pulumi.Output<string>;
   readonly region: pulumi.Output<string>;
 
   constructor(name: string, args: AwsGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -213,9 +215,29 @@ export class AwsGateway extends pulumi.ComponentResource {
         proxyServiceName: proxy.serviceName,
         databaseInstanceId: database.instance.identifier,
         databaseStorageGb: settings.database.allocatedStorageGb,
+        databaseMaxConnections: config.database.maxConnections,
+        mcpServiceNames: Object.fromEntries(config.mcpServers.map((server, index) => [server.name, mcpServices[index]!.serviceName])),
+        cacheReplicationGroupId: cache?.replicationGroupId,
       },
       parent,
     );
+
+    const dashboard = new GatewayDashboard(
+      `${name}-dashboard`,
+      {
+        stack,
+        region,
+        loadBalancerArnSuffix: loadBalancer.arnSuffix,
+        clusterName: cluster.clusterName,
+        proxyServiceName: proxy.serviceName,
+        mcpServiceNames: Object.fromEntries(config.mcpServers.map((server, index) => [server.name, mcpServices[index]!.serviceName])),
+        databaseInstanceId: database.instance.identifier,
+        databaseMaxConnections: config.database.maxConnections,
+        cacheReplicationGroupId: cache?.replicationGroupId,
+      },
+      parent,
+    );
+    this.dashboardName = dashboard.dashboardName;
 
     this.proxyUrl = loadBalancer.url;
     this.mcpGatewayUrl = pulumi.interpolate`${loadBalancer.url}${PROXY.mcpPath}`;
