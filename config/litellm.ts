@@ -76,6 +76,17 @@ export function renderLiteLLMConfig(config: StackConfig, context: RenderContext)
     request_timeout: proxy.requestTimeoutSeconds,
     json_logs: proxy.jsonLogs,
   };
+  const { spend } = config;
+  if (spend.maxBudgetUsd !== undefined) {
+    litellmSettings["max_budget"] = spend.maxBudgetUsd;
+    if (spend.budgetDuration !== undefined) litellmSettings["budget_duration"] = spend.budgetDuration;
+  }
+  if (spend.keyMaxBudgetUsd !== undefined) {
+    litellmSettings["default_key_generate_params"] = {
+      max_budget: spend.keyMaxBudgetUsd,
+      ...(spend.keyBudgetDuration === undefined ? {} : { budget_duration: spend.keyBudgetDuration }),
+    };
+  }
   if (config.cache.responses) {
     litellmSettings["cache"] = true;
     litellmSettings["cache_params"] = context.redis

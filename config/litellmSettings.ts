@@ -31,6 +31,9 @@ export const MODELLED: Record<Section, Readonly<Record<string, string>>> = {
     json_logs: "proxy.jsonLogs",
     cache: "cache.responses",
     cache_params: "cache",
+    max_budget: "spend.maxBudgetUsd",
+    budget_duration: "spend.budgetDuration",
+    default_key_generate_params: "spend.keyMaxBudgetUsd",
   },
   general_settings: {
     master_key: "proxy.masterKey",

@@ -402,6 +402,35 @@ const cacheSchema = z.strictObject({
 });
 
 // ---------------------------------------------------------------------------------------------------------
+// spend
+
+/** LiteLLM's budget durations: seconds, minutes, hours, days or months. */
+const budgetDuration = matching(/^[1-9]\d{0,3}(s|m|h|d|mo)$/, 'expected a duration such as "30d", "12h" or "1mo"');
+const usd = z.number({ error: "expected an amount in US dollars" }).check(z.positive({ error: "expected an amount above 0" }), z.lte(10_000_000, { error: "expected at most 10000000" }));
+
+const spendSchema = z
+  .strictObject({
+    /** What the whole proxy may spend per budgetDuration; LiteLLM refuses calls beyond it (litellm_settings.max_budget). */
+    maxBudgetUsd: z.optional(usd),
+    budgetDuration: z.optional(budgetDuration),
+    /** What a new virtual key may spend per keyBudgetDuration unless it is given its own (default_key_generate_params). */
+    keyMaxBudgetUsd: z.optional(usd),
+    keyBudgetDuration: z.optional(budgetDuration),
+    /** aws: an AWS Budget on the stack's tags, alerting the alarm topic at 80% actual and 100% forecast. */
+    awsMonthlyBudgetUsd: z.optional(usd),
+  })
+  .check(
+    z.superRefine((spend, ctx) => {
+      if (spend.budgetDuration !== undefined && spend.maxBudgetUsd === undefined) {
+        ctx.addIssue({ code: "custom", path: ["budgetDuration"], message: "needs maxBudgetUsd: a duration resets a budget" });
+      }
+      if (spend.keyBudgetDuration !== undefined && spend.keyMaxBudgetUsd === undefined) {
+        ctx.addIssue({ code: "custom", path: ["keyBudgetDuration"], message: "needs keyMaxBudgetUsd: a duration resets a budget" });
+      }
+    }),
+  );
+
+// ---------------------------------------------------------------------------------------------------------
 // docker target
 
 const dockerSchema = z.strictObject({
@@ -619,6 +648,7 @@ export const baseSchema = z.strictObject({
   mcpServers: z._default(z.array(mcpServerSchema).check(z.superRefine(uniqueNames("MCP server", (name) => name.toLowerCase()))), []),
   database: z.prefault(databaseSchema, {}),
   cache: z.prefault(cacheSchema, {}),
+  spend: z.prefault(spendSchema, {}),
   docker: z.prefault(dockerSchema, {}),
   aws: z.prefault(awsSchema, {}),
   /** LiteLLM settings the schema does not model, checked against what the pinned LiteLLM reads. */
@@ -694,6 +724,9 @@ function crossKeyRules(config: ParsedConfig, ctx: z.core.$RefinementCtx): void {
     issue(["docker", "awsCredentials", "accessKeyId"], "is for the docker target only: on AWS the task role reaches Bedrock");
   }
 
+  if (!aws && config.spend.awsMonthlyBudgetUsd !== undefined) {
+    issue(["spend", "awsMonthlyBudgetUsd"], "is for the aws target only: an AWS Budget watches the stack's AWS costs");
+  }
   if (!aws && config.docker.postgresHostPort !== undefined && config.docker.postgresHostPort === config.docker.hostPort) {
     issue(["docker", "postgresHostPort"], `expected another port than docker.hostPort (${config.docker.hostPort}): both are published on the host`);
   }

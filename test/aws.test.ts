@@ -503,6 +503,27 @@ for (const stack of ["test", "prod"]) {
         assert.deepEqual(subscriptions, prod ? ["platform-oncall@example.com"] : []);
       });
 
+      it(prod ? "watches the stack's AWS costs with a budget on its tag, alerting the alarm topic" : "has no AWS Budget unless asked", () => {
+        const budgets = run.ofType("aws:budgets/budget:Budget");
+        if (!prod) return assert.deepEqual(budgets, []);
+        const budget = budgets[0]!.inputs;
+        const topic = `arn:aws:sns:us-east-1:${ACCOUNT}:gateway-alarms-topic`;
+        assert.deepEqual(budget, {
+          name: "litellm-mcp-prod",
+          budgetType: "COST",
+          limitAmount: "1500.00",
+          limitUnit: "USD",
+          timeUnit: "MONTHLY",
+          costFilters: [{ name: "TagKeyValue", values: ["user:litellm-mcp.stack$prod"] }],
+          notifications: [
+            { comparisonOperator: "GREATER_THAN", notificationType: "ACTUAL", threshold: 80, thresholdType: "PERCENTAGE", subscriberSnsTopicArns: [topic] },
+            { comparisonOperator: "GREATER_THAN", notificationType: "FORECASTED", threshold: 100, thresholdType: "PERCENTAGE", subscriberSnsTopicArns: [topic] },
+          ],
+        });
+        const policy = JSON.parse(String(run.one("aws:sns/topicPolicy:TopicPolicy").inputs["policy"])) as { Statement: unknown[] };
+        assert.deepEqual(policy.Statement, [{ Sid: "BudgetsPublish", Effect: "Allow", Principal: { Service: "budgets.amazonaws.com" }, Action: "SNS:Publish", Resource: topic }]);
+      });
+
       it("draws one dashboard: traffic, latency, tasks against desired, saturation, connections against max_connections", () => {
         const dashboard = run.one("aws:cloudwatch/dashboard:Dashboard").inputs;
         assert.equal(dashboard["dashboardName"], `litellm-mcp-${stack}`);
@@ -711,6 +732,7 @@ describe("test and prod", () => {
       v.proxy = { ...v.proxy, logLevel: testConfig.proxy.logLevel };
       delete v.proxy.maxRequestsBeforeRestart;
       v.database = { maxConnections: testConfig.database.maxConnections };
+      delete v.spend;
       v.aws = engineConfigValues("test").aws;
     });
     const test = inputs(testRun, "test");
@@ -721,6 +743,7 @@ describe("test and prod", () => {
     const id = (resource: Registered) => `${resource.type} ${resource.name}`;
     const testIds = new Set(testRun.resources.map(id));
     assert.deepEqual(prodRun.resources.map(id).filter((resource) => !testIds.has(resource)).sort(), [
+      "aws:budgets/budget:Budget gateway-alarms-budget",
       "aws:ec2/eip:Eip gateway-vpc-nat-1",
       "aws:ec2/eip:Eip gateway-vpc-nat-2",
       "aws:ec2/natGateway:NatGateway gateway-vpc-nat-1",
@@ -734,6 +757,7 @@ describe("test and prod", () => {
       "aws:lb/listener:Listener gateway-lb-https",
       ...Array.from({ length: Math.ceil(ADMIN_PATH_PATTERNS.length / 5) }, (_, index) => `aws:lb/listenerRule:ListenerRule gateway-lb-rule-admin-paths-${index}`),
       "aws:lb/listenerRule:ListenerRule gateway-lb-rule-admins-0",
+      "aws:sns/topicPolicy:TopicPolicy gateway-alarms-topic-policy",
       "aws:sns/topicSubscription:TopicSubscription gateway-alarms-email-0",
       "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule gateway-sg-alb-in-443-0",
       "aws:wafv2/webAcl:WebAcl gateway-lb-waf",

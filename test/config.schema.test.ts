@@ -232,6 +232,10 @@ const INVALID: InvalidCase[] = [
   { title: "plain HTTP from the whole internet", stack: "test", change: (v) => (v.aws.loadBalancer.ingressCidrs = ["10.0.0.0/8", "0.0.0.0/0"]), path: "aws.loadBalancer.ingressCidrs[1]", says: "plain HTTP from 0.0.0.0/0 carries the master key and virtual keys across the internet in clear text (allowPlainHttpFromAnywhere: true accepts that)" },
   { title: "prod with its admin routes open to whoever reaches it", stack: "prod", change: (v) => delete v.aws.loadBalancer.adminCidrs, path: "aws.loadBalancer.adminCidrs", says: "prod keeps them off the internet" },
   { title: "an admin network given twice", stack: "prod", change: (v) => (v.aws.loadBalancer.adminCidrs = ["198.51.100.0/24", "198.51.100.0/24"]), path: "aws.loadBalancer.adminCidrs[1]", says: "duplicate CIDR block (also at [0])" },
+  { title: "a budget duration without a budget", stack: "dev", change: (v) => (v.spend = { budgetDuration: "30d" }), path: "spend.budgetDuration", says: "needs maxBudgetUsd" },
+  { title: "a budget duration LiteLLM cannot read", stack: "dev", change: (v) => (v.spend = { keyMaxBudgetUsd: 10, keyBudgetDuration: "monthly" }), path: "spend.keyBudgetDuration", says: 'expected a duration such as "30d"' },
+  { title: "a negative budget", stack: "prod", change: (v) => (v.spend = { maxBudgetUsd: -5 }), path: "spend.maxBudgetUsd", says: "expected an amount above 0" },
+  { title: "an AWS Budget on the docker target", stack: "dev", change: (v) => (v.spend = { awsMonthlyBudgetUsd: 100 }), path: "spend.awsMonthlyBudgetUsd", says: "is for the aws target only" },
   { title: "an access key without its secret", stack: "dev", change: (v) => (v.docker.awsCredentials.accessKeyId = { config: "awsKeyId" }), secretKeys: ["awsKeyId"], path: "docker.awsCredentials", says: "both accessKeyId and secretAccessKey" },
 ];
 
@@ -388,7 +392,7 @@ describe("stack config", () => {
 
     it("rejects a secret no key refers to, as an unknown key", () => {
       assert.deepEqual(problems("dev", () => undefined, ["context7ApiKy"]), [
-        "Pulumi.dev.yaml: litellm-mcp:context7ApiKy: unknown key; expected one of target, stage, proxy, models, mcpServers, database, cache, docker, aws, litellm",
+        "Pulumi.dev.yaml: litellm-mcp:context7ApiKy: unknown key; expected one of target, stage, proxy, models, mcpServers, database, cache, spend, docker, aws, litellm",
       ]);
     });
 

@@ -121,7 +121,14 @@ describe("LiteLLM config renderer", () => {
         v.proxy.requestTimeoutSeconds = 300;
         v.proxy.dropParams = false;
       });
-      assert.deepEqual(render(config).document.litellm_settings, { drop_params: false, num_retries: 4, request_timeout: 300, json_logs: true });
+      assert.deepEqual(render(config).document.litellm_settings, {
+        drop_params: false,
+        num_retries: 4,
+        request_timeout: 300,
+        json_logs: true,
+        // From the committed prod stack's spend block.
+        default_key_generate_params: { max_budget: 100, budget_duration: "30d" },
+      });
     });
 
     it("caches responses in Redis through the environment when a Redis exists", () => {
@@ -152,7 +159,7 @@ describe("LiteLLM config renderer", () => {
         "dev",
         (v) =>
           (v.litellm = {
-            litellm_settings: { success_callback: ["prometheus"], max_budget: 500, budget_duration: "30d", api_key: { secret: { config: "openaiKey" } } },
+            litellm_settings: { success_callback: ["prometheus"], max_end_user_budget: 5, api_key: { secret: { config: "openaiKey" } } },
             general_settings: { max_parallel_requests: 100 },
             router_settings: { enable_pre_call_checks: true },
           }),
@@ -165,8 +172,7 @@ describe("LiteLLM config renderer", () => {
         request_timeout: 600,
         json_logs: false,
         api_key: "os.environ/LITELLM_LITELLM_SETTINGS_API_KEY",
-        budget_duration: "30d",
-        max_budget: 500,
+        max_end_user_budget: 5,
         success_callback: ["prometheus"],
       });
       assert.equal(rendered.document.general_settings["max_parallel_requests"], 100);
@@ -179,9 +185,19 @@ describe("LiteLLM config renderer", () => {
     });
 
     it("keeps the list of keys the renderer sets in step with what it renders", () => {
-      const config = loadVariant("prod", (v) => (v.cache = { responses: true, redis: "always" }));
+      const config = loadVariant("prod", (v) => {
+        v.cache = { responses: true, redis: "always" };
+        v.spend = { maxBudgetUsd: 5000, budgetDuration: "1mo", keyMaxBudgetUsd: 50, keyBudgetDuration: "30d" };
+      });
       const { document } = render(config, { redis: true, redisTls: true });
       for (const section of SECTIONS) assert.deepEqual(Object.keys(document[section]).sort(), Object.keys(MODELLED[section]).sort(), section);
+    });
+
+    it("caps spend with LiteLLM's budgets: the proxy's, and a default for every new virtual key", () => {
+      const settings = render(loadVariant("dev", (v) => (v.spend = { maxBudgetUsd: 1000, budgetDuration: "1mo", keyMaxBudgetUsd: 25.5, keyBudgetDuration: "30d" }))).document.litellm_settings;
+      assert.deepEqual([settings["max_budget"], settings["budget_duration"], settings["default_key_generate_params"]], [1000, "1mo", { max_budget: 25.5, budget_duration: "30d" }]);
+      const none = render(loadStack("dev")).document.litellm_settings;
+      assert.ok(!("max_budget" in none) && !("default_key_generate_params" in none));
     });
 
     it("cools a failing deployment down, so that a name served in two regions fails over to the other", () => {

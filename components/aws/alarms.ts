@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { LABELS } from "../../config/constants";
 import { awsTags } from "./naming";
 
 export interface GatewayAlarmsArgs {
@@ -18,6 +19,8 @@ export interface GatewayAlarmsArgs {
   readonly mcpServiceNames: Readonly<Record<string, pulumi.Input<string>>>;
   /** The Redis replication group, when there is one. */
   readonly cacheReplicationGroupId?: pulumi.Input<string>;
+  /** An AWS Budget on the stack's tag, alerting the topic. */
+  readonly monthlyBudgetUsd?: number;
 }
 
 /** The share of max_connections at which the connections alarm fires. */
@@ -119,6 +122,44 @@ export class GatewayAlarms extends pulumi.ComponentResource {
           alarmActions: [topic.arn],
           okActions: [topic.arn],
           tags,
+        },
+        parent,
+      );
+    }
+
+    if (args.monthlyBudgetUsd !== undefined) {
+      // AWS Budgets publishes to the topic only if the topic's policy lets it.
+      new aws.sns.TopicPolicy(
+        `${name}-topic-policy`,
+        {
+          arn: topic.arn,
+          policy: topic.arn.apply((arn) =>
+            JSON.stringify({
+              Version: "2012-10-17",
+              Statement: [{ Sid: "BudgetsPublish", Effect: "Allow", Principal: { Service: "budgets.amazonaws.com" }, Action: "SNS:Publish", Resource: arn }],
+            }),
+          ),
+        },
+        parent,
+      );
+      const alert = (type: "ACTUAL" | "FORECASTED", threshold: number) => ({
+        comparisonOperator: "GREATER_THAN",
+        notificationType: type,
+        threshold,
+        thresholdType: "PERCENTAGE",
+        subscriberSnsTopicArns: [topic.arn],
+      });
+      new aws.budgets.Budget(
+        `${name}-budget`,
+        {
+          name: `litellm-mcp-${args.stack}`,
+          budgetType: "COST",
+          limitAmount: args.monthlyBudgetUsd.toFixed(2),
+          limitUnit: "USD",
+          timeUnit: "MONTHLY",
+          // The stack's resources carry this tag; activate it once as a cost allocation tag in the Billing console.
+          costFilters: [{ name: "TagKeyValue", values: [`user:${LABELS.stack}$${args.stack}`] }],
+          notifications: [alert("ACTUAL", 80), alert("FORECASTED", 100)],
         },
         parent,
       );

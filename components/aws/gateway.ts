@@ -218,6 +218,7 @@ export class AwsGateway extends pulumi.ComponentResource {
         databaseMaxConnections: config.database.maxConnections,
         mcpServiceNames: Object.fromEntries(config.mcpServers.map((server, index) => [server.name, mcpServices[index]!.serviceName])),
         cacheReplicationGroupId: cache?.replicationGroupId,
+        monthlyBudgetUsd: config.spend.awsMonthlyBudgetUsd,
       },
       parent,
     );
