@@ -587,6 +587,8 @@ const awsSchema = z.strictObject({
         ),
         30,
       ),
+      /** Days the load balancer's access logs are kept in their bucket. */
+      accessLogDays: z._default(integer(1, 3650), 90),
     }),
     {},
   ),

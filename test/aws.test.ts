@@ -524,6 +524,25 @@ for (const stack of ["test", "prod"]) {
         assert.deepEqual(policy.Statement, [{ Sid: "BudgetsPublish", Effect: "Allow", Principal: { Service: "budgets.amazonaws.com" }, Action: "SNS:Publish", Resource: topic }]);
       });
 
+      it("writes the load balancer's access logs to a private, encrypted bucket that expires them", () => {
+        const alb = byName(run, "gateway-lb-alb");
+        const bucket = byName(run, "gateway-access-logs-bucket");
+        assert.deepEqual(alb.inputs["accessLogs"], { bucket: `litellm-mcp-${stack}-alb-logs-20261124`, prefix: "alb", enabled: true });
+        assert.ok(alb.options.dependsOn.includes(byName(run, "gateway-access-logs-policy").urn), "the load balancer waits for the bucket policy");
+        assert.equal(bucket.inputs["forceDestroy"], !prod);
+        assert.deepEqual(byName(run, "gateway-access-logs-lifecycle").inputs["rules"], [
+          { id: "expire-access-logs", status: "Enabled", filter: { prefix: "alb/" }, expiration: { days: 90 }, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } },
+        ]);
+        assert.deepEqual(byName(run, "gateway-access-logs-encryption").inputs["rules"], [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]);
+        const policy = JSON.parse(String(byName(run, "gateway-access-logs-policy").inputs["policy"])) as { Statement: { Sid: string; Principal: unknown; Resource: unknown }[] };
+        const logs = `arn:aws:s3:::litellm-mcp-${stack}-alb-logs-20261124/alb/AWSLogs/${ACCOUNT}/*`;
+        assert.deepEqual(policy.Statement.map((statement) => [statement.Sid, statement.Principal, statement.Resource]), [
+          ["ElbRegionalAccountWrites", { AWS: "arn:aws:iam::127311923021:root" }, logs],
+          ["ElbLogDeliveryWrites", { Service: "logdelivery.elasticloadbalancing.amazonaws.com" }, logs],
+          ["DenyInsecureTransport", "*", [`arn:aws:s3:::litellm-mcp-${stack}-alb-logs-20261124`, `arn:aws:s3:::litellm-mcp-${stack}-alb-logs-20261124/*`]],
+        ]);
+      });
+
       it("draws one dashboard: traffic, latency, tasks against desired, saturation, connections against max_connections", () => {
         const dashboard = run.one("aws:cloudwatch/dashboard:Dashboard").inputs;
         assert.equal(dashboard["dashboardName"], `litellm-mcp-${stack}`);

@@ -5,6 +5,7 @@ import type { RenderedConfig } from "../../config/litellm";
 import { type StackConfig, secretRefsOf } from "../../config/schema";
 import { hasRedis } from "../../config/topology";
 import { type EnvSources, envSource } from "../env";
+import { ACCESS_LOG_PREFIX, AccessLogBucket } from "./accessLogs";
 import { GatewayAlarms } from "./alarms";
 import { GatewayCache } from "./cache";
 import { GatewayDashboard } from "./dashboard";
@@ -115,6 +116,7 @@ export class AwsGateway extends pulumi.ComponentResource {
         : undefined;
 
     const bucket = new ConfigBucket(`${name}-config`, { stack, configYaml: args.rendered.yaml, forceDestroy: !prod }, parent);
+    const accessLogs = new AccessLogBucket(`${name}-access-logs`, { stack, retentionDays: settings.logs.accessLogDays, forceDestroy: !prod }, parent);
     const loadBalancer = new GatewayLoadBalancer(
       `${name}-lb`,
       {
@@ -126,6 +128,7 @@ export class AwsGateway extends pulumi.ComponentResource {
         proxyPort: config.proxy.port,
         // ECS drains a task at the load balancer before it stops it: a stream gets as long as request_timeout.
         deregistrationDelaySeconds: config.proxy.requestTimeoutSeconds,
+        accessLogs: { bucket: accessLogs.bucketName, prefix: ACCESS_LOG_PREFIX, ready: accessLogs.ready },
       },
       parent,
     );

@@ -13,6 +13,8 @@ export interface GatewayLoadBalancerArgs {
   readonly proxyPort: number;
   /** How long a draining task may finish its requests (streams included). */
   readonly deregistrationDelaySeconds: number;
+  /** Where the access logs go; the load balancer is created once the bucket lets it write. */
+  readonly accessLogs: { readonly bucket: pulumi.Input<string>; readonly prefix: string; readonly ready: pulumi.Resource };
 }
 
 /** Listener ports: HTTPS, and HTTP redirecting to it; plain HTTP alone without a certificate. */
@@ -141,9 +143,10 @@ export class GatewayLoadBalancer extends pulumi.ComponentResource {
         securityGroups: [args.securityGroupId],
         idleTimeout: settings.idleTimeoutSeconds,
         dropInvalidHeaderFields: true,
+        accessLogs: { bucket: args.accessLogs.bucket, prefix: args.accessLogs.prefix, enabled: true },
         tags: settings.allowPlainHttpFromAnywhere ? { ...tags, [LABELS.plainHttpFromAnywhere]: "allowed" } : tags,
       },
-      parent,
+      { parent: this, dependsOn: [args.accessLogs.ready] },
     );
     const targets = new aws.lb.TargetGroup(
       `${name}-proxy`,

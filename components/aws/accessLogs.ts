@@ -1,0 +1,86 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { awsTags } from "./naming";
+
+export interface AccessLogBucketArgs {
+  readonly stack: string;
+  /** Days an access log is kept. */
+  readonly retentionDays: number;
+  /** Let `pulumi destroy` empty the bucket (not in prod). */
+  readonly forceDestroy: boolean;
+}
+
+/** Where in the bucket the load balancer writes. */
+export const ACCESS_LOG_PREFIX = "alb";
+
+/**
+ * The load balancer's access logs (who called what, when, how long it took, with which status) in a private bucket:
+ * public access blocked, encrypted with S3-managed keys (the only encryption ELB log delivery writes to),
+ * TLS-only, and expired after retentionDays. ELB delivers them as its regional account in the regions that have
+ * one, and as its log-delivery service principal in the newer regions: the policy admits both, to the prefix only.
+ */
+export class AccessLogBucket extends pulumi.ComponentResource {
+  readonly bucketName: pulumi.Output<string>;
+  /** The load balancer may write only once the policy exists. */
+  readonly ready: pulumi.Resource;
+
+  constructor(name: string, args: AccessLogBucketArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("litellm-mcp:aws:AccessLogBucket", name, {}, opts);
+    const parent = { parent: this };
+    const tags = awsTags(args.stack, "load-balancer");
+
+    const bucket = new aws.s3.Bucket(`${name}-bucket`, { bucketPrefix: `litellm-mcp-${args.stack}-alb-logs-`, forceDestroy: args.forceDestroy, tags }, parent);
+    const publicAccess = new aws.s3.BucketPublicAccessBlock(
+      `${name}-public-access`,
+      { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+      parent,
+    );
+    new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, parent);
+    new aws.s3.BucketServerSideEncryptionConfiguration(
+      `${name}-encryption`,
+      { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
+      parent,
+    );
+    new aws.s3.BucketLifecycleConfiguration(
+      `${name}-lifecycle`,
+      {
+        bucket: bucket.id,
+        rules: [
+          {
+            id: "expire-access-logs",
+            status: "Enabled",
+            filter: { prefix: `${ACCESS_LOG_PREFIX}/` },
+            expiration: { days: args.retentionDays },
+            abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+          },
+        ],
+      },
+      parent,
+    );
+
+    const elb = aws.elb.getServiceAccountOutput({}, parent);
+    const identity = aws.getCallerIdentityOutput({}, parent);
+    const policy = new aws.s3.BucketPolicy(
+      `${name}-policy`,
+      {
+        bucket: bucket.id,
+        policy: pulumi.all([bucket.arn, elb.arn, identity.accountId]).apply(([arn, elbAccount, account]) => {
+          const logs = `${arn}/${ACCESS_LOG_PREFIX}/AWSLogs/${account}/*`;
+          return JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+              { Sid: "ElbRegionalAccountWrites", Effect: "Allow", Principal: { AWS: elbAccount }, Action: "s3:PutObject", Resource: logs },
+              { Sid: "ElbLogDeliveryWrites", Effect: "Allow", Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" }, Action: "s3:PutObject", Resource: logs },
+              { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },
+            ],
+          });
+        }),
+      },
+      { parent: this, dependsOn: [publicAccess] },
+    );
+
+    this.bucketName = bucket.bucket;
+    this.ready = policy;
+    this.registerOutputs({ bucketName: this.bucketName });
+  }
+}
