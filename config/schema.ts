@@ -489,6 +489,11 @@ const awsSchema = z.strictObject({
     z.strictObject({
       vpcCidr: z._default(vpcCidr, "10.40.0.0/16"),
       availabilityZones: z._default(integer(2, 6), 2),
+      /**
+       * Interface endpoints for Bedrock Runtime, Secrets Manager, STS, ECR and CloudWatch Logs in the private subnets,
+       * so those calls skip the NAT gateways (hourly per endpoint and zone; see the README's cost table).
+       */
+      interfaceEndpoints: z._default(z.boolean(), false),
       /** single: one NAT gateway for the VPC; perAz: one per availability zone. Default: perAz in prod. */
       natGateways: z.optional(z.enum(["single", "perAz"])),
       /** Use an existing VPC instead of creating one. */
@@ -784,6 +789,9 @@ function awsRules(config: ParsedConfig, issue: (path: Path, message: string) => 
   }
   if (config.cache.redis === "never" && service.maxCount > 1) {
     issue(["cache", "redis"], `expected "auto" or "always": ${service.maxCount} proxy tasks share router state and cache through Redis`);
+  }
+  if (config.aws.network.interfaceEndpoints && config.aws.network.existing !== undefined) {
+    issue(["aws", "network", "interfaceEndpoints"], "is for the VPC the stack creates: add interface endpoints to an existing VPC where it is managed");
   }
   if (database.maxAllocatedStorageGb < database.allocatedStorageGb) {
     issue(["aws", "database", "maxAllocatedStorageGb"], `expected at least allocatedStorageGb (${database.allocatedStorageGb})`);

@@ -598,6 +598,28 @@ describe("AWS stack variants", () => {
     assert.deepEqual(config.router_settings, { routing_strategy: "simple-shuffle", allowed_fails: 0, cooldown_time: 30 });
   });
 
+  it("adds interface endpoints for the AWS APIs the tasks call, reachable on 443 from the VPC only, when asked", async () => {
+    const run = await runAws("prod", (v) => (v.aws.network.interfaceEndpoints = true));
+    const endpoints = run.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").filter((endpoint) => endpoint.inputs["vpcEndpointType"] === "Interface");
+    assert.deepEqual(endpoints.map((endpoint) => endpoint.inputs["serviceName"]), [
+      "com.amazonaws.us-east-1.bedrock-runtime",
+      "com.amazonaws.us-east-1.secretsmanager",
+      "com.amazonaws.us-east-1.sts",
+      "com.amazonaws.us-east-1.ecr.api",
+      "com.amazonaws.us-east-1.ecr.dkr",
+      "com.amazonaws.us-east-1.logs",
+    ]);
+    for (const endpoint of endpoints) {
+      assert.deepEqual(
+        [endpoint.inputs["privateDnsEnabled"], endpoint.inputs["subnetIds"], endpoint.inputs["securityGroupIds"]],
+        [true, ["gateway-vpc-private-0-id", "gateway-vpc-private-1-id", "gateway-vpc-private-2-id"], ["gateway-vpc-endpoints-id"]],
+      );
+    }
+    assert.deepEqual(ingressOf(run, "gateway-vpc-endpoints").map((rule) => [rule["cidrIpv4"], rule["fromPort"], rule["toPort"]]), [["10.42.0.0/16", 443, 443]]);
+    const plain = await runAws("prod");
+    assert.deepEqual(plain.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").map((endpoint) => endpoint.inputs["vpcEndpointType"]), ["Gateway"]);
+  });
+
   it("runs Redis encrypted in transit and at rest, with its token in Secrets Manager", async () => {
     const run = await runAws("prod");
     const redis = byName(run, "gateway-cache-redis").inputs;

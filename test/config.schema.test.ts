@@ -236,6 +236,7 @@ const INVALID: InvalidCase[] = [
   { title: "a budget duration LiteLLM cannot read", stack: "dev", change: (v) => (v.spend = { keyMaxBudgetUsd: 10, keyBudgetDuration: "monthly" }), path: "spend.keyBudgetDuration", says: 'expected a duration such as "30d"' },
   { title: "a negative budget", stack: "prod", change: (v) => (v.spend = { maxBudgetUsd: -5 }), path: "spend.maxBudgetUsd", says: "expected an amount above 0" },
   { title: "an AWS Budget on the docker target", stack: "dev", change: (v) => (v.spend = { awsMonthlyBudgetUsd: 100 }), path: "spend.awsMonthlyBudgetUsd", says: "is for the aws target only" },
+  { title: "interface endpoints in a VPC the stack does not manage", stack: "prod", change: (v) => { v.aws.network.interfaceEndpoints = true; v.aws.network.existing = { vpcId: "vpc-0abc12345def67890", publicSubnetIds: ["subnet-0a1b2c3d", "subnet-0a1b2c3e"], privateSubnetIds: ["subnet-0a1b2c3f", "subnet-0a1b2c40"] }; }, path: "aws.network.interfaceEndpoints", says: "is for the VPC the stack creates" },
   { title: "an access key without its secret", stack: "dev", change: (v) => (v.docker.awsCredentials.accessKeyId = { config: "awsKeyId" }), secretKeys: ["awsKeyId"], path: "docker.awsCredentials", says: "both accessKeyId and secretAccessKey" },
 ];
 

@@ -13,6 +13,12 @@ export interface GatewayVpcArgs {
  * The network: public subnets for the load balancer, private ones for tasks, database and cache, reaching the
  * internet through NAT (one gateway, or one per zone). Or an existing VPC and its subnets.
  */
+/**
+ * The interface endpoints network.interfaceEndpoints adds: Bedrock Runtime (calls to the stack's own region),
+ * Secrets Manager and STS (task start, role sessions), ECR's API and registry (image pulls), CloudWatch Logs.
+ */
+export const INTERFACE_ENDPOINT_SERVICES = ["bedrock-runtime", "secretsmanager", "sts", "ecr.api", "ecr.dkr", "logs"] as const;
+
 export class GatewayVpc extends pulumi.ComponentResource {
   readonly vpcId: pulumi.Output<string>;
   readonly publicSubnetIds: pulumi.Output<string>[];
@@ -91,6 +97,35 @@ export class GatewayVpc extends pulumi.ComponentResource {
       },
       parent,
     );
+
+    if (network.interfaceEndpoints) {
+      // The AWS APIs the tasks call, reached inside the VPC instead of through the NAT gateways, which charge per GB.
+      const endpoints = new aws.ec2.SecurityGroup(
+        `${name}-endpoints`,
+        { vpcId: vpc.id, description: "litellm-mcp VPC interface endpoints: HTTPS from the VPC", tags: tags("endpoints") },
+        parent,
+      );
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-endpoints-in`,
+        { securityGroupId: endpoints.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: network.vpcCidr, description: "HTTPS from the VPC", tags: tags("endpoints") },
+        parent,
+      );
+      for (const service of INTERFACE_ENDPOINT_SERVICES) {
+        new aws.ec2.VpcEndpoint(
+          `${name}-${service.replace(/\./g, "-")}`,
+          {
+            vpcId: vpc.id,
+            serviceName: pulumi.interpolate`com.amazonaws.${region}.${service}`,
+            vpcEndpointType: "Interface",
+            privateDnsEnabled: true,
+            subnetIds: privateSubnets.map((subnet) => subnet.id),
+            securityGroupIds: [endpoints.id],
+            tags: tags(service),
+          },
+          parent,
+        );
+      }
+    }
 
     this.vpcId = vpc.id;
     this.publicSubnetIds = publicSubnets.map((subnet) => subnet.id);
