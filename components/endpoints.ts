@@ -6,7 +6,8 @@ import { type RenderContext, type RenderedConfig, renderLiteLLMConfig } from "..
 import type { StackConfig } from "../config/schema";
 import { hasRedis, maxConnectedProxyInstances } from "../config/topology";
 import { awsMcpUrl } from "./aws/naming";
-import { dockerMcpUrl } from "./docker/naming";
+import { OTLP } from "../config/constants";
+import { dockerMcpUrl, dockerNames } from "./docker/naming";
 
 export function renderContextFor(config: StackConfig, stack: string): RenderContext {
   const url = (server: StackConfig["mcpServers"][number]) =>
@@ -18,6 +19,13 @@ export function renderContextFor(config: StackConfig, stack: string): RenderCont
     redisTls: config.target === "aws" && hasRedis(config),
     maxInstances: maxConnectedProxyInstances(config),
     databaseMaxConnections: config.database.maxConnections,
+    ...(config.tracing.enabled
+      ? {
+          // On AWS the collector is a sidecar in the proxy's task (one network namespace); in dev, a container.
+          otelTracesUrl: `http://${config.target === "aws" ? "127.0.0.1" : dockerNames(stack).otel}:${OTLP.httpPort}${OTLP.tracesPath}`,
+          otelServiceName: `litellm-mcp-${stack}`,
+        }
+      : {}),
   };
 }
 

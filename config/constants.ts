@@ -28,6 +28,10 @@ export const ENV = {
   prismaOfflineMode: "PRISMA_OFFLINE_MODE",
   /** "true": the proxy only checks the schema at start; the one-off migration task migrates it (AWS). */
   disableSchemaUpdate: "DISABLE_SCHEMA_UPDATE",
+  /** LiteLLM's OpenTelemetry callback: the exporter, the collector's traces URL and the service name. */
+  otelExporter: "OTEL_EXPORTER",
+  otelEndpoint: "OTEL_ENDPOINT",
+  otelServiceName: "OTEL_SERVICE_NAME",
   /** Not read by LiteLLM: the hash of config.yaml, so that a new config is a new task definition. */
   configHash: "LITELLM_MCP_CONFIG_SHA256",
 } as const;
@@ -65,7 +69,14 @@ export const IMAGES = {
   /** Base images for MCP servers built from an npm or a PyPI package. */
   nodeBase: "node:22-alpine",
   pythonBase: "python:3.13-slim",
+  /** AWS Distro for OpenTelemetry: the proxy task's trace collector, exporting to X-Ray (v0.49.0, July 2026). */
+  adotCollector: "public.ecr.aws/aws-observability/aws-otel-collector:v0.49.0",
+  /** The OpenTelemetry Collector for dev: OTLP in, spans printed to its log (its image's default config). */
+  otelCollector: "otel/opentelemetry-collector:0.99.0",
 } as const;
+
+/** Where the proxy sends its spans: OTLP over HTTP to a collector. */
+export const OTLP = { httpPort: 4318, tracesPath: "/v1/traces" } as const;
 
 /** The stdio-to-Streamable-HTTP bridge: one long-lived child shared by every session. */
 export const BRIDGE = {
@@ -102,7 +113,7 @@ export const LABELS = {
 } as const;
 
 /** The part each resource plays in the gateway. */
-export type Role = "proxy" | "load-balancer" | "database" | "cache" | "mcp-server" | "network";
+export type Role = "proxy" | "load-balancer" | "database" | "cache" | "mcp-server" | "network" | "tracing";
 
 /** Where the dev proxy finds the host's AWS profile (the image runs as root). */
 export const AWS_PROFILE_MOUNT = "/root/.aws";

@@ -26,6 +26,10 @@ export interface RenderContext {
    * not reached at their public endpoint; absent regions use the SDK's default.
    */
   readonly bedrockRuntimeEndpoints?: Readonly<Record<string, string>>;
+  /** Where the proxy sends its spans (OTLP over HTTP), when tracing is on. */
+  readonly otelTracesUrl?: string;
+  /** The service name the spans carry. */
+  readonly otelServiceName?: string;
 }
 
 /** A secret the target generates or composes (it never comes from config). */
@@ -76,6 +80,10 @@ export function renderLiteLLMConfig(config: StackConfig, context: RenderContext)
     request_timeout: proxy.requestTimeoutSeconds,
     json_logs: proxy.jsonLogs,
   };
+  if (config.tracing.enabled) {
+    if (context.otelTracesUrl === undefined) throw new Error("tracing is on, but the target gave no collector URL");
+    litellmSettings["callbacks"] = ["otel"];
+  }
   const { spend } = config;
   if (spend.maxBudgetUsd !== undefined) {
     litellmSettings["max_budget"] = spend.maxBudgetUsd;
@@ -193,6 +201,13 @@ function proxyEnv(config: StackConfig, context: RenderContext): ProxyEnvVar[] {
     // Without it a migration may fetch Prisma's binaries from the internet.
     { name: ENV.prismaOfflineMode, kind: "value", value: "true" },
   ];
+  if (config.tracing.enabled && context.otelTracesUrl !== undefined) {
+    vars.push(
+      { name: ENV.otelExporter, kind: "value", value: "otlp_http" },
+      { name: ENV.otelEndpoint, kind: "value", value: context.otelTracesUrl },
+      { name: ENV.otelServiceName, kind: "value", value: context.otelServiceName ?? "litellm" },
+    );
+  }
   if (config.proxy.jsonLogs) vars.push({ name: ENV.jsonLogs, kind: "value", value: "true" });
   if (config.proxy.auth) vars.push({ name: ENV.masterKey, kind: "targetSecret", secret: "masterKey", ref: config.proxy.masterKey });
   vars.push({ name: ENV.saltKey, kind: "targetSecret", secret: "saltKey", ref: config.proxy.saltKey });

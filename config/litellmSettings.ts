@@ -32,6 +32,7 @@ export const MODELLED: Record<Section, Readonly<Record<string, string>>> = {
     cache: "cache.responses",
     cache_params: "cache",
     max_budget: "spend.maxBudgetUsd",
+    callbacks: "tracing.enabled",
     budget_duration: "spend.budgetDuration",
     default_key_generate_params: "spend.keyMaxBudgetUsd",
   },

@@ -402,6 +402,16 @@ const cacheSchema = z.strictObject({
 });
 
 // ---------------------------------------------------------------------------------------------------------
+// tracing
+
+const tracingSchema = z.strictObject({
+  /** LiteLLM's OpenTelemetry callback, to a collector the stack runs. Default: on in prod, off elsewhere. */
+  enabled: z.optional(z.boolean()),
+  /** The collector: AWS Distro for OpenTelemetry exporting to X-Ray on AWS; the OpenTelemetry Collector in dev. */
+  collectorImage: z.optional(imageRef),
+});
+
+// ---------------------------------------------------------------------------------------------------------
 // spend
 
 /** LiteLLM's budget durations: seconds, minutes, hours, days or months. */
@@ -656,6 +666,7 @@ export const baseSchema = z.strictObject({
   database: z.prefault(databaseSchema, {}),
   cache: z.prefault(cacheSchema, {}),
   spend: z.prefault(spendSchema, {}),
+  tracing: z.prefault(tracingSchema, {}),
   docker: z.prefault(dockerSchema, {}),
   aws: z.prefault(awsSchema, {}),
   /** LiteLLM settings the schema does not model, checked against what the pinned LiteLLM reads. */
@@ -830,6 +841,10 @@ function resolveDefaults(config: ParsedConfig) {
   return {
     ...config,
     proxy: { ...config.proxy, workers: defaultWorkers(config) },
+    tracing: {
+      enabled: config.tracing.enabled ?? prod,
+      collectorImage: config.tracing.collectorImage ?? (config.target === "aws" ? IMAGES.adotCollector : IMAGES.otelCollector),
+    },
     aws: {
       ...aws,
       network: { ...aws.network, natGateways: aws.network.natGateways ?? (prod ? "perAz" : "single") },

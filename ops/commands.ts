@@ -363,9 +363,9 @@ function whatDownKeeps(stack: string, config: StackConfig): string[] {
   return kept;
 }
 
-function dockerServices(outputs: { containers: { litellm: string; postgres: string; redis?: string; mcpServers: Record<string, string> } }): Record<string, string> {
-  const { litellm, postgres, redis, mcpServers } = outputs.containers;
-  return { litellm, postgres, ...(redis ? { redis } : {}), ...mcpServers };
+function dockerServices(outputs: { containers: { litellm: string; postgres: string; redis?: string; otel?: string; mcpServers: Record<string, string> } }): Record<string, string> {
+  const { litellm, postgres, redis, otel, mcpServers } = outputs.containers;
+  return { litellm, postgres, ...(redis ? { redis } : {}), ...(otel ? { otel } : {}), ...mcpServers };
 }
 
 /** The services to act on: the one named, or all in `order`. */

@@ -11,7 +11,7 @@ const dockerOutputs = z.object({
   proxyUrl: z.string(),
   mcpGatewayUrl: z.string(),
   masterKey: z.optional(z.string()),
-  containers: z.object({ litellm: z.string(), postgres: z.string(), redis: z.optional(z.string()), mcpServers: names }),
+  containers: z.object({ litellm: z.string(), postgres: z.string(), redis: z.optional(z.string()), otel: z.optional(z.string()), mcpServers: names }),
   configYaml: z.string(),
 });
 

@@ -214,7 +214,7 @@ function labelsOf(props: Props): Record<string, string> {
   return Object.fromEntries(labels.map((entry) => [entry.label ?? "", entry.value ?? ""]));
 }
 
-const INTERNAL_ROLES = ["mcp-server", "database", "cache"];
+const INTERNAL_ROLES = ["mcp-server", "database", "cache", "tracing"];
 
 export const dockerInternalNotPublished: ResourceValidationPolicy = {
   name: "docker-internal-not-published",

@@ -36,10 +36,13 @@ interface ContainerDefinition {
   stopTimeout?: number;
 }
 
+function containersOf(run: ProgramRun, taskName: string): ContainerDefinition[] {
+  return JSON.parse(reveal<string>(byName(run, taskName).inputs["containerDefinitions"])) as ContainerDefinition[];
+}
+
+/** A task's main container (the first; a trace collector may run beside it). */
 function containerOf(run: ProgramRun, taskName: string): ContainerDefinition {
-  const definitions = JSON.parse(reveal<string>(byName(run, taskName).inputs["containerDefinitions"])) as ContainerDefinition[];
-  assert.equal(definitions.length, 1);
-  return definitions[0]!;
+  return containersOf(run, taskName)[0]!;
 }
 
 function policyOf(run: ProgramRun, name: string): { Statement: { Sid: string; Action: string[] | string; Resource: string[] | string; Condition?: unknown }[] } {
@@ -158,6 +161,7 @@ for (const stack of ["test", "prod"]) {
           LITELLM_CONFIG_BUCKET_OBJECT_KEY: "config.yaml",
           LITELLM_LOG: prod ? "ERROR" : "INFO",
           LITELLM_LOCAL_MODEL_COST_MAP: "True",
+          ...(prod ? { OTEL_ENDPOINT: "http://127.0.0.1:4318/v1/traces", OTEL_EXPORTER: "otlp_http", OTEL_SERVICE_NAME: "litellm-mcp-prod" } : {}),
           PRISMA_OFFLINE_MODE: "true",
           LITELLM_MCP_CONFIG_SHA256: require("node:crypto").createHash("sha256").update(rendered.yaml).digest("hex"),
           LITELLM_MODE: "PRODUCTION",
@@ -238,6 +242,16 @@ for (const stack of ["test", "prod"]) {
             },
           },
           { Sid: "ReadConfig", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`arn:aws:s3:::litellm-mcp-${stack}-config-20261124/config.yaml`] },
+          ...(prod
+            ? [
+                {
+                  Sid: "SendTraces",
+                  Effect: "Allow",
+                  Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:GetSamplingStatisticSummaries"],
+                  Resource: ["*"],
+                },
+              ]
+            : []),
         ]);
       });
 
@@ -371,6 +385,25 @@ for (const stack of ["test", "prod"]) {
         const longest = await runAws(stack, (v) => (v.proxy.requestTimeoutSeconds = 3600));
         assert.equal(byName(longest, "gateway-lb-proxy").inputs["deregistrationDelay"], 3600);
         assert.throws(() => loadVariant(stack, (v) => (v.proxy.requestTimeoutSeconds = 3601)), /requestTimeoutSeconds: expected at most 3600 on aws: the load balancer drains a task for at most 3600 s/);
+      });
+
+      it(prod ? "traces: LiteLLM's OpenTelemetry callback to an AWS Distro for OpenTelemetry sidecar exporting to X-Ray" : "runs no trace collector unless tracing is on", () => {
+        const containers = containersOf(run, "gateway-proxy-task");
+        if (!prod) return assert.deepEqual(containers.map((container) => container.name), ["litellm"]);
+        const [proxy, collector] = containers as (ContainerDefinition & { essential: boolean; dependsOn?: unknown })[];
+        assert.deepEqual(proxy!.dependsOn, [{ containerName: "aws-otel-collector", condition: "START" }]);
+        assert.deepEqual(
+          { ...collector, logConfiguration: collector!.logConfiguration.options["awslogs-stream-prefix"] },
+          {
+            name: "aws-otel-collector",
+            image: "public.ecr.aws/aws-observability/aws-otel-collector:v0.49.0",
+            essential: false,
+            command: ["--config=/etc/ecs/ecs-default-config.yaml"],
+            logConfiguration: "otel",
+          },
+        );
+        const config = parse(String(byName(run, "gateway-config-config").inputs["content"])) as { litellm_settings: Record<string, unknown> };
+        assert.deepEqual(config.litellm_settings["callbacks"], ["otel"]);
       });
 
       it("migrates the database once per version in a one-off task, before the service takes the new task definition", () => {

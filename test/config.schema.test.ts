@@ -393,7 +393,7 @@ describe("stack config", () => {
 
     it("rejects a secret no key refers to, as an unknown key", () => {
       assert.deepEqual(problems("dev", () => undefined, ["context7ApiKy"]), [
-        "Pulumi.dev.yaml: litellm-mcp:context7ApiKy: unknown key; expected one of target, stage, proxy, models, mcpServers, database, cache, spend, docker, aws, litellm",
+        "Pulumi.dev.yaml: litellm-mcp:context7ApiKy: unknown key; expected one of target, stage, proxy, models, mcpServers, database, cache, spend, tracing, docker, aws, litellm",
       ]);
     });
 

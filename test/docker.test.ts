@@ -308,6 +308,18 @@ describe("dev stack variants", () => {
     assert.match(upload, /auth_value: os\.environ\/MCP_CONTEXT7_AUTH/);
   });
 
+  it("runs an OpenTelemetry Collector on the network when tracing is on, and points the proxy's callback at it", async () => {
+    const plain = await runDev();
+    assert.ok(!plain.ofType(CONTAINER).some((resource) => resource.inputs["name"] === "litellm-mcp-dev-otel"), "tracing is off in dev by default");
+    const traced = await runDev((v) => (v.tracing = { enabled: true }));
+    const otel = container(traced, "litellm-mcp-dev-otel");
+    assert.equal(traced.resources.find((resource) => resource.name === "gateway-otel-image")?.inputs["name"], "otel/opentelemetry-collector:0.99.0");
+    assert.deepEqual([otel.inputs["ports"], otel.inputs["networksAdvanced"]], [undefined, [{ name: "litellm-mcp-dev" }]]);
+    const env = envOf(container(traced, "litellm-mcp-dev-litellm"));
+    assert.deepEqual([env["OTEL_EXPORTER"], env["OTEL_ENDPOINT"], env["OTEL_SERVICE_NAME"]], ["otlp_http", "http://litellm-mcp-dev-otel:4318/v1/traces", "litellm-mcp-dev"]);
+    assert.equal((reveal(traced.outputs["containers"]) as { otel?: string }).otel, "litellm-mcp-dev-otel");
+  });
+
   it("runs a password-protected Redis and points the proxy at it when cache.redis is always", async () => {
     const run = await runDev((v) => (v.cache = { responses: true, redis: "always" }));
     const redis = container(run, "litellm-mcp-dev-redis");

@@ -13,6 +13,8 @@ const context: RenderContext = {
   redisTls: false,
   maxInstances: 1,
   databaseMaxConnections: 100,
+  otelTracesUrl: "http://127.0.0.1:4318/v1/traces",
+  otelServiceName: "litellm-mcp-test",
 };
 
 function render(config: StackConfig, overrides: Partial<RenderContext> = {}) {
@@ -126,8 +128,9 @@ describe("LiteLLM config renderer", () => {
         num_retries: 4,
         request_timeout: 300,
         json_logs: true,
-        // From the committed prod stack's spend block.
+        // From the committed prod stack's spend block, and tracing on in prod.
         default_key_generate_params: { max_budget: 100, budget_duration: "30d" },
+        callbacks: ["otel"],
       });
     });
 
@@ -260,6 +263,10 @@ describe("LiteLLM config renderer", () => {
         { name: "LITELLM_MODE", kind: "value", value: "PRODUCTION" },
         { name: "LITELLM_LOCAL_MODEL_COST_MAP", kind: "value", value: "True" },
         { name: "PRISMA_OFFLINE_MODE", kind: "value", value: "true" },
+        // Tracing is on in prod: LiteLLM's OpenTelemetry callback, to the collector beside it.
+        { name: "OTEL_EXPORTER", kind: "value", value: "otlp_http" },
+        { name: "OTEL_ENDPOINT", kind: "value", value: "http://127.0.0.1:4318/v1/traces" },
+        { name: "OTEL_SERVICE_NAME", kind: "value", value: "litellm-mcp-test" },
         { name: "JSON_LOGS", kind: "value", value: "true" },
         { name: "LITELLM_MASTER_KEY", kind: "targetSecret", secret: "masterKey", ref: undefined },
         { name: "LITELLM_SALT_KEY", kind: "targetSecret", secret: "saltKey", ref: undefined },

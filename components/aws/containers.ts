@@ -44,12 +44,14 @@ export interface FargateTaskArgs {
   readonly memory: number;
   readonly executionRoleArn: pulumi.Input<string>;
   readonly taskRoleArn?: pulumi.Input<string>;
-  /** The task's one container; its inputs are resolved into the definition's JSON. */
+  /** The task's main container; its inputs are resolved into the definition's JSON. */
   readonly container: Record<string, unknown>;
+  /** Containers beside it, such as a trace collector. */
+  readonly sidecars?: readonly Record<string, unknown>[];
   readonly tags: Record<string, string>;
 }
 
-/** A single-container Fargate task on x86-64 Linux. */
+/** A Fargate task on x86-64 Linux: its main container, and sidecars when given. */
 export function fargateTaskDefinition(name: string, args: FargateTaskArgs, parent: pulumi.Resource): aws.ecs.TaskDefinition {
   return new aws.ecs.TaskDefinition(
     name,
@@ -62,7 +64,7 @@ export function fargateTaskDefinition(name: string, args: FargateTaskArgs, paren
       runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
       executionRoleArn: args.executionRoleArn,
       taskRoleArn: args.taskRoleArn,
-      containerDefinitions: pulumi.output(args.container).apply((definition) => JSON.stringify([definition])),
+      containerDefinitions: pulumi.output([args.container, ...(args.sidecars ?? [])]).apply((definitions) => JSON.stringify(definitions)),
       tags: args.tags,
     },
     { parent },

@@ -203,6 +203,7 @@ export class AwsGateway extends pulumi.ComponentResource {
         environment,
         secrets: containerSecrets,
         migration: { environment: migrationEnvironment, secrets: migrationSecrets },
+        tracing: config.tracing,
       },
       { parent: this, dependsOn: mcpServices },
     );

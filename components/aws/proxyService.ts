@@ -10,6 +10,7 @@ import { awsTags, logGroupName } from "./naming";
 import { ServiceRoles } from "./roles";
 
 const PROXY_CONTAINER = "litellm";
+const OTEL_CONTAINER = "aws-otel-collector";
 /**
  * Fargate kills a task at most 120 s after SIGTERM. Streams are drained before that, at the load balancer
  * (its deregistration delay is request_timeout); this is for the requests still open when draining ends.
@@ -49,6 +50,8 @@ export interface ProxyServiceArgs {
   readonly environment: readonly ContainerEnv[];
   /** Secret environment, injected by ECS from Secrets Manager. */
   readonly secrets: readonly ContainerSecret[];
+  /** LiteLLM's spans go to an AWS Distro for OpenTelemetry sidecar, which exports them to X-Ray. */
+  readonly tracing: StackConfig["tracing"];
   /** What the one-off migration task needs of both (the database URL, LiteLLM's offline settings). */
   readonly migration: { readonly environment: readonly ContainerEnv[]; readonly secrets: readonly ContainerSecret[] };
 }
@@ -87,6 +90,15 @@ export class ProxyService extends pulumi.ComponentResource {
 
     const taskStatements = pulumi.all([args.partition, args.accountId, args.configObjectArn]).apply(([partition, accountId, configObjectArn]) => {
       const others: PolicyStatement[] = [{ Sid: "ReadConfig", Effect: "Allow", Action: ["s3:GetObject"], Resource: [configObjectArn] }];
+      if (args.tracing.enabled) {
+        // X-Ray's trace APIs name no resource.
+        others.push({
+          Sid: "SendTraces",
+          Effect: "Allow",
+          Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:GetSamplingStatisticSummaries"],
+          Resource: ["*"],
+        });
+      }
       const roles = assumedRoles(args.models);
       if (roles.length > 0) others.push({ Sid: "AssumeModelRoles", Effect: "Allow", Action: ["sts:AssumeRole"], Resource: roles });
       // What the rest of the task policy leaves of AWS's limit, the Bedrock statements' list brackets and comma included.
@@ -120,7 +132,20 @@ export class ProxyService extends pulumi.ComponentResource {
       healthCheck: ecsHealthCheck(proxyHealthcheck(proxy.port), 120),
       stopTimeout: PROXY_STOP_TIMEOUT_SECONDS,
       ulimits: [{ name: "nofile", softLimit: 65536, hardLimit: 65536 }],
+      ...(args.tracing.enabled ? { dependsOn: [{ containerName: OTEL_CONTAINER, condition: "START" }] } : {}),
     };
+    // The collector is not essential: a collector that fails loses traces, never requests.
+    const sidecars = args.tracing.enabled
+      ? [
+          {
+            name: OTEL_CONTAINER,
+            image: args.tracing.collectorImage,
+            essential: false,
+            command: ["--config=/etc/ecs/ecs-default-config.yaml"],
+            logConfiguration: awsLogs(logs.name, args.region, "otel"),
+          },
+        ]
+      : [];
     const taskDefinition = fargateTaskDefinition(
       `${name}-task`,
       {
@@ -130,6 +155,7 @@ export class ProxyService extends pulumi.ComponentResource {
         executionRoleArn: roles.executionRoleArn,
         taskRoleArn: roles.taskRoleArn,
         container,
+        sidecars,
         tags,
       },
       this,

@@ -10,6 +10,7 @@ import { generatedKey, type KeyPurpose } from "../keys";
 import { type EnvEntry, LiteLLMContainer } from "./litellm";
 import { McpServerContainer } from "./mcpServer";
 import { GatewayNetwork } from "./network";
+import { OtelCollector } from "./otel";
 import { Postgres } from "./postgres";
 import { Redis } from "./redis";
 
@@ -28,7 +29,7 @@ export class DockerGateway extends pulumi.ComponentResource {
   readonly mcpGatewayUrl: string;
   /** Undefined when auth is off. */
   readonly masterKey: pulumi.Output<string> | undefined;
-  readonly containers: pulumi.Output<{ litellm: string; postgres: string; redis?: string; mcpServers: Record<string, string> }>;
+  readonly containers: pulumi.Output<{ litellm: string; postgres: string; redis?: string; otel?: string; mcpServers: Record<string, string> }>;
   readonly networkName: pulumi.Output<string>;
   readonly volumeName: pulumi.Output<string>;
 
@@ -64,6 +65,9 @@ export class DockerGateway extends pulumi.ComponentResource {
     );
     const redis = hasRedis(config)
       ? new Redis(`${name}-redis`, { stack, image: config.docker.redisImage, network: network.name, restart }, { parent: this })
+      : undefined;
+    const otel = config.tracing.enabled
+      ? new OtelCollector(`${name}-otel`, { stack, image: config.tracing.collectorImage, network: network.name, restart }, { parent: this })
       : undefined;
     const mcpServers = config.mcpServers.map(
       (server) =>
@@ -118,7 +122,7 @@ export class DockerGateway extends pulumi.ComponentResource {
         env: [...args.rendered.env.map(entryOf), ...awsEnv],
         awsProfileMounts: credentials.accessKeyId ? [] : awsProfileMounts(expandHome(credentials.directory), credentials.mount),
         network: network.name,
-        dependsOn: [postgres.container, ...(redis ? [redis.container] : []), ...mcpServers.map((server) => server.container)],
+        dependsOn: [postgres.container, ...(redis ? [redis.container] : []), ...(otel ? [otel.container] : []), ...mcpServers.map((server) => server.container)],
       },
       { parent: this },
     );
@@ -129,11 +133,12 @@ export class DockerGateway extends pulumi.ComponentResource {
     this.networkName = network.name;
     this.volumeName = postgres.volumeName;
     this.containers = pulumi
-      .all([litellm.containerName, postgres.containerName, redis?.host, pulumi.all(mcpServers.map((server) => server.containerName))])
-      .apply(([litellmName, postgresName, redisName, mcpNames]) => ({
+      .all([litellm.containerName, postgres.containerName, redis?.host, otel?.containerName, pulumi.all(mcpServers.map((server) => server.containerName))])
+      .apply(([litellmName, postgresName, redisName, otelName, mcpNames]) => ({
         litellm: litellmName,
         postgres: postgresName,
         ...(redisName === undefined ? {} : { redis: redisName }),
+        ...(otelName === undefined ? {} : { otel: otelName }),
         mcpServers: Object.fromEntries(config.mcpServers.map((server, index) => [server.name, mcpNames[index]!])),
       }));
     this.registerOutputs({

@@ -7,6 +7,8 @@ export interface DockerNames {
   readonly postgres: string;
   readonly redis: string;
   readonly litellm: string;
+  /** The OpenTelemetry Collector, when tracing is on. */
+  readonly otel: string;
   /** Container (and host) name of an MCP server; "_" becomes "-" to keep it a valid hostname. */
   mcp(serverName: string): string;
 }
@@ -19,6 +21,7 @@ export function dockerNames(stack: string): DockerNames {
     postgres: `${prefix}-postgres`,
     redis: `${prefix}-redis`,
     litellm: `${prefix}-litellm`,
+    otel: `${prefix}-otel`,
     mcp: (serverName) => `${prefix}-mcp-${serverName.replace(/_/g, "-")}`,
   };
 }
