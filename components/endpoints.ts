@@ -35,6 +35,8 @@ export interface LoopbackEndpoints {
   readonly mcpServerUrls: Readonly<Record<string, string>>;
   /** Bedrock Runtime endpoints by region, when something other than AWS answers for Bedrock. */
   readonly bedrockRuntimeEndpoints?: Readonly<Record<string, string>>;
+  /** The OTLP traces URL of a collector on loopback, when tracing is on. */
+  readonly otelTracesUrl?: string;
 }
 
 /**
@@ -50,6 +52,7 @@ export function loopbackRenderContext(config: StackConfig, stack: string, endpoi
     redisTls: false,
     mcpServerUrls: endpoints.mcpServerUrls,
     ...(endpoints.bedrockRuntimeEndpoints ? { bedrockRuntimeEndpoints: endpoints.bedrockRuntimeEndpoints } : {}),
+    ...(endpoints.otelTracesUrl && config.tracing.enabled ? { otelTracesUrl: endpoints.otelTracesUrl } : {}),
   };
 }
 

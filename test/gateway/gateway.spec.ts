@@ -35,7 +35,9 @@ import {
   startMcpServer,
   startProxy,
   startEgressRecorder,
+  startOtlpReceiver,
   startRedis,
+  type OtlpReceiver,
   type EgressRecorder,
 } from "./gateway";
 import type { Started } from "./processes";
@@ -442,6 +444,39 @@ describe("the gateway, run for real from the dev stack", function () {
       }
     });
   }
+
+  describe("with tracing on, as in prod: LiteLLM's OpenTelemetry callback", () => {
+    const config = loadVariant("dev", (values) => (values["tracing"] = { enabled: true }));
+    const keys = newKeys();
+    let receiver: OtlpReceiver;
+    let proxy: ProxyRun;
+
+    before(async function () {
+      this.timeout(300_000);
+      receiver = await startOtlpReceiver();
+      // The collector's OTLP/HTTP endpoint moved to loopback; the rest is the config.yaml and environment tracing renders.
+      const rendered = renderLocal(config, mcp, bedrock, receiver.tracesUrl);
+      assert.ok(rendered.yaml.includes("callbacks:\n    - otel"), rendered.yaml);
+      proxy = await startProxy({ config, rendered, bins, keys, logDir, egress, name: "litellm-traced-nodb" });
+    });
+
+    after(async () => {
+      await proxy?.process.stop();
+      await receiver?.stop();
+    });
+
+    it("exports a span for a real completion to an OTLP receiver on loopback, with the model and the service name", async function () {
+      this.timeout(60_000);
+      const answer = await chat(proxy.url, keys.masterKey, "claude-sonnet-us", false);
+      assert.equal(answer.status, 200, answer.text);
+      // The SDK's batch processor exports every few seconds.
+      const deadline = Date.now() + 30_000;
+      const spanFor = () => receiver.bodies.find((body) => body.includes("claude-sonnet-us") && body.includes("litellm-mcp-dev"));
+      while (!spanFor() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+      assert.ok(spanFor(), `no span for the completion among ${receiver.bodies.length} export(s)`);
+      assert.match(receiver.contentTypes[0] ?? "", /^application\/(x-protobuf|json)/);
+    });
+  });
 
   describe("after both runs", () => {
     it("started and served without reaching beyond loopback: no model cost map, no telemetry, nothing", () => {

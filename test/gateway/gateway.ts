@@ -7,6 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { REDIS_SERVER } from "../../components/docker/redis";
@@ -14,7 +15,7 @@ import { loopbackRenderContext } from "../../components/endpoints";
 import { envSource } from "../../components/env";
 import { mcpLocalArgv } from "../../components/mcp";
 import { proxyCommand } from "../../components/proxy";
-import { PROXY } from "../../config/constants";
+import { OTLP, PROXY } from "../../config/constants";
 import { type RenderedConfig, renderLiteLLMConfig } from "../../config/litellm";
 import type { McpServerConfig, StackConfig } from "../../config/schema";
 import { freePort } from "../support/standins";
@@ -149,6 +150,41 @@ export async function startEgressRecorder(): Promise<EgressRecorder> {
   return { url: `http://127.0.0.1:${port}`, destinations, stop: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
+/**
+ * An OTLP/HTTP traces receiver on loopback, as a collector's: it accepts POST /v1/traces (protobuf, or JSON) and
+ * keeps each request's body.
+ */
+export interface OtlpReceiver {
+  readonly tracesUrl: string;
+  readonly bodies: Buffer[];
+  readonly contentTypes: string[];
+  stop(): Promise<void>;
+}
+
+export async function startOtlpReceiver(): Promise<OtlpReceiver> {
+  const bodies: Buffer[] = [];
+  const contentTypes: string[] = [];
+  const server = createHttpServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      if (request.method === "POST" && request.url === OTLP.tracesPath) {
+        bodies.push(Buffer.concat(chunks));
+        contentTypes.push(String(request.headers["content-type"] ?? ""));
+        // An empty ExportTraceServiceResponse: accepted, nothing rejected.
+        response.writeHead(200, { "content-type": String(request.headers["content-type"] ?? "application/x-protobuf") });
+        response.end();
+      } else {
+        response.writeHead(404);
+        response.end();
+      }
+    });
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return { tracesUrl: `http://127.0.0.1:${port}${OTLP.tracesPath}`, bodies, contentTypes, stop: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
 export interface ProxyInputs {
   readonly config: StackConfig;
   readonly rendered: RenderedConfig;
@@ -206,10 +242,11 @@ export async function startProxy(inputs: ProxyInputs): Promise<ProxyRun> {
 }
 
 /** The stack's config.yaml for processes on loopback, with a Bedrock stand-in per region. */
-export function renderLocal(config: StackConfig, mcp: readonly McpProcess[], bedrock: readonly BedrockStandIn[]): RenderedConfig {
+export function renderLocal(config: StackConfig, mcp: readonly McpProcess[], bedrock: readonly BedrockStandIn[], otelTracesUrl?: string): RenderedConfig {
   const context = loopbackRenderContext(config, "dev", {
     mcpServerUrls: Object.fromEntries(mcp.map((server) => [server.server.name, server.url])),
     bedrockRuntimeEndpoints: Object.fromEntries(bedrock.map((standIn) => [standIn.region, standIn.url])),
+    ...(otelTracesUrl ? { otelTracesUrl } : {}),
   });
   return renderLiteLLMConfig(config, context);
 }

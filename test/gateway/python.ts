@@ -18,6 +18,11 @@ import type { StackConfig } from "../../config/schema";
  * database needs beside `proxy`.
  */
 const PRISMA_CLIENT = "prisma==0.15.0";
+/**
+ * LiteLLM's otel callback needs the OpenTelemetry SDK and an OTLP exporter, which the litellm-database image
+ * installs and `litellm[proxy]` does not: at the version of the OpenTelemetry API that litellm[proxy] resolves.
+ */
+const OTEL_PACKAGES = ["opentelemetry-sdk==1.45.2", "opentelemetry-exporter-otlp-proto-http==1.45.2"];
 
 const REQUIREMENTS_DIR = join(__dirname, "requirements");
 
@@ -39,7 +44,7 @@ export function litellmVersion(image: string): string {
 
 export function pythonEnvs(config: StackConfig): PythonEnv[] {
   const envs: PythonEnv[] = [
-    { name: "litellm-proxy", inputs: [`litellm[proxy]==${litellmVersion(config.proxy.image)}`, PRISMA_CLIENT], lockFile: join(REQUIREMENTS_DIR, "litellm-proxy.txt") },
+    { name: "litellm-proxy", inputs: [`litellm[proxy]==${litellmVersion(config.proxy.image)}`, PRISMA_CLIENT, ...OTEL_PACKAGES], lockFile: join(REQUIREMENTS_DIR, "litellm-proxy.txt") },
   ];
   for (const server of config.mcpServers) {
     if (server.build?.pip === undefined) continue;
