@@ -45,7 +45,7 @@ describe("the gateway suite's Python environments", () => {
     assert.deepEqual(
       envs.map((env) => [env.name, env.inputs]),
       [
-        ["litellm-proxy", ["litellm[proxy]==1.108.7", "prisma==0.15.0"]],
+        ["litellm-proxy", ["litellm[proxy]==1.108.7", "prisma==0.15.0", "opentelemetry-sdk==1.45.2", "opentelemetry-exporter-otlp-proto-http==1.45.2"]],
         ["mcp-aws_docs", ["awslabs.aws-documentation-mcp-server==1.1.30", "mcp-proxy==0.11.0"]],
       ],
     );
@@ -54,6 +54,10 @@ describe("the gateway suite's Python environments", () => {
 
   it("says to relock when the stack moves a pinned version", () => {
     const [proxy] = pythonEnvs(loadVariant("dev", (v) => (v.proxy.image = "ghcr.io/berriai/litellm-database:v1.108.6")));
-    assert.match(lockProblem(proxy!) ?? "", /pins litellm\[proxy\]==1\.108\.7 prisma==0\.15\.0, the stack asks for litellm\[proxy\]==1\.108\.6 prisma==0\.15\.0: run npm run gateway:lock$/);
+    const otel = "opentelemetry-sdk==1\\.45\\.2 opentelemetry-exporter-otlp-proto-http==1\\.45\\.2";
+    assert.match(
+      lockProblem(proxy!) ?? "",
+      new RegExp(`pins litellm\\[proxy\\]==1\\.108\\.7 prisma==0\\.15\\.0 ${otel}, the stack asks for litellm\\[proxy\\]==1\\.108\\.6 prisma==0\\.15\\.0 ${otel}: run npm run gateway:lock$`),
+    );
   });
 });
