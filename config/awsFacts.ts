@@ -65,35 +65,42 @@ export function regionOfArn(arn: string): string | undefined {
 /** EC2 sizes, smallest first; a class is a family and one of these. */
 const SIZES = ["micro", "small", "medium", "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge", "32xlarge", "48xlarge"];
 
+/** The size ranges families come in. */
+const BURSTABLE = ["micro", "small", "medium", "large", "xlarge", "2xlarge"];
+const TO_16X = ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge"];
+const TO_24X = [...TO_16X, "24xlarge"];
+const TO_32X = [...TO_24X, "32xlarge"];
+const TO_48X = [...TO_24X, "48xlarge"];
+
 /**
  * DB instance class families RDS for PostgreSQL runs on, with the sizes each offers (Amazon RDS user guide,
  * "DB instance class types" and "Supported DB engines for DB instance classes").
  */
 const RDS_FAMILIES: Readonly<Record<string, readonly string[]>> = {
-  t3: ["micro", "small", "medium", "large", "xlarge", "2xlarge"],
-  t4g: ["micro", "small", "medium", "large", "xlarge", "2xlarge"],
-  m5: ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge"],
-  m5d: ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge"],
-  m6g: ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge"],
-  m6gd: ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge"],
-  m6i: ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge", "32xlarge"],
-  m6id: ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge", "32xlarge"],
-  m6in: ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge", "32xlarge"],
-  m7g: ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge"],
-  m7i: ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge", "48xlarge"],
-  m8g: ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge", "48xlarge"],
-  r5: ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge"],
-  r5b: ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge"],
-  r5d: ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge"],
-  r6g: ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge"],
-  r6gd: ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge"],
-  r6i: ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge", "32xlarge"],
-  r6id: ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge", "32xlarge"],
-  r6in: ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge", "32xlarge"],
-  r7g: ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge"],
-  r7i: ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge", "48xlarge"],
-  r8g: ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge", "48xlarge"],
-  x2g: ["medium", "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge"],
+  t3: BURSTABLE,
+  t4g: BURSTABLE,
+  m5: TO_24X,
+  m5d: TO_24X,
+  m6g: TO_16X,
+  m6gd: TO_16X,
+  m6i: TO_32X,
+  m6id: TO_32X,
+  m6in: TO_32X,
+  m7g: TO_16X,
+  m7i: TO_48X,
+  m8g: TO_48X,
+  r5: TO_24X,
+  r5b: TO_24X,
+  r5d: TO_24X,
+  r6g: TO_16X,
+  r6gd: TO_16X,
+  r6i: TO_32X,
+  r6id: TO_32X,
+  r6in: TO_32X,
+  r7g: TO_16X,
+  r7i: TO_48X,
+  r8g: TO_48X,
+  x2g: ["medium", ...TO_16X],
 };
 
 /**
@@ -104,12 +111,12 @@ const CACHE_FAMILIES: Readonly<Record<string, readonly string[]>> = {
   t3: ["micro", "small", "medium"],
   t4g: ["micro", "small", "medium"],
   m5: ["large", "xlarge", "2xlarge", "4xlarge", "12xlarge", "24xlarge"],
-  m6g: ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge"],
-  m7g: ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge"],
+  m6g: TO_16X,
+  m7g: TO_16X,
   r5: ["large", "xlarge", "2xlarge", "4xlarge", "12xlarge", "24xlarge"],
-  r6g: ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge"],
-  r6gd: ["xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge"],
-  r7g: ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge"],
+  r6g: TO_16X,
+  r6gd: TO_16X.slice(1),
+  r7g: TO_16X,
 };
 
 function classProblem(prefix: string, value: string, families: Readonly<Record<string, readonly string[]>>, what: string): string | undefined {

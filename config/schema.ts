@@ -370,25 +370,19 @@ const mcpServerSchema = z.pipe(
 // ---------------------------------------------------------------------------------------------------------
 // database and cache
 
+/** A Postgres identifier RDS for PostgreSQL accepts as the database's or the master user's name. */
+function postgresName(what: "database" | "user") {
+  return matching(/^[a-z][a-z0-9_]{0,62}$/, `expected a ${what} name of lower-case letters, digits and _`).check(
+    z.superRefine((name, ctx) => {
+      const problem = reservedNameProblem(name, what);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
+  );
+}
+
 const databaseSchema = z.strictObject({
-  name: z._default(
-    matching(/^[a-z][a-z0-9_]{0,62}$/, "expected a database name of lower-case letters, digits and _").check(
-      z.superRefine((name, ctx) => {
-        const problem = reservedNameProblem(name, "database");
-        if (problem) ctx.addIssue({ code: "custom", message: problem });
-      }),
-    ),
-    "litellm",
-  ),
-  username: z._default(
-    matching(/^[a-z][a-z0-9_]{0,62}$/, "expected a user name of lower-case letters, digits and _").check(
-      z.superRefine((name, ctx) => {
-        const problem = reservedNameProblem(name, "user");
-        if (problem) ctx.addIssue({ code: "custom", message: problem });
-      }),
-    ),
-    "litellm",
-  ),
+  name: z._default(postgresName("database"), "litellm"),
+  username: z._default(postgresName("user"), "litellm"),
   /** Postgres max_connections; the proxy's connection pool is sized from it. */
   maxConnections: z._default(integer(20, 5000), 100),
 });
