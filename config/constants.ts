@@ -134,5 +134,7 @@ export const ADMIN_PATH_PATTERNS: readonly string[] = [
   "/config/*", "/get/*", "/cache/*", "/alerting/*", "/callbacks/*", "/guardrails/*", "/v2/guardrails/*", "/policies*",
   "/spend/*", "/global/*", "/cost/*", "/audit*", "/management/*", "/schedule/*", "/telemetry/*", "/lens/*",
   "/compliance/*", "/auto_router/*", "/gateway/*", "/routes", "/debug/*",
+  // LiteLLM's Prometheus metrics (with tracing on): spend per key, user and team.
+  "/metrics", "/metrics/*",
 ];
 

@@ -82,7 +82,8 @@ export function renderLiteLLMConfig(config: StackConfig, context: RenderContext)
   };
   if (config.tracing.enabled) {
     if (context.otelTracesUrl === undefined) throw new Error("tracing is on, but the target gave no collector URL");
-    litellmSettings["callbacks"] = ["otel"];
+    // otel: a span per request; prometheus: spend and token counters on /metrics, which the collector scrapes.
+    litellmSettings["callbacks"] = ["otel", "prometheus"];
   }
   const { spend } = config;
   if (spend.maxBudgetUsd !== undefined) {

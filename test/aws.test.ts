@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { ADMIN_ONLY } from "../components/aws/loadBalancer";
+import { collectorConfig } from "../components/aws/telemetry";
 import { renderStack } from "../components/endpoints";
 import { ADMIN_PATH_PATTERNS } from "../config/constants";
 import { loadStack, loadVariant, engineConfigOfVariant, type Values } from "./support/stacks";
@@ -250,6 +251,12 @@ for (const stack of ["test", "prod"]) {
                   Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:GetSamplingStatisticSummaries"],
                   Resource: ["*"],
                 },
+                {
+                  Sid: "WriteMetrics",
+                  Effect: "Allow",
+                  Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                  Resource: [`arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/litellm-mcp/prod/metrics:*`],
+                },
               ]
             : []),
         ]);
@@ -398,12 +405,30 @@ for (const stack of ["test", "prod"]) {
             name: "aws-otel-collector",
             image: "public.ecr.aws/aws-observability/aws-otel-collector:v0.49.0",
             essential: false,
-            command: ["--config=/etc/ecs/ecs-default-config.yaml"],
+            environment: [
+              { name: "AOT_CONFIG_CONTENT", value: collectorConfig("prod", 4000, "/litellm-mcp/prod/metrics") },
+              { name: "AWS_REGION", value: "us-east-1" },
+            ],
+            secrets: [proxy!.secrets.find((secret) => secret.name === "LITELLM_MASTER_KEY")],
             logConfiguration: "otel",
           },
         );
+        // Spans to X-Ray; LiteLLM's /metrics scraped into CloudWatch under one dimension, the model.
+        // biome-ignore lint/suspicious/noExplicitAny: the collector's configuration is free-form YAML
+        const settings = parse(collectorConfig("prod", 4000, "/litellm-mcp/prod/metrics")) as Record<string, any>;
+        assert.deepEqual(settings["service"]["pipelines"], {
+          traces: { receivers: ["otlp"], processors: ["batch"], exporters: ["awsxray"] },
+          metrics: { receivers: ["prometheus"], processors: ["batch"], exporters: ["awsemf"] },
+        });
+        assert.deepEqual(settings["receivers"]["prometheus"]["config"]["scrape_configs"][0]["static_configs"], [{ targets: ["127.0.0.1:4000"] }]);
+        assert.deepEqual(settings["exporters"]["awsemf"]["metric_declarations"][0]["dimensions"], [["model"]]);
+        assert.equal(settings["exporters"]["awsemf"]["namespace"], "LiteLLM/prod");
+        // The collector expands its own ${env:NAME} references: the key never enters the task definition.
+        const collectorEnvReference = ["$", "{env:LITELLM_MASTER_KEY}"].join("");
+        assert.deepEqual(settings["receivers"]["prometheus"]["config"]["scrape_configs"][0]["authorization"], { type: "Bearer", credentials: collectorEnvReference });
+        assert.equal(byName(run, "gateway-proxy-metrics").inputs["name"], "/litellm-mcp/prod/metrics");
         const config = parse(String(byName(run, "gateway-config-config").inputs["content"])) as { litellm_settings: Record<string, unknown> };
-        assert.deepEqual(config.litellm_settings["callbacks"], ["otel"]);
+        assert.deepEqual(config.litellm_settings["callbacks"], ["otel", "prometheus"]);
       });
 
       it("migrates the database once per version in a one-off task, before the service takes the new task definition", () => {
@@ -509,7 +534,7 @@ for (const stack of ["test", "prod"]) {
         const connections = prod ? 320 : 80;
         assert.deepEqual(summary.sort(), [
           "alb-5xx: AWS/ApplicationELB HTTPCode_ELB_5XX_Count Sum GreaterThanThreshold 10 300s x1",
-          "database-connections: AWS/RDS DatabaseConnections Maximum GreaterThanThreshold " + connections + " 60s x5",
+          `database-connections: AWS/RDS DatabaseConnections Maximum GreaterThanThreshold ${connections} 60s x5`,
           "database-cpu: AWS/RDS CPUUtilization Average GreaterThanThreshold 80 300s x3",
           `database-storage: AWS/RDS FreeStorageSpace Minimum LessThanThreshold ${(prod ? 50 : 20) * 1024 ** 3 * 0.1} 300s x6`,
           "mcp-aws_docs-no-task: ECS/ContainerInsights RunningTaskCount Minimum LessThanThreshold 1 60s x3",
@@ -587,8 +612,17 @@ for (const stack of ["test", "prod"]) {
           ["CPU and memory (% of the task's)", 12, 6],
           ["Database connections against max_connections", 0, 12],
           ["Database CPU and free storage", 12, 12],
-          ["Redis", 0, 18],
+          ...(prod
+            ? ([
+                ["LiteLLM spend per model (USD per 5 minutes)", 0, 18],
+                ["LiteLLM tokens per model (per 5 minutes)", 12, 18],
+                ["Redis", 0, 24],
+              ] as const)
+            : ([["Redis", 0, 18]] as const)),
         ]);
+        if (prod) {
+          assert.deepEqual(widgets[6]!.properties.metrics, [[{ expression: "SEARCH('{LiteLLM/prod,model} litellm_spend_metric', 'Sum', 300)", id: "spend", label: "spend" }]]);
+        }
         assert.ok(widgets.every((widget) => widget.properties.region === "us-east-1"));
         const connections = widgets[4]!.properties;
         assert.deepEqual(connections.metrics, [["AWS/RDS", "DatabaseConnections", "DBInstanceIdentifier", "gateway-database-instance-7g8h9i", { label: "connections" }]]);
@@ -816,8 +850,10 @@ describe("test and prod", () => {
     // recipient and a final snapshot.
     const id = (resource: Registered) => `${resource.type} ${resource.name}`;
     const testIds = new Set(testRun.resources.map(id));
-    assert.deepEqual(prodRun.resources.map(id).filter((resource) => !testIds.has(resource)).sort(), [
+    const prodOnly = [
       "aws:budgets/budget:Budget gateway-alarms-budget",
+      // Tracing is on in prod: LiteLLM's metrics go to a log group of their own.
+      "aws:cloudwatch/logGroup:LogGroup gateway-proxy-metrics",
       "aws:ec2/eip:Eip gateway-vpc-nat-1",
       "aws:ec2/eip:Eip gateway-vpc-nat-2",
       "aws:ec2/natGateway:NatGateway gateway-vpc-nat-1",
@@ -836,7 +872,8 @@ describe("test and prod", () => {
       "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule gateway-sg-alb-in-443-0",
       "aws:wafv2/webAcl:WebAcl gateway-lb-waf",
       "aws:wafv2/webAclAssociation:WebAclAssociation gateway-lb-waf-association",
-    ]);
+    ];
+    assert.deepEqual(prodRun.resources.map(id).filter((resource) => !testIds.has(resource)).sort(), prodOnly.sort());
     const prod = inputs(prodRun, "prod");
     assert.deepEqual(
       [...prod.keys()].filter((key) => !test.has(key) && testIds.has(key.split(" ").slice(0, 2).join(" "))),

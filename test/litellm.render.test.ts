@@ -130,7 +130,7 @@ describe("LiteLLM config renderer", () => {
         json_logs: true,
         // From the committed prod stack's spend block, and tracing on in prod.
         default_key_generate_params: { max_budget: 100, budget_duration: "30d" },
-        callbacks: ["otel"],
+        callbacks: ["otel", "prometheus"],
       });
     });
 

@@ -45,7 +45,7 @@ describe("the gateway suite's Python environments", () => {
     assert.deepEqual(
       envs.map((env) => [env.name, env.inputs]),
       [
-        ["litellm-proxy", ["litellm[proxy]==1.108.7", "prisma==0.15.0", "opentelemetry-sdk==1.45.2", "opentelemetry-exporter-otlp-proto-http==1.45.2"]],
+        ["litellm-proxy", ["litellm[proxy]==1.108.7", "prisma==0.15.0", "opentelemetry-sdk==1.45.2", "opentelemetry-exporter-otlp-proto-http==1.45.2", "prometheus-client==0.26.0"]],
         ["mcp-aws_docs", ["awslabs.aws-documentation-mcp-server==1.1.30", "mcp-proxy==0.11.0"]],
       ],
     );
@@ -54,7 +54,7 @@ describe("the gateway suite's Python environments", () => {
 
   it("says to relock when the stack moves a pinned version", () => {
     const [proxy] = pythonEnvs(loadVariant("dev", (v) => (v.proxy.image = "ghcr.io/berriai/litellm-database:v1.108.6")));
-    const otel = "opentelemetry-sdk==1\\.45\\.2 opentelemetry-exporter-otlp-proto-http==1\\.45\\.2";
+    const otel = "opentelemetry-sdk==1\\.45\\.2 opentelemetry-exporter-otlp-proto-http==1\\.45\\.2 prometheus-client==0\\.26\\.0";
     assert.match(
       lockProblem(proxy!) ?? "",
       new RegExp(`pins litellm\\[proxy\\]==1\\.108\\.7 prisma==0\\.15\\.0 ${otel}, the stack asks for litellm\\[proxy\\]==1\\.108\\.6 prisma==0\\.15\\.0 ${otel}: run npm run gateway:lock$`),

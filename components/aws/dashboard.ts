@@ -11,9 +11,11 @@ export interface GatewayDashboardArgs {
   readonly databaseInstanceId: pulumi.Input<string>;
   readonly databaseMaxConnections: number;
   readonly cacheReplicationGroupId?: pulumi.Input<string>;
+  /** Where the collector writes LiteLLM's own metrics, when tracing is on. */
+  readonly litellmNamespace?: string;
 }
 
-type Metric = (string | { stat?: string; label?: string; color?: string })[];
+type Metric = (string | { stat?: string; label?: string; color?: string; expression?: string; id?: string })[];
 
 interface Widget {
   readonly title: string;
@@ -25,9 +27,9 @@ interface Widget {
 
 /**
  * One CloudWatch dashboard per AWS stack, for the daily questions: is it healthy (requests, latency, 5xx, tasks
- * against desired), is it saturated (CPU, memory, database connections against max_connections, Redis). LiteLLM's
- * own spend and token metrics are Prometheus metrics of its enterprise edition, not CloudWatch's: the spend is in
- * the UI (Usage) and the spend logs.
+ * against desired), is it saturated (CPU, memory, database connections against max_connections, Redis), and what
+ * it spends: LiteLLM's own spend and token counters per model, which the collector scrapes from its Prometheus
+ * endpoint into CloudWatch when tracing is on.
  */
 export class GatewayDashboard extends pulumi.ComponentResource {
   readonly dashboardName: pulumi.Output<string>;
@@ -45,7 +47,9 @@ export class GatewayDashboard extends pulumi.ComponentResource {
         pulumi.output(args.databaseInstanceId),
         pulumi.output(args.cacheReplicationGroupId),
       ])
-      .apply(([region, alb, cluster, proxy, mcp, database, cache]) => JSON.stringify({ widgets: layout(region, widgets(args.databaseMaxConnections, alb, cluster, proxy, mcp, database, cache)) }));
+      .apply(([region, alb, cluster, proxy, mcp, database, cache]) =>
+        JSON.stringify({ widgets: layout(region, widgets(args.databaseMaxConnections, alb, cluster, proxy, mcp, database, cache, args.litellmNamespace)) }),
+      );
     const dashboard = new aws.cloudwatch.Dashboard(`${name}-dashboard`, { dashboardName, dashboardBody: body }, { parent: this });
     this.dashboardName = dashboard.dashboardName;
     this.registerOutputs({ dashboardName: this.dashboardName });
@@ -61,6 +65,7 @@ export function widgets(
   mcp: Record<string, string>,
   database: string,
   cache: string | undefined,
+  litellmNamespace?: string,
 ): Widget[] {
   const lb = ["LoadBalancer", alb];
   const ecs = (metric: string, service: string, label: string): Metric => ["ECS/ContainerInsights", metric, "ClusterName", cluster, "ServiceName", service, { label }];
@@ -109,6 +114,14 @@ export function widgets(
       ],
     },
   ];
+  if (litellmNamespace !== undefined) {
+    // The receiver may or may not keep Prometheus's _total suffix: an unquoted term matches either name.
+    const search = (metric: string, id: string, label: string): Metric => [{ expression: `SEARCH('{${litellmNamespace},model} ${metric}', 'Sum', 300)`, id, label }];
+    list.push(
+      { title: "LiteLLM spend per model (USD per 5 minutes)", metrics: [search("litellm_spend_metric", "spend", "spend")] },
+      { title: "LiteLLM tokens per model (per 5 minutes)", metrics: [search("litellm_total_tokens_metric", "tokens", "tokens")] },
+    );
+  }
   if (cache !== undefined) {
     list.push({
       title: "Redis",

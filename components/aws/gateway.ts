@@ -19,6 +19,7 @@ import { GatewayVpc } from "./network";
 import { ProxyService } from "./proxyService";
 import { GatewaySecrets } from "./secrets";
 import { GatewaySecurityGroups } from "./securityGroups";
+import { metricsNamespace } from "./telemetry";
 
 /** What LiteLLM's migration reads besides the database URL: its log settings and the offline switches. */
 const MIGRATION_ENV: readonly string[] = [ENV.logLevel, ENV.mode, ENV.jsonLogs, ENV.localModelCostMap, ENV.prismaOfflineMode];
@@ -239,6 +240,7 @@ export class AwsGateway extends pulumi.ComponentResource {
         databaseInstanceId: database.instance.identifier,
         databaseMaxConnections: config.database.maxConnections,
         cacheReplicationGroupId: cache?.replicationGroupId,
+        ...(config.tracing.enabled ? { litellmNamespace: metricsNamespace(stack) } : {}),
       },
       parent,
     );

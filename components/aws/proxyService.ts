@@ -8,6 +8,7 @@ import { assumedRoles, bedrockStatements, INLINE_ROLE_POLICY_CHARS, type PolicyS
 import { type ContainerEnv, type ContainerSecret, awsLogs, byName, ecsHealthCheck, fargateTaskDefinition } from "./containers";
 import { awsTags, logGroupName } from "./naming";
 import { ServiceRoles } from "./roles";
+import { collectorConfig, SCRAPE_KEY_ENV } from "./telemetry";
 
 const PROXY_CONTAINER = "litellm";
 const OTEL_CONTAINER = "aws-otel-collector";
@@ -87,8 +88,12 @@ export class ProxyService extends pulumi.ComponentResource {
     const { proxy, service } = args;
 
     const logs = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: logGroupName(args.stack, "proxy"), retentionInDays: args.logRetentionDays, tags }, parent);
+    // LiteLLM's metrics as embedded metric format logs, which CloudWatch turns into metrics.
+    const metricLogs = args.tracing.enabled
+      ? new aws.cloudwatch.LogGroup(`${name}-metrics`, { name: logGroupName(args.stack, "metrics"), retentionInDays: args.logRetentionDays, tags }, parent)
+      : undefined;
 
-    const taskStatements = pulumi.all([args.partition, args.accountId, args.configObjectArn]).apply(([partition, accountId, configObjectArn]) => {
+    const taskStatements = pulumi.all([args.partition, args.accountId, args.configObjectArn, metricLogs?.arn]).apply(([partition, accountId, configObjectArn, metricLogsArn]) => {
       const others: PolicyStatement[] = [{ Sid: "ReadConfig", Effect: "Allow", Action: ["s3:GetObject"], Resource: [configObjectArn] }];
       if (args.tracing.enabled) {
         // X-Ray's trace APIs name no resource.
@@ -98,6 +103,9 @@ export class ProxyService extends pulumi.ComponentResource {
           Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:GetSamplingStatisticSummaries"],
           Resource: ["*"],
         });
+      }
+      if (metricLogsArn !== undefined) {
+        others.push({ Sid: "WriteMetrics", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: [`${metricLogsArn}:*`] });
       }
       const roles = assumedRoles(args.models);
       if (roles.length > 0) others.push({ Sid: "AssumeModelRoles", Effect: "Allow", Action: ["sts:AssumeRole"], Resource: roles });
@@ -141,7 +149,12 @@ export class ProxyService extends pulumi.ComponentResource {
             name: OTEL_CONTAINER,
             image: args.tracing.collectorImage,
             essential: false,
-            command: ["--config=/etc/ecs/ecs-default-config.yaml"],
+            // Traces to X-Ray, and LiteLLM's /metrics scraped into CloudWatch (components/aws/telemetry.ts).
+            environment: [
+              { name: "AOT_CONFIG_CONTENT", value: collectorConfig(args.stack, proxy.port, logGroupName(args.stack, "metrics")) },
+              { name: "AWS_REGION", value: args.region },
+            ],
+            secrets: args.secrets.filter((secret) => secret.name === SCRAPE_KEY_ENV),
             logConfiguration: awsLogs(logs.name, args.region, "otel"),
           },
         ]

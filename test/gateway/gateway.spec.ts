@@ -476,6 +476,18 @@ describe("the gateway, run for real from the dev stack", function () {
       assert.ok(spanFor(), `no span for the completion among ${receiver.bodies.length} export(s)`);
       assert.match(receiver.contentTypes[0] ?? "", /^application\/(x-protobuf|json)/);
     });
+
+    it("counts the completion's spend and tokens on /metrics, per model, for the collector to scrape", async () => {
+      // LiteLLM guards /metrics with a key, as the collector's scrape config carries one.
+      assert.equal((await fetch(`${proxy.url}/metrics`)).status, 401);
+      const response = await fetch(`${proxy.url}/metrics`, { headers: { authorization: `Bearer ${keys.masterKey}` } });
+      assert.equal(response.status, 200);
+      const text = await response.text();
+      for (const metric of ["litellm_spend_metric", "litellm_total_tokens_metric"]) {
+        const line = text.split("\n").find((candidate) => candidate.startsWith(metric) && candidate.includes('model="claude-sonnet-us"'));
+        assert.ok(line, `no ${metric} sample for claude-sonnet-us in:\n${text.split("\n").filter((candidate) => candidate.startsWith("litellm_")).slice(0, 20).join("\n")}`);
+      }
+    });
   });
 
   describe("after both runs", () => {

@@ -19,10 +19,11 @@ import type { StackConfig } from "../../config/schema";
  */
 const PRISMA_CLIENT = "prisma==0.15.0";
 /**
- * LiteLLM's otel callback needs the OpenTelemetry SDK and an OTLP exporter, which the litellm-database image
- * installs and `litellm[proxy]` does not: at the version of the OpenTelemetry API that litellm[proxy] resolves.
+ * LiteLLM's otel and prometheus callbacks need the OpenTelemetry SDK, an OTLP exporter and prometheus_client, which
+ * the litellm-database image installs and `litellm[proxy]` does not: OpenTelemetry at the API version that
+ * litellm[proxy] resolves.
  */
-const OTEL_PACKAGES = ["opentelemetry-sdk==1.45.2", "opentelemetry-exporter-otlp-proto-http==1.45.2"];
+const TELEMETRY_PACKAGES = ["opentelemetry-sdk==1.45.2", "opentelemetry-exporter-otlp-proto-http==1.45.2", "prometheus-client==0.26.0"];
 
 const REQUIREMENTS_DIR = join(__dirname, "requirements");
 
@@ -44,7 +45,7 @@ export function litellmVersion(image: string): string {
 
 export function pythonEnvs(config: StackConfig): PythonEnv[] {
   const envs: PythonEnv[] = [
-    { name: "litellm-proxy", inputs: [`litellm[proxy]==${litellmVersion(config.proxy.image)}`, PRISMA_CLIENT, ...OTEL_PACKAGES], lockFile: join(REQUIREMENTS_DIR, "litellm-proxy.txt") },
+    { name: "litellm-proxy", inputs: [`litellm[proxy]==${litellmVersion(config.proxy.image)}`, PRISMA_CLIENT, ...TELEMETRY_PACKAGES], lockFile: join(REQUIREMENTS_DIR, "litellm-proxy.txt") },
   ];
   for (const server of config.mcpServers) {
     if (server.build?.pip === undefined) continue;
