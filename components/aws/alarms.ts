@@ -17,8 +17,8 @@ export interface GatewayAlarmsArgs {
   readonly databaseMaxConnections: number;
   /** The MCP services, by server name. */
   readonly mcpServiceNames: Readonly<Record<string, pulumi.Input<string>>>;
-  /** The Redis replication group, when there is one. */
-  readonly cacheReplicationGroupId?: pulumi.Input<string>;
+  /** The Redis node whose metrics are watched, when there is a Redis. */
+  readonly cacheNodeId?: pulumi.Input<string>;
   /** An AWS Budget on the stack's tag, alerting the topic. */
   readonly monthlyBudgetUsd?: number;
 }
@@ -67,13 +67,13 @@ export class GatewayAlarms extends pulumi.ComponentResource {
         `mcp-${server}-no-task`, `the MCP server ${server} has no running task: its tools are gone from the gateway`, "ECS/ContainerInsights",
         "RunningTaskCount", "Minimum", { ClusterName: args.clusterName, ServiceName: service }, "LessThanThreshold", 1, 60, 3,
       ]),
-      ...(args.cacheReplicationGroupId === undefined
+      ...(args.cacheNodeId === undefined
         ? []
         : ([
             ["redis-cpu", "Redis's engine thread is saturated", "AWS/ElastiCache", "EngineCPUUtilization", "Average",
-              { CacheClusterId: pulumi.interpolate`${args.cacheReplicationGroupId}-001` }, "GreaterThanThreshold", 80, 300, 3],
+              { CacheClusterId: args.cacheNodeId }, "GreaterThanThreshold", 80, 300, 3],
             ["redis-memory", "Redis is near its memory limit: it evicts the router's state and the cache", "AWS/ElastiCache", "DatabaseMemoryUsagePercentage", "Average",
-              { CacheClusterId: pulumi.interpolate`${args.cacheReplicationGroupId}-001` }, "GreaterThanThreshold", 80, 300, 3],
+              { CacheClusterId: args.cacheNodeId }, "GreaterThanThreshold", 80, 300, 3],
           ] satisfies AlarmDefinition[])),
     ];
     for (const [suffix, description, namespace, metricName, statistic, dimensions, comparisonOperator, threshold, period, evaluationPeriods] of alarms) {

@@ -22,8 +22,8 @@ export interface GatewayCacheArgs {
  */
 export class GatewayCache extends pulumi.ComponentResource {
   readonly host: pulumi.Output<string>;
-  /** For its metrics: ElastiCache reports per node, under <group>-001, <group>-002 ... */
-  readonly replicationGroupId: pulumi.Output<string>;
+  /** For its metrics: ElastiCache reports per node, the first one named <group>-001. */
+  readonly primaryNodeId: pulumi.Output<string>;
   readonly port: number = REDIS.port;
   /** The auth token's secret, as a task definition names it. */
   readonly tokenSecretValueFrom: pulumi.Output<string>;
@@ -59,7 +59,7 @@ export class GatewayCache extends pulumi.ComponentResource {
       parent,
     );
     this.host = group.primaryEndpointAddress;
-    this.replicationGroupId = group.id;
+    this.primaryNodeId = pulumi.interpolate`${group.id}-001`;
     this.tokenSecretValueFrom = storedSecret(
       `${name}-token`,
       { stack: args.stack, purpose: "redis-auth-token", role: "cache", value: token.result, recoveryWindowDays: args.recoveryWindowDays },

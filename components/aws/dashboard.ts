@@ -10,7 +10,8 @@ export interface GatewayDashboardArgs {
   readonly mcpServiceNames: Readonly<Record<string, pulumi.Input<string>>>;
   readonly databaseInstanceId: pulumi.Input<string>;
   readonly databaseMaxConnections: number;
-  readonly cacheReplicationGroupId?: pulumi.Input<string>;
+  /** The Redis node whose metrics are drawn, when there is a Redis. */
+  readonly cacheNodeId?: pulumi.Input<string>;
   /** Where the collector writes LiteLLM's own metrics, when tracing is on. */
   readonly litellmNamespace?: string;
 }
@@ -45,7 +46,7 @@ export class GatewayDashboard extends pulumi.ComponentResource {
         pulumi.output(args.proxyServiceName),
         pulumi.all(args.mcpServiceNames),
         pulumi.output(args.databaseInstanceId),
-        pulumi.output(args.cacheReplicationGroupId),
+        pulumi.output(args.cacheNodeId),
       ])
       .apply(([region, alb, cluster, proxy, mcp, database, cache]) =>
         JSON.stringify({ widgets: layout(region, widgets(args.databaseMaxConnections, alb, cluster, proxy, mcp, database, cache, args.litellmNamespace)) }),
@@ -127,9 +128,9 @@ export function widgets(
       title: "Redis",
       stat: "Average",
       metrics: [
-        ["AWS/ElastiCache", "EngineCPUUtilization", "CacheClusterId", `${cache}-001`, { label: "engine CPU %" }],
-        ["AWS/ElastiCache", "DatabaseMemoryUsagePercentage", "CacheClusterId", `${cache}-001`, { label: "memory %" }],
-        ["AWS/ElastiCache", "CurrConnections", "CacheClusterId", `${cache}-001`, { label: "connections" }],
+        ["AWS/ElastiCache", "EngineCPUUtilization", "CacheClusterId", cache, { label: "engine CPU %" }],
+        ["AWS/ElastiCache", "DatabaseMemoryUsagePercentage", "CacheClusterId", cache, { label: "memory %" }],
+        ["AWS/ElastiCache", "CurrConnections", "CacheClusterId", cache, { label: "connections" }],
       ],
     });
   }

@@ -157,6 +157,7 @@ export class AwsGateway extends pulumi.ComponentResource {
           parent,
         ),
     );
+    const mcpServiceNames = Object.fromEntries(config.mcpServers.map((server, index) => [server.name, mcpServices[index]!.serviceName]));
 
     const environment: ContainerEnv[] = [
       { name: ENV.configBucketName, value: bucket.bucketName },
@@ -221,8 +222,8 @@ export class AwsGateway extends pulumi.ComponentResource {
         databaseInstanceId: database.instance.identifier,
         databaseStorageGb: settings.database.allocatedStorageGb,
         databaseMaxConnections: config.database.maxConnections,
-        mcpServiceNames: Object.fromEntries(config.mcpServers.map((server, index) => [server.name, mcpServices[index]!.serviceName])),
-        cacheReplicationGroupId: cache?.replicationGroupId,
+        mcpServiceNames,
+        cacheNodeId: cache?.primaryNodeId,
         monthlyBudgetUsd: config.spend.awsMonthlyBudgetUsd,
       },
       parent,
@@ -236,10 +237,10 @@ export class AwsGateway extends pulumi.ComponentResource {
         loadBalancerArnSuffix: loadBalancer.arnSuffix,
         clusterName: cluster.clusterName,
         proxyServiceName: proxy.serviceName,
-        mcpServiceNames: Object.fromEntries(config.mcpServers.map((server, index) => [server.name, mcpServices[index]!.serviceName])),
+        mcpServiceNames,
         databaseInstanceId: database.instance.identifier,
         databaseMaxConnections: config.database.maxConnections,
-        cacheReplicationGroupId: cache?.replicationGroupId,
+        cacheNodeId: cache?.primaryNodeId,
         ...(config.tracing.enabled ? { litellmNamespace: metricsNamespace(stack) } : {}),
       },
       parent,
