@@ -50,19 +50,16 @@ const imageRef = z.string().check(
   }),
 );
 
-/** A region AWS has (config/awsFacts.ts). */
-const region = z.string({ error: 'expected an AWS region such as "us-east-1"' }).check((ctx) => {
-  const problem = regionProblem(ctx.value);
-  if (problem) ctx.issues.push({ code: "custom", input: ctx.value, message: problem });
-});
-
-/** A string checked by a function that returns what is wrong with it, or undefined. */
-function checked(problemOf: (value: string) => string | undefined) {
-  return z.string().check((ctx) => {
+/** A string (of the base schema) checked by a function that returns what is wrong with it, or undefined. */
+function checked(problemOf: (value: string) => string | undefined, base: z.ZodMiniString = z.string()) {
+  return base.check((ctx) => {
     const problem = problemOf(ctx.value);
     if (problem) ctx.issues.push({ code: "custom", input: ctx.value, message: problem });
   });
 }
+
+/** A region AWS has (config/awsFacts.ts). */
+const region = checked(regionProblem, z.string({ error: 'expected an AWS region such as "us-east-1"' }));
 
 const envName = matching(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected an environment variable name (letters, digits, _)");
 
@@ -372,12 +369,7 @@ const mcpServerSchema = z.pipe(
 
 /** A Postgres identifier RDS for PostgreSQL accepts as the database's or the master user's name. */
 function postgresName(what: "database" | "user") {
-  return matching(/^[a-z][a-z0-9_]{0,62}$/, `expected a ${what} name of lower-case letters, digits and _`).check(
-    z.superRefine((name, ctx) => {
-      const problem = reservedNameProblem(name, what);
-      if (problem) ctx.addIssue({ code: "custom", message: problem });
-    }),
-  );
+  return checked((name) => reservedNameProblem(name, what), matching(/^[a-z][a-z0-9_]{0,62}$/, `expected a ${what} name of lower-case letters, digits and _`));
 }
 
 const databaseSchema = z.strictObject({
