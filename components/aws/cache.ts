@@ -63,7 +63,7 @@ export class GatewayCache extends pulumi.ComponentResource {
     this.tokenSecretValueFrom = storedSecret(
       `${name}-token`,
       { stack: args.stack, purpose: "redis-auth-token", role: "cache", value: token.result, recoveryWindowDays: args.recoveryWindowDays },
-      this,
+      parent,
     ).valueFrom;
     this.registerOutputs({ host: this.host, tokenSecretValueFrom: this.tokenSecretValueFrom });
   }

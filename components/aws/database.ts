@@ -107,7 +107,7 @@ export class GatewayDatabase extends pulumi.ComponentResource {
         value: pulumi.interpolate`postgresql://${database.username}:${password.result}@${this.instance.address}:${this.instance.port}/${database.name}?sslmode=require`,
         recoveryWindowDays: args.recoveryWindowDays,
       },
-      this,
+      parent,
     ).valueFrom;
     this.registerOutputs({ urlSecretValueFrom: this.urlSecretValueFrom });
   }

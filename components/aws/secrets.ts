@@ -45,7 +45,7 @@ export class GatewaySecrets extends pulumi.ComponentResource {
       if (known) return known;
       let found: { arn: pulumi.Output<string>; valueFrom: pulumi.Output<string> };
       if ("config" in ref) {
-        found = storedSecret(`${name}-${ref.config}`, { ...common, purpose: ref.config, role: "proxy", value: args.readSecret(ref.config) }, this);
+        found = storedSecret(`${name}-${ref.config}`, { ...common, purpose: ref.config, role: "proxy", value: args.readSecret(ref.config) }, { parent: this });
       } else {
         // A secret the stack does not own: its tasks read its current version.
         const arn = ref.secretsManager.startsWith("arn:")

@@ -34,8 +34,7 @@ export interface StoredSecret {
  * A Secrets Manager secret holding one value. Tasks receive it through `valueFrom`, so the value never enters
  * a task definition; in Pulumi state it is encrypted as a Pulumi secret.
  */
-export function storedSecret(name: string, args: StoredSecretArgs, parent: pulumi.Resource | StoredSecretOptions): StoredSecret {
-  const options: StoredSecretOptions = parent instanceof pulumi.Resource ? { parent } : parent;
+export function storedSecret(name: string, args: StoredSecretArgs, options: StoredSecretOptions): StoredSecret {
   const opts = (suffix: string): pulumi.CustomResourceOptions => ({
     parent: options.parent,
     protect: options.keep,
