@@ -112,22 +112,22 @@ export class AwsServices implements AwsPort {
   async restart(cluster: string, service: string, progress: (line: string) => void): Promise<void> {
     await this.call(`restart ${service}`, () => this.clients.ecs.send(new UpdateServiceCommand({ cluster, service, forceNewDeployment: true })));
     progress(`${service}: new deployment started`);
-    const deadline = Date.now() + this.timing.timeoutMs;
-    let last = "";
-    for (;;) {
-      const [state] = await this.services(cluster, [service]);
-      if (!state || state.status === "MISSING") throw new OpsError(`service ${service} is gone from cluster ${cluster}`);
-      const line = `${service}: ${state.rollout?.toLowerCase().replace("_", " ") ?? "deploying"}, ${state.running} of ${state.desired} task(s) running, ${state.deployments} deployment(s)`;
-      if (line !== last) progress(line);
-      last = line;
-      if (state.rollout === "FAILED") throw new OpsError(`the new deployment of ${service} failed and was rolled back: ${state.rolloutReason ?? "no reason given"}`);
-      if (state.rollout === "COMPLETED" && state.deployments === 1 && state.running === state.desired) {
-        progress(`${service}: stable`);
-        return;
-      }
-      if (Date.now() > deadline) throw new OpsError(`${service} did not become stable within ${Math.round(this.timing.timeoutMs / 60_000)} minutes`);
-      await new Promise((resolve) => setTimeout(resolve, this.timing.pollMs));
-    }
+    await this.waitFor({
+      deadline: Date.now() + this.timing.timeoutMs,
+      describe: async () => {
+        const [state] = await this.services(cluster, [service]);
+        if (!state || state.status === "MISSING") throw new OpsError(`service ${service} is gone from cluster ${cluster}`);
+        return state;
+      },
+      line: (state) => `${service}: ${state.rollout?.toLowerCase().replace("_", " ") ?? "deploying"}, ${state.running} of ${state.desired} task(s) running, ${state.deployments} deployment(s)`,
+      done: (state) => {
+        if (state.rollout === "FAILED") throw new OpsError(`the new deployment of ${service} failed and was rolled back: ${state.rolloutReason ?? "no reason given"}`);
+        return state.rollout === "COMPLETED" && state.deployments === 1 && state.running === state.desired;
+      },
+      timedOut: `${service} did not become stable`,
+      progress,
+    });
+    progress(`${service}: stable`);
   }
 
   async applyDatabaseParameters(instance: string, progress: (line: string) => void): Promise<void> {
@@ -142,18 +142,15 @@ export class AwsServices implements AwsPort {
       if (!db) throw new OpsError(`no database ${instance}`);
       return { status: db.DBInstanceStatus ?? "unknown", multiAz: db.MultiAZ === true, apply: (db.DBParameterGroups ?? []).map((group) => group.ParameterApplyStatus ?? "unknown") };
     };
-    const wait = async (until: (state: Awaited<ReturnType<typeof describe>>) => boolean, what: string) => {
-      let last = "";
-      for (;;) {
-        const state = await describe();
-        const line = `database ${instance}: ${state.status}, parameters ${state.apply.join(", ") || "none"}`;
-        if (line !== last) progress(line);
-        last = line;
-        if (until(state)) return state;
-        if (Date.now() > deadline) throw new OpsError(`the database ${instance} did not ${what} within ${Math.round(this.timing.timeoutMs / 60_000)} minutes`);
-        await new Promise((resolve) => setTimeout(resolve, this.timing.pollMs));
-      }
-    };
+    const wait = (done: (state: Awaited<ReturnType<typeof describe>>) => boolean, what: string) =>
+      this.waitFor({
+        deadline,
+        describe,
+        line: (state) => `database ${instance}: ${state.status}, parameters ${state.apply.join(", ") || "none"}`,
+        done,
+        timedOut: `the database ${instance} did not ${what}`,
+        progress,
+      });
     // RDS shows "applying" while it takes a changed parameter group, then in-sync or pending-reboot.
     const settled = await wait((state) => state.status === "available" && !state.apply.includes("applying"), "settle");
     if (!settled.apply.includes("pending-reboot")) {
@@ -187,27 +184,25 @@ export class AwsServices implements AwsPort {
     }
     const id = taskArn.split("/").pop();
     progress(`migration task ${id} started`);
-    const deadline = Date.now() + this.timing.timeoutMs;
-    let last = "";
-    for (;;) {
-      const described = await this.call("describe the migration task", () => this.clients.ecs.send(new DescribeTasksCommand({ cluster: target.cluster, tasks: [taskArn] })));
-      const task = described.tasks?.[0] as { lastStatus?: string; stoppedReason?: string; containers?: { name?: string; exitCode?: number; reason?: string }[] } | undefined;
-      if (!task) throw new OpsError(`the migration task ${id} is gone from cluster ${target.cluster}`);
-      const status = task.lastStatus ?? "UNKNOWN";
-      if (status !== last) progress(`migration task ${id}: ${status.toLowerCase()}`);
-      last = status;
-      if (status === "STOPPED") {
-        const container = task.containers?.[0];
-        if (container?.exitCode === 0) {
-          progress("migration: done");
-          return;
-        }
-        const why = container?.exitCode !== undefined ? `exit code ${container.exitCode}` : (container?.reason ?? task.stoppedReason ?? "no exit code");
-        throw new OpsError(`the database migration failed (${why}); the proxy keeps its current version. Its log: stream migrate/${container?.name ?? "litellm"}/${id}`);
-      }
-      if (Date.now() > deadline) throw new OpsError(`the migration task ${id} did not finish within ${Math.round(this.timing.timeoutMs / 60_000)} minutes`);
-      await new Promise((resolve) => setTimeout(resolve, this.timing.pollMs));
+    const task = await this.waitFor({
+      deadline: Date.now() + this.timing.timeoutMs,
+      describe: async () => {
+        const described = await this.call("describe the migration task", () => this.clients.ecs.send(new DescribeTasksCommand({ cluster: target.cluster, tasks: [taskArn] })));
+        const found = described.tasks?.[0] as { lastStatus?: string; stoppedReason?: string; containers?: { name?: string; exitCode?: number; reason?: string }[] } | undefined;
+        if (!found) throw new OpsError(`the migration task ${id} is gone from cluster ${target.cluster}`);
+        return found;
+      },
+      line: (found) => `migration task ${id}: ${(found.lastStatus ?? "UNKNOWN").toLowerCase()}`,
+      done: (found) => found.lastStatus === "STOPPED",
+      timedOut: `the migration task ${id} did not finish`,
+      progress,
+    });
+    const container = task.containers?.[0];
+    if (container?.exitCode !== 0) {
+      const why = container?.exitCode !== undefined ? `exit code ${container.exitCode}` : (container?.reason ?? task.stoppedReason ?? "no exit code");
+      throw new OpsError(`the database migration failed (${why}); the proxy keeps its current version. Its log: stream migrate/${container?.name ?? "litellm"}/${id}`);
     }
+    progress("migration: done");
   }
 
   async logs(logGroup: string, options: AwsLogOptions): Promise<void> {
@@ -227,6 +222,30 @@ export class AwsServices implements AwsPort {
     const tail = await this.call(`follow ${logGroup}`, () => this.clients.logs.send(new StartLiveTailCommand({ logGroupIdentifiers: [arn] })));
     for await (const event of tail.responseStream ?? []) {
       for (const result of event.sessionUpdate?.sessionResults ?? []) options.write(formatEvent(result.timestamp, result.logStreamName, result.message));
+    }
+  }
+
+  /**
+   * Asks for a state until `done` holds (or throws), telling each new state once; past the deadline, fails with
+   * "<timedOut> within N minutes".
+   */
+  private async waitFor<T>(wait: {
+    deadline: number;
+    describe: () => Promise<T>;
+    line: (state: T) => string;
+    done: (state: T) => boolean;
+    timedOut: string;
+    progress: (line: string) => void;
+  }): Promise<T> {
+    let last = "";
+    for (;;) {
+      const state = await wait.describe();
+      const line = wait.line(state);
+      if (line !== last) wait.progress(line);
+      last = line;
+      if (wait.done(state)) return state;
+      if (Date.now() > wait.deadline) throw new OpsError(`${wait.timedOut} within ${Math.round(this.timing.timeoutMs / 60_000)} minutes`);
+      await new Promise((resolve) => setTimeout(resolve, this.timing.pollMs));
     }
   }
 
