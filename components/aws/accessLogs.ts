@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { awsTags } from "./naming";
+import { denyInsecureTransport, privateBucket } from "./privateBucket";
 
 export interface AccessLogBucketArgs {
   readonly stack: string;
@@ -29,17 +30,10 @@ export class AccessLogBucket extends pulumi.ComponentResource {
     const parent = { parent: this };
     const tags = awsTags(args.stack, "load-balancer");
 
-    const bucket = new aws.s3.Bucket(`${name}-bucket`, { bucketPrefix: `litellm-mcp-${args.stack}-alb-logs-`, forceDestroy: args.forceDestroy, tags }, parent);
-    const publicAccess = new aws.s3.BucketPublicAccessBlock(
-      `${name}-public-access`,
-      { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-      parent,
-    );
-    new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, parent);
-    new aws.s3.BucketServerSideEncryptionConfiguration(
-      `${name}-encryption`,
-      { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
-      parent,
+    const { bucket, publicAccess } = privateBucket(
+      name,
+      { bucketPrefix: `litellm-mcp-${args.stack}-alb-logs-`, forceDestroy: args.forceDestroy, tags, bucketKeyEnabled: false },
+      this,
     );
     new aws.s3.BucketLifecycleConfiguration(
       `${name}-lifecycle`,
@@ -71,7 +65,7 @@ export class AccessLogBucket extends pulumi.ComponentResource {
             Statement: [
               { Sid: "ElbRegionalAccountWrites", Effect: "Allow", Principal: { AWS: elbAccount }, Action: "s3:PutObject", Resource: logs },
               { Sid: "ElbLogDeliveryWrites", Effect: "Allow", Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" }, Action: "s3:PutObject", Resource: logs },
-              { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },
+              denyInsecureTransport(arn),
             ],
           });
         }),

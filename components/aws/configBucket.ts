@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { awsTags } from "./naming";
+import { denyInsecureTransport, privateBucket } from "./privateBucket";
 
 export interface ConfigBucketArgs {
   readonly stack: string;
@@ -29,38 +30,17 @@ export class ConfigBucket extends pulumi.ComponentResource {
     const parent = { parent: this };
     const tags = awsTags(args.stack, "proxy");
 
-    const bucket = new aws.s3.Bucket(`${name}-bucket`, { bucketPrefix: `litellm-mcp-${args.stack}-config-`, forceDestroy: args.forceDestroy, tags }, parent);
-    const publicAccess = new aws.s3.BucketPublicAccessBlock(
-      `${name}-public-access`,
-      { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-      parent,
-    );
-    new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, parent);
-    const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
-      `${name}-encryption`,
-      { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }] },
-      parent,
+    const { bucket, publicAccess, encryption } = privateBucket(
+      name,
+      { bucketPrefix: `litellm-mcp-${args.stack}-config-`, forceDestroy: args.forceDestroy, tags, bucketKeyEnabled: true },
+      this,
     );
     const versioning = new aws.s3.BucketVersioning(`${name}-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, parent);
     new aws.s3.BucketPolicy(
       `${name}-tls-only`,
       {
         bucket: bucket.id,
-        policy: bucket.arn.apply((arn) =>
-          JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [
-              {
-                Sid: "DenyInsecureTransport",
-                Effect: "Deny",
-                Principal: "*",
-                Action: "s3:*",
-                Resource: [arn, `${arn}/*`],
-                Condition: { Bool: { "aws:SecureTransport": "false" } },
-              },
-            ],
-          }),
-        ),
+        policy: bucket.arn.apply((arn) => JSON.stringify({ Version: "2012-10-17", Statement: [denyInsecureTransport(arn)] })),
       },
       { parent: this, dependsOn: [publicAccess] },
     );
