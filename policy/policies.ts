@@ -292,6 +292,11 @@ export const iamBedrockScoped: ResourceValidationPolicy = {
 const KEY_NAMES = ["proxy-master-key", "proxy-salt-key"];
 const PROXY_CONTAINER = "litellm";
 
+/** The proxy image run as the one-off migration task: it migrates and exits, and serves nothing. */
+function migratesOnly(container: ContainerDefinition): boolean {
+  return (container.command ?? []).includes("--skip_server_startup");
+}
+
 export const keysOutliveTheirData: StackValidationPolicy = {
   name: "keys-outlive-their-data",
   description:
@@ -328,7 +333,7 @@ export const proxyKeepaliveAboveIdleTimeout: StackValidationPolicy = {
         const flag = command.indexOf("--keepalive_timeout");
         // The program's proxy container, unless it only migrates and exits; without the flag, uvicorn keeps idle
         // connections 5 s.
-        if ((container.name !== PROXY_CONTAINER && flag < 0) || command.includes("--skip_server_startup")) continue;
+        if ((container.name !== PROXY_CONTAINER && flag < 0) || migratesOnly(container)) continue;
         const keepalive = flag < 0 ? 5 : Number(command[flag + 1]);
         if (!(keepalive > longest)) {
           report(`Container "${container.name}" keeps idle connections ${keepalive} s, not longer than the load balancer's idle timeout (${longest} s): set --keepalive_timeout above it.`, task.urn);
@@ -345,7 +350,7 @@ export const servingTasksDoNotMigrate: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   validateResource: forTypes(["aws:ecs/taskDefinition:TaskDefinition"], (props, _, report) => {
     for (const container of containersOf(props) ?? []) {
-      if (container.name !== PROXY_CONTAINER || (container.command ?? []).includes("--skip_server_startup")) continue;
+      if (container.name !== PROXY_CONTAINER || migratesOnly(container)) continue;
       const disabled = (container.environment ?? []).some((entry) => entry.name === "DISABLE_SCHEMA_UPDATE" && entry.value === "true");
       if (!disabled) report(`Container "${container.name}" serves without DISABLE_SCHEMA_UPDATE=true: it would migrate the schema at start, beside the other tasks.`);
     }
