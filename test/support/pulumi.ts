@@ -28,6 +28,8 @@ export interface Registered {
   };
   /** Set once the registration has completed. */
   urn: string;
+  /** The outputs the mocks gave it: its inputs, and what the provider would add. */
+  outputs: Record<string, unknown>;
 }
 
 export interface ProgramRun {
@@ -94,10 +96,11 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
-        resources.push({ type: args.type, name: args.name, inputs: args.inputs, options: registering!, urn: "" });
         const mock = options.outputs?.[args.type] ?? options.outputs?.["*"];
         const extra = mock?.(args.name, reveal(args.inputs), args.type) ?? {};
-        return { id: `${args.name}-id`, state: { ...reveal<Record<string, unknown>>(args.inputs), ...extra } };
+        const state = { ...reveal<Record<string, unknown>>(args.inputs), ...extra };
+        resources.push({ type: args.type, name: args.name, inputs: args.inputs, options: registering!, urn: "", outputs: state });
+        return { id: `${args.name}-id`, state };
       },
       call(args) {
         const mock = options.calls?.[args.token];
