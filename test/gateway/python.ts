@@ -75,7 +75,8 @@ export function lockProblem(env: PythonEnv): string | undefined {
   return undefined;
 }
 
-function cacheDir(): string {
+/** The suite's cache folder, outside the repository (XDG_CACHE_HOME, or ~/.cache). */
+export function cacheDir(): string {
   return join(process.env["XDG_CACHE_HOME"] ?? join(homedir(), ".cache"), "litellm-mcp");
 }
 
