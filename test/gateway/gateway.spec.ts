@@ -20,13 +20,16 @@ import { run } from "../../ops/cli";
 import { realDeps } from "../../ops/context";
 import { committedStacks, loadStack, loadVariant } from "../support/stacks";
 import { type BedrockStandIn, standInReply } from "./bedrock";
-import { type Figures, measure, printFigures, processTreeRssMb, signedConverse } from "./figures";
+import { type Figures, printFigures, processTreeRssMb } from "./figures";
+import { ENV } from "../../config/constants";
+import { StackState } from "../support/engine";
+import { upDev } from "./deployment";
 import {
-  createDatabase,
-  type Database,
   type Keys,
   type McpProcess,
   newKeys,
+  ProxyStartError,
+  type ProxyInputs,
   type ProxyRun,
   type PythonBins,
   redisCli,
@@ -40,6 +43,8 @@ import {
   type OtlpReceiver,
   type EgressRecorder,
 } from "./gateway";
+import { ImageVolume } from "./postgres";
+import { ensurePrismaCli, missingQueryEngine, type PrismaToolchain } from "./prisma";
 import type { Started } from "./processes";
 import { ensureVenv, LITELLM_SETTINGS_FILE, litellmSettingsOf, litellmVersion, pythonEnvs } from "./python";
 
@@ -106,15 +111,17 @@ describe("the gateway, run for real from the dev stack", function () {
   const mcp: McpProcess[] = [];
   let bedrock: BedrockStandIn[] = [];
   let egress: EgressRecorder;
-  /** The exact error when the proxy cannot set up its database here; undefined when it can. */
-  let databaseUnavailable: string | undefined;
+  let prisma: PrismaToolchain;
 
   before(async function () {
     // A first install downloads the pinned packages; later runs reuse the cached environments.
     this.timeout(20 * 60_000);
     logDir = mkdtempSync(join(tmpdir(), "litellm-mcp-gateway-"));
     process.stdout.write(`  logs: ${logDir}\n`);
-    bins = Object.fromEntries(pythonEnvs(base).map((env) => [env.name, ensureVenv(env, (line) => process.stdout.write(`  ${line}\n`))]));
+    const log = (line: string) => process.stdout.write(`  ${line}\n`);
+    bins = Object.fromEntries(pythonEnvs(base).map((env) => [env.name, ensureVenv(env, log)]));
+    // Everything is installed before the egress recorder starts: from here on, nothing may leave loopback.
+    prisma = ensurePrismaCli(bins["litellm-proxy"]!, log);
     bedrock = await startBedrock(base);
     egress = await startEgressRecorder();
     for (const server of base.mcpServers) mcp.push(await startMcpServer(server, bins, logDir));
@@ -122,7 +129,8 @@ describe("the gateway, run for real from the dev stack", function () {
 
   after(async () => {
     await Promise.all([...mcp.map((server) => server.process.stop()), ...bedrock.map((standIn) => standIn.stop()), egress?.stop()]);
-    printFigures(figures, notRun);
+    if (notRun.length > 0) process.stdout.write(`\n${notRun.map((entry) => `  ${entry.replace(/\n/g, "\n  ")}`).join("\n")}\n`);
+    printFigures(figures);
   });
 
   describe("installed at the versions the stacks pin", () => {
@@ -199,35 +207,44 @@ describe("the gateway, run for real from the dev stack", function () {
   for (const variant of ["as the dev stack is", "with the response cache on Redis"] as const) {
     describe(variant, () => {
       const cacheOn = variant !== "as the dev stack is";
-      const config = cacheOn ? loadVariant("dev", (values) => (values["cache"] = { responses: true, redis: "always" })) : base;
-      const keys: Keys = newKeys();
-      let database: Database | undefined;
+      const change = cacheOn ? (values: Record<string, unknown>) => (values["cache"] = { responses: true, redis: "always" }) : undefined;
+      const config = change ? loadVariant("dev", change) : base;
+      let keys: Keys;
+      let volume: ImageVolume | undefined;
       let redis: { process: Started; port: number; password: string } | undefined;
       let proxy: ProxyRun;
+      let proxyInputs: ProxyInputs;
       let outputsFile: string;
+      /** The exact error when this proxy could not set up its database here; undefined when it could. */
+      let databaseNotRun: string | undefined;
 
       before(async function () {
         this.timeout(300_000);
         assert.equal(hasRedis(config), cacheOn, "the variant decides whether a Redis serves the proxy");
         if (hasRedis(config)) redis = await startRedis(logDir);
+        // The database, the keys and the URL as the program gives them to the dev containers.
+        const deployment = await upDev(new StackState(), change);
+        keys = { masterKey: deployment.proxy.env[ENV.masterKey]!, saltKey: deployment.proxy.env[ENV.saltKey]! };
+        volume = new ImageVolume();
+        await volume.startContainer(deployment.postgres.env, deployment.postgres.command);
+        const databaseUrl = deployment.proxy.env[ENV.databaseUrl]!;
+        assert.equal(new URL(databaseUrl).hostname, deployment.postgres.name, "the proxy's DATABASE_URL names the Postgres container");
         const rendered = renderLocal(config, mcp, bedrock);
-        if (databaseUnavailable === undefined) {
-          database = createDatabase();
-          try {
-            proxy = await startProxy({ config, rendered, bins, keys, database, redis, logDir, egress, name: `litellm-${cacheOn ? "cache" : "plain"}` });
-          } catch (error) {
-            // The proxy exits when it cannot set up its database: here because Prisma fetches its engines from
-            // outside the package registries. The rest runs against a proxy without its database.
-            const line = /Error: request to .*|Prisma error:.*|Database .*/.exec(String((error as Error).message))?.[0];
-            databaseUnavailable = line ?? String((error as Error).message).split("\n").slice(-3).join(" ");
-            database.drop();
-            database = undefined;
-          }
+        const name = `litellm-${cacheOn ? "cache" : "plain"}`;
+        proxyInputs = { config, rendered, bins, keys, redis, logDir, egress, prisma, name, databaseUrl: volume.server.reach(databaseUrl) };
+        try {
+          proxy = await startProxy(proxyInputs);
+        } catch (error) {
+          // Only Prisma's missing query engine lets the checks go on, without the database; anything else fails.
+          const cause = error instanceof ProxyStartError ? missingQueryEngine(error.log, prisma) : undefined;
+          if (cause === undefined) throw error;
+          databaseNotRun = cause;
+          proxy = await startProxy({ ...proxyInputs, databaseUrl: undefined, name: `${name}-nodb` });
         }
-        if (database === undefined) {
-          proxy = await startProxy({ config, rendered, bins, keys, redis, logDir, egress, name: `litellm-${cacheOn ? "cache" : "plain"}-nodb` });
+        if (!cacheOn) {
+          figures.coldStartMs = proxy.coldStartMs;
+          figures.proxyRssMb = processTreeRssMb(proxy.process.pid);
         }
-        if (!cacheOn) figures.coldStartMs = proxy.coldStartMs;
         outputsFile = join(logDir, `outputs-${cacheOn ? "cache" : "plain"}.json`);
         writeFileSync(
           outputsFile,
@@ -249,13 +266,13 @@ describe("the gateway, run for real from the dev stack", function () {
       after(async () => {
         await proxy?.process.stop();
         await redis?.process.stop();
-        database?.drop();
+        volume?.remove();
       });
 
       it("answers liveness, and readiness with the database connected", async function () {
         assert.equal((await fetch(`${proxy.url}/health/liveliness`)).status, 200);
         const readiness = (await (await fetch(`${proxy.url}/health/readiness`)).json()) as { db?: string };
-        if (databaseUnavailable) skipBecause(this, `the proxy cannot set up its database here: ${databaseUnavailable}`);
+        if (databaseNotRun) skipBecause(this, `the proxy cannot set up its database here: ${databaseNotRun}`);
         assert.equal(readiness.db, "connected");
       });
 
@@ -332,14 +349,13 @@ describe("the gateway, run for real from the dev stack", function () {
       });
 
       it("makes a virtual key with /key/generate that works, and still works after a restart with the same master and salt keys", async function () {
-        if (databaseUnavailable) skipBecause(this, `virtual keys live in the database, which the proxy cannot set up here: ${databaseUnavailable}`);
+        if (databaseNotRun) skipBecause(this, `virtual keys live in the database, which the proxy cannot set up here: ${databaseNotRun}`);
         const generated = await fetch(`${proxy.url}/key/generate`, { method: "POST", headers: { authorization: `Bearer ${keys.masterKey}`, "content-type": "application/json" }, body: "{}" });
         assert.equal(generated.status, 200);
         const virtualKey = ((await generated.json()) as { key: string }).key;
         assert.equal((await fetch(`${proxy.url}/v1/models`, { headers: { authorization: `Bearer ${virtualKey}` } })).status, 200);
         await proxy.process.stop();
-        const rendered = renderLocal(config, mcp, bedrock);
-        proxy = await startProxy({ config, rendered, bins, keys, database, redis, logDir, egress, name: `litellm-${cacheOn ? "cache" : "plain"}-again` });
+        proxy = await startProxy({ ...proxyInputs, name: `${proxyInputs.name}-again` });
         assert.equal((await fetch(`${proxy.url}/v1/models`, { headers: { authorization: `Bearer ${virtualKey}` } })).status, 200);
       });
 
@@ -348,7 +364,7 @@ describe("the gateway, run for real from the dev stack", function () {
         const report = JSON.parse(result.stdout) as { healthy: boolean; checks: { name: string; ok: boolean; detail: string }[] };
         const failed = report.checks.filter((check) => !check.ok).map((check) => `${check.name}: ${check.detail}`);
         // Without its database the proxy still answers readiness, and says so (naming no version then).
-        const expectedFailures = databaseUnavailable ? ["proxy readiness: database Not connected"] : [];
+        const expectedFailures = databaseNotRun ? ["proxy readiness: database Not connected"] : [];
         assert.deepEqual(failed, expectedFailures);
         assert.equal(result.status, expectedFailures.length === 0 ? 0 : 1);
         const names = report.checks.map((check) => check.name);
@@ -386,31 +402,6 @@ describe("the gateway, run for real from the dev stack", function () {
         it("says there is no response cache to clear with litellm-mcp clear-cache", async () => {
           const result = await cli(["clear-cache", "--outputs", outputsFile]);
           assert.deepEqual([result.status, result.stdout], [0, "dev has no response cache (cache.responses is false): nothing to clear\n"]);
-        });
-
-        it("measures the gateway's own overhead (figures, not pass or fail)", async function () {
-          this.timeout(180_000);
-          const server = mcp[0]!;
-          const direct = new Client({ name: "figures", version: "1.0.0" });
-          const gateway = new Client({ name: "figures", version: "1.0.0" });
-          await direct.connect(new StreamableHTTPClientTransport(new URL(server.url)));
-          await gateway.connect(new StreamableHTTPClientTransport(new URL(`${proxy.url}/mcp/${server.server.name}`), { requestInit: { headers: { "x-litellm-api-key": `Bearer ${keys.masterKey}` } } }));
-          try {
-            figures.toolsListDirect = await measure(200, () => direct.listTools());
-            figures.toolsListGateway = await measure(200, () => gateway.listTools());
-          } finally {
-            await Promise.all([direct.close(), gateway.close()]);
-          }
-          const model = config.models[0]!;
-          const standIn = bedrock.find((candidate) => candidate.region === model.region)!;
-          figures.completionDirect = await measure(200, signedConverse(standIn, model.bedrockModelId));
-          figures.completionGateway = await measure(200, async () => {
-            const result = await chat(proxy.url, keys.masterKey, model.group ?? model.name, false, `figures ${Math.random()}`);
-            if (result.status !== 200) throw new Error(result.text);
-          });
-          figures.proxyRssMb = processTreeRssMb(proxy.process.pid);
-          figures.mcpServer = server.server.name;
-          assert.ok(figures.completionGateway.count === 200);
         });
       } else {
         it("serves a repeated completion from the cache, and litellm-mcp clear-cache empties Redis and says what it cannot empty", async () => {
@@ -457,7 +448,7 @@ describe("the gateway, run for real from the dev stack", function () {
       // The collector's OTLP/HTTP endpoint moved to loopback; the rest is the config.yaml and environment tracing renders.
       const rendered = renderLocal(config, mcp, bedrock, receiver.tracesUrl);
       assert.ok(rendered.yaml.includes("callbacks:\n    - otel"), rendered.yaml);
-      proxy = await startProxy({ config, rendered, bins, keys, logDir, egress, name: "litellm-traced-nodb" });
+      proxy = await startProxy({ config, rendered, bins, keys, logDir, egress, prisma, name: "litellm-traced-nodb" });
     });
 
     after(async () => {
@@ -491,11 +482,8 @@ describe("the gateway, run for real from the dev stack", function () {
   });
 
   describe("after both runs", () => {
-    it("started and served without reaching beyond loopback: no model cost map, no telemetry, nothing", () => {
-      // The Prisma engines are baked into the litellm-database image; only here, where they are missing, does a
-      // start with a database go for them (see the NOT RUN lines).
-      const beyond = egress.destinations.filter((destination) => !(databaseUnavailable !== undefined && destination.startsWith("binaries.prisma.sh:")));
-      assert.deepEqual(beyond, []);
+    it("started and served without reaching beyond loopback: no model cost map, no Prisma download, no telemetry, nothing", () => {
+      assert.deepEqual(egress.destinations, []);
     });
 
     it("leaves no log line that shows a master or salt key", () => {

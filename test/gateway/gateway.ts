@@ -19,6 +19,7 @@ import { OTLP, PROXY } from "../../config/constants";
 import { type RenderedConfig, renderLiteLLMConfig } from "../../config/litellm";
 import type { McpServerConfig, StackConfig } from "../../config/schema";
 import { freePort } from "../support/standins";
+import type { PrismaToolchain } from "./prisma";
 import { PROJECT_DIR } from "../support/stacks";
 import { type BedrockStandIn, type StandInCredentials, startBedrockStandIn } from "./bedrock";
 import { type Started, startProcess, waitFor } from "./processes";
@@ -42,32 +43,6 @@ export interface McpProcess {
   readonly server: McpServerConfig;
   readonly url: string;
   readonly process: Started;
-}
-
-/** A database created for one run of the suite, dropped at the end. */
-export interface Database {
-  readonly name: string;
-  readonly url: string;
-  drop(): void;
-}
-
-const POSTGRES = { host: "127.0.0.1", port: 5432, user: "postgres" };
-
-function psql(sql: string): void {
-  const result = spawnSync("psql", ["-h", POSTGRES.host, "-p", String(POSTGRES.port), "-U", POSTGRES.user, "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-qc", sql], { encoding: "utf8" });
-  if (result.error) throw new Error(`psql: ${result.error.message}`);
-  if (result.status !== 0) throw new Error(`psql ${sql}: ${result.stderr.trim()}`);
-}
-
-export function createDatabase(): Database {
-  const name = `litellm_gateway_${randomBytes(4).toString("hex")}`;
-  psql(`CREATE DATABASE ${name}`);
-  return {
-    name,
-    // The local Postgres trusts loopback; the password only keeps the URL in the form the target gives.
-    url: `postgresql://${POSTGRES.user}:not-checked@${POSTGRES.host}:${POSTGRES.port}/${name}`,
-    drop: () => psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
-  };
 }
 
 /** The version an npm build of the stack pins, checked against what node_modules holds. */
@@ -190,8 +165,10 @@ export interface ProxyInputs {
   readonly rendered: RenderedConfig;
   readonly bins: PythonBins;
   readonly keys: Keys;
-  /** Absent: the proxy runs without its database. */
-  readonly database?: Database;
+  /** The database URL the program gives the proxy, moved to the suite's server; absent: no database. */
+  readonly databaseUrl?: string;
+  /** Where the Prisma CLI is, and where its engines would be. */
+  readonly prisma: PrismaToolchain;
   readonly redis?: { port: number; password: string };
   readonly logDir: string;
   readonly name?: string;
@@ -204,16 +181,18 @@ export function proxyEnv(inputs: ProxyInputs, bin: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { PATH: `${bin}:${process.env["PATH"]}`, HOME: process.env["HOME"], LANG: "C.UTF-8" };
   const sources = {
     endpoints: inputs.redis ? { redisHost: "127.0.0.1", redisPort: String(inputs.redis.port) } : {},
-    secrets: { masterKey: inputs.keys.masterKey, saltKey: inputs.keys.saltKey, databaseUrl: inputs.database?.url, redisPassword: inputs.redis?.password },
+    secrets: { masterKey: inputs.keys.masterKey, saltKey: inputs.keys.saltKey, databaseUrl: inputs.databaseUrl, redisPassword: inputs.redis?.password },
     secretRef: () => {
       throw new Error("the gateway suite runs stacks without secret config keys");
     },
   };
   for (const variable of inputs.rendered.env) {
-    if (variable.kind === "targetSecret" && variable.secret === "databaseUrl" && inputs.database === undefined) continue;
+    if (variable.kind === "targetSecret" && variable.secret === "databaseUrl" && inputs.databaseUrl === undefined) continue;
     const source = envSource(variable, sources);
     env[variable.name] = String("secret" in source ? source.secret : source.value);
   }
+  // The image's Prisma CLI and engines live at its own paths; here the CLI is in the suite's cache.
+  Object.assign(env, inputs.prisma.env);
   // The dev container's AWS settings, with keys as docker.awsCredentials.accessKeyId gives them (no profile mount).
   Object.assign(env, {
     AWS_REGION: inputs.config.docker.awsCredentials.region,
@@ -227,6 +206,16 @@ export function proxyEnv(inputs: ProxyInputs, bin: string): NodeJS.ProcessEnv {
   return env;
 }
 
+/** A proxy that did not come up: its whole log, to tell the one known cause from every other. */
+export class ProxyStartError extends Error {
+  constructor(
+    message: string,
+    readonly log: string,
+  ) {
+    super(message);
+  }
+}
+
 /** Starts the proxy with the stack's command line on a free loopback port; waits for liveness. */
 export async function startProxy(inputs: ProxyInputs): Promise<ProxyRun> {
   const bin = inputs.bins["litellm-proxy"];
@@ -237,8 +226,13 @@ export async function startProxy(inputs: ProxyInputs): Promise<ProxyRun> {
   const argv = [join(bin, "litellm"), ...proxyCommand(inputs.config.proxy, { configPath: configFile, listen: { host: "127.0.0.1", port } })];
   const started = startProcess(inputs.name ?? "litellm", argv, { env: proxyEnv(inputs, bin), logDir: inputs.logDir });
   const url = `http://127.0.0.1:${port}`;
-  const coldStartMs = await waitFor(started, "liveness", async () => (await fetch(`${url}${PROXY.livenessPath}`)).ok, 180_000);
-  return { process: started, url, configFile, coldStartMs };
+  try {
+    const coldStartMs = await waitFor(started, "liveness", async () => (await fetch(`${url}${PROXY.livenessPath}`)).ok, 180_000);
+    return { process: started, url, configFile, coldStartMs };
+  } catch (error) {
+    await started.stop();
+    throw new ProxyStartError((error as Error).message, readFileSync(started.logFile, "utf8"));
+  }
 }
 
 /** The stack's config.yaml for processes on loopback, with a Bedrock stand-in per region. */
