@@ -87,6 +87,17 @@ describe("GitHub workflows", () => {
     assert.deepEqual(runs, ["npm ci", "npm run typecheck", "npm run lint", "npx litellm-mcp validate", "npm test"]);
   });
 
+  it("run the gateway suite the README's way on every pull request, its Python environments cached by their lock files", () => {
+    const steps = workflow("checks.yml")["jobs"]["gateway"]["steps"] as Yaml[];
+    const runs = steps.map((step) => step["run"]).filter(Boolean);
+    assert.deepEqual(runs, ["bash test/gateway/system-packages.sh", "npm ci", "npm run test:gateway"]);
+    const cache = steps.find((step) => String(step["uses"]).startsWith("actions/cache@"));
+    assert.equal(cache?.["with"]["path"], "~/.cache/litellm-mcp");
+    assert.match(cache?.["with"]["key"], /hashFiles\('test\/gateway\/requirements\/\*\.txt'\)/);
+    assert.ok(steps.indexOf(cache!) < steps.findIndex((step) => step["run"] === "npm run test:gateway"));
+    assert.ok(readFileSync(join(PROJECT_DIR, ".ci", "run"), "utf8").includes("npm run test:gateway"));
+  });
+
   describe("pull requests", () => {
     const pr = () => workflow("pull-request.yml");
 
