@@ -3,12 +3,13 @@
  * and validates both through the same schema. Secret values are never read into the config: a secret key
  * only counts as set.
  */
-import { readFileSync } from "node:fs";
-import { basename } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parseDocument } from "yaml";
 import type * as z from "zod/mini";
 import { REGIONS, regionOfArn, regionProblem } from "./awsFacts";
+import { CATALOG, CATALOG_FILE, type Catalog, catalogProblem, parseCatalog } from "./bedrock";
 import { PROJECT } from "./constants";
 import { ConfigError, type ConfigProblem, expectation, formatPath, problemsFrom, unknownKeyMessage } from "./errors";
 import { baseSchema, secretRefsOf, type StackConfig, stackConfigSchema } from "./schema";
@@ -35,8 +36,18 @@ function isTopLevelKey(key: string): key is keyof typeof baseSchema.shape {
   return TOP_LEVEL_KEYS.includes(key);
 }
 
+export interface ValidateOptions {
+  /**
+   * The model catalog each model id is checked against; the project's by default. False only for
+   * `litellm-mcp models`, which asks Bedrock itself about ids the catalog does not know yet.
+   */
+  readonly catalog?: Catalog | false;
+  /** The day the catalog's lifecycles are read for. */
+  readonly today?: Date;
+}
+
 /** Validates a stack's keys; throws a ConfigError listing every problem. */
-export function validateStackInput(input: StackInput): StackConfig {
+export function validateStackInput(input: StackInput, options: ValidateOptions = {}): StackConfig {
   const problems: ConfigProblem[] = [...input.problems];
   const configValues: Record<string, unknown> = {};
   const otherKeys: string[] = [];
@@ -67,6 +78,14 @@ export function validateStackInput(input: StackInput): StackConfig {
     problems.push({ path: key, message });
   }
   problems.push(...stackRegionProblems(input.source, parsed.data, input.awsRegion));
+  if (options.catalog !== false) {
+    const today = options.today ?? new Date();
+    const catalog = options.catalog ?? CATALOG;
+    parsed.data.models.forEach((model, index) => {
+      const problem = catalogProblem(model, today, catalog);
+      if (problem) problems.push({ path: `models[${index}].bedrockModelId`, message: problem });
+    });
+  }
   const known = [...TOP_LEVEL_KEYS, ...referenced.keys()];
   for (const key of [...otherKeys, ...input.secretKeys]) {
     if (!referenced.has(key) && !isTopLevelKey(key)) problems.push({ path: key, message: unknownKeyMessage(key, known) });
@@ -161,8 +180,14 @@ export function readStackFile(file: string): StackInput {
 }
 
 /** Reads, validates and returns the config of a stack file; throws a ConfigError. */
-export function loadStackFile(file: string): StackConfig {
-  return validateStackInput(readStackFile(file));
+export function loadStackFile(file: string, options: ValidateOptions = {}): StackConfig {
+  return validateStackInput(readStackFile(file), { catalog: catalogBeside(file), ...options });
+}
+
+/** The model catalog of the project a stack file belongs to (config/ beside it), or the program's own. */
+export function catalogBeside(file: string): Catalog {
+  const beside = join(dirname(file), CATALOG_FILE);
+  return existsSync(beside) ? parseCatalog(JSON.parse(readFileSync(beside, "utf8"))) : CATALOG;
 }
 
 /** Reads the project's keys from the running Pulumi program (or its mocks). */

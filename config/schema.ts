@@ -230,6 +230,11 @@ const modelSchema = z.strictObject({
   sessionName: z.optional(matching(/^[\w+=,.@-]{2,64}$/, "expected a role session name of 2 to 64 characters")),
   rpm: z.optional(integer(1, 10_000_000)),
   tpm: z.optional(integer(1, 1_000_000_000)),
+  /**
+   * The day `litellm-mcp models` found this id offered in its region, for an id newer than the model catalog
+   * (config/bedrock-catalog.json): validation then accepts an id the catalog does not list there.
+   */
+  checkedWithBedrock: z.optional(matching(/^\d{4}-\d{2}-\d{2}$/, 'expected the day litellm-mcp models answered for it, such as "2026-12-01"')),
   /** Further litellm_params (max_tokens, temperature, ...). Credentials are refused here. */
   params: z._default(
     z.record(
@@ -740,6 +745,18 @@ function crossKeyRules(config: ParsedConfig, ctx: z.core.$RefinementCtx): void {
     // A region that is not one has its own message already.
     const problem = region.safeParse(model.region).success ? geographyProblem(model.bedrockModelId, model.region) : undefined;
     if (problem) issue(["models", index, "bedrockModelId"], problem);
+  });
+
+  // One name, one model version: a client calling a name gets the same model whichever deployment answers.
+  const modelOfName = new Map<string, string>();
+  config.models.forEach((model, index) => {
+    const name = model.group ?? model.name;
+    const foundation = splitModelId(model.bedrockModelId).foundationModel;
+    const first = modelOfName.get(name);
+    if (first === undefined) modelOfName.set(name, foundation);
+    else if (first !== foundation) {
+      issue(["models", index, "bedrockModelId"], `expected ${first}, the model of the other deployments of "${name}": one name serves one model version, got ${foundation}`);
+    }
   });
 
   // A call to a name served by several deployments moves to another deployment only on a retry.

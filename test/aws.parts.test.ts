@@ -35,19 +35,20 @@ describe("AWS building blocks", () => {
     });
 
     it("grants a foundation model used directly in its region only, with no condition", () => {
-      const [model] = loadVariant("prod", (v) => (v.models[0].bedrockModelId = "anthropic.claude-sonnet-5-5")).models;
+      // London offers Claude Sonnet 4.6 in-Region.
+      const model = loadVariant("prod", (v) => Object.assign(v.models[2], { bedrockModelId: "anthropic.claude-sonnet-4-6", region: "eu-west-2" })).models[2];
       assert.deepEqual(bedrockStatements([model!], "aws-cn", "123456789012"), [
         {
           Sid: "InvokeConfiguredModels",
           Effect: "Allow",
           Action: ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
-          Resource: ["arn:aws-cn:bedrock:us-east-1::foundation-model/anthropic.claude-sonnet-5-5"],
+          Resource: ["arn:aws-cn:bedrock:eu-west-2::foundation-model/anthropic.claude-sonnet-4-6"],
         },
       ]);
     });
 
     it("names each resource once when two models share it", () => {
-      const config = loadVariant("prod", (v) => v.models.push({ ...v.models[1], name: "claude-sonnet-jp-2" }));
+      const config = loadVariant("prod", (v) => v.models.push({ ...v.models[1], name: "claude-sonnet-tokyo-2" }));
       const statements = bedrockStatements(config.models, "aws", "123456789012");
       for (const statement of statements) assert.equal(new Set(statement.Resource).size, statement.Resource.length);
     });

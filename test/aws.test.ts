@@ -225,20 +225,35 @@ for (const stack of ["test", "prod"]) {
             Action: ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
             Resource: [
               `arn:aws:bedrock:us-east-1:${ACCOUNT}:inference-profile/us.anthropic.claude-sonnet-5-5`,
-              `arn:aws:bedrock:ap-northeast-1:${ACCOUNT}:inference-profile/jp.anthropic.claude-sonnet-5-5`,
+              `arn:aws:bedrock:ap-northeast-1:${ACCOUNT}:inference-profile/global.anthropic.claude-sonnet-5-5`,
+              `arn:aws:bedrock:ap-northeast-1:${ACCOUNT}:inference-profile/jp.anthropic.claude-sonnet-4-6`,
             ],
           },
           {
             Sid: "InvokeThroughConfiguredProfiles",
             Effect: "Allow",
             Action: ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
-            Resource: ["arn:aws:bedrock:*::foundation-model/anthropic.claude-sonnet-5-5"],
+            Resource: ["arn:aws:bedrock:*::foundation-model/anthropic.claude-sonnet-5-5", "arn:aws:bedrock:*::foundation-model/anthropic.claude-sonnet-4-6"],
             Condition: {
               StringEquals: {
                 "bedrock:InferenceProfileArn": [
                   `arn:aws:bedrock:us-east-1:${ACCOUNT}:inference-profile/us.anthropic.claude-sonnet-5-5`,
-                  `arn:aws:bedrock:ap-northeast-1:${ACCOUNT}:inference-profile/jp.anthropic.claude-sonnet-5-5`,
+                  `arn:aws:bedrock:ap-northeast-1:${ACCOUNT}:inference-profile/global.anthropic.claude-sonnet-5-5`,
+                  `arn:aws:bedrock:ap-northeast-1:${ACCOUNT}:inference-profile/jp.anthropic.claude-sonnet-4-6`,
                 ],
+              },
+            },
+          },
+          {
+            // The global profile routes to the region-less model ARN, which AWS authorizes with no region.
+            Sid: "InvokeThroughGlobalProfiles",
+            Effect: "Allow",
+            Action: ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
+            Resource: ["arn:aws:bedrock:::foundation-model/anthropic.claude-sonnet-5-5"],
+            Condition: {
+              StringEquals: {
+                "bedrock:InferenceProfileArn": [`arn:aws:bedrock:ap-northeast-1:${ACCOUNT}:inference-profile/global.anthropic.claude-sonnet-5-5`],
+                "aws:RequestedRegion": ["unspecified"],
               },
             },
           },
@@ -742,10 +757,12 @@ describe("AWS stack variants", () => {
   it("keeps the task role's policy under AWS's inline limit with 200 models, granting their families", async function () {
     this.timeout(60_000);
     const run = await runAws("prod", (v) => {
+      // Ids newer than the model catalog, each said to be checked with Bedrock.
       v.models = Array.from({ length: 200 }, (_, index) => ({
         name: `model-${index}`,
         bedrockModelId: index % 2 === 0 ? `us.anthropic.claude-model-${index}-v1:0` : `jp.anthropic.claude-model-${index}-v1:0`,
         region: index % 2 === 0 ? "us-east-1" : "ap-northeast-1",
+        checkedWithBedrock: "2026-11-30",
       }));
     });
     const policy = run.resources.find((resource) => resource.name === "gateway-proxy-roles-task" && resource.type === "aws:iam/rolePolicy:RolePolicy")!;
@@ -765,13 +782,13 @@ describe("AWS stack variants", () => {
 
   it("lets the proxy assume a model's role instead of granting that model to the task role", async () => {
     const run = await runAws("prod", (v) => {
-      v.models[2].bedrockModelId = "us.anthropic.claude-sonnet-4-6";
+      v.models[2].bedrockModelId = "us.anthropic.claude-sonnet-4-5-20250929-v1:0";
       v.models[2].roleArn = "arn:aws:iam::210987654321:role/bedrock-us";
     });
     const statements = policyOf(run, "gateway-proxy-roles-task").Statement;
     assert.deepEqual(statements.find((statement) => statement.Sid === "AssumeModelRoles")?.Resource, ["arn:aws:iam::210987654321:role/bedrock-us"]);
     const granted = statements.flatMap((statement) => (Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource]));
-    assert.ok(!granted.some((arn) => arn.includes("claude-sonnet-4-6")), granted.join(", "));
+    assert.ok(!granted.some((arn) => arn.includes("claude-sonnet-4-5")), granted.join(", "));
     assert.ok(granted.some((arn) => arn.includes("us.anthropic.claude-sonnet-5-5")), "the other models stay granted");
   });
 

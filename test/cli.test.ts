@@ -106,14 +106,14 @@ describe("litellm-mcp CLI", () => {
       assert.match(result.stdout, /Pulumi\.test\.yaml: valid/);
     });
 
-    it("warns, exit 0, of a model id known to be end of life on Bedrock, naming its key path and source", async () => {
-      const eol = readFileSync(stackFile("dev"), "utf8").replace("bedrockModelId: jp.anthropic.claude-sonnet-5-5", "bedrockModelId: apac.anthropic.claude-3-7-sonnet-20250219-v1:0");
+    it("fails, exit 1, on a model id at its end of life in its region, naming its key path, the catalog and the Active ids there", async () => {
+      const eol = readFileSync(stackFile("dev"), "utf8").replace("bedrockModelId: jp.anthropic.claude-sonnet-4-6", "bedrockModelId: apac.anthropic.claude-3-7-sonnet-20250219-v1:0");
       const result = await cli(["validate", "--stack", "dev"], projectCopy({ "Pulumi.dev.yaml": eol }));
       assert.deepEqual(result, {
-        status: 0,
-        stdout: "Pulumi.dev.yaml: valid (docker target, dev stage)\n",
+        status: 1,
+        stdout: "",
         stderr:
-          "Pulumi.dev.yaml: litellm-mcp:models[1].bedrockModelId: warning: Claude 3.7 Sonnet is end of life on Bedrock since 2026-04-28 (Amazon Bedrock user guide, Model lifecycle (Legacy): EOL 2026-04-28); every call to it fails: pick an Active model and check it with litellm-mcp models\n",
+          'Pulumi.dev.yaml: litellm-mcp:models[3].bedrockModelId: Claude 3.7 Sonnet is end of life on Bedrock in ap-northeast-1 since 2026-04-28 (config/bedrock-catalog.json, read 2026-10-07): every call fails; Active ids there: "global.anthropic.claude-sonnet-5-5", "global.anthropic.claude-sonnet-5", "jp.anthropic.claude-sonnet-4-6", "global.anthropic.claude-sonnet-4-6"\n',
       });
     });
 

@@ -1,4 +1,4 @@
-import { endOfLife, lifecycleWarnings, splitModelId } from "../config/bedrock";
+import { lifecycleWarnings } from "../config/bedrock";
 import { strict as assert } from "node:assert";
 import { ConfigError } from "../config/errors";
 import { validateStackInput } from "../config/load";
@@ -35,10 +35,17 @@ const INVALID: InvalidCase[] = [
     says: 'expected a profile us-east-1 can call: "apac." profiles are called from Asia Pacific (ap-*) regions',
   },
   {
+    title: "two model versions behind one name",
+    stack: "dev",
+    change: (v) => (v.models[1].bedrockModelId = "global.anthropic.claude-sonnet-4-6"),
+    path: "models[1].bedrockModelId",
+    says: 'expected anthropic.claude-sonnet-5-5, the model of the other deployments of "claude-sonnet": one name serves one model version',
+  },
+  {
     title: "a Japan profile called from Singapore",
     stack: "dev",
-    change: (v) => (v.models[1].region = "ap-southeast-1"),
-    path: "models[1].bedrockModelId",
+    change: (v) => (v.models[3].region = "ap-southeast-1"),
+    path: "models[3].bedrockModelId",
     says: '"jp." profiles are called from Japanese (ap-northeast-1, ap-northeast-3) regions',
   },
   {
@@ -249,18 +256,18 @@ describe("stack config", () => {
       });
     }
 
-    it("carries no model known to be end of life on Bedrock", () => {
+    it("carries no model in its Legacy period on Bedrock", () => {
       for (const stack of committedStacks()) assert.deepEqual(lifecycleWarnings(loadStack(stack).models), [], stack);
     });
 
-    it("carries Claude Sonnet 5.5 under one name in both regions, and a name pinned to each region, in every stack", () => {
+    it("carries Claude Sonnet 5.5 under one name in both regions, one kept in the US, and the newest Sonnet kept in Japan, in every stack", () => {
       for (const stack of committedStacks()) {
         const models = loadStack(stack).models.map((model) => `${model.group ?? model.name}: ${model.bedrockModelId}@${model.region}`);
         assert.deepEqual(models, [
           "claude-sonnet: us.anthropic.claude-sonnet-5-5@us-east-1",
-          "claude-sonnet: jp.anthropic.claude-sonnet-5-5@ap-northeast-1",
+          "claude-sonnet: global.anthropic.claude-sonnet-5-5@ap-northeast-1",
           "claude-sonnet-us: us.anthropic.claude-sonnet-5-5@us-east-1",
-          "claude-sonnet-jp: jp.anthropic.claude-sonnet-5-5@ap-northeast-1",
+          "claude-sonnet-4-6-jp: jp.anthropic.claude-sonnet-4-6@ap-northeast-1",
         ]);
       }
     });
@@ -450,29 +457,5 @@ describe("stack config", () => {
     it("gives a stdio server the bridge's health path", () => {
       assert.equal(loadStack("dev").mcpServers[1]?.healthPath, "/status");
     });
-  });
-});
-
-describe("Bedrock model ids", () => {
-  it("splits an inference profile id into its geography and foundation model", () => {
-    assert.deepEqual(splitModelId("jp.anthropic.claude-sonnet-5-5"), { geography: "jp", foundationModel: "anthropic.claude-sonnet-5-5" });
-    assert.deepEqual(splitModelId("us-gov.anthropic.claude-sonnet-5"), { geography: "us-gov", foundationModel: "anthropic.claude-sonnet-5" });
-    assert.deepEqual(splitModelId("anthropic.claude-sonnet-5-5"), { foundationModel: "anthropic.claude-sonnet-5-5" });
-  });
-
-  it("knows the seed's Claude 3.5 and 3.7 Sonnet ids as end of life, through any inference profile", () => {
-    for (const id of ["anthropic.claude-3-5-sonnet-20240620-v1:0", "apac.anthropic.claude-3-5-sonnet-20240620-v1:0", "us.anthropic.claude-3-7-sonnet-20250219-v1:0"]) {
-      assert.ok(endOfLife(id), id);
-    }
-    assert.equal(endOfLife("us.anthropic.claude-sonnet-5-5"), undefined);
-  });
-
-  it("warns once per end-of-life model, at its key path", () => {
-    const warnings = lifecycleWarnings([{ bedrockModelId: "us.anthropic.claude-sonnet-5-5" }, { bedrockModelId: "apac.anthropic.claude-3-5-sonnet-20240620-v1:0" }]);
-    assert.deepEqual(
-      warnings.map((warning) => warning.path),
-      ["models[1].bedrockModelId"],
-    );
-    assert.match(warnings[0]!.message, /^warning: Claude 3\.5 Sonnet is end of life on Bedrock \(Amazon Bedrock user guide/);
   });
 });

@@ -2,6 +2,8 @@
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { CATALOG } from "../config/bedrock";
+import { catalogTable } from "../ops/catalog";
 import { committedStacks, PROJECT_DIR, stackFile } from "./support/stacks";
 
 const README = readFileSync(join(PROJECT_DIR, "README.md"), "utf8");
@@ -18,6 +20,12 @@ function configSetInstructions(): { where: string; text: string }[] {
 }
 
 describe("instructions as printed", () => {
+  it("shows the model catalog's table as the catalog has it (litellm-mcp models --refresh renews both)", () => {
+    const match = /<!-- catalog-table: ([^>]*) -->\n([\s\S]*?)<!-- \/catalog-table -->/.exec(README);
+    assert.ok(match, "the README has no catalog table");
+    assert.equal(match[2], catalogTable(CATALOG, match[1]!.trim().split(" ")));
+  });
+
   it("sets config on a named stack, and on the dev stack through the CLI that selects its local backend", () => {
     const instructions = configSetInstructions();
     assert.ok(instructions.length >= 5);
@@ -34,7 +42,7 @@ describe("instructions as printed", () => {
   it("has a table of contents whose links all lead to a heading", () => {
     const anchors = new Set(
       README.split("\n")
-        .filter((line) => /^#{2,3} /.test(line))
+        .filter((line) => /^#{2,4} /.test(line))
         .map((line) =>
           line
             .replace(/^#+ /, "")

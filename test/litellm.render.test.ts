@@ -27,9 +27,9 @@ describe("LiteLLM config renderer", () => {
       const { document } = render(loadStack("dev"));
       assert.deepEqual(document.model_list, [
         { model_name: "claude-sonnet", litellm_params: { model: "bedrock/us.anthropic.claude-sonnet-5-5", aws_region_name: "us-east-1" }, model_info: { id: "claude-sonnet.us-east-1" } },
-        { model_name: "claude-sonnet", litellm_params: { model: "bedrock/jp.anthropic.claude-sonnet-5-5", aws_region_name: "ap-northeast-1" }, model_info: { id: "claude-sonnet.ap-northeast-1" } },
+        { model_name: "claude-sonnet", litellm_params: { model: "bedrock/global.anthropic.claude-sonnet-5-5", aws_region_name: "ap-northeast-1" }, model_info: { id: "claude-sonnet.ap-northeast-1" } },
         { model_name: "claude-sonnet-us", litellm_params: { model: "bedrock/us.anthropic.claude-sonnet-5-5", aws_region_name: "us-east-1" }, model_info: { id: "claude-sonnet-us" } },
-        { model_name: "claude-sonnet-jp", litellm_params: { model: "bedrock/jp.anthropic.claude-sonnet-5-5", aws_region_name: "ap-northeast-1" }, model_info: { id: "claude-sonnet-jp" } },
+        { model_name: "claude-sonnet-4-6-jp", litellm_params: { model: "bedrock/jp.anthropic.claude-sonnet-4-6", aws_region_name: "ap-northeast-1" }, model_info: { id: "claude-sonnet-4-6-jp" } },
       ]);
     });
 
@@ -51,12 +51,12 @@ describe("LiteLLM config renderer", () => {
     it("serves models of one group under the group's name, each with its own id", () => {
       const config = loadVariant("dev", (v) => {
         v.models[2].group = "claude-sonnet-pinned";
-        v.models[3].group = "claude-sonnet-pinned";
+        Object.assign(v.models[3], { group: "claude-sonnet-pinned", bedrockModelId: "global.anthropic.claude-sonnet-5-5" });
       });
       const entries = render(config).document.model_list.slice(2).map((entry) => [entry.model_name, entry.model_info.id]);
       assert.deepEqual(entries, [
         ["claude-sonnet-pinned", "claude-sonnet-us"],
-        ["claude-sonnet-pinned", "claude-sonnet-jp"],
+        ["claude-sonnet-pinned", "claude-sonnet-4-6-jp"],
       ]);
     });
 

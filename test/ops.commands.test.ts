@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { localProcesses } from "../ops/local";
@@ -14,7 +14,8 @@ import type { BedrockSender } from "../ops/models";
 import { BedrockControlPlaneStandIn } from "./support/bedrock";
 import type { Outputs, PulumiPort } from "../ops/pulumi";
 import { type LiteLLMStandIn, startDockerStandIn, startLiteLLMStandIn } from "./support/standins";
-import { PROJECT_DIR } from "./support/stacks";
+import { PROJECT_DIR, type Values, variant } from "./support/stacks";
+import { stringify } from "yaml";
 import { DockerEngine, dockerConnection } from "../ops/docker";
 
 const KEY = "sk-test-master-key";
@@ -90,6 +91,8 @@ interface Harness {
   docker?: DockerPort;
   aws?: AwsPort;
   bedrock?: (region: string) => BedrockSender;
+  /** The project folder the command runs in; the project itself when absent. */
+  cwd?: string;
 }
 
 async function cli(args: string[], harness: Harness) {
@@ -114,7 +117,7 @@ async function cli(args: string[], harness: Harness) {
   const io = {
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text) },
-    cwd: PROJECT_DIR,
+    cwd: harness.cwd ?? PROJECT_DIR,
     env: { PULUMI_BACKEND_URL: "file:///tmp/state" },
     ...(answers
       ? {
@@ -532,16 +535,22 @@ describe("a gateway run as local processes (--outputs)", () => {
   });
 });
 
-describe("models (against a stand-in of Bedrock's control plane)", () => {
-  const harness = (bedrock: BedrockControlPlaneStandIn): Harness => ({ pulumi: new FakePulumi({}), bedrock: (region) => bedrock.client(region) });
-  const activeEverywhere = () =>
-    new BedrockControlPlaneStandIn({
-      "us-east-1": { profiles: ["us.anthropic.claude-sonnet-5-5"], models: { "anthropic.claude-sonnet-5-5": { status: "ACTIVE" } } },
-      "ap-northeast-1": { profiles: ["jp.anthropic.claude-sonnet-5-5"], models: { "anthropic.claude-sonnet-5-5": { status: "ACTIVE" } } },
-    });
+describe("models (against a stand-in of Bedrock's control plane, holding what the model catalog says)", () => {
+  const harness = (bedrock: BedrockControlPlaneStandIn, cwd?: string): Harness => ({ pulumi: new FakePulumi({}), bedrock: (region) => bedrock.client(region), cwd });
+  /** The dev stack with a model changed: a project folder of its own, with the stack file and the catalog. */
+  const projectWith = (change: (values: Values) => void): string => {
+    const dir = mkdtempSync(join(tmpdir(), "litellm-mcp-models-"));
+    mkdirSync(join(dir, "config"));
+    copyFileSync(join(PROJECT_DIR, "Pulumi.yaml"), join(dir, "Pulumi.yaml"));
+    copyFileSync(join(PROJECT_DIR, "config", "bedrock-catalog.json"), join(dir, "config", "bedrock-catalog.json"));
+    copyFileSync(join(PROJECT_DIR, "README.md"), join(dir, "README.md"));
+    const input = variant("dev", change);
+    writeFileSync(join(dir, "Pulumi.dev.yaml"), stringify({ config: Object.fromEntries(Object.entries(input.values).map(([key, value]) => [`litellm-mcp:${key}`, value])) }));
+    return dir;
+  };
 
-  it("reports every configured model Active and invokable in its region, exit 0", async () => {
-    const bedrock = activeEverywhere();
+  it("reports every configured model offered, Active and invokable in its region, exit 0, asking once per id and region", async () => {
+    const bedrock = new BedrockControlPlaneStandIn();
     const result = await cli(["models", "--stack", "dev"], harness(bedrock));
     assert.equal(result.status, 0, result.stdout);
     const rows = result.stdout.trimEnd().split("\n");
@@ -550,69 +559,136 @@ describe("models (against a stand-in of Bedrock's control plane)", () => {
       rows.slice(1).map((row) => row.split(/ {2,}/)),
       [
         ["claude-sonnet.us-east-1", "us-east-1", "us.anthropic.claude-sonnet-5-5", "ACTIVE", "-", "granted", "ok"],
-        ["claude-sonnet.ap-northeast-1", "ap-northeast-1", "jp.anthropic.claude-sonnet-5-5", "ACTIVE", "-", "granted", "ok"],
+        ["claude-sonnet.ap-northeast-1", "ap-northeast-1", "global.anthropic.claude-sonnet-5-5", "ACTIVE", "-", "granted", "ok"],
         ["claude-sonnet-us", "us-east-1", "us.anthropic.claude-sonnet-5-5", "ACTIVE", "-", "granted", "ok"],
-        ["claude-sonnet-jp", "ap-northeast-1", "jp.anthropic.claude-sonnet-5-5", "ACTIVE", "-", "granted", "ok"],
+        ["claude-sonnet-4-6-jp", "ap-northeast-1", "jp.anthropic.claude-sonnet-4-6", "ACTIVE", "-", "granted", "ok"],
       ],
     );
-    // Each id was asked about once, in its own region, though two deployments share it.
     assert.deepEqual(bedrock.calls.sort(), [
+      "ap-northeast-1 GetFoundationModel anthropic.claude-sonnet-4-6",
       "ap-northeast-1 GetFoundationModel anthropic.claude-sonnet-5-5",
+      "ap-northeast-1 GetFoundationModelAvailability anthropic.claude-sonnet-4-6",
       "ap-northeast-1 GetFoundationModelAvailability anthropic.claude-sonnet-5-5",
-      "ap-northeast-1 GetInferenceProfile jp.anthropic.claude-sonnet-5-5",
+      "ap-northeast-1 GetInferenceProfile global.anthropic.claude-sonnet-5-5",
+      "ap-northeast-1 GetInferenceProfile jp.anthropic.claude-sonnet-4-6",
       "us-east-1 GetFoundationModel anthropic.claude-sonnet-5-5",
       "us-east-1 GetFoundationModelAvailability anthropic.claude-sonnet-5-5",
       "us-east-1 GetInferenceProfile us.anthropic.claude-sonnet-5-5",
     ]);
   });
 
-  it("fails, exit 1, on a model past its end of life, and says since when", async () => {
-    const bedrock = activeEverywhere();
-    bedrock.regions["ap-northeast-1"]!.models["anthropic.claude-sonnet-5-5"] = { status: "LEGACY", endOfLifeTime: new Date("2026-04-28T00:00:00Z") };
-    const result = await cli(["models", "--stack", "dev"], harness(bedrock));
-    assert.equal(result.status, 1);
-    assert.match(result.stdout, /\nclaude-sonnet-jp +ap-northeast-1 +jp\.anthropic\.claude-sonnet-5-5 +EOL +2026-04-28 +granted +FAIL\n/);
-    assert.match(result.stdout, /\nerror: claude-sonnet-jp \(ap-northeast-1\): end of life since 2026-04-28: every call fails\n/);
-  });
-
-  it("fails on an inference profile the region does not have", async () => {
-    const bedrock = activeEverywhere();
-    bedrock.regions["ap-northeast-1"]!.profiles = [];
-    const result = await cli(["models", "--stack", "dev", "--json"], harness(bedrock));
-    const report = JSON.parse(result.stdout) as { ok: boolean; models: { name: string; verdict: string; detail: string }[] };
-    assert.equal(result.status, 1);
-    assert.equal(report.ok, false);
-    assert.deepEqual(report.models.find((model) => model.name === "claude-sonnet-jp"), {
-      name: "claude-sonnet-jp",
+  it("says an id is not offered in its region, exit 1, with the ids AWS offers there", async () => {
+    // A stack that claims, wrongly, to have checked the id with Bedrock gets past validation.
+    const cwd = projectWith((v) => Object.assign(v.models[3], { bedrockModelId: "jp.anthropic.claude-sonnet-5-5", checkedWithBedrock: "2026-11-30" }));
+    const result = await cli(["models", "--stack", "dev", "--json"], harness(new BedrockControlPlaneStandIn(), cwd));
+    const report = JSON.parse(result.stdout) as { ok: boolean; models: Record<string, unknown>[] };
+    assert.deepEqual([result.status, report.ok], [1, false]);
+    assert.deepEqual(report.models[3], {
+      name: "claude-sonnet-4-6-jp",
       region: "ap-northeast-1",
       modelId: "jp.anthropic.claude-sonnet-5-5",
-      lifecycle: "EOL",
+      outcome: "not-offered",
+      lifecycle: "-",
       access: "-",
       verdict: "failed",
-      detail: "no inference profile jp.anthropic.claude-sonnet-5-5 in ap-northeast-1",
+      detail: "no inference profile jp.anthropic.claude-sonnet-5-5 in ap-northeast-1: not offered in ap-northeast-1",
+      fix: 'set bedrockModelId to "global.anthropic.claude-sonnet-5-5", the id(s) AWS offers for it in ap-northeast-1',
     });
   });
 
-  it("warns, exit 0, of a Legacy model with its end-of-life date", async () => {
-    const bedrock = activeEverywhere();
-    bedrock.regions["us-east-1"]!.models["anthropic.claude-sonnet-5-5"] = { status: "LEGACY", endOfLifeTime: new Date("2027-06-30T00:00:00Z") };
+  it("says a model is at its end of life, exit 1, with since when and an Active replacement", async () => {
+    const bedrock = new BedrockControlPlaneStandIn();
+    bedrock.regions["ap-northeast-1"]!.models["anthropic.claude-sonnet-4-6"]!.endOfLifeTime = new Date("2026-11-28T00:00:00Z");
     const result = await cli(["models", "--stack", "dev"], harness(bedrock));
-    assert.equal(result.status, 0);
-    assert.match(result.stdout, /\nwarning: claude-sonnet-us \(us-east-1\): Legacy: end of life on 2027-06-30; move to an Active model before then\n/);
+    assert.equal(result.status, 1);
+    assert.match(result.stdout, /\nclaude-sonnet-4-6-jp +ap-northeast-1 +jp\.anthropic\.claude-sonnet-4-6 +EOL +2026-11-28 +- +FAIL\n/);
+    assert.match(
+      result.stdout,
+      /\nerror: claude-sonnet-4-6-jp \(ap-northeast-1\): end of life since 2026-11-28: every call fails\n {2}fix: set bedrockModelId to an Active one offered in ap-northeast-1, such as "jp\.anthropic\.claude-sonnet-4-5-20250929-v1:0"/,
+    );
   });
 
-  it("fails when the account may not invoke a model, and when Bedrock refuses the question", async () => {
-    const bedrock = activeEverywhere();
+  it("reports a profile still listed whose model is gone as end of life, not as unknown", async () => {
+    const bedrock = new BedrockControlPlaneStandIn();
+    delete bedrock.regions["ap-northeast-1"]!.models["anthropic.claude-sonnet-4-6"];
+    const result = await cli(["models", "--stack", "dev", "--json"], harness(bedrock));
+    const report = JSON.parse(result.stdout) as { models: { name: string; outcome: string; detail: string }[] };
+    assert.equal(result.status, 1);
+    assert.deepEqual(
+      report.models.filter((model) => model.outcome !== "active").map((model) => [model.name, model.outcome, model.detail]),
+      [["claude-sonnet-4-6-jp", "end-of-life", "the inference profile is listed, but Bedrock no longer has anthropic.claude-sonnet-4-6 in ap-northeast-1"]],
+    );
+  });
+
+  it("warns, exit 0, of a model that is legacy until a date, with what to move to", async () => {
+    const bedrock = new BedrockControlPlaneStandIn();
+    Object.assign(bedrock.regions["us-east-1"]!.models["anthropic.claude-sonnet-5-5"]!, { status: "LEGACY", endOfLifeTime: new Date("2027-06-30T00:00:00Z") });
+    const result = await cli(["models", "--stack", "dev"], harness(bedrock));
+    assert.equal(result.status, 0);
+    assert.match(result.stdout, /\nwarning: claude-sonnet-us \(us-east-1\): legacy until 2027-06-30\n {2}fix: before then, set bedrockModelId to an Active one offered in us-east-1, such as "us\.anthropic\.claude-sonnet-5"/);
+  });
+
+  it("says the account has no access, exit 1, and where to ask for it; and names a question Bedrock refused", async () => {
+    const bedrock = new BedrockControlPlaneStandIn();
     bedrock.regions["us-east-1"]!.access = { authorizationStatus: "NOT_AUTHORIZED" };
     bedrock.regions["ap-northeast-1"]!.denied = "User is not authorized to perform: bedrock:GetInferenceProfile";
     const result = await cli(["models", "--stack", "dev"], harness(bedrock));
     assert.equal(result.status, 1);
-    assert.match(result.stdout, /\nerror: claude-sonnet-us \(us-east-1\): the account cannot invoke it: request model access in the Bedrock console\n/);
-    assert.match(result.stdout, /\nerror: claude-sonnet-jp \(ap-northeast-1\): cannot ask Bedrock in ap-northeast-1: AccessDeniedException: User is not authorized to perform: bedrock:GetInferenceProfile\n/);
+    assert.match(
+      result.stdout,
+      /\nerror: claude-sonnet-us \(us-east-1\): no access: the account may not invoke it\n {2}fix: request access to anthropic\.claude-sonnet-5-5 in the Bedrock console \(Model access\) in us-east-1/,
+    );
+    assert.match(result.stdout, /\nerror: claude-sonnet-4-6-jp \(ap-northeast-1\): cannot ask Bedrock in ap-northeast-1: AccessDeniedException: User is not authorized to perform: bedrock:GetInferenceProfile\n/);
+  });
+
+  it("says once, without a stack trace, that there are no AWS credentials", async () => {
+    const noCredentials = { send: async () => Promise.reject(Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" })) };
+    const result = await cli(["models", "--stack", "dev"], { pulumi: new FakePulumi({}), bedrock: () => noCredentials });
+    assert.deepEqual([result.status, result.stdout], [1, ""]);
+    assert.equal(result.stderr, "litellm-mcp: no AWS credentials to ask Bedrock with: run `aws sso login` (or `aws configure`), or set AWS_PROFILE to a profile that has them, and try again\n");
+  });
+
+  it("asks Bedrock about an id newer than the catalog, which validation refuses, and says how to have it accepted", async () => {
+    const bedrock = new BedrockControlPlaneStandIn();
+    bedrock.regions["us-east-1"]!.profiles.push("us.anthropic.claude-sonnet-6");
+    bedrock.regions["us-east-1"]!.models["anthropic.claude-sonnet-6"] = { status: "ACTIVE" };
+    const cwd = projectWith((v) => (v.models[2].bedrockModelId = "us.anthropic.claude-sonnet-6"));
+    const validate = await cli(["validate", "--stack", "dev"], harness(bedrock, cwd));
+    assert.match(validate.stderr, /models\[2\]\.bedrockModelId: "us\.anthropic\.claude-sonnet-6" is not in the model catalog/);
+    const result = await cli(["models", "--stack", "dev", "--json"], harness(bedrock, cwd));
+    const report = JSON.parse(result.stdout) as { models: { name: string; detail: string }[] };
+    assert.equal(result.status, 0);
+    assert.match(report.models[2]!.detail, /^Active; newer than the model catalog: set checkedWithBedrock: "\d{4}-\d{2}-\d{2}" on it$/);
+  });
+
+  it("renews the catalog with --refresh: asks every region the catalog names, writes the file and says what changed", async () => {
+    const bedrock = new BedrockControlPlaneStandIn();
+    bedrock.regions["us-east-1"]!.models["anthropic.claude-sonnet-6"] = { status: "ACTIVE", name: "Claude Sonnet 6" };
+    bedrock.regions["us-east-1"]!.profiles.push("us.anthropic.claude-sonnet-6");
+    bedrock.regions["ap-south-1"]!.denied = "not opted in";
+    const cwd = projectWith((v) => (v.models[2].bedrockModelId = "us.anthropic.claude-sonnet-6"));
+    assert.equal((await cli(["validate", "--stack", "dev"], harness(bedrock, cwd))).status, 1, "the new id is not in the catalog yet");
+    const result = await cli(["models", "--refresh"], harness(bedrock, cwd));
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /^Asking Bedrock in \d+ region\(s\) with your AWS credentials\.\.\.\nskipped ap-south-1 \(kept what the catalog held\): AccessDeniedException: not opted in\n/);
+    assert.match(result.stdout, /\nadded anthropic\.claude-sonnet-6 \(Claude Sonnet 6\)\n/);
+    assert.match(result.stdout, /\nWrote config\/bedrock-catalog\.json and the README's model table \(\d+ models, \d+ change\(s\)\); review and commit them, then run litellm-mcp validate\n$/);
+    assert.match(readFileSync(join(cwd, "README.md"), "utf8"), /\n\| Claude Sonnet 6 \| `anthropic\.claude-sonnet-6` \| Active \| `us\.` \| - \|\n/);
+    const validate = await cli(["validate", "--stack", "dev"], harness(bedrock, cwd));
+    assert.deepEqual([validate.status, validate.stdout], [0, "Pulumi.dev.yaml: valid (docker target, dev stage)\n"], validate.stderr);
+  });
+
+  it("refuses --refresh with a stack, and regions that are not regions, changing nothing", async () => {
+    const bedrock = new BedrockControlPlaneStandIn();
+    const withStack = await cli(["models", "--refresh", "--stack", "dev"], harness(bedrock));
+    assert.deepEqual([withStack.status, withStack.stderr], [2, "litellm-mcp: --refresh renews the catalog for every stack: leave out --stack and --json\n"]);
+    const badRegion = await cli(["models", "--refresh", "--regions", "us-east-1,tokyo"], harness(bedrock));
+    assert.deepEqual([badRegion.status, badRegion.stderr], [2, 'litellm-mcp: --regions: expected AWS regions such as "us-east-1,ap-northeast-1", got "tokyo"\n']);
+    assert.deepEqual(bedrock.calls, []);
   });
 
   it("needs --stack", async () => {
-    const result = await cli(["models"], harness(activeEverywhere()));
+    const result = await cli(["models"], harness(new BedrockControlPlaneStandIn()));
     assert.deepEqual([result.status, result.stderr], [2, "litellm-mcp: --stack <name> is required\n"]);
   });
 });

@@ -1,8 +1,11 @@
 /**
  * The Bedrock permissions of the proxy's task role: exactly the configured models in their regions.
- * A cross-region inference profile (us., apac., ...) needs the profile's ARN and the foundation model in every
+ * A cross-region inference profile (us., jp., ...) needs the profile's ARN and the foundation model in every
  * region the profile may route to; those regions are AWS's to choose, so the foundation-model grant names the
- * model in any region but holds only for calls made through the configured profiles.
+ * model in any region but holds only for calls made through the configured profiles. A global. profile routes to
+ * the region-less foundation-model ARN (arn:aws:bedrock:::foundation-model/<model>), which AWS authorizes with
+ * aws:RequestedRegion "unspecified": it gets a statement of its own (Amazon Bedrock user guide, Global
+ * cross-Region inference, IAM policy requirements).
  */
 import { splitModelId } from "../../config/bedrock";
 import type { ModelConfig } from "../../config/schema";
@@ -41,12 +44,19 @@ function statementsNaming(models: readonly ModelConfig[], partition: string, acc
   const direct: string[] = [];
   const profiles: string[] = [];
   const routed: string[] = [];
+  const globalProfiles: string[] = [];
+  const globallyRouted: string[] = [];
   for (const model of models) {
     if (model.roleArn !== undefined) continue;
     const { geography, foundationModel } = splitModelId(model.bedrockModelId);
     if (geography !== undefined) {
-      profiles.push(`arn:${partition}:bedrock:${model.region}:${accountId}:inference-profile/${name(model.bedrockModelId)}`);
+      const profile = `arn:${partition}:bedrock:${model.region}:${accountId}:inference-profile/${name(model.bedrockModelId)}`;
+      profiles.push(profile);
       routed.push(`arn:${partition}:bedrock:*::foundation-model/${name(foundationModel)}`);
+      if (geography === "global") {
+        globalProfiles.push(profile);
+        globallyRouted.push(`arn:${partition}:bedrock:::foundation-model/${name(foundationModel)}`);
+      }
     } else {
       direct.push(`arn:${partition}:bedrock:${model.region}::foundation-model/${name(model.bedrockModelId)}`);
     }
@@ -63,6 +73,18 @@ function statementsNaming(models: readonly ModelConfig[], partition: string, acc
       Action: BEDROCK_ACTIONS,
       Resource: unique(routed),
       Condition: { [wildcards ? "StringLike" : "StringEquals"]: { "bedrock:InferenceProfileArn": unique(profiles) } },
+    });
+  }
+  if (globallyRouted.length > 0) {
+    const wildcards = globalProfiles.some((arn) => arn.endsWith("*"));
+    statements.push({
+      Sid: "InvokeThroughGlobalProfiles",
+      Effect: "Allow",
+      Action: BEDROCK_ACTIONS,
+      Resource: unique(globallyRouted),
+      Condition: wildcards
+        ? { StringLike: { "bedrock:InferenceProfileArn": unique(globalProfiles) }, StringEquals: { "aws:RequestedRegion": ["unspecified"] } }
+        : { StringEquals: { "bedrock:InferenceProfileArn": unique(globalProfiles), "aws:RequestedRegion": ["unspecified"] } },
     });
   }
   return statements;

@@ -4,7 +4,8 @@
  * (POST /model/{modelId}/converse, JSON) and ConverseStream (POST /model/{modelId}/converse-stream, an
  * application/vnd.amazon.eventstream body of messageStart, contentBlockDelta, contentBlockStop, messageStop and
  * metadata events). Every request's SigV4 signature is checked: its shape, its scope (region, service "bedrock")
- * and its value, recomputed with the AWS SDK's signer from the credentials the proxy was given.
+ * and its value, recomputed with the AWS SDK's signer from the credentials the proxy was given. It serves only the
+ * ids the model catalog offers in its region, and refuses the others as Bedrock Runtime does.
  */
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -12,6 +13,7 @@ import type { AddressInfo } from "node:net";
 import { EventStreamCodec } from "@smithy/core/event-streams";
 import { fromUtf8, Hash, toUtf8 } from "@smithy/core/serde";
 import { SignatureV4 } from "@smithy/signature-v4";
+import { runtimeRefusal } from "../support/bedrock";
 
 export interface StandInCredentials {
   readonly accessKeyId: string;
@@ -78,6 +80,9 @@ export async function startBedrockStandIn(region: string, credentials: StandInCr
     calls.push({ region, modelId, stream, signatureProblem, prompt });
 
     if (signatureProblem) return json(response, 403, { message: `The request signature we calculated does not match the signature you provided (${signatureProblem})` }, "UnrecognizedClientException");
+    // An id the model catalog does not offer in this region is refused, as Bedrock Runtime refuses it.
+    const refusal = runtimeRefusal(modelId, region, new Date());
+    if (refusal) return json(response, refusal.status, { message: refusal.message }, refusal.type);
     if (state.denied) return json(response, 403, { message: "You don't have access to the model with the specified model ID." }, "AccessDeniedException");
     if (state.failing) return json(response, 503, { message: "Bedrock is unable to process your request." }, "ServiceUnavailableException");
 

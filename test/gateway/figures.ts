@@ -40,13 +40,22 @@ export async function measure(count: number, call: () => Promise<unknown>): Prom
 
 /** The same Converse call the proxy makes, signed and sent straight to the stand-in; one signer for every call. */
 export function signedConverse(standIn: BedrockStandIn, modelId: string): () => Promise<void> {
+  const send = signedConverseAnswer(standIn, modelId);
+  return async () => {
+    const answer = await send();
+    if (answer.status !== 200) throw new Error(`stand-in answered ${answer.status}: ${answer.body}`);
+  };
+}
+
+/** One signed Converse call straight to the stand-in, and its answer, whatever it is. */
+export function signedConverseAnswer(standIn: BedrockStandIn, modelId: string): () => Promise<{ status: number; errorType: string | null; body: string }> {
   const url = new URL(`${standIn.url}/model/${encodeURIComponent(modelId)}/converse`);
   const body = JSON.stringify({ messages: [{ role: "user", content: [{ text: "figures" }] }], inferenceConfig: { maxTokens: 16 } });
   const signer = new SignatureV4({ credentials: STAND_IN_CREDENTIALS, region: standIn.region, service: "bedrock", sha256: Hash.bind(null, "sha256"), applyChecksum: false });
   return async () => {
     const signed = await signer.sign({ method: "POST", protocol: "http:", hostname: url.hostname, port: Number(url.port), path: url.pathname, query: {}, headers: { host: url.host, "content-type": "application/json" }, body });
     const response = await fetch(url, { method: "POST", headers: signed.headers as Record<string, string>, body });
-    if (response.status !== 200) throw new Error(`stand-in answered ${response.status}: ${await response.text()}`);
+    return { status: response.status, errorType: response.headers.get("x-amzn-errortype"), body: await response.text() };
   };
 }
 

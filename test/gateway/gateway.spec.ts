@@ -20,7 +20,7 @@ import { run } from "../../ops/cli";
 import { realDeps } from "../../ops/context";
 import { committedStacks, loadStack, loadVariant } from "../support/stacks";
 import { type BedrockStandIn, standInReply } from "./bedrock";
-import { type Figures, printFigures, processTreeRssMb } from "./figures";
+import { type Figures, printFigures, processTreeRssMb, signedConverseAnswer } from "./figures";
 import { ENV } from "../../config/constants";
 import { StackState } from "../support/engine";
 import { upDev } from "./deployment";
@@ -152,6 +152,23 @@ describe("the gateway, run for real from the dev stack", function () {
           assert.equal(found, version, `${server.name}: ${name}`);
         }
       }
+    });
+  });
+
+  describe("the Bedrock Runtime stand-in", () => {
+    it("serves the ids the model catalog offers in its region and refuses the others as Bedrock does", async () => {
+      const tokyo = bedrock.find((standIn) => standIn.region === "ap-northeast-1")!;
+      const answer = async (id: string) => {
+        const { status, errorType, body } = await signedConverseAnswer(tokyo, id)();
+        return [status, errorType, status === 200 ? "" : (JSON.parse(body) as { message: string }).message];
+      };
+      assert.deepEqual(await answer("global.anthropic.claude-sonnet-5-5"), [200, null, ""]);
+      assert.deepEqual(await answer("jp.anthropic.claude-sonnet-5-5"), [400, "ValidationException", "The provided model identifier is invalid."]);
+      assert.deepEqual(await answer("apac.anthropic.claude-3-7-sonnet-20250219-v1:0"), [
+        404,
+        "ResourceNotFoundException",
+        "This model version has reached the end of its life. Please refer to the AWS documentation for more details.",
+      ]);
     });
   });
 
