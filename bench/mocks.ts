@@ -33,11 +33,13 @@ export const awsCalls: CallMocks = {
     expiresAt: "2026-11-25T00:00:00Z",
     id: REGION,
   }),
-  "aws:secretsmanager/getSecret:getSecret": (inputs) => ({
-    arn: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${String(inputs["name"])}-AbCdEf`,
-    name: inputs["name"],
-    id: inputs["name"],
-  }),
+  // DescribeSecret by name, by complete ARN, or by partial ARN (without the suffix): the complete ARN comes back.
+  "aws:secretsmanager/getSecret:getSecret": (inputs) => {
+    const given = inputs["arn"] === undefined ? undefined : String(inputs["arn"]);
+    const name = given === undefined ? String(inputs["name"]) : given.split(":secret:")[1]!.replace(/-[A-Za-z0-9]{6}$/, "");
+    const arn = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}-AbCdEf`;
+    return { arn, name, id: arn };
+  },
 };
 
 const arn = (service: string, resource: string) => `arn:aws:${service}:${REGION}:${ACCOUNT}:${resource}`;

@@ -4,7 +4,7 @@
  */
 import { type RenderContext, type RenderedConfig, renderLiteLLMConfig } from "../config/litellm";
 import type { StackConfig } from "../config/schema";
-import { hasRedis, maxConnectedProxyInstances } from "../config/topology";
+import { hasRedis, maxConnectedProxyInstances, readsConfigFile } from "../config/topology";
 import { awsMcpUrl } from "./aws/naming";
 import { OTLP } from "../config/constants";
 import { dockerMcpUrl, dockerNames } from "./docker/naming";
@@ -19,6 +19,7 @@ export function renderContextFor(config: StackConfig, stack: string): RenderCont
     redisTls: config.target === "aws" && hasRedis(config),
     maxInstances: maxConnectedProxyInstances(config),
     databaseMaxConnections: config.database.maxConnections,
+    readsConfigFile: readsConfigFile(config),
     ...(config.tracing.enabled
       ? {
           // On AWS the collector is a sidecar in the proxy's task (one network namespace); in dev, a container.

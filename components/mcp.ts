@@ -1,6 +1,8 @@
 /**
  * How an MCP server's container is built, started and probed, the same on Docker and on ECS. A stdio server
- * runs behind the bridge (mcp-proxy), which keeps one long-lived child process for every session.
+ * runs behind the bridge (mcp-proxy), which keeps one long-lived child process for every session. The bridge runs
+ * stateless: it keeps no Streamable HTTP session between requests, so that each request of a client's session may
+ * reach another replica (Service Connect spreads requests, not sessions, over the tasks of a service).
  */
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
@@ -57,7 +59,7 @@ export function mcpProcess(server: McpServerConfig, listen: Listen = { host: "0.
   if (server.transport === "stdio") {
     return {
       entrypoint: ["mcp-proxy"],
-      command: ["--host", listen.host, "--port", String(listen.port), "--pass-environment", "--", ...command],
+      command: ["--host", listen.host, "--port", String(listen.port), "--stateless", "--pass-environment", "--", ...command],
     };
   }
   // The schema ties an http server's --port argument to its port: a server moved elsewhere is told so there.

@@ -9,6 +9,39 @@
  * AWS Global Infrastructure, "Regions and Availability Zones"). Opt-in regions count too: an account that has
  * not opted in is told so by AWS itself.
  */
+/**
+ * The account Elastic Load Balancing delivers access logs as, in each region that has one (Elastic Load Balancing
+ * user guide, "Access logs for your Application Load Balancer", bucket permissions; the same table as
+ * terraform-provider-aws's aws_elb_service_account). Regions opened since August 2022 have none: there ELB
+ * delivers as the service principal logdelivery.elasticloadbalancing.amazonaws.com.
+ */
+export const ELB_LOG_ACCOUNTS: Readonly<Record<string, string>> = {
+  "af-south-1": "098369216593",
+  "ap-east-1": "754344448648",
+  "ap-northeast-1": "582318560864",
+  "ap-northeast-2": "600734575887",
+  "ap-northeast-3": "383597477331",
+  "ap-south-1": "718504428378",
+  "ap-southeast-1": "114774131450",
+  "ap-southeast-2": "783225319266",
+  "ap-southeast-3": "589379963580",
+  "ca-central-1": "985666609251",
+  "eu-central-1": "054676820928",
+  "eu-north-1": "897822967062",
+  "eu-south-1": "635631232127",
+  "eu-west-1": "156460612806",
+  "eu-west-2": "652711504416",
+  "eu-west-3": "009996457667",
+  "me-south-1": "076674570225",
+  "sa-east-1": "507241528517",
+  "us-east-1": "127311923021",
+  "us-east-2": "033677994240",
+  "us-gov-east-1": "190560391635",
+  "us-gov-west-1": "048591011584",
+  "us-west-1": "027434742980",
+  "us-west-2": "797873946194",
+};
+
 export const REGIONS: Readonly<Record<string, { readonly availabilityZones: number }>> = {
   "us-east-1": { availabilityZones: 6 },
   "us-east-2": { availabilityZones: 3 },

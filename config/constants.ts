@@ -34,6 +34,8 @@ export const ENV = {
   otelServiceName: "OTEL_SERVICE_NAME",
   /** Not read by LiteLLM: the hash of config.yaml, so that a new config is a new task definition. */
   configHash: "LITELLM_MCP_CONFIG_SHA256",
+  /** Where prometheus_client's workers share their samples, so that /metrics counts every worker's. */
+  prometheusMultiprocDir: "PROMETHEUS_MULTIPROC_DIR",
 } as const;
 
 /** The environment variable that carries the credential the proxy sends to an MCP server. */
@@ -74,6 +76,13 @@ export const IMAGES = {
   /** The OpenTelemetry Collector for dev: OTLP in, spans printed to its log (its image's default config). */
   otelCollector: "otel/opentelemetry-collector:0.99.0",
 } as const;
+
+/**
+ * The folder several proxy workers share their Prometheus samples in. LiteLLM's CLI makes one itself only when it
+ * reads `callbacks: [prometheus]` from a --config file; a proxy that reads config.yaml from S3 needs it given, on a
+ * volume of its task. Without it each worker counts alone and /metrics answers from whichever worker takes the scrape.
+ */
+export const PROMETHEUS_MULTIPROC = { path: "/tmp/litellm-mcp-prometheus", volume: "prometheus-multiproc" } as const;
 
 /** Where the proxy sends its spans: OTLP over HTTP to a collector. */
 export const OTLP = { httpPort: 4318, tracesPath: "/v1/traces" } as const;

@@ -4,10 +4,10 @@
  * `os.environ/` references, and the renderer lists every environment variable the proxy must receive.
  */
 import { stringify } from "yaml";
-import { ENV, OS_ENVIRON, RESERVED_DB_CONNECTIONS, mcpAuthEnvName } from "./constants";
+import { ENV, OS_ENVIRON, PROMETHEUS_MULTIPROC, RESERVED_DB_CONNECTIONS, mcpAuthEnvName } from "./constants";
 import { isSecretReference, SECTIONS, type Section, type SettingValue, settingEnvName } from "./litellmSettings";
 import type { McpServerConfig, ModelConfig, SecretRef, StackConfig } from "./schema";
-import { connectionPoolLimit } from "./topology";
+import { workerPoolLimit } from "./topology";
 
 /** What the target knows when it renders the config. */
 export interface RenderContext {
@@ -21,6 +21,8 @@ export interface RenderContext {
   readonly maxInstances: number;
   /** The database's max_connections. */
   readonly databaseMaxConnections: number;
+  /** Whether the proxy's CLI reads this file (--config), and so its pool settings (config/topology.ts). */
+  readonly readsConfigFile: boolean;
   /**
    * Bedrock Runtime endpoint per AWS region (LiteLLM's per-model `aws_bedrock_runtime_endpoint`), for regions
    * not reached at their public endpoint; absent regions use the SDK's default.
@@ -67,7 +69,7 @@ const env = (name: string) => `${OS_ENVIRON}${name}`;
 
 export function renderLiteLLMConfig(config: StackConfig, context: RenderContext): RenderedConfig {
   const proxy = config.proxy;
-  const poolLimit = connectionPoolLimit(context.databaseMaxConnections, context.maxInstances, proxy.workers, RESERVED_DB_CONNECTIONS);
+  const poolLimit = workerPoolLimit(context.readsConfigFile, context.databaseMaxConnections, context.maxInstances, proxy.workers, RESERVED_DB_CONNECTIONS);
   if (poolLimit === undefined) {
     throw new Error(
       `database max_connections ${context.databaseMaxConnections} cannot serve ${context.maxInstances} instance(s) x ${proxy.workers} worker(s)`,
@@ -113,9 +115,10 @@ export function renderLiteLLMConfig(config: StackConfig, context: RenderContext)
 
   const generalSettings: LiteLLMConfig["general_settings"] = {};
   if (proxy.auth) generalSettings["master_key"] = env(ENV.masterKey);
+  generalSettings["database_url"] = env(ENV.databaseUrl);
+  // A proxy started without --config never reads it (it opens LiteLLM's own pool): no setting that does nothing.
+  if (context.readsConfigFile) generalSettings["database_connection_pool_limit"] = poolLimit;
   Object.assign(generalSettings, {
-    database_url: env(ENV.databaseUrl),
-    database_connection_pool_limit: poolLimit,
     store_model_in_db: proxy.storeModelInDb,
     proxy_batch_write_at: proxy.batchWriteIntervalSeconds,
     allow_requests_on_db_unavailable: proxy.allowRequestsOnDbUnavailable,
@@ -210,6 +213,9 @@ function proxyEnv(config: StackConfig, context: RenderContext): ProxyEnvVar[] {
     );
   }
   if (config.proxy.jsonLogs) vars.push({ name: ENV.jsonLogs, kind: "value", value: "true" });
+  if (config.tracing.enabled && config.proxy.workers > 1 && !context.readsConfigFile) {
+    vars.push({ name: ENV.prometheusMultiprocDir, kind: "value", value: PROMETHEUS_MULTIPROC.path });
+  }
   if (config.proxy.auth) vars.push({ name: ENV.masterKey, kind: "targetSecret", secret: "masterKey", ref: config.proxy.masterKey });
   vars.push({ name: ENV.saltKey, kind: "targetSecret", secret: "saltKey", ref: config.proxy.saltKey });
   vars.push({ name: ENV.databaseUrl, kind: "targetSecret", secret: "databaseUrl" });

@@ -16,7 +16,7 @@ import { checkSettings, isSecretReference, SECTIONS, type Section, type SettingV
 import { BRIDGE, IMAGES, LOOPBACK, MCP_DEFAULTS, OS_ENVIRON, PROXY, RESERVED_DB_CONNECTIONS } from "./constants";
 import { FARGATE_CPU_SIZES, fargateSizeProblem } from "./fargate";
 import { parseImageRef, pinningProblem } from "./images";
-import { connectionPoolLimit, DEPLOYMENT_MAXIMUM_PERCENT, maxConnectedProxyInstances } from "./topology";
+import { DEPLOYMENT_MAXIMUM_PERCENT, LITELLM_DEFAULT_POOL_LIMIT, maxConnectedProxyInstances, readsConfigFile, workerPoolLimit } from "./topology";
 
 // The config is parsed once per run: compiling a fast path for each object schema costs more than it saves.
 z.config({ jitless: true });
@@ -769,11 +769,16 @@ function crossKeyRules(config: ParsedConfig, ctx: z.core.$RefinementCtx): void {
 
   const workers = defaultWorkers(config);
   const instances = maxConnectedProxyInstances(config);
-  if (connectionPoolLimit(config.database.maxConnections, instances, workers, RESERVED_DB_CONNECTIONS) === undefined) {
+  const configured = readsConfigFile(config);
+  if (workerPoolLimit(configured, config.database.maxConnections, instances, workers, RESERVED_DB_CONNECTIONS) === undefined) {
     const during = aws ? ` (maxCount ${config.aws.service.maxCount} at ${DEPLOYMENT_MAXIMUM_PERCENT}% during a rolling deployment)` : "";
+    const each = configured ? 1 : LITELLM_DEFAULT_POOL_LIMIT;
+    const need = configured
+      ? "each need a connection"
+      : `each open LiteLLM's own pool of ${LITELLM_DEFAULT_POOL_LIMIT} connections (the proxy reads config.yaml from S3, so its CLI applies no pool setting)`;
     issue(
       ["database", "maxConnections"],
-      `expected at least ${RESERVED_DB_CONNECTIONS + instances * workers}: ${instances} proxy instance(s)${during} x ${workers} worker(s) each need a connection, and ${RESERVED_DB_CONNECTIONS} stay reserved`,
+      `expected at least ${RESERVED_DB_CONNECTIONS + instances * workers * each}: ${instances} proxy instance(s)${during} x ${workers} worker(s) ${need}, and ${RESERVED_DB_CONNECTIONS} stay reserved`,
     );
   }
 }

@@ -43,3 +43,28 @@ export function connectionPoolLimit(maxConnections: number, instances: number, w
   const limit = Math.floor((maxConnections - reserved) / (instances * workers));
   return limit >= 1 ? limit : undefined;
 }
+
+/**
+ * The pool each worker of a proxy opens when its CLI is started without --config: LiteLLM's own
+ * (LiteLLMDatabaseConnectionPool in proxy_cli.py of 1.108.7), whatever config.yaml says. The CLI reads
+ * general_settings, and with them database_connection_pool_limit, only from a --config file, and it replaces any
+ * connection_limit DATABASE_URL carries with its own.
+ */
+export const LITELLM_DEFAULT_POOL_LIMIT = 10;
+
+/**
+ * Whether the proxy's CLI reads config.yaml from a file (--config), and so applies its database pool settings:
+ * on Docker; on AWS the proxy reads it from S3 in its workers.
+ */
+export function readsConfigFile(config: { readonly target: "docker" | "aws" }): boolean {
+  return config.target === "docker";
+}
+
+/**
+ * The pool each proxy worker really opens: the one the program sizes, where the CLI reads it from config.yaml, and
+ * LiteLLM's own otherwise. Undefined when the database cannot serve every worker of every instance that pool.
+ */
+export function workerPoolLimit(readsConfig: boolean, maxConnections: number, instances: number, workers: number, reserved: number): number | undefined {
+  if (readsConfig) return connectionPoolLimit(maxConnections, instances, workers, reserved);
+  return reserved + instances * workers * LITELLM_DEFAULT_POOL_LIMIT <= maxConnections ? LITELLM_DEFAULT_POOL_LIMIT : undefined;
+}

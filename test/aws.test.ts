@@ -164,12 +164,25 @@ for (const stack of ["test", "prod"]) {
           LITELLM_LOCAL_MODEL_COST_MAP: "True",
           ...(prod ? { OTEL_ENDPOINT: "http://127.0.0.1:4318/v1/traces", OTEL_EXPORTER: "otlp_http", OTEL_SERVICE_NAME: "litellm-mcp-prod" } : {}),
           PRISMA_OFFLINE_MODE: "true",
+          // prod's two workers share their Prometheus samples, so that /metrics counts every worker's.
+          ...(prod ? { PROMETHEUS_MULTIPROC_DIR: "/tmp/litellm-mcp-prometheus" } : {}),
           LITELLM_MCP_CONFIG_SHA256: require("node:crypto").createHash("sha256").update(rendered.yaml).digest("hex"),
           LITELLM_MODE: "PRODUCTION",
           REDIS_HOST: "master.gateway-cache-redis.abcdef.use1.cache.amazonaws.com",
           REDIS_PORT: "6379",
           REDIS_SSL: "True",
         });
+      });
+
+      it(prod ? "mounts a task volume where its two workers share their Prometheus samples" : "mounts no volume for one worker's metrics", () => {
+        const container = containerOf(run, "gateway-proxy-task") as unknown as { mountPoints?: unknown[] };
+        const volumes = byName(run, "gateway-proxy-task").inputs["volumes"];
+        if (prod) {
+          assert.deepEqual(container.mountPoints, [{ sourceVolume: "prometheus-multiproc", containerPath: "/tmp/litellm-mcp-prometheus", readOnly: false }]);
+          assert.deepEqual(volumes, [{ name: "prometheus-multiproc" }]);
+        } else {
+          assert.deepEqual([container.mountPoints, volumes], [undefined, undefined]);
+        }
       });
 
       it("runs the pinned image with its port and one worker per vCPU, probed on the liveness route", () => {
@@ -179,7 +192,8 @@ for (const stack of ["test", "prod"]) {
         assert.deepEqual(
           container.command,
           prod
-            ? ["--port", "4000", "--num_workers", "2", "--keepalive_timeout", "605", "--max_requests_before_restart", "10000"]
+            ? // Two workers: each gets a minute to start before uvicorn gives up on it, and they recycle apart.
+              ["--port", "4000", "--num_workers", "2", "--timeout_worker_healthcheck", "60", "--keepalive_timeout", "605", "--max_requests_before_restart", "10000", "--max_requests_before_restart_jitter", "1000"]
             : ["--port", "4000", "--num_workers", "1", "--keepalive_timeout", "605"],
         );
         assert.deepEqual(container.healthCheck.command, ["CMD", "python3", "-c", "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=5)", "http://127.0.0.1:4000/health/liveliness"]);
@@ -520,7 +534,7 @@ for (const stack of ["test", "prod"]) {
       it("runs the stdio server behind the bridge, as on Docker", () => {
         const docs = containerOf(run, "gateway-mcp-aws_docs-task");
         assert.deepEqual(docs.entryPoint, ["mcp-proxy"]);
-        assert.deepEqual(docs.command, ["--host", "0.0.0.0", "--port", "8080", "--pass-environment", "--", "awslabs.aws-documentation-mcp-server"]);
+        assert.deepEqual(docs.command, ["--host", "0.0.0.0", "--port", "8080", "--stateless", "--pass-environment", "--", "awslabs.aws-documentation-mcp-server"]);
         assert.deepEqual(docs.healthCheck.command, ["CMD", "python3", "-c", "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=5)", "http://127.0.0.1:8080/status"]);
       });
     });
@@ -729,6 +743,15 @@ describe("AWS stack variants", () => {
     assert.ok(content.includes("api_key: os.environ/LITELLM_LITELLM_SETTINGS_API_KEY") && !content.includes("sk-openai-value"), content);
   });
 
+  it("resolves an existing secret given by a partial ARN to its complete ARN, for the task and the role that reads it", async () => {
+    const partial = "arn:aws:secretsmanager:us-east-1:123456789012:secret:shared/docs-token";
+    const run = await runAws("prod", (v) => (v.mcpServers[1].secrets = { DOCS_TOKEN: { secretsManager: partial } }));
+    const complete = `${partial}-AbCdEf`;
+    assert.deepEqual(containerOf(run, "gateway-mcp-aws_docs-task").secrets, [{ name: "DOCS_TOKEN", valueFrom: complete }]);
+    const readSecrets = policyOf(run, "gateway-mcp-aws_docs-roles-execution").Statement.find((statement) => statement.Sid === "ReadSecrets");
+    assert.deepEqual(readSecrets?.Resource, [complete]);
+  });
+
   it("stores an MCP key from secret config in Secrets Manager and an existing secret by its looked-up ARN", async () => {
     const run = await runAws(
       "prod",
@@ -778,6 +801,29 @@ describe("AWS stack variants", () => {
       ["arn:aws:bedrock:*::foundation-model/anthropic.*"],
       { StringLike: { "bedrock:InferenceProfileArn": [`arn:aws:bedrock:us-east-1:${ACCOUNT}:inference-profile/us.anthropic.*`, `arn:aws:bedrock:ap-northeast-1:${ACCOUNT}:inference-profile/jp.anthropic.*`] } },
     ]);
+  });
+
+  it("lets ELB write access logs in a region opened since August 2022, which has no ELB account, through its service principal", async () => {
+    // Zurich (eu-central-2): an account-based grant would name an account that does not exist there.
+    const config = engineConfigOfVariant("test", () => undefined);
+    config.config["aws:region"] = "eu-central-2";
+    const run = await runProgram("test", {
+      outputs: awsOutputs,
+      calls: {
+        ...awsCalls,
+        "aws:index/getRegion:getRegion": () => ({ region: "eu-central-2", name: "eu-central-2", id: "eu-central-2", endpoint: "ec2.eu-central-2.amazonaws.com", description: "Europe (Zurich)" }),
+        "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({ names: ["eu-central-2a", "eu-central-2b", "eu-central-2c"], zoneIds: ["euc2-az1", "euc2-az2", "euc2-az3"], id: "eu-central-2" }),
+      },
+      config,
+    });
+    const policy = JSON.parse(String(byName(run, "gateway-access-logs-policy").inputs["policy"])) as { Statement: { Sid: string; Principal: unknown }[] };
+    assert.deepEqual(
+      policy.Statement.map((statement) => [statement.Sid, statement.Principal]),
+      [
+        ["ElbLogDeliveryWrites", { Service: "logdelivery.elasticloadbalancing.amazonaws.com" }],
+        ["DenyInsecureTransport", "*"],
+      ],
+    );
   });
 
   it("lets the proxy assume a model's role instead of granting that model to the task role", async () => {
@@ -894,7 +940,8 @@ describe("test and prod", () => {
     const prod = inputs(prodRun, "prod");
     assert.deepEqual(
       [...prod.keys()].filter((key) => !test.has(key) && testIds.has(key.split(" ").slice(0, 2).join(" "))),
-      ["aws:rds/instance:Instance gateway-database-instance finalSnapshotIdentifier"],
+      // prod's two workers share their Prometheus samples on a task volume.
+      ["aws:rds/instance:Instance gateway-database-instance finalSnapshotIdentifier", "aws:ecs/taskDefinition:TaskDefinition gateway-proxy-task volumes"],
     );
   });
 });

@@ -197,7 +197,7 @@ describe("dev stack on Docker", () => {
 
     const docs = container(run, "litellm-mcp-dev-mcp-aws-docs");
     assert.deepEqual(docs.inputs["entrypoints"], ["mcp-proxy"]);
-    assert.deepEqual(docs.inputs["command"], ["--host", "0.0.0.0", "--port", "8080", "--pass-environment", "--", "awslabs.aws-documentation-mcp-server"]);
+    assert.deepEqual(docs.inputs["command"], ["--host", "0.0.0.0", "--port", "8080", "--stateless", "--pass-environment", "--", "awslabs.aws-documentation-mcp-server"]);
     assert.deepEqual(docs.inputs["envs"], ["FASTMCP_LOG_LEVEL=ERROR", "AWS_DOCUMENTATION_PARTITION=aws"]);
   });
 

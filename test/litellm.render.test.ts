@@ -13,6 +13,7 @@ const context: RenderContext = {
   redisTls: false,
   maxInstances: 1,
   databaseMaxConnections: 100,
+  readsConfigFile: true,
   otelTracesUrl: "http://127.0.0.1:4318/v1/traces",
   otelServiceName: "litellm-mcp-test",
 };
@@ -79,7 +80,7 @@ describe("LiteLLM config renderer", () => {
 
   describe("general_settings", () => {
     it("reads the master key and the database URL from the environment and sizes the pool per worker", () => {
-      assert.deepEqual(render(loadStack("prod"), { maxInstances: 6, databaseMaxConnections: 130 }).document.general_settings, {
+      assert.deepEqual(render(loadStack("prod"), { maxInstances: 6, databaseMaxConnections: 130, readsConfigFile: true }).document.general_settings, {
         master_key: "os.environ/LITELLM_MASTER_KEY",
         database_url: "os.environ/DATABASE_URL",
         // (130 - 10 reserved) / (6 instances x 2 workers)
@@ -91,17 +92,24 @@ describe("LiteLLM config renderer", () => {
       });
     });
 
-    it("sizes the pool for every task a rolling deployment runs at once, at the limits", () => {
+    it("sizes the pool of a proxy that reads config.yaml from a file (Docker), at the limits", () => {
       const poolOf = (maxConnections: number) =>
-        renderStack(loadVariant("prod", (v) => (v.database.maxConnections = maxConnections)), "prod").document.general_settings["database_connection_pool_limit"];
-      // prod: maxCount 6, twice that during a deployment (200%), 2 workers per task, 10 connections reserved.
-      assert.equal(poolOf(34), 1);
-      assert.equal(poolOf(57), 1);
-      assert.equal(poolOf(58), 2);
-      assert.equal(poolOf(400), 16);
-      assert.throws(() => loadVariant("prod", (v) => (v.database.maxConnections = 33)), /expected at least 34: 12 proxy instance\(s\)/);
-      // Docker replaces its single container: one instance.
-      assert.equal(renderStack(loadVariant("dev", (v) => (v.database.maxConnections = 20)), "dev").document.general_settings["database_connection_pool_limit"], 10);
+        renderStack(loadVariant("dev", (v) => (v.database.maxConnections = maxConnections)), "dev").document.general_settings["database_connection_pool_limit"];
+      // Docker replaces its single container: one instance, 10 connections reserved.
+      assert.deepEqual([poolOf(20), poolOf(100)], [10, 90]);
+      const eightWorkers = (maxConnections: number) =>
+        renderStack(loadVariant("dev", (v) => Object.assign(v.proxy, { workers: 8 }) && Object.assign(v.database, { maxConnections })), "dev").document.general_settings["database_connection_pool_limit"];
+      assert.deepEqual([eightWorkers(25), eightWorkers(26)], [1, 2]);
+      assert.throws(() => loadVariant("dev", (v) => Object.assign(v.proxy, { workers: 16 }) && Object.assign(v.database, { maxConnections: 25 })), /expected at least 26: 1 proxy instance\(s\) x 16 worker\(s\) each need a connection/);
+    });
+
+    it("on AWS renders no pool setting, which the proxy would not read, and sizes the database for LiteLLM's own pool in every task a rolling deployment runs", () => {
+      const general = (maxConnections: number) => renderStack(loadVariant("prod", (v) => (v.database.maxConnections = maxConnections)), "prod").document.general_settings;
+      // prod: maxCount 6, twice that during a deployment (200%), 2 workers per task, 10 connections each, 10 reserved.
+      assert.ok(!("database_connection_pool_limit" in general(250)));
+      assert.throws(() => loadVariant("prod", (v) => (v.database.maxConnections = 249)), /expected at least 250: 12 proxy instance\(s\) \(maxCount 6 at 200% during a rolling deployment\) x 2 worker\(s\) each open LiteLLM's own pool of 10 connections/);
+      // The test stack: maxCount 2 at 200% is 4 tasks of 1 worker: 20 connections are not enough.
+      assert.throws(() => loadVariant("test", (v) => (v.database.maxConnections = 20)), /expected at least 50: 4 proxy instance\(s\)/);
     });
 
     it("has no master key when auth is off", () => {

@@ -11,8 +11,8 @@ describe("processes as containers and as local processes", () => {
   it("runs an MCP server locally with its container's command, only the listen address and port moved", () => {
     assert.deepEqual(mcpProcess(context7), { entrypoint: ["context7-mcp"], command: ["--transport", "http", "--port", "8080"] });
     assert.deepEqual(mcpLocalArgv(context7, { host: "127.0.0.1", port: 41234 }), ["context7-mcp", "--transport", "http", "--port", "41234"]);
-    assert.deepEqual(mcpProcess(awsDocs), { entrypoint: ["mcp-proxy"], command: ["--host", "0.0.0.0", "--port", "8080", "--pass-environment", "--", "awslabs.aws-documentation-mcp-server"] });
-    assert.deepEqual(mcpLocalArgv(awsDocs, { host: "127.0.0.1", port: 41235 }), ["mcp-proxy", "--host", "127.0.0.1", "--port", "41235", "--pass-environment", "--", "awslabs.aws-documentation-mcp-server"]);
+    assert.deepEqual(mcpProcess(awsDocs), { entrypoint: ["mcp-proxy"], command: ["--host", "0.0.0.0", "--port", "8080", "--stateless", "--pass-environment", "--", "awslabs.aws-documentation-mcp-server"] });
+    assert.deepEqual(mcpLocalArgv(awsDocs, { host: "127.0.0.1", port: 41235 }), ["mcp-proxy", "--host", "127.0.0.1", "--port", "41235", "--stateless", "--pass-environment", "--", "awslabs.aws-documentation-mcp-server"]);
   });
 
   it("cannot run a server from a ready image without Docker", () => {

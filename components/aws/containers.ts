@@ -48,6 +48,8 @@ export interface FargateTaskArgs {
   readonly container: Record<string, unknown>;
   /** Containers beside it, such as a trace collector. */
   readonly sidecars?: readonly Record<string, unknown>[];
+  /** Task volumes on the task's own storage, which its containers mount by name. */
+  readonly volumes?: readonly string[];
   readonly tags: Record<string, string>;
 }
 
@@ -65,6 +67,7 @@ export function fargateTaskDefinition(name: string, args: FargateTaskArgs, paren
       executionRoleArn: args.executionRoleArn,
       taskRoleArn: args.taskRoleArn,
       containerDefinitions: pulumi.output([args.container, ...(args.sidecars ?? [])]).apply((definitions) => JSON.stringify(definitions)),
+      ...(args.volumes && args.volumes.length > 0 ? { volumes: args.volumes.map((volume) => ({ name: volume })) } : {}),
       tags: args.tags,
     },
     { parent },

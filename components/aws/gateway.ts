@@ -117,7 +117,7 @@ export class AwsGateway extends pulumi.ComponentResource {
         : undefined;
 
     const bucket = new ConfigBucket(`${name}-config`, { stack, configYaml: args.rendered.yaml, forceDestroy: !prod }, parent);
-    const accessLogs = new AccessLogBucket(`${name}-access-logs`, { stack, retentionDays: settings.logs.accessLogDays, forceDestroy: !prod }, parent);
+    const accessLogs = new AccessLogBucket(`${name}-access-logs`, { stack, region, partition, retentionDays: settings.logs.accessLogDays, forceDestroy: !prod }, parent);
     const loadBalancer = new GatewayLoadBalancer(
       `${name}-lb`,
       {

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { local } from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
+import { ENV, PROMETHEUS_MULTIPROC } from "../../config/constants";
 import type { ModelConfig, StackConfig } from "../../config/schema";
 import { DEPLOYMENT_MAXIMUM_PERCENT } from "../../config/topology";
 import { proxyCommand, proxyHealthcheck } from "../proxy";
@@ -127,6 +128,8 @@ export class ProxyService extends pulumi.ComponentResource {
       parent,
     );
 
+    // Several workers count their Prometheus samples in one folder, on a volume of the task's own storage.
+    const sharedMetrics = args.environment.some((entry) => entry.name === ENV.prometheusMultiprocDir);
     const container = {
       name: PROXY_CONTAINER,
       image: proxy.image,
@@ -140,6 +143,7 @@ export class ProxyService extends pulumi.ComponentResource {
       healthCheck: ecsHealthCheck(proxyHealthcheck(proxy.port), 120),
       stopTimeout: PROXY_STOP_TIMEOUT_SECONDS,
       ulimits: [{ name: "nofile", softLimit: 65536, hardLimit: 65536 }],
+      ...(sharedMetrics ? { mountPoints: [{ sourceVolume: PROMETHEUS_MULTIPROC.volume, containerPath: PROMETHEUS_MULTIPROC.path, readOnly: false }] } : {}),
       ...(args.tracing.enabled ? { dependsOn: [{ containerName: OTEL_CONTAINER, condition: "START" }] } : {}),
     };
     // The collector is not essential: a collector that fails loses traces, never requests.
@@ -169,6 +173,7 @@ export class ProxyService extends pulumi.ComponentResource {
         taskRoleArn: roles.taskRoleArn,
         container,
         sidecars,
+        volumes: sharedMetrics ? [PROMETHEUS_MULTIPROC.volume] : [],
         tags,
       },
       this,

@@ -47,10 +47,10 @@ export class GatewaySecrets extends pulumi.ComponentResource {
       if ("config" in ref) {
         found = storedSecret(`${name}-${ref.config}`, { ...common, purpose: ref.config, role: "proxy", value: args.readSecret(ref.config) }, { parent: this });
       } else {
-        // A secret the stack does not own: its tasks read its current version.
-        const arn = ref.secretsManager.startsWith("arn:")
-          ? pulumi.output(ref.secretsManager)
-          : aws.secretsmanager.getSecretOutput({ name: ref.secretsManager }, { parent: this }).arn;
+        // A secret the stack does not own: its tasks read its current version. Looked up even when given as an ARN:
+        // a partial ARN (without the 6-character suffix AWS adds) matches no IAM grant and no task's valueFrom.
+        const lookup = ref.secretsManager.startsWith("arn:") ? { arn: ref.secretsManager } : { name: ref.secretsManager };
+        const arn = aws.secretsmanager.getSecretOutput(lookup, { parent: this }).arn;
         found = { arn, valueFrom: arn };
       }
       this.stored.set(key, found);
