@@ -234,8 +234,8 @@ export const COMMANDS: Record<string, Command> = {
 
   restart: {
     summary: "restart one service, or the gateway: MCP servers first, the proxy last (Postgres and Redis by name only)",
-    usage: "litellm-mcp restart [service] [--stack <name>]",
-    options: { stack: STACK_DEV },
+    usage: "litellm-mcp restart [service] [--stack <name>] [--outputs <file>]",
+    options: { stack: STACK_DEV, outputs: OUTPUTS_OPTION },
     positionals: [0, 1],
     async run(context) {
       const service = context.positionals[0];

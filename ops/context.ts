@@ -116,7 +116,7 @@ export interface DeployedStack extends SelectedStack {
 /** The --outputs option shared by the commands that act on a running gateway. */
 export const OUTPUTS_OPTION = {
   type: "string",
-  description: "read the gateway's outputs from this JSON file instead of the stack's state (a gateway run as local processes)",
+  description: "read the gateway's outputs from this JSON file instead of the stack's state (pulumi stack output --json, or a gateway run as local processes)",
 } as const;
 
 /**

@@ -398,6 +398,25 @@ describe("operations commands", () => {
       assert.equal(result.stdout, "context7-svc: stable\ndocs-svc: stable\nproxy-svc: stable\n");
     });
 
+    it("restarts from an outputs file (pulumi stack output --json) without reading the stack's state", async () => {
+      const restarted: string[] = [];
+      const aws: AwsPort = {
+        masterKey: async () => KEY,
+        services: async () => [],
+        logs: async () => undefined,
+        migrate: () => assert.fail("not migrating"),
+        applyDatabaseParameters: () => assert.fail("not rebooting"),
+        async restart(cluster, service) {
+          restarted.push(`${cluster}/${service}`);
+        },
+      };
+      const file = join(mkdtempSync(join(tmpdir(), "litellm-mcp-outputs-")), "outputs.json");
+      writeFileSync(file, JSON.stringify(Object.fromEntries(Object.entries(awsOutputs()).map(([name, output]) => [name, output.value]))));
+      const pulumi = new FakePulumi(new Error("the state is not reachable"));
+      const result = await cli(["restart", "aws_docs", "--stack", "test", "--outputs", file], { pulumi, aws });
+      assert.deepEqual([result.status, restarted, pulumi.calls], [0, ["cluster-1/docs-svc"], []], result.stderr);
+    });
+
     it("runs the migration task pulumi up asks for, and refuses arguments it cannot use", async () => {
       const migrations: string[] = [];
       const aws: AwsPort = {
