@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 
 /** Resource outputs a mock returns on top of its inputs, by resource type; "*" serves every other type. */
-export type OutputMocks = Record<string, (name: string, inputs: Record<string, unknown>, type: string) => Record<string, unknown>>;
+export type OutputMocks = Record<string, (name: string, inputs: Record<string, unknown>, type: string) => Record<string, unknown> | Promise<Record<string, unknown>>>;
 
 /** Results of provider functions (invokes), by token. */
 export type CallMocks = Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>>;

@@ -27,15 +27,15 @@ export class StackState {
   /** Runs the program against the stack as it is, and records what it now holds. */
   async up(stack: string, options: RunOptions & { outputs?: OutputMocks } = {}): Promise<ProgramRun> {
     const base = options.outputs ?? {};
-    const fresh = (name: string, inputs: Record<string, unknown>, type: string): Record<string, unknown> => {
+    const fresh = async (name: string, inputs: Record<string, unknown>, type: string): Promise<Record<string, unknown>> => {
       if (type === "random:index/randomPassword:RandomPassword") return { result: randomPassword(inputs) };
       const mock = base[type] ?? base["*"];
-      return mock?.(name, inputs, type) ?? {};
+      return (await mock?.(name, inputs, type)) ?? {};
     };
     const outputs: OutputMocks = {
-      "*": (name, inputs, type) => {
+      "*": async (name, inputs, type) => {
         const id = key(type, name);
-        const outputs = this.recorded.get(id) ?? fresh(name, inputs, type);
+        const outputs = this.recorded.get(id) ?? (await fresh(name, inputs, type));
         this.recorded.set(id, outputs);
         return outputs;
       },

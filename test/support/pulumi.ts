@@ -95,12 +95,24 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
   failed.catch(() => undefined);
   await pulumi.runtime.setMocks(
     {
-      newResource(args) {
+      async newResource(args) {
+        const resourceOptions = registering!;
+        const registered: Registered = { type: args.type, name: args.name, inputs: args.inputs, options: resourceOptions, urn: "", outputs: {} };
+        resources.push(registered);
         const mock = options.outputs?.[args.type] ?? options.outputs?.["*"];
-        const extra = mock?.(args.name, reveal(args.inputs), args.type) ?? {};
+        // A mock may answer later (a provider backed by a local API) and name the resource's physical id. A mock
+        // that fails fails the run, as a provider's error fails `pulumi up`.
+        let extra: Record<string, unknown>;
+        try {
+          extra = (await mock?.(args.name, reveal(args.inputs), args.type)) ?? {};
+        } catch (error) {
+          const failure = new Error(`creating ${args.type} ${args.name}: ${(error as Error).message}`);
+          failRun(failure);
+          throw failure;
+        }
         const state = { ...reveal<Record<string, unknown>>(args.inputs), ...extra };
-        resources.push({ type: args.type, name: args.name, inputs: args.inputs, options: registering!, urn: "", outputs: state });
-        return { id: `${args.name}-id`, state };
+        registered.outputs = state;
+        return { id: typeof extra["id"] === "string" ? extra["id"] : `${args.name}-id`, state };
       },
       call(args) {
         const mock = options.calls?.[args.token];
