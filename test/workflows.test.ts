@@ -87,8 +87,10 @@ describe("GitHub workflows", () => {
     assert.deepEqual(runs, ["npm ci", "npm run typecheck", "npm run lint", "npx litellm-mcp validate", "npm test"]);
   });
 
-  it("run the gateway suite the README's way on every pull request, its Python environments cached by their lock files", () => {
-    const steps = workflow("checks.yml")["jobs"]["gateway"]["steps"] as Yaml[];
+  it("run the gateway suite the README's way on every pull request, privileged for its VPC, its Python environments cached by their lock files", () => {
+    const job = workflow("checks.yml")["jobs"]["gateway"];
+    assert.deepEqual(job["container"], { image: "python:3.11-bookworm", options: "--privileged" });
+    const steps = job["steps"] as Yaml[];
     const runs = steps.map((step) => step["run"]).filter(Boolean);
     assert.deepEqual(runs, ["bash test/gateway/system-packages.sh", "npm ci", "npm run test:gateway"]);
     const cache = steps.find((step) => String(step["uses"]).startsWith("actions/cache@"));

@@ -8,7 +8,7 @@
  * ids the model catalog offers in its region, and refuses the others as Bedrock Runtime does.
  */
 import { once } from "node:events";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, request as httpRequest, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { EventStreamCodec } from "@smithy/core/event-streams";
 import { fromUtf8, Hash, toUtf8 } from "@smithy/core/serde";
@@ -174,4 +174,36 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
 function json(response: ServerResponse, status: number, body: unknown, errorType?: string): void {
   response.writeHead(status, { "content-type": "application/json", ...(errorType ? { "x-amzn-errortype": errorType } : {}) });
   response.end(JSON.stringify(body));
+}
+
+/**
+ * One Bedrock Runtime endpoint for every region (LiteLLM's AWS_BEDROCK_RUNTIME_ENDPOINT names one), in front of the
+ * stand-in of each region: it sends each request, untouched, to the stand-in of the region its SigV4 credential
+ * scope names, and answers 400 for a request that names none.
+ */
+export async function startBedrockRouter(standIns: readonly BedrockStandIn[], host: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const server = createServer((request, response) => {
+    const region = AUTHORIZATION.exec(request.headers.authorization ?? "")?.[3];
+    const target = standIns.find((standIn) => standIn.region === region);
+    if (!target) {
+      json(response, 400, { message: `no Bedrock Runtime stand-in for the region the request is signed for (${region ?? "none"})` }, "UnrecognizedClientException");
+      return;
+    }
+    const url = new URL(target.url);
+    const forwarded = httpRequest({ host: url.hostname, port: url.port, method: request.method, path: request.url, headers: request.headers }, (answer) => {
+      response.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(response);
+    });
+    forwarded.on("error", (error) => json(response, 502, { message: error.message }));
+    request.pipe(forwarded);
+  });
+  server.listen(0, host);
+  await once(server, "listening");
+  return {
+    url: `http://${host}:${(server.address() as AddressInfo).port}`,
+    stop: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }

@@ -110,7 +110,8 @@ export interface EgressRecorder {
   stop(): Promise<void>;
 }
 
-export async function startEgressRecorder(): Promise<EgressRecorder> {
+/** The recorder listens on loopback, or on `host` (the local VPC's gateway, for tasks in their own network). */
+export async function startEgressRecorder(host = "127.0.0.1"): Promise<EgressRecorder> {
   const destinations: string[] = [];
   const server: Server = createServer((socket) => {
     socket.once("data", (chunk) => {
@@ -121,8 +122,8 @@ export async function startEgressRecorder(): Promise<EgressRecorder> {
     socket.on("error", () => undefined);
   });
   const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${port}`, destinations, stop: () => new Promise((resolve) => server.close(() => resolve())) };
+  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  return { url: `http://${host}:${port}`, destinations, stop: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 /**

@@ -12,7 +12,7 @@
  * servers check it.
  */
 import { spawnSync } from "node:child_process";
-import { appendFileSync, chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../support/standins";
@@ -64,9 +64,10 @@ export interface PostgresServer {
   remove(): void;
 }
 
-class Cluster implements PostgresServer {
+class Cluster implements RdsLike {
   readonly root = mkdtempSync(join(tmpdir(), "litellm-mcp-postgres-"));
   readonly dataDir = join(this.root, "data");
+  host = "127.0.0.1";
   port = 0;
   private running = false;
 
@@ -88,9 +89,10 @@ class Cluster implements PostgresServer {
     }
   }
 
-  async start(args: readonly string[] = []): Promise<void> {
-    this.port = await freePort();
-    const options = [`-p ${this.port}`, `-k ${this.root}`, "-c listen_addresses=127.0.0.1", ...args.map((arg) => arg)].join(" ");
+  async start(args: readonly string[] = [], listen?: { host: string; port: number }): Promise<void> {
+    this.host = listen?.host ?? "127.0.0.1";
+    this.port = listen?.port ?? (await freePort());
+    const options = [`-p ${this.port}`, `-k ${this.root}`, `-c listen_addresses=${this.host}`, ...args].join(" ");
     const result = sh([serverProgram("pg_ctl"), "-D", this.dataDir, "-o", options, "-l", join(this.root, "log"), "-w", "start"], { asPostgres: true });
     if (result.status !== 0) throw new Error(`pg_ctl start: ${result.stderr.trim() || result.stdout.trim()}`);
     this.running = true;
@@ -107,9 +109,19 @@ class Cluster implements PostgresServer {
     rmSync(this.root, { recursive: true, force: true });
   }
 
+  authorizedConnections(): AuthorizedConnection[] {
+    const log = existsSync(join(this.root, "log")) ? readFileSync(join(this.root, "log"), "utf8") : "";
+    return [...log.matchAll(/^host=(\S+) LOG: {2}connection authorized: user=(\S+) database=(\S+)(.*)$/gm)].map((match) => ({
+      host: match[1]!,
+      user: match[2]!,
+      database: match[3]!,
+      ssl: match[4]!.includes("SSL enabled"),
+    }));
+  }
+
   reach(url: string): string {
     const parsed = new URL(url);
-    parsed.hostname = "127.0.0.1";
+    parsed.hostname = this.host;
     parsed.port = String(this.port);
     return parsed.toString();
   }
@@ -170,6 +182,20 @@ export class ImageVolume {
   }
 }
 
+/** A connection the server authorized, from its log. */
+export interface AuthorizedConnection {
+  readonly host: string;
+  readonly user: string;
+  readonly database: string;
+  /** Whether it came over TLS. */
+  readonly ssl: boolean;
+}
+
+export interface RdsLike extends PostgresServer {
+  /** Every connection authorized so far. */
+  authorizedConnections(): AuthorizedConnection[];
+}
+
 /** What an aws.rds.Instance is created with. */
 export interface RdsInstanceInputs {
   readonly dbName: string;
@@ -179,8 +205,11 @@ export interface RdsInstanceInputs {
   readonly parameters: Readonly<Record<string, string>>;
 }
 
-/** An RDS for PostgreSQL instance as RDS creates it from the program's inputs. */
-export async function startRdsLike(instance: RdsInstanceInputs): Promise<PostgresServer> {
+/**
+ * An RDS for PostgreSQL instance as RDS creates it from the program's inputs; on `listen` when given (the address
+ * and port its endpoint resolves to), else on a free loopback port.
+ */
+export async function startRdsLike(instance: RdsInstanceInputs, listen?: { host: string; port: number }): Promise<RdsLike> {
   const cluster = new Cluster();
   const forceSsl = instance.parameters["rds.force_ssl"] === "1";
   cluster.initdb(RDS_ADMIN, `${instance.password}-admin`, ["--auth-host=scram-sha-256"]);
@@ -191,11 +220,14 @@ export async function startRdsLike(instance: RdsInstanceInputs): Promise<Postgre
     const made = sh(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost", "-keyout", key, "-out", cert], { asPostgres: true });
     if (made.status !== 0) throw new Error(`openssl: ${made.stderr.trim()}`);
     appendFileSync(conf, "ssl = on\n");
-    // rds.force_ssl = 1: a connection without TLS is refused.
-    writeFileSync(join(cluster.dataDir, "pg_hba.conf"), "local all all trust\nhostssl all all 127.0.0.1/32 scram-sha-256\nhostnossl all all 0.0.0.0/0 reject\n");
   }
+  // What RDS writes to its log with log_connections on: who connected from where, and whether over TLS.
+  appendFileSync(conf, "log_connections = on\nlog_line_prefix = 'host=%h '\n");
+  // Password auth from anywhere the instance's security group admits; with rds.force_ssl = 1 only over TLS.
+  const remote = forceSsl ? "hostssl all all 0.0.0.0/0 scram-sha-256\nhostnossl all all 0.0.0.0/0 reject\n" : "host all all 0.0.0.0/0 scram-sha-256\n";
+  writeFileSync(join(cluster.dataDir, "pg_hba.conf"), `local all all trust\n${remote}`);
   const maxConnections = instance.parameters["max_connections"];
-  await cluster.start(maxConnections ? [`-c max_connections=${maxConnections}`] : []);
+  await cluster.start(maxConnections ? [`-c max_connections=${maxConnections}`] : [], listen);
   // The master user: may create databases and roles, owns the initial database; not a superuser.
   const password = instance.password.replace(/'/g, "''");
   cluster.admin(RDS_ADMIN, `CREATE ROLE "${instance.username}" WITH LOGIN CREATEDB CREATEROLE PASSWORD '${password}'`);

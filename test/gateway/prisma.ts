@@ -85,19 +85,42 @@ function generateClient(litellmBin: string, enginesDir: string, env: Record<stri
  * start (dev; the migration task) meets it in `prisma migrate deploy`, after it took LiteLLM's migration lock in
  * the database (so the URL, the user and the password work); a serving proxy that only checks the schema meets
  * it when its Prisma client connects, and its start-up fails. Returns the exact line, or undefined for any other
- * failure.
+ * failure. A migrating proxy that logs above INFO does not print the lock line: then `databaseReached` must say
+ * that the database's own log shows its connection.
  */
-export function missingQueryEngine(log: string, toolchain: PrismaToolchain): string | undefined {
-  const lines = log
-    .split("\n")
-    .map((line) => line.trim())
-    .filter((line) => line !== "");
+export function missingQueryEngine(log: string, toolchain: PrismaToolchain, evidence: { databaseReached?: boolean } = {}): string | undefined {
+  const lines = logLines(log);
   const migrating = `Error: Env var PRISMA_QUERY_ENGINE_LIBRARY is provided but provided path ${toolchain.queryEngineLibrary} can't be resolved.`;
-  const lock = lines.indexOf(lines.find((line) => line.endsWith("Acquired the Prisma migration lock")) ?? "");
+  const lock = lines.findIndex((line) => line.endsWith("Acquired the Prisma migration lock"));
   const refused = lines.findIndex((line) => line.includes("LiteLLM Proxy: Database migration cannot proceed. Database migration failed and cannot be auto-recovered."));
-  if (lock >= 0 && refused > lock && lines[refused + 1] === "Prisma error:" && lines[refused + 2] === migrating) return migrating;
+  // At a log level above INFO the lock line is not printed: then the database's own log must show the connection.
+  const reached = lock >= 0 ? refused > lock : evidence.databaseReached === true;
+  if (reached && refused >= 0 && lines[refused + 1] === "Prisma error:" && lines[refused + 2] === migrating) return migrating;
+  const exited = (line: string) => line === "ERROR:    Application startup failed. Exiting." || line === "Application startup failed. Exiting.";
   const serving = `LiteLLM Prisma Client Exception connect(): PRISMA_QUERY_ENGINE_BINARY was provided, but no query engine was found at ${toolchain.queryEngineBinary}`;
   const connect = lines.findIndex((line) => line.endsWith(serving));
-  if (connect >= 0 && lines.slice(connect).includes("ERROR:    Application startup failed. Exiting.")) return serving;
+  if (connect >= 0 && lines.slice(connect).some(exited)) return serving;
+  // Above INFO, the connect() warning is not logged: the schema check's own report names the missing engine,
+  // and the start-up gives up because the client never connected.
+  const diff = `Failed to generate migration diff. Error: Error: Env var PRISMA_QUERY_ENGINE_BINARY is provided but provided path ${toolchain.queryEngineBinary} can't be resolved.`;
+  const gaveUp = lines.indexOf("Giving up health_check(...) after 3 tries (prisma.engine.errors.NotConnectedError: Not connected to the query engine)");
+  if (lines.includes(diff) && gaveUp >= 0 && lines.slice(gaveUp).some(exited)) return diff;
   return undefined;
+}
+
+/** A log's lines, the message of each JSON log line (JSON_LOGS) in place of the line. */
+function logLines(log: string): string[] {
+  return log
+    .split("\n")
+    .flatMap((line) => {
+      if (!line.startsWith("{")) return [line];
+      try {
+        const message = (JSON.parse(line) as { message?: unknown }).message;
+        return typeof message === "string" ? message.split("\n") : [line];
+      } catch {
+        return [line];
+      }
+    })
+    .map((line) => line.trim())
+    .filter((line) => line !== "");
 }

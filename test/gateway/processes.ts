@@ -12,6 +12,8 @@ export interface Started {
   readonly logFile: string;
   /** Whether the process has exited. */
   exited(): boolean;
+  /** Its exit status once it exited (-1 when a signal ended it); undefined while it runs. */
+  exitCode(): number | null | undefined;
   /** The last lines of its log. */
   tail(lines?: number): string;
   stop(): Promise<void>;
@@ -34,6 +36,7 @@ export function startProcess(name: string, argv: readonly string[], options: { e
     pid,
     logFile,
     exited: () => exitCode !== undefined,
+    exitCode: () => exitCode,
     tail: (lines = 20) => readFileSync(logFile, "utf8").trimEnd().split("\n").slice(-lines).join("\n"),
     async stop() {
       if (exitCode !== undefined) return;

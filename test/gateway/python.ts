@@ -43,6 +43,12 @@ export function litellmVersion(image: string): string {
   return version;
 }
 
+/**
+ * Moto's server: the AWS APIs (S3, Secrets Manager, ECS, RDS, CloudWatch Logs) on loopback, to the real SDKs. The
+ * AWS stacks' tasks read their config and secrets from it, and the operations CLI talks to it.
+ */
+export const AWS_EMULATOR: PythonEnv = { name: "aws-emulator", inputs: ["moto[server]==5.2.5"], lockFile: join(REQUIREMENTS_DIR, "aws-emulator.txt") };
+
 export function pythonEnvs(config: StackConfig): PythonEnv[] {
   const envs: PythonEnv[] = [
     { name: "litellm-proxy", inputs: [`litellm[proxy]==${litellmVersion(config.proxy.image)}`, PRISMA_CLIENT, ...TELEMETRY_PACKAGES], lockFile: join(REQUIREMENTS_DIR, "litellm-proxy.txt") },
@@ -115,8 +121,11 @@ export function ensureVenv(env: PythonEnv, log: (line: string) => void): string 
   return bin;
 }
 
-/** Writes each environment's lock file with uv (installed into the cache), hashes included. */
-export function writeLocks(config: StackConfig, log: (line: string) => void): void {
+/**
+ * Writes each environment's lock file with uv (installed into the cache), hashes included: those named in `only`,
+ * or all of them.
+ */
+export function writeLocks(config: StackConfig, log: (line: string) => void, only: readonly string[] = []): void {
   const uvEnv: PythonEnv = { name: "uv", inputs: ["uv"], lockFile: "" };
   const uvDir = join(cacheDir(), "venvs", uvEnv.name);
   if (!existsSync(join(uvDir, "bin", "uv"))) {
@@ -125,7 +134,10 @@ export function writeLocks(config: StackConfig, log: (line: string) => void): vo
   }
   const version = run([python(), "-c", "import sys; print(f'{sys.version_info[0]}.{sys.version_info[1]}')"], "python version").trim();
   mkdirSync(REQUIREMENTS_DIR, { recursive: true });
-  for (const env of pythonEnvs(config)) {
+  const all = [...pythonEnvs(config), AWS_EMULATOR];
+  const unknown = only.filter((name) => !all.some((env) => env.name === name));
+  if (unknown.length > 0) throw new Error(`no environment ${unknown.join(", ")}; the environments: ${all.map((env) => env.name).join(", ")}`);
+  for (const env of all.filter((candidate) => only.length === 0 || only.includes(candidate.name))) {
     const input = join(cacheDir(), `${env.name}.in`);
     writeFileSync(input, `${env.inputs.join("\n")}\n`);
     const locked = run(
@@ -136,6 +148,7 @@ export function writeLocks(config: StackConfig, log: (line: string) => void): vo
     log(`wrote ${env.lockFile}`);
   }
   const proxy = pythonEnvs(config)[0]!;
+  if (only.length > 0 && !only.includes(proxy.name)) return;
   writeFileSync(LITELLM_SETTINGS_FILE, litellmSettingsOf(ensureVenv(proxy, log)));
   log(`wrote ${LITELLM_SETTINGS_FILE}`);
 }
