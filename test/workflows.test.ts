@@ -165,6 +165,18 @@ describe("GitHub workflows", () => {
     });
   });
 
+  it("set up the project's Node, the one .nvmrc names and package.json's engines require", () => {
+    /** Every step that uses a given action, wherever it is. */
+    const stepsOf = (node: unknown): Yaml[] =>
+      Array.isArray(node) ? node.flatMap(stepsOf) : node === null || typeof node !== "object" ? [] : [...(typeof (node as Yaml)["uses"] === "string" ? [node as Yaml] : []), ...Object.values(node).flatMap(stepsOf)];
+    const setups = [...workflowFiles().map(workflow), action()].flatMap(stepsOf).filter((step) => String(step["uses"]).startsWith("actions/setup-node@"));
+    assert.ok(setups.length >= 3, "no setup-node step found");
+    for (const step of setups) assert.deepEqual([step["with"]["node-version-file"], step["with"]["node-version"]], [".nvmrc", undefined]);
+    const major = readFileSync(join(PROJECT_DIR, ".nvmrc"), "utf8").trim();
+    const engines = (JSON.parse(readFileSync(join(PROJECT_DIR, "package.json"), "utf8")) as { engines: { node: string } }).engines.node;
+    assert.deepEqual([major, engines], ["24", ">=24"]);
+  });
+
   it("name only stacks that have a stack file", () => {
     const stacks = committedStacks();
     for (const stack of ["test", "prod"]) assert.ok(stacks.includes(stack));
