@@ -1,9 +1,7 @@
-// First: the compiled program refuses to run when its sources changed after the build.
-import "./build/guard";
 import * as pulumi from "@pulumi/pulumi";
 import { lifecycleWarnings } from "./config/bedrock";
 import { ConfigError, formatProblem } from "./config/errors";
-import { loadPulumiConfig } from "./config/load";
+import { loadPulumiConfig } from "./config/pulumiConfig";
 import type { StackConfig } from "./config/schema";
 import { deploy } from "./program";
 

@@ -4,17 +4,14 @@ import type { StackConfig } from "./config/schema";
 import { AwsGateway } from "./components/aws/gateway";
 import { DockerGateway } from "./components/docker/gateway";
 import { renderStack } from "./components/endpoints";
-import { withoutPromiseStacks } from "./components/promiseStacks";
+import { recordNoPromiseStacks } from "./components/promiseStacks";
 
 /** The stack outputs; the operations CLI and the README's examples read them. */
 export type StackOutputs = Record<string, pulumi.Input<unknown>>;
 
 /** Builds the stack on its target. `readSecret` gives the value of a secret config key as a Pulumi secret. */
 export function deploy(config: StackConfig, stack: string, readSecret: (key: string) => pulumi.Output<string>): StackOutputs {
-  return withoutPromiseStacks(() => declare(config, stack, readSecret));
-}
-
-function declare(config: StackConfig, stack: string, readSecret: (key: string) => pulumi.Output<string>): StackOutputs {
+  recordNoPromiseStacks();
   const rendered = renderStack(config, stack);
   if (config.target === "docker") {
     const gateway = new DockerGateway("gateway", { stack, config, rendered, readSecret });

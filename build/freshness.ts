@@ -1,14 +1,14 @@
 /**
- * The compiled program (dist/) must never be older than its TypeScript: `pulumi up` runs dist/index.js, and
- * deploying code other than the code in the editor is the worst kind of surprise. The build records a
- * fingerprint of every source it compiled; the compiled program checks it before it does anything else.
+ * What the build (dist/) was compiled from: `npm run build` records a fingerprint of every source it compiled, so
+ * that `litellm-mcp up` and `preview` build first when the sources changed since, and the command warns when it
+ * runs as last built while its own sources changed.
  */
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 
 /** What the program is compiled from, relative to the project root. */
-export const SOURCES = ["index.ts", "program.ts", "config", "components", "build", "bench", "tsconfig.json", "tsconfig.build.json"] as const;
+export const SOURCES = ["index.ts", "program.ts", "config", "components", "ops", "build", "tsconfig.json", "tsconfig.build.json"] as const;
 
 export const BUILD_INFO = "build-info.json";
 

@@ -1,11 +1,10 @@
 /**
- * Reads the stack config, from a Pulumi.<stack>.yaml file (CLI, tests) or from the running Pulumi program,
- * and validates both through the same schema. Secret values are never read into the config: a secret key
+ * Reads the stack config from a Pulumi.<stack>.yaml file (CLI, tests), and validates it through the schema the
+ * running program's config (./pulumiConfig.ts) goes through too. Secret values are never read into the config: a secret key
  * only counts as set.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import * as pulumi from "@pulumi/pulumi";
 import { parseDocument } from "yaml";
 import type * as z from "zod/mini";
 import { REGIONS, regionOfArn, regionProblem } from "./awsFacts";
@@ -28,11 +27,11 @@ export interface StackInput {
   readonly awsRegion?: unknown;
 }
 
-const NAMESPACE = `${PROJECT}:`;
-const AWS_REGION = "aws:region";
+export const NAMESPACE = `${PROJECT}:`;
+export const AWS_REGION = "aws:region";
 const TOP_LEVEL_KEYS = Object.keys(baseSchema.shape);
 
-function isTopLevelKey(key: string): key is keyof typeof baseSchema.shape {
+export function isTopLevelKey(key: string): key is keyof typeof baseSchema.shape {
   return TOP_LEVEL_KEYS.includes(key);
 }
 
@@ -190,31 +189,12 @@ export function catalogBeside(file: string): Catalog {
   return existsSync(beside) ? parseCatalog(JSON.parse(readFileSync(beside, "utf8"))) : CATALOG;
 }
 
-/** Reads the project's keys from the running Pulumi program (or its mocks). */
-function readPulumiConfig(): StackInput {
-  const source = `Pulumi.${pulumi.getStack()}.yaml`;
-  const values: Record<string, unknown> = {};
-  const secretKeys = new Set<string>();
-  const problems: ConfigProblem[] = [];
-  for (const [fullKey, text] of Object.entries(pulumi.runtime.allConfig())) {
-    if (!fullKey.startsWith(NAMESPACE)) continue;
-    const key = fullKey.slice(NAMESPACE.length);
-    if (isConfigSecret(fullKey)) {
-      if (isTopLevelKey(key)) problems.push(nestedSecretProblem(key));
-      else secretKeys.add(key);
-      continue;
-    }
-    values[key] = fromConfigText(text);
-  }
-  return { source, values, secretKeys, problems, awsRegion: pulumi.runtime.allConfig()[AWS_REGION] };
-}
-
 /**
  * Structured values reach the program as JSON text, and so does a string that holds JSON text: the program
  * cannot tell `models: [...]` from `models: '[...]'`. Both readers take such a string as the structure it
  * spells, so that `validate` and the program accept the same files.
  */
-function fromConfigText(text: string): unknown {
+export function fromConfigText(text: string): unknown {
   if (!/^\s*[[{]/.test(text)) return text;
   try {
     return JSON.parse(text);
@@ -222,19 +202,6 @@ function fromConfigText(text: string): unknown {
     // Not JSON after all: validate it as the text it is.
     return text;
   }
-}
-
-/** Reads and validates the running stack's config; throws a ConfigError. */
-export function loadPulumiConfig(): StackConfig {
-  return validateStackInput(readPulumiConfig());
-}
-
-/** Whether the engine passed a key as secret. The SDK has this check but leaves it out of its typings. */
-function isConfigSecret(fullKey: string): boolean {
-  const check = (pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;
-  if (check) return check(fullKey);
-  const keys: unknown = JSON.parse(process.env["PULUMI_CONFIG_SECRET_KEYS"] ?? "[]");
-  return Array.isArray(keys) && keys.includes(fullKey);
 }
 
 function isSecure(value: unknown): boolean {
@@ -247,7 +214,7 @@ function containsSecure(value: unknown): boolean {
   return Object.values(value).some(containsSecure);
 }
 
-function nestedSecretProblem(key: string): ConfigProblem {
+export function nestedSecretProblem(key: string): ConfigProblem {
   return {
     path: key,
     message: 'holds a secret value: keep each secret in a key of its own and reference it, e.g. {config: "myApiKey"}',

@@ -1,8 +1,19 @@
 #!/usr/bin/env node
-// Entry point of the litellm-mcp command: runs the TypeScript sources without a separate build step.
-const path = require("node:path");
-require("ts-node").register({ transpileOnly: true, project: path.join(__dirname, "..", "tsconfig.json") });
-const { run } = require("./cli.ts");
+// Entry point of the litellm-mcp command: the CLI that `npm run build` compiles into dist/ (npm ci builds it).
+const { existsSync } = require("node:fs");
+const { join } = require("node:path");
+
+const project = join(__dirname, "..");
+const dist = join(project, "dist");
+if (!existsSync(join(dist, "ops", "cli.js"))) {
+  process.stderr.write("litellm-mcp: the command is not built: run `npm run build` (npm ci builds it)\n");
+  process.exit(1);
+}
+// Sources edited since the build: say that this run is the last build's, once, on stderr.
+const stale = require(join(dist, "build", "freshness.js")).staleness(project, dist);
+if (stale) process.stderr.write(`litellm-mcp: ${stale}; running the command as last built (npm run build)\n`);
+
+const { run } = require(join(dist, "ops", "cli.js"));
 
 /** A question on the terminal; only when there is one to ask on. */
 function ask(question) {

@@ -5,10 +5,9 @@
  * for each model's lifecycle and dates. A region that cannot be asked (not opted in, no permission) keeps what the
  * catalog held for it; a model no reached region lists any more is end of life.
  */
-import { GetFoundationModelCommand, ListFoundationModelsCommand, ListInferenceProfilesCommand } from "@aws-sdk/client-bedrock";
 import { type Catalog, type CatalogModel, type Lifecycle, splitModelId } from "../config/bedrock";
 import { OpsError } from "./errors";
-import { type BedrockSender, credentialsMissing, NO_CREDENTIALS } from "./models";
+import { type BedrockSender, bedrockSdk, credentialsMissing, NO_CREDENTIALS } from "./models";
 
 /** The provider whose models the catalog holds: the gateway serves Claude. */
 const PROVIDER = "Anthropic";
@@ -25,7 +24,7 @@ function day(date: Date | undefined): string | undefined {
 }
 
 async function listRegion(bedrock: BedrockSender, today: Date): Promise<RegionListing> {
-  const summaries = ((await bedrock.send(new ListFoundationModelsCommand({ byProvider: PROVIDER }))).modelSummaries ?? []) as {
+  const summaries = ((await bedrock.send(new (bedrockSdk().ListFoundationModelsCommand)({ byProvider: PROVIDER }))).modelSummaries ?? []) as {
     modelId: string;
     modelName?: string;
     inferenceTypesSupported?: string[];
@@ -33,13 +32,13 @@ async function listRegion(bedrock: BedrockSender, today: Date): Promise<RegionLi
   const profiles: string[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await bedrock.send(new ListInferenceProfilesCommand({ typeEquals: "SYSTEM_DEFINED", maxResults: 1000, nextToken }));
+    const page = await bedrock.send(new (bedrockSdk().ListInferenceProfilesCommand)({ typeEquals: "SYSTEM_DEFINED", maxResults: 1000, nextToken }));
     for (const profile of page.inferenceProfileSummaries ?? []) if (profile.status === "ACTIVE") profiles.push(profile.inferenceProfileId);
     nextToken = page.nextToken;
   } while (nextToken);
   const models = new Map<string, { name: string; onDemand: boolean; lifecycle: Lifecycle; released?: string }>();
   for (const summary of summaries) {
-    const details = (await bedrock.send(new GetFoundationModelCommand({ modelIdentifier: summary.modelId }))).modelDetails as {
+    const details = (await bedrock.send(new (bedrockSdk().GetFoundationModelCommand)({ modelIdentifier: summary.modelId }))).modelDetails as {
       modelLifecycle?: { status?: string; endOfLifeTime?: Date; startOfLifeTime?: Date };
     };
     const lifecycle = details.modelLifecycle;

@@ -3,28 +3,37 @@
  * unreachable gateway, a stack never deployed), 2 wrong usage. A user's mistake gets one clear line, never a
  * stack trace.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, closest } from "../config/errors";
-import { COMMANDS, type Command } from "./commands";
-import { type Deps, type Io, realDeps } from "./context";
+import type { Command } from "./commands";
+import type { Deps, Io } from "./context";
 import { EXIT, OpsError, UsageError } from "./errors";
 
-const GLOBAL_HELP = [
-  "Usage: litellm-mcp <command> [options]",
-  "",
-  "Commands:",
-  ...Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(12)} ${command.summary}`),
-  "",
-  "Run `litellm-mcp help <command>` (or `<command> --help`) for a command's options,",
-  "and `litellm-mcp --version` for the version.",
-  "",
-].join("\n");
+/** The commands, loaded only when a command is asked for: `--version` needs none of them. */
+const commands = (): Record<string, Command> => (require("./commands") as typeof import("./commands")).COMMANDS;
 
-/** The project's version, from its package.json. */
+function globalHelp(): string {
+  return [
+    "Usage: litellm-mcp <command> [options]",
+    "",
+    "Commands:",
+    ...Object.entries(commands()).map(([name, command]) => `  ${name.padEnd(12)} ${command.summary}`),
+    "",
+    "Run `litellm-mcp help <command>` (or `<command> --help`) for a command's options,",
+    "and `litellm-mcp --version` for the version.",
+    "",
+  ].join("\n");
+}
+
+/** The project's version, from its package.json: the nearest above this module (ops/, or dist/ops/ when built). */
 function version(): string {
-  return (JSON.parse(readFileSync(join(__dirname, "..", "package.json"), "utf8")) as { version: string }).version;
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    const file = join(dir, "package.json");
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
+    if (dirname(dir) === dir) return "unknown";
+  }
 }
 
 function commandHelp(name: string, command: Command): string {
@@ -36,18 +45,19 @@ function commandHelp(name: string, command: Command): string {
   return lines.join("\n");
 }
 
-export async function run(argv: readonly string[], io: Io, deps: Deps = realDeps): Promise<number> {
+export async function run(argv: readonly string[], io: Io, given?: Deps): Promise<number> {
   const [name, ...rest] = argv;
   if (name === "--version" || name === "-V" || name === "version") {
     io.stdout.write(`litellm-mcp ${version()}\n`);
     return EXIT.ok;
   }
-  if (name === "help" && rest.length > 0) return run([rest[0]!, "--help"], io, deps);
+  if (name === "help" && rest.length > 0) return run([rest[0]!, "--help"], io, given);
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
-    io.stdout.write(GLOBAL_HELP);
+    io.stdout.write(globalHelp());
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
-  const command = COMMANDS[name];
+  const known = commands();
+  const command = known[name];
   // A caller that asked for JSON gets its errors as JSON too, on stderr with the same exit status.
   const json = rest.includes("--json");
   const fail = (message: string, status: number) => {
@@ -56,14 +66,15 @@ export async function run(argv: readonly string[], io: Io, deps: Deps = realDeps
   };
   try {
     if (command === undefined) {
-      const suggestion = closest(name, Object.keys(COMMANDS));
-      throw new UsageError(`unknown command "${name}"${suggestion ? ` (did you mean ${suggestion}?)` : ""}; expected one of: ${Object.keys(COMMANDS).join(", ")}`);
+      const suggestion = closest(name, Object.keys(known));
+      throw new UsageError(`unknown command "${name}"${suggestion ? ` (did you mean ${suggestion}?)` : ""}; expected one of: ${Object.keys(known).join(", ")}`);
     }
     const { options, positionals } = parseOptions(command, rest);
     if (options["help"]) {
       io.stdout.write(commandHelp(name, command));
       return EXIT.ok;
     }
+    const deps = given ?? (require("./context") as typeof import("./context")).realDeps;
     return await command.run({ io, deps, options, positionals });
   } catch (error) {
     if (error instanceof UsageError || error instanceof OpsError) return fail(json ? error.message : `litellm-mcp: ${error.message}`, error.status);

@@ -1,18 +1,16 @@
 /** What every command works with: its input and output, the outside world (injected), and the stack it names. */
-import { BedrockClient } from "@aws-sdk/client-bedrock";
 import { existsSync, readdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { loadStackFile } from "../config/load";
 import type { StackConfig } from "../config/schema";
-import { type AwsPort, AwsServices } from "./aws";
+import type { AwsPort } from "./aws";
 import { type Backend, backendFor } from "./backend";
-import { ensureBuilt } from "./build";
-import { DockerEngine, type DockerPort, dockerConnection } from "./docker";
+import type { DockerPort } from "./docker";
 import { UsageError } from "./errors";
 import { type LocalPort, localProcesses, readOutputsFile } from "./local";
 import type { BedrockSender } from "./models";
 import { type GatewayOutputs, readOutputs } from "./outputs";
-import { AutomationPulumi, type PulumiPort } from "./pulumi";
+import type { PulumiPort } from "./pulumi";
 
 export interface Io {
   readonly stdout: { write(text: string): unknown };
@@ -38,13 +36,20 @@ export interface Deps {
   readonly timeoutMs: number;
 }
 
+/**
+ * The real outside world. Each part loads its SDK (Pulumi's automation API, dockerode, the AWS SDK) only when a
+ * command first uses it: `--help`, `--version` and the commands that read files start without them.
+ */
 export const realDeps: Deps = {
-  pulumi: (project, backend) => new AutomationPulumi(project, backend),
-  docker: (env) => new DockerEngine(dockerConnection(env)),
-  aws: (region) => AwsServices.forRegion(region),
-  bedrock: (region) => new BedrockClient({ region }),
+  pulumi: (project, backend) => new (require("./pulumi") as typeof import("./pulumi")).AutomationPulumi(project, backend),
+  docker: (env) => {
+    const { DockerEngine, dockerConnection } = require("./docker") as typeof import("./docker");
+    return new DockerEngine(dockerConnection(env));
+  },
+  aws: (region) => (require("./aws") as typeof import("./aws")).AwsServices.forRegion(region),
+  bedrock: (region) => new (require("@aws-sdk/client-bedrock") as typeof import("@aws-sdk/client-bedrock")).BedrockClient({ region }),
   local: localProcesses,
-  build: ensureBuilt,
+  build: (project, write) => (require("./build") as typeof import("./build")).ensureBuilt(project, write),
   timeoutMs: 10_000,
 };
 

@@ -4,10 +4,12 @@
  * foundation model's lifecycle (Active, Legacy with its end-of-life date, end of life) and whether the account has
  * access. Each outcome comes with its one-line fix, the replacements taken from the model catalog.
  */
-import { GetFoundationModelAvailabilityCommand, GetFoundationModelCommand, GetInferenceProfileCommand } from "@aws-sdk/client-bedrock";
 import { alternatives, CATALOG, type Catalog, catalogVerdict, splitModelId } from "../config/bedrock";
 import type { ModelConfig } from "../config/schema";
 import { OpsError } from "./errors";
+
+/** Bedrock's SDK, loaded when a check first calls Bedrock: the CLI starts without it. */
+export const bedrockSdk = () => require("@aws-sdk/client-bedrock") as typeof import("@aws-sdk/client-bedrock");
 
 /** Anything with the SDK client's send(): a BedrockClient, or a stand-in in tests. */
 export interface BedrockSender {
@@ -84,7 +86,7 @@ async function checkModel(model: ModelConfig, bedrock: BedrockSender, now: Date,
   try {
     if (geography !== undefined) {
       try {
-        const profile = await bedrock.send(new GetInferenceProfileCommand({ inferenceProfileIdentifier: model.bedrockModelId }));
+        const profile = await bedrock.send(new (bedrockSdk().GetInferenceProfileCommand)({ inferenceProfileIdentifier: model.bedrockModelId }));
         if (profile.status !== "ACTIVE") return absent(`the inference profile is ${profile.status ?? "not active"}`);
       } catch (error) {
         if (notFound(error)) return absent(`no inference profile ${model.bedrockModelId} in ${model.region}`);
@@ -93,7 +95,7 @@ async function checkModel(model: ModelConfig, bedrock: BedrockSender, now: Date,
     }
     let lifecycle: { status?: string; endOfLifeTime?: Date; legacyTime?: Date } | undefined;
     try {
-      lifecycle = (await bedrock.send(new GetFoundationModelCommand({ modelIdentifier: foundationModel }))).modelDetails?.modelLifecycle;
+      lifecycle = (await bedrock.send(new (bedrockSdk().GetFoundationModelCommand)({ modelIdentifier: foundationModel }))).modelDetails?.modelLifecycle;
     } catch (error) {
       if (!notFound(error)) throw error;
       if (geography === undefined) return absent(`no foundation model ${foundationModel} in ${model.region}`);
@@ -105,7 +107,7 @@ async function checkModel(model: ModelConfig, bedrock: BedrockSender, now: Date,
       return endOfLife(`end of life${eolDate ? ` since ${eolDate}` : ""}: every call fails`, eolDate);
     }
 
-    const availability = await bedrock.send(new GetFoundationModelAvailabilityCommand({ modelId: foundationModel }));
+    const availability = await bedrock.send(new (bedrockSdk().GetFoundationModelAvailabilityCommand)({ modelId: foundationModel }));
     const missing = [
       availability.authorizationStatus !== "AUTHORIZED" && `authorization ${availability.authorizationStatus ?? "unknown"}`,
       availability.entitlementAvailability !== "AVAILABLE" && `entitlement ${availability.entitlementAvailability ?? "unknown"}`,

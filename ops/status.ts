@@ -5,9 +5,11 @@
 import type { AwsPort } from "./aws";
 import type { DockerPort } from "./docker";
 import type { LocalPort } from "./local";
-import { probeMcp } from "./mcpProbe";
 import { type DockerOutputs, type GatewayOutputs, type LocalOutputs, localServices, mcpServerNames } from "./outputs";
 import { callModel, liveness, models, readiness } from "./proxy";
+
+/** The MCP probe, with the MCP SDK it loads, only when a status first asks a server: the CLI starts without it. */
+const probeMcp = () => (require("./mcpProbe") as typeof import("./mcpProbe")).probeMcp;
 
 export interface Check {
   readonly name: string;
@@ -40,7 +42,7 @@ export async function collectStatus(outputs: GatewayOutputs, key: string | undef
     ]),
     ...mcpServerNames(outputs).map((server) =>
       // The gateway serves every server at /mcp; the header narrows it to one.
-      probeMcp(outputs.mcpGatewayUrl, { headers: { ...gatewayHeaders, "x-mcp-servers": server }, timeoutMs }).then((result) => ({
+      probeMcp()(outputs.mcpGatewayUrl, { headers: { ...gatewayHeaders, "x-mcp-servers": server }, timeoutMs }).then((result) => ({
         name: `mcp ${server}`,
         ok: result.ok && result.tools.length > 0,
         latencyMs: result.latencyMs,

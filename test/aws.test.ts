@@ -6,7 +6,7 @@ import { collectorConfig } from "../components/aws/telemetry";
 import { renderStack } from "../components/endpoints";
 import { ADMIN_PATH_PATTERNS } from "../config/constants";
 import { loadStack, loadVariant, engineConfigOfVariant, type Values } from "./support/stacks";
-import { ACCOUNT, awsCalls, awsOutputs } from "../bench/mocks";
+import { ACCOUNT, awsCalls, awsOutputs } from "./support/awsMocks";
 import { isSecret, type ProgramError, type ProgramRun, type Registered, reveal, runProgram } from "./support/pulumi";
 
 async function runAws(stack: string, change?: (values: Values) => void, secrets: Record<string, string> = {}): Promise<ProgramRun> {

@@ -1,12 +1,13 @@
 import { strict as assert } from "node:assert";
 import { execFile } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { parse } from "yaml";
 import { changedSince, fingerprint, SOURCES, staleness } from "../build/freshness";
 import { ensureBuilt } from "../ops/build";
+import { awsCalls, awsOutputs } from "./support/awsMocks";
+import { runProgram } from "./support/pulumi";
 import { PROJECT_DIR } from "./support/stacks";
 
 const run = promisify(execFile);
@@ -14,18 +15,11 @@ const run = promisify(execFile);
 /** A copy of the project's sources, sharing its node_modules. */
 function projectCopy(): string {
   const dir = mkdtempSync(join(tmpdir(), "litellm-mcp-build-"));
-  for (const entry of [...SOURCES, "images", "Pulumi.yaml", "Pulumi.dev.yaml", "package.json"]) {
+  for (const entry of [...SOURCES, "images", "Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.test.yaml", "package.json"]) {
     cpSync(join(PROJECT_DIR, entry), join(dir, entry), { recursive: true });
   }
   symlinkSync(join(PROJECT_DIR, "node_modules"), join(dir, "node_modules"), "dir");
   return dir;
-}
-
-/** The dev stack's config as the Pulumi CLI hands it to the program. */
-function engineEnv(): NodeJS.ProcessEnv {
-  const config = (parse(readFileSync(join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, unknown> }).config;
-  const values = Object.fromEntries(Object.entries(config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]));
-  return { ...process.env, PULUMI_CONFIG: JSON.stringify(values), PULUMI_CONFIG_SECRET_KEYS: "[]" };
 }
 
 describe("the compiled program and its sources", () => {
@@ -47,61 +41,57 @@ describe("the compiled program and its sources", () => {
   describe("a build", () => {
     let dir: string;
     before(async function () {
-      this.timeout(60_000);
+      this.timeout(120_000);
       dir = projectCopy();
       await run("npm", ["run", "--silent", "build"], { cwd: dir });
     });
 
-    it("bundles the program with its libraries and leaves the Pulumi SDKs to the language host", () => {
-      const bundle = readFileSync(join(dir, "dist", "index.js"), "utf8");
-      // esbuild marks each bundled file with a comment naming it.
-      const bundled = [...bundle.matchAll(/^\/\/ (?:\S*\/)?node_modules\/((?:@[^/]+\/)?[^/]+)\//gm)].map((match) => match[1]);
-      assert.deepEqual([...new Set(bundled)].sort(), ["yaml", "zod"]);
-      for (const sdk of ["@pulumi/pulumi", "@pulumi/aws", "@pulumi/docker", "@pulumi/random"]) {
-        assert.match(bundle, new RegExp(`require\\("${sdk}"\\)`), `${sdk} is loaded from node_modules, as one copy shared with the host`);
+    it("compiles the program and the command per file, with source maps, and leaves every library to node_modules", () => {
+      for (const file of ["index.js", "index.js.map", "program.js", "ops/cli.js", "ops/commands.js", "config/bedrock-catalog.json"]) {
+        assert.ok(existsSync(join(dir, "dist", file)), `dist/${file} is missing`);
       }
-      assert.doesNotMatch(bundle, /sourceMappingURL/, "no source map for the host to parse on every run");
+      const program = readFileSync(join(dir, "dist", "index.js"), "utf8");
+      assert.match(program, /require\("@pulumi\/pulumi"\)/);
+      assert.match(program, /\/\/# sourceMappingURL=index\.js\.map/);
     });
 
-    it("lets the benchmark replay exactly what the program registered", async function () {
-      this.timeout(30_000);
-      const record = join(dir, "dev.json");
-      const program = await run(process.execPath, [join(dir, "dist", "bench", "program.js"), "dev", record], { cwd: dir, env: engineEnv() });
-      const replayed = join(dir, "dev-replayed.json");
-      const replay = await run(process.execPath, [join(dir, "dist", "bench", "replay.js"), "dev", record, replayed], { cwd: dir });
-      assert.equal((JSON.parse(program.stdout) as { resources: number }).resources, 19);
-      assert.equal((JSON.parse(replay.stdout) as { resources: number }).resources, 19);
-      // Registrations complete in no fixed order: compare them by type and name.
-      const registered = (file: string) =>
-        (JSON.parse(readFileSync(file, "utf8")) as { type: string; name: string; inputs: unknown }[])
-          .map(({ type, name, inputs }) => ({ key: `${type} ${name}`, inputs }))
-          .sort((a, b) => a.key.localeCompare(b.key));
-      assert.deepEqual(registered(replayed), registered(record));
-    });
-
-    it("refuses to run when older than its TypeScript, and runs once rebuilt (pulumi up, under mocks)", async function () {
+    it("registers under mocks, compiled, exactly what its TypeScript registers", async function () {
       this.timeout(60_000);
-      const program = join(dir, "dist", "bench", "program.js");
-      const fresh = await run(process.execPath, [program, "dev"], { cwd: dir, env: engineEnv() });
-      assert.equal((JSON.parse(fresh.stdout) as { resources: number }).resources, 19);
+      const names = (resources: { type: string; name: string }[]) => resources.map((resource) => `${resource.type} ${resource.name}`).sort();
+      const compiled = await runProgram("test", { program: join(dir, "dist", "index.js"), outputs: awsOutputs, calls: awsCalls });
+      const typescript = await runProgram("test", { outputs: awsOutputs, calls: awsCalls });
+      assert.ok(compiled.resources.length > 100);
+      assert.deepEqual(names(compiled.resources), names(typescript.resources));
+    });
 
+    it("maps an error's stack trace to the TypeScript line that threw it, as the language host does", async () => {
+      const script = [
+        "require('source-map-support').install();",
+        "try { require('./dist/config/load.js').loadStackFile('Pulumi.missing.yaml'); } catch (error) { process.stdout.write(error.stack); }",
+      ].join("\n");
+      const { stdout } = await run(process.execPath, ["-e", script], { cwd: dir });
+      assert.match(stdout, /config\/load\.ts:\d+:\d+/);
+    });
+
+    it("is built again by up and preview when a source changed since, and not when none did", async function () {
+      this.timeout(120_000);
       writeFileSync(join(dir, "config", "schema.ts"), `${readFileSync(join(dir, "config", "schema.ts"), "utf8")}\n// edited after the build\n`);
-      await assert.rejects(run(process.execPath, [program, "dev"], { cwd: dir, env: engineEnv() }), (error: { code: number; stderr: string }) => {
-        assert.equal(error.code, 1);
-        assert.equal(
-          error.stderr,
-          "the compiled program in dist/ is older than its TypeScript (changed: config/schema.ts). Run `npm run build` (litellm-mcp up builds first by itself) and try again.\n",
-        );
-        return true;
-      });
-
       const said: string[] = [];
       await ensureBuilt(dir, (text) => said.push(text));
       assert.deepEqual(said, ["Building the program first: the compiled program in dist/ is older than its TypeScript (changed: config/schema.ts)\n"]);
-      const rebuilt = await run(process.execPath, [program, "dev"], { cwd: dir, env: engineEnv() });
-      assert.equal((JSON.parse(rebuilt.stdout) as { resources: number }).resources, 19);
+      assert.equal(staleness(dir, join(dir, "dist")), undefined);
       await ensureBuilt(dir, (text) => said.push(text));
       assert.equal(said.length, 1, "a current build is not rebuilt");
+    });
+
+    it("answers --version and --help from the compiled command, and says when its sources changed since the build", async () => {
+      const version = await run(process.execPath, [join(dir, "ops", "bin.js"), "--version"], { cwd: dir });
+      assert.deepEqual([version.stdout, version.stderr], [`litellm-mcp ${(JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { version: string }).version}\n`, ""]);
+      const help = await run(process.execPath, [join(dir, "ops", "bin.js"), "--help"], { cwd: dir });
+      assert.match(help.stdout, /^Usage: litellm-mcp <command> \[options\]\n/);
+      writeFileSync(join(dir, "ops", "since.ts"), `${readFileSync(join(dir, "ops", "since.ts"), "utf8")}\n// edited after the build\n`);
+      const stale = await run(process.execPath, [join(dir, "ops", "bin.js"), "--version"], { cwd: dir });
+      assert.equal(stale.stderr, "litellm-mcp: the compiled program in dist/ is older than its TypeScript (changed: ops/since.ts); running the command as last built (npm run build)\n");
     });
   });
 });

@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../config/errors";
-import { loadPulumiConfig, loadStackFile, readStackFile } from "../config/load";
+import { loadStackFile, readStackFile } from "../config/load";
+import { loadPulumiConfig } from "../config/pulumiConfig";
 import { engineConfigOf, loadStack, stackFile } from "./support/stacks";
 
 function writeStack(name: string, text: string): string {

@@ -3,7 +3,7 @@
  * renames, refactors and `down`, wherever the data outlives them; and a changed secret must reach the tasks.
  */
 import { strict as assert } from "node:assert";
-import { ACCOUNT, awsCalls, awsOutputs } from "../bench/mocks";
+import { ACCOUNT, awsCalls, awsOutputs } from "./support/awsMocks";
 import { engineConfigOfVariant, type Values } from "./support/stacks";
 import { type OutputMocks, type ProgramRun, type Registered, reveal, runProgram } from "./support/pulumi";
 

@@ -19,7 +19,7 @@ import {
   adminRoutesRestrictedInProd,
   stackOf,
 } from "../policy/policies";
-import { awsCalls, awsOutputs } from "../bench/mocks";
+import { awsCalls, awsOutputs } from "./support/awsMocks";
 import { checkResource, checkStack, fromRegistered, type TestResource } from "./support/policy";
 import { runProgram } from "./support/pulumi";
 import { committedStacks, engineConfigOfVariant } from "./support/stacks";

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { renderStack } from "../components/endpoints";
 import { committedStacks, engineConfigOf, loadStack } from "./support/stacks";
-import { awsCalls, awsOutputs } from "../bench/mocks";
+import { awsCalls, awsOutputs } from "./support/awsMocks";
 import { type ProgramError, runProgram } from "./support/pulumi";
 
 describe("the program", () => {

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { UpdateServiceCommand } from "@aws-sdk/client-ecs";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { awsCalls, awsOutputs } from "../../bench/mocks";
+import { awsCalls, awsOutputs } from "../support/awsMocks";
 import { ENV, PROXY, RESERVED_DB_CONNECTIONS } from "../../config/constants";
 import type { StackConfig } from "../../config/schema";
 import { maxConnectedProxyInstances, readsConfigFile, workerPoolLimit } from "../../config/topology";

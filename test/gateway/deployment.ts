@@ -4,7 +4,7 @@
  * commands, the RDS instance and the database URL secret. The suite starts the real servers from these values,
  * never from values of its own.
  */
-import { awsCalls, awsOutputs } from "../../bench/mocks";
+import { awsCalls, awsOutputs } from "../support/awsMocks";
 import { ENV } from "../../config/constants";
 import type { StackState } from "../support/engine";
 import { type ProgramRun, type Registered, reveal } from "../support/pulumi";

@@ -3,7 +3,7 @@
  * exact inputs it was given, secrets still marked as secrets.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { CallMocks, OutputMocks } from "../../bench/mocks";
+import type { CallMocks, OutputMocks } from "./awsMocks";
 import { engineConfigOf } from "./stacks";
 
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
@@ -66,7 +66,7 @@ export function reveal<T = unknown>(value: unknown): T {
   return value as T;
 }
 
-export type { CallMocks, OutputMocks } from "../../bench/mocks";
+export type { CallMocks, OutputMocks } from "./awsMocks";
 
 export interface RunOptions {
   readonly outputs?: OutputMocks;

@@ -6,13 +6,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { AwsGateway } from "../../components/aws/gateway";
 import { DockerGateway } from "../../components/docker/gateway";
 import { renderStack } from "../../components/endpoints";
-import { withoutPromiseStacks } from "../../components/promiseStacks";
-import { loadPulumiConfig } from "../../config/load";
+import { recordNoPromiseStacks } from "../../components/promiseStacks";
+import { loadPulumiConfig } from "../../config/pulumiConfig";
 
 const config = loadPulumiConfig();
 const stack = pulumi.getStack();
 const secrets = new pulumi.Config();
-withoutPromiseStacks(() => {
-  const args = { stack, config, rendered: renderStack(config, stack), readSecret: (key: string) => secrets.requireSecret(key) };
-  return config.target === "docker" ? new DockerGateway("renamed-gateway", args) : new AwsGateway("renamed-gateway", args);
-});
+recordNoPromiseStacks();
+const args = { stack, config, rendered: renderStack(config, stack), readSecret: (key: string) => secrets.requireSecret(key) };
+if (config.target === "docker") new DockerGateway("renamed-gateway", args);
+else new AwsGateway("renamed-gateway", args);

@@ -1,5 +1,5 @@
 /**
- * What the providers would answer, for running the program under Pulumi's mocks (tests and the benchmark):
+ * What the providers would answer, for running the program under Pulumi's mocks:
  * invoke results and resource outputs in the shapes AWS, Docker and random return them.
  */
 
