@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { lifecycleWarnings } from "./config/bedrock";
 import { ConfigError, formatProblem } from "./config/errors";
+import { placeholderWarnings } from "./config/placeholders";
 import { loadPulumiConfig } from "./config/pulumiConfig";
 import type { StackConfig } from "./config/schema";
 import { deploy } from "./program";
@@ -17,5 +18,6 @@ function loadConfig(): StackConfig {
 
 const config = new pulumi.Config();
 const stackConfig = loadConfig();
-for (const warning of lifecycleWarnings(stackConfig.models)) pulumi.log.warn(formatProblem(`Pulumi.${pulumi.getStack()}.yaml`, warning));
+const warnings = [...lifecycleWarnings(stackConfig.models), ...(stackConfig.stage === "prod" ? placeholderWarnings(stackConfig) : [])];
+for (const warning of warnings) pulumi.log.warn(formatProblem(`Pulumi.${pulumi.getStack()}.yaml`, warning));
 export = deploy(stackConfig, pulumi.getStack(), (key) => config.requireSecret(key));

@@ -32,12 +32,26 @@ export function formatProblem(source: string, problem: ConfigProblem): string {
   return `${source}: ${key}: ${problem.message}`;
 }
 
+/** The longest a value is shown in a message, quotes and escapes not counted. */
+const SHOWN = 80;
+
+/**
+ * A value from a stack file or a command line, as every message shows it: quoted, with newlines and control
+ * characters escaped, so that it stays on the message's one line and never reads as config, and shortened, saying
+ * how long it was. The one way values enter messages.
+ */
+export function quote(value: unknown): string {
+  const text = String(value);
+  const shown = text.length > SHOWN ? `${text.slice(0, SHOWN - 3)}...` : text;
+  return `${JSON.stringify(shown)}${text.length > SHOWN ? ` (${text.length} characters)` : ""}`;
+}
+
 export function formatPath(path: readonly PropertyKey[]): string {
   let text = "";
   for (const segment of path) {
     if (typeof segment === "number") text += `[${segment}]`;
-    else if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(String(segment))) text += text === "" ? String(segment) : `.${String(segment)}`;
-    else text += `[${JSON.stringify(String(segment))}]`;
+    else if (/^[A-Za-z_][A-Za-z0-9_]{0,79}$/.test(String(segment))) text += text === "" ? String(segment) : `.${String(segment)}`;
+    else text += `[${quote(segment)}]`;
   }
   return text;
 }
@@ -49,7 +63,7 @@ function describeValue(path: readonly PropertyKey[], value: unknown): string {
   if (value === undefined) return "nothing";
   if (path.some((segment) => typeof segment === "string" && SENSITIVE.test(segment))) return `a ${kindOf(value)}`;
   if (value === null || typeof value === "number" || typeof value === "boolean") return String(value);
-  if (typeof value === "string") return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+  if (typeof value === "string") return quote(value);
   return kindOf(value);
 }
 
@@ -65,7 +79,7 @@ export function expectation(issue: z.core.$ZodRawIssue): string {
     case "invalid_type":
       return issue.expected === "int" ? "expected a whole number" : `expected ${article(issue.expected)}`;
     case "invalid_value":
-      return `expected ${issue.values.map((value) => JSON.stringify(value)).join(" or ")}`;
+      return `expected ${issue.values.map((value) => quote(value)).join(" or ")}`;
     case "too_small":
       return `expected at least ${bound(issue.origin, issue.minimum)}`;
     case "too_big":
@@ -107,7 +121,9 @@ export function problemsFrom(
     }
     const found = valueAt(raw, issue.path);
     let message = issue.message;
-    if (found !== undefined && !/\bgot\b/.test(message)) message += `, got ${describeValue(issue.path, found)}`;
+    // A value refused as a credential is never shown, not even shortened.
+    const credential = issue.code === "custom" && (issue.params as { credential?: boolean } | undefined)?.credential === true;
+    if (found !== undefined && !credential && !/\bgot\b/.test(message)) message += `, got ${describeValue(issue.path, found)}`;
     else if (found === undefined && issue.code !== "custom") message += ", but it is not set";
     problems.push({ path: formatPath(issue.path), message });
   }
@@ -125,7 +141,7 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 
 export function unknownKeyMessage(key: string, known: readonly string[]): string {
   const suggestion = closest(key, known);
-  if (suggestion) return `unknown key; did you mean "${suggestion}"?`;
+  if (suggestion) return `unknown key; did you mean ${quote(suggestion)}?`;
   return known.length > 0 ? `unknown key; expected one of ${known.join(", ")}` : "unknown key";
 }
 

@@ -1,4 +1,5 @@
 /** Docker image references: parsing and the pinning rule (a version tag or a digest, never a floating tag). */
+import { quote } from "./errors";
 
 export interface ImageRef {
   /** Registry and repository, e.g. `ghcr.io/berriai/litellm-database`. */
@@ -34,6 +35,6 @@ export function pinningProblem(text: string): string | undefined {
   if (!ref) return "is not an image reference";
   if (ref.digest) return undefined;
   if (!ref.tag) return "has no tag";
-  if (FLOATING_TAGS.includes(ref.tag)) return `uses the floating tag "${ref.tag}"`;
+  if (FLOATING_TAGS.includes(ref.tag)) return `uses the floating tag ${quote(ref.tag)}`;
   return undefined;
 }

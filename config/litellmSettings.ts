@@ -8,7 +8,7 @@
 import type * as z from "zod/mini";
 import { OS_ENVIRON } from "./constants";
 import { CREDENTIAL_KEY, CREDENTIAL_TEXT } from "./credentials";
-import { closest } from "./errors";
+import { closest, quote } from "./errors";
 import read from "./litellm-settings.json";
 
 export const SECTIONS = ["litellm_settings", "general_settings", "router_settings"] as const;
@@ -62,7 +62,8 @@ export function settingEnvName(section: Section, key: string): string {
   return `LITELLM_${section.toUpperCase()}_${key.toUpperCase()}`;
 }
 
-type Issue = (path: (string | number)[], message: string) => void;
+/** Reports a problem at a path; `credential`: the value there is a credential, never shown. */
+type Issue = (path: (string | number)[], message: string, credential?: boolean) => void;
 
 /** Checks one section's keys and values; a secret reference (`{secret: ...}`) is left to the caller. */
 function checkSection(section: Section, values: Record<string, unknown>, issue: Issue): void {
@@ -74,7 +75,7 @@ function checkSection(section: Section, values: Record<string, unknown>, issue: 
     }
     if (!READ_BY_LITELLM[section].has(key)) {
       const hint = closest(key, [...READ_BY_LITELLM[section]]);
-      issue([key], `is not a ${section} key LiteLLM ${READ_BY_LITELLM.version} reads${hint ? `; did you mean "${hint}"?` : ""}`);
+      issue([key], `is not a ${section} key LiteLLM ${READ_BY_LITELLM.version} reads${hint ? `; did you mean ${quote(hint)}?` : ""}`);
       continue;
     }
     if (isSecretReference(value)) continue;
@@ -91,7 +92,7 @@ function checkValue(value: unknown, path: (string | number)[], credentialKey: bo
     if (value.trimStart().startsWith(OS_ENVIRON)) {
       issue(path, `must not start with "${OS_ENVIRON}": reference a secret as {secret: {config: <key>}} instead`);
     } else if (credentialKey || CREDENTIAL_TEXT.test(value)) {
-      issue(path, "holds a credential in plain text: set it as a secret and reference it, {secret: {config: <key>}}");
+      issue(path, "holds a credential in plain text: set it as a secret and reference it, {secret: {config: <key>}}", true);
     }
   } else if (Array.isArray(value)) {
     for (const [index, item] of value.entries()) checkValue(item, [...path, index], false, issue);
@@ -107,6 +108,6 @@ export function checkSettings(block: Partial<Record<Section, Record<string, unkn
   for (const section of SECTIONS) {
     const values = block[section];
     if (values === undefined) continue;
-    checkSection(section, values, (path, message) => ctx.addIssue({ code: "custom", path: [section, ...path], message }));
+    checkSection(section, values, (path, message, credential) => ctx.addIssue({ code: "custom", path: [section, ...path], message, ...(credential ? { params: { credential } } : {}) }));
   }
 }

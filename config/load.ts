@@ -10,7 +10,7 @@ import type * as z from "zod/mini";
 import { REGIONS, regionOfArn, regionProblem } from "./awsFacts";
 import { CATALOG, CATALOG_FILE, type Catalog, catalogProblem, parseCatalog } from "./bedrock";
 import { PROJECT } from "./constants";
-import { ConfigError, type ConfigProblem, expectation, formatPath, problemsFrom, unknownKeyMessage } from "./errors";
+import { ConfigError, type ConfigProblem, expectation, formatPath, problemsFrom, quote, unknownKeyMessage } from "./errors";
 import { baseSchema, secretRefsOf, type StackConfig, stackConfigSchema } from "./schema";
 
 /** The project's keys as found in a stack, before validation. */
@@ -112,7 +112,7 @@ function stackRegionProblems(source: string, config: StackConfig, configured: un
     return [{ path: AWS_REGION, message: `is not set: expected the stack's AWS region, e.g. \`${configSetCommand(source, "aws", "aws:region us-east-1")}\`` }];
   }
   const problem = typeof awsRegion === "string" ? regionProblem(awsRegion) : 'expected an AWS region such as "us-east-1"';
-  if (problem) return [{ path: AWS_REGION, message: `${problem}, got ${JSON.stringify(awsRegion)}` }];
+  if (problem) return [{ path: AWS_REGION, message: `${problem}, got ${quote(awsRegion)}` }];
   const region = awsRegion as string;
   const problems: ConfigProblem[] = [];
   const { certificateArn } = config.aws.loadBalancer;

@@ -12,6 +12,7 @@ import { cacheNodeTypeProblem, rdsInstanceClassProblem, regionProblem, reservedN
 import { geographyProblem, splitModelId } from "./bedrock";
 import { hostBitsProblem } from "./cidr";
 import { CREDENTIAL_KEY, CREDENTIAL_TEXT } from "./credentials";
+import { quote } from "./errors";
 import { checkSettings, isSecretReference, SECTIONS, type Section, type SettingValue } from "./litellmSettings";
 import { BRIDGE, IMAGES, LOOPBACK, MCP_DEFAULTS, OS_ENVIRON, PROXY, RESERVED_DB_CONNECTIONS } from "./constants";
 import { FARGATE_CPU_SIZES, fargateSizeProblem } from "./fargate";
@@ -147,12 +148,12 @@ function uniqueNames(kind: string, fold: (name: string) => string = (name) => na
       const seen = first.get(fold(item.name));
       if (seen === undefined) first.set(fold(item.name), index);
       else if (items[seen]!.name === item.name) {
-        ctx.addIssue({ code: "custom", path: [index, "name"], message: `duplicate ${kind} name "${item.name}" (also at [${seen}])` });
+        ctx.addIssue({ code: "custom", path: [index, "name"], message: `duplicate ${kind} name ${quote(item.name)} (also at [${seen}])` });
       } else {
         ctx.addIssue({
           code: "custom",
           path: [index, "name"],
-          message: `duplicate ${kind} name "${item.name}" (also at [${seen}] as "${items[seen]!.name}"): names that differ only in letter case collide in the names derived from them`,
+          message: `duplicate ${kind} name ${quote(item.name)} (also at [${seen}] as ${quote(items[seen]!.name)}): names that differ only in letter case collide in the names derived from them`,
         });
       }
     });
@@ -304,7 +305,7 @@ const mcpServerFields = z.strictObject({
     z.record(envName, z.string()).check((ctx) => {
       for (const [name, value] of Object.entries(ctx.value)) {
         if (CREDENTIAL_KEY.test(name) || CREDENTIAL_TEXT.test(value)) {
-          ctx.issues.push({ code: "custom", input: value, path: [name], message: "holds a credential in plain text: move it to secrets as a reference, e.g. {config: \"myApiKey\"}" });
+          ctx.issues.push({ code: "custom", input: value, path: [name], params: { credential: true }, message: "holds a credential in plain text: move it to secrets as a reference, e.g. {config: \"myApiKey\"}" });
         }
       }
     }),
@@ -717,7 +718,7 @@ function crossKeyRules(config: ParsedConfig, ctx: z.core.$RefinementCtx): void {
     for (const [path, image] of images) {
       const problem = image === undefined ? undefined : pinningProblem(image);
       if (problem) {
-        issue(path, `expected an image pinned to a version tag or a digest outside a dev stack on docker, got "${image}", which ${problem}`);
+        issue(path, `expected an image pinned to a version tag or a digest outside a dev stack on docker, got ${quote(image)}, which ${problem}`);
       }
     }
   }
@@ -725,7 +726,7 @@ function crossKeyRules(config: ParsedConfig, ctx: z.core.$RefinementCtx): void {
   for (const { path, ref } of secretRefsOf(config)) {
     if ("secretsManager" in ref && !aws) issue([...path, "secretsManager"], 'expected "config": Secrets Manager references need the aws target');
     if ("config" in ref && ref.config in baseSchema.shape) {
-      issue([...path, "config"], `expected the name of a secret config key, not the stack config key "${ref.config}"`);
+      issue([...path, "config"], `expected the name of a secret config key, not the stack config key ${quote(ref.config)}`);
     }
   }
   const credentials = config.docker.awsCredentials;
@@ -755,7 +756,7 @@ function crossKeyRules(config: ParsedConfig, ctx: z.core.$RefinementCtx): void {
     const first = modelOfName.get(name);
     if (first === undefined) modelOfName.set(name, foundation);
     else if (first !== foundation) {
-      issue(["models", index, "bedrockModelId"], `expected ${first}, the model of the other deployments of "${name}": one name serves one model version, got ${foundation}`);
+      issue(["models", index, "bedrockModelId"], `expected ${quote(first)}, the model of the other deployments of ${quote(name)}: one name serves one model version, got ${quote(foundation)}`);
     }
   });
 
@@ -764,7 +765,7 @@ function crossKeyRules(config: ParsedConfig, ctx: z.core.$RefinementCtx): void {
   for (const model of config.models) served.set(model.group ?? model.name, (served.get(model.group ?? model.name) ?? 0) + 1);
   const shared = [...served].find(([, count]) => count > 1);
   if (shared && config.proxy.numRetries < 1) {
-    issue(["proxy", "numRetries"], `expected at least 1: "${shared[0]}" is served by ${shared[1]} deployments, and a failed call reaches another one only on a retry`);
+    issue(["proxy", "numRetries"], `expected at least 1: ${quote(shared[0])} is served by ${shared[1]} deployments, and a failed call reaches another one only on a retry`);
   }
 
   const workers = defaultWorkers(config);

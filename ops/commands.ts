@@ -4,8 +4,9 @@ import { join } from "node:path";
 import { renderStack } from "../components/endpoints";
 import { dockerNames } from "../components/docker/naming";
 import { CATALOG_FILE, catalogRegions, lifecycleWarnings, parseCatalog } from "../config/bedrock";
-import { ConfigError, formatProblem } from "../config/errors";
+import { ConfigError, formatProblem, quote } from "../config/errors";
 import { catalogBeside, loadStackFile } from "../config/load";
+import { placeholderWarnings } from "../config/placeholders";
 import type { StackConfig } from "../config/schema";
 import { type Context, deployedStack, listStacks, OUTPUTS_OPTION, projectDir, selectStack, stackFile, stackName } from "./context";
 import { EXIT, OpsError, UsageError } from "./errors";
@@ -30,7 +31,7 @@ export interface Command {
   run(context: Context): Promise<number>;
 }
 
-const STACK = { type: "string", description: "the stack (Pulumi.<stack>.yaml)" } as const;
+const STACK_ALL = { type: "string", description: "the stack (Pulumi.<stack>.yaml); every stack when absent" } as const;
 const STACK_DEV = { type: "string", description: "the stack (Pulumi.<stack>.yaml); dev when absent" } as const;
 
 const write = (context: Context) => (text: string) => context.io.stdout.write(text);
@@ -41,10 +42,10 @@ const POLICY_PACK_DIR = "policy";
 export const COMMANDS: Record<string, Command> = {
   render: {
     summary: "print a stack's LiteLLM config.yaml",
-    usage: "litellm-mcp render --stack <name>",
-    options: { stack: STACK },
+    usage: "litellm-mcp render [--stack <name>]",
+    options: { stack: STACK_DEV },
     async run(context) {
-      const stack = stackName(context.options);
+      const stack = stackName(context.options, "dev");
       const config = loadStackFile(stackFile(projectDir(context.io.cwd), stack));
       context.io.stdout.write(renderStack(config, stack).yaml);
       return EXIT.ok;
@@ -54,7 +55,7 @@ export const COMMANDS: Record<string, Command> = {
   validate: {
     summary: "check one stack file, or every Pulumi.<stack>.yaml of the project",
     usage: "litellm-mcp validate [--stack <name>]",
-    options: { stack: STACK },
+    options: { stack: STACK_ALL },
     async run(context) {
       const project = projectDir(context.io.cwd);
       const stacks = context.options["stack"] === undefined ? listStacks(project) : [stackName(context.options)];
@@ -67,7 +68,8 @@ export const COMMANDS: Record<string, Command> = {
           // Rendering checks what only the whole config can tell (pool sizes, MCP URLs).
           renderStack(config, stack);
           context.io.stdout.write(`Pulumi.${stack}.yaml: valid (${config.target} target, ${config.stage} stage)\n`);
-          for (const warning of lifecycleWarnings(config.models, new Date(), catalogBeside(file))) context.io.stderr.write(`${formatProblem(`Pulumi.${stack}.yaml`, warning)}\n`);
+          const warnings = [...lifecycleWarnings(config.models, new Date(), catalogBeside(file)), ...(config.stage === "prod" ? placeholderWarnings(config) : [])];
+          for (const warning of warnings) context.io.stderr.write(`${formatProblem(`Pulumi.${stack}.yaml`, warning)}\n`);
         } catch (error) {
           if (!(error instanceof ConfigError)) throw error;
           context.io.stderr.write(`${error.message}\n`);
@@ -80,9 +82,9 @@ export const COMMANDS: Record<string, Command> = {
 
   models: {
     summary: "ask Bedrock whether each configured model is offered, Active and may be invoked; --refresh renews the model catalog",
-    usage: "litellm-mcp models --stack <name> [--json] | litellm-mcp models --refresh [--regions <region,region>]",
+    usage: "litellm-mcp models [--stack <name>] [--json] | litellm-mcp models --refresh [--regions <region,region>]",
     options: {
-      stack: STACK,
+      stack: STACK_DEV,
       json: { type: "boolean", description: "print JSON instead of a table" },
       refresh: { type: "boolean", description: `rebuild ${CATALOG_FILE} from Bedrock in each region, with your AWS credentials` },
       regions: { type: "string", description: "with --refresh: the regions to ask, comma-separated (default: every region the catalog names)" },
@@ -90,7 +92,7 @@ export const COMMANDS: Record<string, Command> = {
     async run(context) {
       if (context.options["refresh"] === true) return refreshModelCatalog(context);
       if (context.options["regions"] !== undefined) throw new UsageError("--regions goes with --refresh");
-      const stack = stackName(context.options);
+      const stack = stackName(context.options, "dev");
       // Bedrock answers here for ids the catalog does not know yet: the catalog is not asked.
       const config = loadStackFile(stackFile(projectDir(context.io.cwd), stack), { catalog: false });
       const reports = await checkModels(config.models, (region) => context.deps.bedrock(region));
@@ -156,9 +158,10 @@ export const COMMANDS: Record<string, Command> = {
       if (config.target === "aws" && context.options["yes"] !== true) {
         throw new UsageError(`refusing to destroy the AWS stack ${stack} without --yes`);
       }
-      context.io.stdout.write(`Destroying stack ${stack}. It ${whatDownKeeps(stack, config).join("; ")}.\n`);
+      // The plan is said once Pulumi has the stack open: a missing CLI or stack fails before it.
+      const announce = () => context.io.stdout.write(`Destroying stack ${stack}. It ${whatDownKeeps(stack, config).join("; ")}.\n`);
       // The keys are protected exactly where the data they unlock outlives the stack: they stay with it.
-      await pulumi.destroy(stack, write(context), { keepProtected: keysKept(config) });
+      await pulumi.destroy(stack, write(context), { keepProtected: keysKept(config), onSelected: announce });
       return EXIT.ok;
     },
   },
@@ -348,7 +351,7 @@ async function refreshModelCatalog(context: Context): Promise<number> {
   const regions =
     typeof given === "string"
       ? given.split(",").map((region) => {
-          if (!REGION.test(region)) throw new UsageError(`--regions: expected AWS regions such as "us-east-1,ap-northeast-1", got ${JSON.stringify(region)}`);
+          if (!REGION.test(region)) throw new UsageError(`--regions: expected AWS regions such as "us-east-1,ap-northeast-1", got ${quote(region)}`);
           return region;
         })
       : catalogRegions(previous);

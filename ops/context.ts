@@ -6,6 +6,7 @@ import type { StackConfig } from "../config/schema";
 import type { AwsPort } from "./aws";
 import { type Backend, backendFor } from "./backend";
 import type { DockerPort } from "./docker";
+import { quote } from "../config/errors";
 import { UsageError } from "./errors";
 import { type LocalPort, localProcesses, readOutputsFile } from "./local";
 import type { BedrockSender } from "./models";
@@ -92,7 +93,7 @@ const STACK_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 export function stackName(options: Options, fallback?: string): string {
   const stack = options["stack"] ?? fallback;
   if (typeof stack !== "string") throw new UsageError("--stack <name> is required");
-  if (!STACK_NAME.test(stack)) throw new UsageError(`--stack: expected a stack name of letters, digits and _ . -, got ${JSON.stringify(stack)}`);
+  if (!STACK_NAME.test(stack)) throw new UsageError(`--stack: expected a stack name of letters, digits and _ . -, got ${quote(stack)}`);
   return stack;
 }
 

@@ -12,8 +12,11 @@ export interface PulumiPort {
   up(stack: string, write: (text: string) => void, options?: { policyPack?: string }): Promise<void>;
   /** Returns whether the preview would change anything. */
   preview(stack: string, write: (text: string) => void, options?: { policyPack?: string }): Promise<{ changes: boolean }>;
-  /** keepProtected: destroy everything but the protected resources (`pulumi destroy --exclude-protected`). */
-  destroy(stack: string, write: (text: string) => void, options: { keepProtected: boolean }): Promise<void>;
+  /**
+   * keepProtected: destroy everything but the protected resources (`pulumi destroy --exclude-protected`).
+   * onSelected: called once Pulumi has opened the stack, before anything is destroyed.
+   */
+  destroy(stack: string, write: (text: string) => void, options: { keepProtected: boolean; onSelected?: () => void }): Promise<void>;
   /** Runs the Pulumi CLI itself with the stack's backend, for anything else; returns its exit status. */
   passthrough(stack: string, args: string[]): Promise<number>;
 }
@@ -40,11 +43,15 @@ export class AutomationPulumi implements PulumiPort {
     return { changes: Object.entries(counts).some(([operation, count]) => operation !== "same" && (count ?? 0) > 0) };
   }
 
-  async destroy(stack: string, write: (text: string) => void, options: { keepProtected: boolean }): Promise<void> {
-    await this.run(stack, "destroy", false, (selected) => selected.destroy({ onOutput: write, color: "auto", excludeProtected: options.keepProtected }));
+  async destroy(stack: string, write: (text: string) => void, options: { keepProtected: boolean; onSelected?: () => void }): Promise<void> {
+    await this.run(stack, "destroy", false, (selected) => {
+      options.onSelected?.();
+      return selected.destroy({ onOutput: write, color: "auto", excludeProtected: options.keepProtected });
+    });
   }
 
   passthrough(stack: string, args: string[]): Promise<number> {
+    this.backend.prepare();
     return new Promise((resolve, reject) => {
       const child = spawn("pulumi", [...args, "--stack", stack], { cwd: this.project, stdio: "inherit", env: { ...process.env, ...this.backend.env } });
       child.on("error", (error) => reject(cliMissing(error) ?? error));
@@ -53,6 +60,8 @@ export class AutomationPulumi implements PulumiPort {
   }
 
   private async run<T>(stack: string, what: string, create: boolean, action: (selected: Stack) => Promise<T>): Promise<T> {
+    if (!create && !this.backend.mayHoldStacks) throw new OpsError(notDeployed(stack, this.backend));
+    if (create) this.backend.prepare();
     let selected: Stack;
     try {
       const args = { stackName: stack, workDir: this.project };
@@ -60,7 +69,7 @@ export class AutomationPulumi implements PulumiPort {
       selected = create ? await LocalWorkspace.createOrSelectStack(args, options) : await LocalWorkspace.selectStack(args, options);
     } catch (error) {
       if (error instanceof StackNotFoundError) {
-        throw new OpsError(`no stack ${stack} in ${this.backend.description}: it was never deployed (litellm-mcp up --stack ${stack})`);
+        throw new OpsError(notDeployed(stack, this.backend));
       }
       throw cliMissing(error) ?? new OpsError(`cannot open stack ${stack}: ${firstLine(error)}`);
     }
@@ -72,6 +81,10 @@ export class AutomationPulumi implements PulumiPort {
       throw error;
     }
   }
+}
+
+function notDeployed(stack: string, backend: Backend): string {
+  return `no stack ${stack} in ${backend.description}: it was never deployed (litellm-mcp up --stack ${stack})`;
 }
 
 function cliMissing(error: unknown): OpsError | undefined {

@@ -89,6 +89,12 @@ describe("the compiled program and its sources", () => {
       assert.deepEqual([version.stdout, version.stderr], [`litellm-mcp ${(JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { version: string }).version}\n`, ""]);
       const help = await run(process.execPath, [join(dir, "ops", "bin.js"), "--help"], { cwd: dir });
       assert.match(help.stdout, /^Usage: litellm-mcp <command> \[options\]\n/);
+      const rendered = await run(process.execPath, [join(dir, "ops", "bin.js"), "render"], { cwd: dir });
+      assert.match(rendered.stdout, /^model_list:/);
+      await assert.rejects(run(process.execPath, [join(dir, "ops", "bin.js"), "render", "--stack", "staging"], { cwd: dir }), (error: { code: number; stderr: string }) => {
+        assert.deepEqual([error.code, error.stderr], [2, `litellm-mcp: no stack file Pulumi.staging.yaml in ${dir}; stacks: dev, test\n`]);
+        return true;
+      });
       writeFileSync(join(dir, "ops", "since.ts"), `${readFileSync(join(dir, "ops", "since.ts"), "utf8")}\n// edited after the build\n`);
       const stale = await run(process.execPath, [join(dir, "ops", "bin.js"), "--version"], { cwd: dir });
       assert.equal(stale.stderr, "litellm-mcp: the compiled program in dist/ is older than its TypeScript (changed: ops/since.ts); running the command as last built (npm run build)\n");

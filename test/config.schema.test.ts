@@ -39,7 +39,7 @@ const INVALID: InvalidCase[] = [
     stack: "dev",
     change: (v) => (v.models[1].bedrockModelId = "global.anthropic.claude-sonnet-4-6"),
     path: "models[1].bedrockModelId",
-    says: 'expected anthropic.claude-sonnet-5-5, the model of the other deployments of "claude-sonnet": one name serves one model version',
+    says: 'expected "anthropic.claude-sonnet-5-5", the model of the other deployments of "claude-sonnet": one name serves one model version, got "anthropic.claude-sonnet-4-6"',
   },
   {
     title: "a Japan profile called from Singapore",
@@ -288,6 +288,27 @@ describe("stack config", () => {
         assert.ok(line.includes(invalid.says), `"${line}" does not say "${invalid.says}"`);
       });
     }
+
+    it("a credential without ever printing it back, wherever it was refused", () => {
+      const credential = "sk-abc123-never-echo-this";
+      const lines = problems("dev", (v) => {
+        v.mcpServers[0].environment = { API_KEY: credential, UPSTREAM: credential };
+        v.litellm = { general_settings: { alerting_args: { webhook_token: credential } } };
+      });
+      assert.ok(lines.length >= 3, lines.join("\n"));
+      for (const line of lines) assert.ok(!line.includes("sk-abc"), line);
+    });
+
+    it("a long value with newlines escaped and shortened in every message about it, each on one line naming the file", () => {
+      const image = `ghcr.io/berriai/litellm-database:${"x\ninjected: true\n".repeat(700)}`;
+      const lines = problems("prod", (v) => (v.proxy.image = image));
+      assert.ok(lines.length >= 1);
+      for (const line of lines) {
+        assert.match(line, /^Pulumi\.prod\.yaml: litellm-mcp:proxy\.image: /);
+        assert.ok(line.length < 400, `${line.length} characters: ${line.slice(0, 200)}`);
+        assert.ok(line.includes(`(${image.length} characters)`), line);
+      }
+    });
 
     it("a wrong region with the file, the key path, the expectation and the value found", () => {
       const lines = problems("prod", (v) => (v.models[1].region = "tokyo"));

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -10,6 +10,7 @@ import { parseSince } from "../ops/since";
 import { DockerEngine, demultiplex, dockerConnection } from "../ops/docker";
 import { OpsError } from "../ops/errors";
 import { readOutputs, responseCache } from "../ops/outputs";
+import { AutomationPulumi } from "../ops/pulumi";
 import { startDockerStandIn } from "./support/standins";
 
 describe("Docker Engine client (against a stand-in that answers as the Engine API reference describes)", () => {
@@ -320,19 +321,50 @@ describe("AWS adapter (with stand-in SDK clients)", () => {
 });
 
 describe("operations building blocks", () => {
-  it("keeps a docker stack's state in the project with a generated passphrase, and leaves AWS stacks to the user's login", () => {
+  it("keeps a docker stack's state in the project with a passphrase generated when a stack is first written, and leaves AWS stacks to the user's login", () => {
     const project = mkdtempSync(join(tmpdir(), "litellm-mcp-backend-"));
     const dev = backendFor(project, "docker", {});
     const passphrase = join(project, ".pulumi-state", "passphrase");
-    assert.deepEqual(dev.env, { PULUMI_BACKEND_URL: `file://${project}/.pulumi-state`, PULUMI_CONFIG_PASSPHRASE_FILE: passphrase });
+    assert.deepEqual([dev.env, dev.mayHoldStacks], [{ PULUMI_BACKEND_URL: `file://${project}/.pulumi-state`, PULUMI_CONFIG_PASSPHRASE_FILE: passphrase }, false]);
+    assert.ok(!existsSync(join(project, ".pulumi-state")), "choosing the backend writes nothing");
+    dev.prepare();
     assert.match(readFileSync(passphrase, "utf8"), /^[0-9a-f]{64}$/);
     assert.equal(statSync(passphrase).mode & 0o777, 0o600);
     const again = readFileSync(passphrase, "utf8");
-    backendFor(project, "docker", {});
+    const later = backendFor(project, "docker", {});
+    later.prepare();
     assert.equal(readFileSync(passphrase, "utf8"), again, "the passphrase is kept");
+    assert.equal(later.mayHoldStacks, true);
     assert.deepEqual(backendFor(project, "aws", {}).env, {});
-    assert.deepEqual(backendFor(project, "docker", { PULUMI_BACKEND_URL: "s3://state" }), { env: {}, description: "s3://state" });
+    const elsewhere = backendFor(project, "docker", { PULUMI_BACKEND_URL: "s3://state" });
+    assert.deepEqual([elsewhere.env, elsewhere.description, elsewhere.mayHoldStacks], [{}, "s3://state", true]);
     assert.deepEqual(backendFor(project, "docker", { PULUMI_CONFIG_PASSPHRASE: "mine" }).env, { PULUMI_BACKEND_URL: `file://${project}/.pulumi-state` });
+  });
+
+  it("reads no stack from a project that never wrote one, and creates nothing doing so", async () => {
+    const project = mkdtempSync(join(tmpdir(), "litellm-mcp-backend-"));
+    const pulumi = new AutomationPulumi(project, backendFor(project, "docker", {}));
+    await assert.rejects(pulumi.outputs("dev"), new OpsError(`no stack dev in the local file backend in ${project}/.pulumi-state: it was never deployed (litellm-mcp up --stack dev)`));
+    assert.deepEqual(readdirSync(project), []);
+  });
+
+  it("opens the stack before down says what it destroys: without the Pulumi CLI it fails first", async () => {
+    const project = mkdtempSync(join(tmpdir(), "litellm-mcp-backend-"));
+    const backend = backendFor(project, "docker", { PULUMI_CONFIG_PASSPHRASE: "unused" });
+    mkdirSync(join(project, ".pulumi-state"));
+    const pulumi = new AutomationPulumi(project, { ...backend, mayHoldStacks: true });
+    const path = process.env["PATH"];
+    process.env["PATH"] = mkdtempSync(join(tmpdir(), "litellm-mcp-no-pulumi-"));
+    let announced = false;
+    try {
+      await assert.rejects(
+        pulumi.destroy("dev", () => undefined, { keepProtected: true, onSelected: () => (announced = true) }),
+        new OpsError("the Pulumi CLI is not installed; see https://www.pulumi.com/docs/install/"),
+      );
+    } finally {
+      process.env["PATH"] = path;
+    }
+    assert.equal(announced, false);
   });
 
   it("reads --since as a duration ago or a time, and refuses anything else", () => {

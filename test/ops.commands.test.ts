@@ -41,7 +41,8 @@ class FakePulumi implements PulumiPort {
     write("Previewing update (dev)\n");
     return { changes: this.changes };
   }
-  async destroy(stack: string, write: (text: string) => void, options: { keepProtected: boolean }) {
+  async destroy(stack: string, write: (text: string) => void, options: { keepProtected: boolean; onSelected?: () => void }) {
+    options.onSelected?.();
     this.calls.push(`destroy ${stack}${options.keepProtected ? " --exclude-protected" : ""}`);
     write("Destroying (dev)\n");
   }
@@ -706,8 +707,9 @@ describe("models (against a stand-in of Bedrock's control plane, holding what th
     assert.deepEqual(bedrock.calls, []);
   });
 
-  it("needs --stack", async () => {
-    const result = await cli(["models"], harness(new BedrockControlPlaneStandIn()));
-    assert.deepEqual([result.status, result.stderr], [2, "litellm-mcp: --stack <name> is required\n"]);
+  it("asks about the dev stack's models without --stack", async () => {
+    const withoutStack = await cli(["models"], harness(new BedrockControlPlaneStandIn()));
+    const dev = await cli(["models", "--stack", "dev"], harness(new BedrockControlPlaneStandIn()));
+    assert.deepEqual(withoutStack, dev);
   });
 });

@@ -30,7 +30,10 @@ async function down(state: StackState): Promise<{ status: number; stdout: string
   let stdout = "";
   let stderr = "";
   const pulumi = {
-    destroy: async (_stack: string, _write: (text: string) => void, options: { keepProtected: boolean }) => void state.destroy({ excludeProtected: options.keepProtected }),
+    destroy: async (_stack: string, _write: (text: string) => void, options: { keepProtected: boolean; onSelected?: () => void }) => {
+      options.onSelected?.();
+      await state.destroy({ excludeProtected: options.keepProtected });
+    },
   } as unknown as PulumiPort;
   const io = {
     stdout: { write: (text: string) => (stdout += text) },
