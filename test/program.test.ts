@@ -13,6 +13,16 @@ describe("the program", () => {
     });
   }
 
+  it("warns, as pulumi up shows it, about each placeholder value a prod-stage stack holds, and only there", async () => {
+    const prod = await runProgram("prod", { outputs: awsOutputs, calls: awsCalls });
+    assert.deepEqual(
+      prod.warnings.map((warning) => warning.split(": warning: ")[0]),
+      ["Pulumi.prod.yaml: litellm-mcp:aws.loadBalancer.certificateArn", "Pulumi.prod.yaml: litellm-mcp:aws.loadBalancer.adminCidrs[0]", "Pulumi.prod.yaml: litellm-mcp:aws.alarms.emails[0]"],
+    );
+    const test = await runProgram("test", { outputs: awsOutputs, calls: awsCalls });
+    assert.deepEqual(test.warnings, []);
+  });
+
   it("stops on a bad config with the config's message and no stack trace, before any resource", async () => {
     const { config, secretKeys } = engineConfigOf("prod");
     const models = JSON.parse(config["litellm-mcp:models"]!);

@@ -40,6 +40,8 @@ export interface ProgramRun {
   ofType(type: string): Registered[];
   /** The only resource of a type; fails when there is not exactly one. */
   one(type: string): Registered;
+  /** What the program logged as warnings (pulumi.log.warn), as `pulumi up` shows them. */
+  readonly warnings: string[];
 }
 
 interface RegisterRequest {
@@ -158,23 +160,37 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
   for (const id of Object.keys(require.cache)) {
     if (id === entry) delete require.cache[id];
   }
+  // Without an engine the SDK prints warnings to the console: keep them with the run instead.
+  const warnings: string[] = [];
+  const consoleWarn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    const text = args.map(String).join(" ");
+    if (text.startsWith("warning: [runtime] ")) warnings.push(text.slice("warning: [runtime] ".length));
+    else consoleWarn(...args);
+  };
   let exports: Record<string, unknown>;
   try {
     // require, not import(): the program's exports are its module.exports object, nothing wrapped around it.
     exports = require(entry) as Record<string, unknown>;
   } catch (error) {
     await waitForRegistrations();
+    console.warn = consoleWarn;
     throw Object.assign(error as Error, { registered: resources });
   }
-  await Promise.race([waitForRegistrations(), failed]);
   const outputs: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(exports)) outputs[key] = await Promise.race([resolve(value), failed]);
-  await Promise.race([waitForRegistrations(), failed]);
+  try {
+    await Promise.race([waitForRegistrations(), failed]);
+    for (const [key, value] of Object.entries(exports)) outputs[key] = await Promise.race([resolve(value), failed]);
+    await Promise.race([waitForRegistrations(), failed]);
+  } finally {
+    console.warn = consoleWarn;
+  }
 
   const ofType = (type: string) => resources.filter((resource) => resource.type === type);
   return {
     resources,
     outputs,
+    warnings,
     ofType,
     one(type) {
       const found = ofType(type);
