@@ -1,10 +1,13 @@
 /** The commands of litellm-mcp: what each does, its options, and how it runs. */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { parseDocument } from "yaml";
 import { renderStack } from "../components/endpoints";
 import { dockerNames } from "../components/docker/naming";
 import { CATALOG_FILE, catalogRegions, lifecycleWarnings, parseCatalog } from "../config/bedrock";
-import { ConfigError, formatProblem, quote } from "../config/errors";
+import { IMAGES, PROJECT } from "../config/constants";
+import { ConfigError, formatPath, formatProblem, quote } from "../config/errors";
+import { deployedImages, parseImageRef } from "../config/images";
 import { catalogBeside, loadStackFile } from "../config/load";
 import { placeholderWarnings } from "../config/placeholders";
 import type { StackConfig } from "../config/schema";
@@ -302,6 +305,43 @@ export const COMMANDS: Record<string, Command> = {
         securityGroups: [value("security-group", /^sg-[0-9a-f]+$/, "a security group id")],
       };
       await context.deps.aws(region).migrate(target, (line) => context.io.stdout.write(`${line}\n`));
+      return EXIT.ok;
+    },
+  },
+
+  "pin-images": {
+    summary: "resolve each image tag a stack deploys to the digest its registry serves now; --write pins them in the stack file",
+    usage: "litellm-mcp pin-images [--stack <name>] [--write]",
+    options: { stack: STACK_DEV, write: { type: "boolean", description: "write tag@digest into Pulumi.<stack>.yaml (its comments kept)" } },
+    async run(context) {
+      const stack = stackName(context.options, "dev");
+      const file = stackFile(projectDir(context.io.cwd), stack);
+      const config = loadStackFile(file);
+      const registry = context.deps.registry();
+      const pins: { key: string; path: readonly (string | number)[]; from: string; to: string }[] = [];
+      for (const { path, image } of deployedImages(config, IMAGES)) {
+        const pinned = parseImageRef(image)?.digest !== undefined ? image : `${image}@${await registry.digestOf(image)}`;
+        pins.push({ key: formatPath(path), path, from: image, to: pinned });
+      }
+      const width = Math.max(...pins.map((pin) => pin.key.length));
+      for (const pin of pins) context.io.stdout.write(`${pin.key.padEnd(width)}  ${pin.to === pin.from ? `${pin.to} (already pinned)` : pin.to}\n`);
+      if (context.options["write"] !== true) {
+        context.io.stdout.write(`\nNothing written: --write pins these in Pulumi.${stack}.yaml\n`);
+        return EXIT.ok;
+      }
+      const document = parseDocument(readFileSync(file, "utf8"));
+      for (const pin of pins) document.setIn(["config", `${PROJECT}:${pin.path[0]}`, ...pin.path.slice(1)], pin.to);
+      const text = document.toString();
+      // What is written must still be a valid stack: checked before the file changes.
+      const check = `${file}.pinned`;
+      writeFileSync(check, text);
+      try {
+        loadStackFile(check);
+      } finally {
+        rmSync(check, { force: true });
+      }
+      writeFileSync(file, text);
+      context.io.stdout.write(`\nPinned ${pins.filter((pin) => pin.to !== pin.from).length} image(s) in Pulumi.${stack}.yaml\n`);
       return EXIT.ok;
     },
   },

@@ -12,6 +12,7 @@ import { type LocalPort, localProcesses, readOutputsFile } from "./local";
 import type { BedrockSender } from "./models";
 import { type GatewayOutputs, readOutputs } from "./outputs";
 import type { PulumiPort } from "./pulumi";
+import type { RegistryPort } from "./registry";
 
 export interface Io {
   readonly stdout: { write(text: string): unknown };
@@ -29,6 +30,8 @@ export interface Deps {
   aws(region: string): AwsPort;
   /** Bedrock's control plane in a region (models). */
   bedrock(region: string): BedrockSender;
+  /** Image registries, for the digests of tags (pin-images). */
+  registry(): RegistryPort;
   /** Processes of a gateway run locally (--outputs). */
   readonly local: LocalPort;
   /** Compiles the program when its build is older than its sources. */
@@ -49,6 +52,7 @@ export const realDeps: Deps = {
   },
   aws: (region) => (require("./aws") as typeof import("./aws")).AwsServices.forRegion(region),
   bedrock: (region) => new (require("@aws-sdk/client-bedrock") as typeof import("@aws-sdk/client-bedrock")).BedrockClient({ region }),
+  registry: () => new (require("./registry") as typeof import("./registry")).OciRegistry(),
   local: localProcesses,
   build: (project, write) => (require("./build") as typeof import("./build")).ensureBuilt(project, write),
   timeoutMs: 10_000,

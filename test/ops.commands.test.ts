@@ -13,6 +13,7 @@ import { OpsError } from "../ops/errors";
 import type { BedrockSender } from "../ops/models";
 import { BedrockControlPlaneStandIn } from "./support/bedrock";
 import type { Outputs, PulumiPort } from "../ops/pulumi";
+import type { RegistryPort } from "../ops/registry";
 import { type LiteLLMStandIn, startDockerStandIn, startLiteLLMStandIn } from "./support/standins";
 import { PROJECT_DIR, type Values, variant } from "./support/stacks";
 import { stringify } from "yaml";
@@ -94,6 +95,7 @@ interface Harness {
   bedrock?: (region: string) => BedrockSender;
   /** The project folder the command runs in; the project itself when absent. */
   cwd?: string;
+  registry?: RegistryPort;
 }
 
 async function cli(args: string[], harness: Harness) {
@@ -106,6 +108,7 @@ async function cli(args: string[], harness: Harness) {
     },
     docker: () => harness.docker ?? assert.fail("no Docker here"),
     aws: () => harness.aws ?? assert.fail("no AWS here"),
+    registry: () => harness.registry ?? assert.fail("no registry here"),
     local: localProcesses,
     bedrock: (region) => harness.bedrock?.(region) ?? assert.fail("no Bedrock here"),
     async build(project, write) {
