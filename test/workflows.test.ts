@@ -73,6 +73,18 @@ describe("GitHub workflows", () => {
     assert.ok(models < index((step) => String(step["uses"]).startsWith("pulumi/actions@")));
   });
 
+  it("smoke-test the gateway after every up (models listed and each called, MCP tools listed), and say how to roll back when the deploy or its check fails", () => {
+    const steps = action()["runs"]["steps"] as Yaml[];
+    const pulumi = steps.findIndex((step) => String(step["uses"]).startsWith("pulumi/actions@"));
+    const smoke = steps.findIndex((step) => step["run"] === 'npx litellm-mcp status --stack "$STACK" --call-models');
+    const rollback = steps.findIndex((step) => step["if"] === "failure() && inputs.command == 'up'");
+    assert.ok(pulumi >= 0 && pulumi < smoke && smoke < rollback, `pulumi ${pulumi}, smoke ${smoke}, rollback ${rollback}`);
+    assert.equal(steps[smoke]!["if"], "inputs.command == 'up'");
+    assert.deepEqual(steps[smoke]!["env"], { STACK: "${{ inputs.stack }}", PULUMI_CONFIG_PASSPHRASE: "${{ inputs.passphrase }}", PULUMI_ACCESS_TOKEN: "${{ inputs.access-token }}" });
+    assert.match(steps[rollback]!["run"], /git revert \$SHA/);
+    for (const file of ["deploy-test.yml", "deploy-prod.yml"]) assert.equal(pulumiStep(file, "deploy")["command"], "up");
+  });
+
   it("run the Pulumi action with diff, in-place PR comments and the policy pack by default", () => {
     const pulumi = (action()["runs"]["steps"] as Yaml[]).find((step) => String(step["uses"]).startsWith("pulumi/actions@"))!;
     assert.equal(pulumi["with"]["diff"], true);
