@@ -86,6 +86,19 @@ function awsOutputs(): Outputs {
   });
 }
 
+/** An AWS port that gives the master key and no services or logs, and fails on anything else a test does not give it. */
+function fakeAws(given: Partial<AwsPort>): AwsPort {
+  return {
+    masterKey: async () => KEY,
+    services: async () => [],
+    logs: async () => undefined,
+    restart: () => assert.fail("not restarting"),
+    migrate: () => assert.fail("not migrating"),
+    applyDatabaseParameters: () => assert.fail("not rebooting"),
+    ...given,
+  };
+}
+
 interface Harness {
   pulumi: FakePulumi;
   /** The terminal's answers, in order; no terminal when absent. */
@@ -298,7 +311,7 @@ describe("operations commands", () => {
 
     it("reads the master key of an AWS stack from Secrets Manager and counts ECS tasks", async () => {
       const keysRead: string[] = [];
-      const aws: AwsPort = {
+      const aws = fakeAws({
         async masterKey(arn) {
           keysRead.push(arn);
           return KEY;
@@ -306,11 +319,8 @@ describe("operations commands", () => {
         async services(_cluster, names) {
           return names.map((name) => ({ name, status: "ACTIVE", running: name === "docs-svc" ? 0 : 1, desired: 1, pending: 0, deployments: 1 }));
         },
-        restart: () => assert.fail("not restarting"),
-        migrate: () => assert.fail("not migrating"),
-        applyDatabaseParameters: () => assert.fail("not rebooting"),
         logs: () => assert.fail("not reading logs"),
-      };
+      });
       const outputs = awsOutputs();
       (outputs["proxyUrl"] as { value: string }).value = proxy.url;
       (outputs["mcpGatewayUrl"] as { value: string }).value = `${proxy.url}/mcp`;
@@ -349,16 +359,13 @@ describe("operations commands", () => {
 
     it("reads an AWS service's log group and explains where the database's logs are", async () => {
       const groups: string[] = [];
-      const aws: AwsPort = {
-        masterKey: async () => KEY,
-        services: async () => [],
+      const aws = fakeAws({
         restart: async () => undefined,
         migrate: async () => undefined,
-        applyDatabaseParameters: () => assert.fail("not rebooting"),
         async logs(group) {
           groups.push(group);
         },
-      };
+      });
       const pulumi = new FakePulumi(awsOutputs());
       assert.equal((await cli(["logs", "aws_docs", "--stack", "test"], { pulumi, aws })).status, 0);
       assert.deepEqual(groups, ["/litellm-mcp/test/mcp/aws_docs"]);
@@ -385,17 +392,12 @@ describe("operations commands", () => {
 
     it("forces new ECS deployments, MCP servers first, printing progress", async () => {
       const restarted: string[] = [];
-      const aws: AwsPort = {
-        masterKey: async () => KEY,
-        services: async () => [],
-        logs: async () => undefined,
-        migrate: () => assert.fail("not migrating"),
-        applyDatabaseParameters: () => assert.fail("not rebooting"),
+      const aws = fakeAws({
         async restart(cluster, service, progress) {
           restarted.push(`${cluster}/${service}`);
           progress(`${service}: stable`);
         },
-      };
+      });
       const result = await cli(["restart", "--stack", "test"], { pulumi: new FakePulumi(awsOutputs()), aws });
       assert.equal(result.status, 0);
       assert.deepEqual(restarted, ["cluster-1/context7-svc", "cluster-1/docs-svc", "cluster-1/proxy-svc"]);
@@ -404,16 +406,11 @@ describe("operations commands", () => {
 
     it("restarts from an outputs file (pulumi stack output --json) without reading the stack's state", async () => {
       const restarted: string[] = [];
-      const aws: AwsPort = {
-        masterKey: async () => KEY,
-        services: async () => [],
-        logs: async () => undefined,
-        migrate: () => assert.fail("not migrating"),
-        applyDatabaseParameters: () => assert.fail("not rebooting"),
+      const aws = fakeAws({
         async restart(cluster, service) {
           restarted.push(`${cluster}/${service}`);
         },
-      };
+      });
       const file = join(mkdtempSync(join(tmpdir(), "litellm-mcp-outputs-")), "outputs.json");
       writeFileSync(file, JSON.stringify(Object.fromEntries(Object.entries(awsOutputs()).map(([name, output]) => [name, output.value]))));
       const pulumi = new FakePulumi(new Error("the state is not reachable"));
@@ -423,17 +420,12 @@ describe("operations commands", () => {
 
     it("runs the migration task pulumi up asks for, and refuses arguments it cannot use", async () => {
       const migrations: string[] = [];
-      const aws: AwsPort = {
-        masterKey: async () => KEY,
-        services: async () => [],
-        logs: async () => undefined,
-        restart: () => assert.fail("not restarting"),
-        applyDatabaseParameters: () => assert.fail("not rebooting"),
+      const aws = fakeAws({
         async migrate(target, progress) {
           migrations.push(JSON.stringify(target));
           progress("migration: done");
         },
-      };
+      });
       const args = [
         "migrate",
         "--region", "us-east-1",
@@ -463,17 +455,12 @@ describe("operations commands", () => {
 
     it("applies database parameters for pulumi up, and refuses an instance that is not an identifier", async () => {
       const applied: string[] = [];
-      const aws: AwsPort = {
-        masterKey: async () => KEY,
-        services: async () => [],
-        logs: async () => undefined,
-        restart: () => assert.fail("not restarting"),
-        migrate: () => assert.fail("not migrating"),
+      const aws = fakeAws({
         async applyDatabaseParameters(instance, progress) {
           applied.push(instance);
           progress("database: parameters in sync, no reboot needed");
         },
-      };
+      });
       const ok = await cli(["apply-db-parameters", "--region", "us-east-1", "--instance", "gateway-database-instance-7g8h9i"], { pulumi: new FakePulumi({}), aws });
       assert.deepEqual(ok, { status: 0, stdout: "database: parameters in sync, no reboot needed\n", stderr: "" });
       const bad = await cli(["apply-db-parameters", "--region", "us-east-1", "--instance", "db; reboot"], { pulumi: new FakePulumi({}), aws });
