@@ -66,28 +66,27 @@ function statementsNaming(models: readonly ModelConfig[], partition: string, acc
     statements.push({ Sid: "InvokeConfiguredModels", Effect: "Allow", Action: BEDROCK_ACTIONS, Resource: unique([...direct, ...profiles]) });
   }
   if (routed.length > 0) {
-    const wildcards = profiles.some((arn) => arn.endsWith("*"));
-    statements.push({
-      Sid: "InvokeThroughConfiguredProfiles",
-      Effect: "Allow",
-      Action: BEDROCK_ACTIONS,
-      Resource: unique(routed),
-      Condition: { [wildcards ? "StringLike" : "StringEquals"]: { "bedrock:InferenceProfileArn": unique(profiles) } },
-    });
+    statements.push({ Sid: "InvokeThroughConfiguredProfiles", Effect: "Allow", Action: BEDROCK_ACTIONS, Resource: unique(routed), Condition: profileCondition(profiles) });
   }
   if (globallyRouted.length > 0) {
-    const wildcards = globalProfiles.some((arn) => arn.endsWith("*"));
     statements.push({
       Sid: "InvokeThroughGlobalProfiles",
       Effect: "Allow",
       Action: BEDROCK_ACTIONS,
       Resource: unique(globallyRouted),
-      Condition: wildcards
-        ? { StringLike: { "bedrock:InferenceProfileArn": unique(globalProfiles) }, StringEquals: { "aws:RequestedRegion": ["unspecified"] } }
-        : { StringEquals: { "bedrock:InferenceProfileArn": unique(globalProfiles), "aws:RequestedRegion": ["unspecified"] } },
+      Condition: profileCondition(globalProfiles, { "aws:RequestedRegion": ["unspecified"] }),
     });
   }
   return statements;
+}
+
+/**
+ * A grant only through the given inference profiles (StringLike when one is a wildcard), and the other exact
+ * conditions `also` names.
+ */
+function profileCondition(profiles: string[], also: Record<string, string[]> = {}): NonNullable<PolicyStatement["Condition"]> {
+  if (!profiles.some((arn) => arn.endsWith("*"))) return { StringEquals: { "bedrock:InferenceProfileArn": unique(profiles), ...also } };
+  return { StringLike: { "bedrock:InferenceProfileArn": unique(profiles) }, ...(Object.keys(also).length > 0 ? { StringEquals: also } : {}) };
 }
 
 /** Roles the proxy assumes for models configured with roleArn. */
