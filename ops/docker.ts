@@ -1,5 +1,6 @@
 /**
- * The few Docker Engine API calls the operations CLI needs: a container's state and health, its logs, a restart.
+ * The few Docker Engine API calls the operations CLI needs: a container's state and health, its logs, a restart,
+ * a stop and a start, and a command run inside a container (pg_dump and pg_restore in the Postgres container).
  * Through dockerode (docker-modem), which speaks to a unix socket, tcp (TLS too) or ssh; the daemon is found as
  * the docker CLI finds it: DOCKER_HOST, else the current Docker context (DOCKER_CONTEXT, or currentContext in
  * the CLI's config.json), else the local socket.
@@ -8,6 +9,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { Writable } from "node:stream";
 import Docker from "dockerode";
 import { describeNetworkError, OpsError } from "./errors";
 
@@ -26,10 +28,21 @@ export interface LogOptions {
   readonly write: (line: string) => void;
 }
 
+export interface ExecOptions {
+  /** Sent to the command's standard input, which is closed at its end. */
+  readonly stdin?: NodeJS.ReadableStream;
+  /** Receives the command's standard output. */
+  readonly stdout: NodeJS.WritableStream;
+}
+
 export interface DockerPort {
   inspect(container: string): Promise<ContainerState | undefined>;
   logs(container: string, options: LogOptions): Promise<void>;
   restart(container: string): Promise<void>;
+  stop(container: string): Promise<void>;
+  start(container: string): Promise<void>;
+  /** Runs `command` inside the container (docker exec, no TTY); its exit code and what it wrote on stderr. */
+  exec(container: string, command: readonly string[], options: ExecOptions): Promise<{ exitCode: number; stderr: string }>;
 }
 
 export interface DockerConnection {
@@ -143,6 +156,54 @@ export class DockerEngine implements DockerPort {
       await this.docker.getContainer(container).restart();
     } catch (error) {
       throw this.failure(error, `restart ${container}`, container);
+    }
+  }
+
+  async stop(container: string): Promise<void> {
+    try {
+      await this.docker.getContainer(container).stop();
+    } catch (error) {
+      // 304: already stopped.
+      if ((error as DockerError).statusCode !== 304) throw this.failure(error, `stop ${container}`, container);
+    }
+  }
+
+  async start(container: string): Promise<void> {
+    try {
+      await this.docker.getContainer(container).start();
+    } catch (error) {
+      if ((error as DockerError).statusCode !== 304) throw this.failure(error, `start ${container}`, container);
+    }
+  }
+
+  async exec(container: string, command: readonly string[], options: ExecOptions): Promise<{ exitCode: number; stderr: string }> {
+    try {
+      const stdin = options.stdin !== undefined;
+      const exec = await this.docker.getContainer(container).exec({ Cmd: [...command], AttachStdin: stdin, AttachStdout: true, AttachStderr: true, Tty: false });
+      // Hijacked: the connection carries stdin up and the multiplexed stdout and stderr down.
+      const stream = await exec.start({ hijack: true, stdin });
+      const stderr: Buffer[] = [];
+      const errors = new Writable({
+        write: (chunk: Buffer, _encoding, done) => {
+          stderr.push(chunk);
+          done();
+        },
+      });
+      const ended = new Promise<void>((resolve, reject) => {
+        stream.on("end", resolve);
+        stream.on("close", resolve);
+        // A command that exits before reading all its input closes the connection under the input still being
+        // sent: its exit code says what happened.
+        stream.on("error", (error: NodeJS.ErrnoException) => (stdin && (error.code === "EPIPE" || error.code === "ECONNRESET") ? resolve() : reject(error)));
+      });
+      this.docker.modem.demuxStream(stream, options.stdout, errors);
+      // The end of the input half-closes the connection: the daemon then closes the command's stdin.
+      if (options.stdin) options.stdin.pipe(stream);
+      await ended;
+      const { ExitCode } = await exec.inspect();
+      return { exitCode: ExitCode ?? -1, stderr: Buffer.concat(stderr).toString("utf8") };
+    } catch (error) {
+      throw this.failure(error, `run ${command[0]} in ${container}`, container);
     }
   }
 

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Readable } from "node:stream";
+import { Readable, Writable } from "node:stream";
 import { AwsServices } from "../ops/aws";
 import { backendFor } from "../ops/backend";
 import { parseSince } from "../ops/since";
@@ -13,12 +13,26 @@ import { readOutputs, responseCache } from "../ops/outputs";
 import { AutomationPulumi } from "../ops/pulumi";
 import { startDockerStandIn } from "./support/standins";
 
+/** A writable that keeps what it is given. */
+function collector(): { stream: Writable; bytes(): Buffer } {
+  const chunks: Buffer[] = [];
+  const stream = new Writable({
+    write: (chunk: Buffer, _encoding, done) => {
+      chunks.push(chunk);
+      done();
+    },
+  });
+  return { stream, bytes: () => Buffer.concat(chunks) };
+}
+
 describe("Docker Engine client (against a stand-in that answers as the Engine API reference describes)", () => {
   let docker: Awaited<ReturnType<typeof startDockerStandIn>>;
   let engine: DockerEngine;
   before(async () => {
     docker = await startDockerStandIn({
       proxy: { status: "running", health: "starting" },
+      // Commands "inside" this container run here as given.
+      shell: { status: "running", exec: (command) => ({ file: command[0]!, args: command.slice(1) }) },
       db: {
         status: "exited",
         logs: [
@@ -49,6 +63,28 @@ describe("Docker Engine client (against a stand-in that answers as the Engine AP
     await engine.restart("proxy");
     assert.deepEqual(docker.restarted, ["proxy"]);
     await assert.rejects(engine.restart("gone"), new OpsError("no container gone: is the stack up?"));
+  });
+
+  it("stops and starts a container, and refuses an unknown one", async () => {
+    await engine.stop("proxy");
+    await engine.start("proxy");
+    assert.deepEqual(docker.lifecycle, ["stop proxy", "start proxy"]);
+    await assert.rejects(engine.stop("gone"), new OpsError("no container gone: is the stack up?"));
+  });
+
+  it("runs a command inside a container: stdin in and closed at its end, stdout and stderr apart, its exit code", async () => {
+    const input = Buffer.alloc(3 * 1024 * 1024, "x\n");
+    const output = collector();
+    const result = await engine.exec("shell", ["sh", "-c", "cat; echo closed >&2; exit 3"], { stdin: Readable.from([input.subarray(0, 1000), input.subarray(1000)]), stdout: output.stream });
+    assert.equal(result.exitCode, 3);
+    assert.equal(result.stderr, "closed\n");
+    assert.ok(output.bytes().equals(input), "what the command read is what was sent, byte for byte");
+    assert.deepEqual(docker.execs.at(-1), { container: "shell", command: ["sh", "-c", "cat; echo closed >&2; exit 3"] });
+
+    const quiet = collector();
+    assert.deepEqual(await engine.exec("shell", ["sh", "-c", "echo out"], { stdout: quiet.stream }), { exitCode: 0, stderr: "" });
+    assert.equal(quiet.bytes().toString(), "out\n");
+    await assert.rejects(engine.exec("db", ["pg_dump"], { stdout: quiet.stream }), new OpsError("Docker could not run pg_dump in db (HTTP 409): container db is not running"));
   });
 
   it("says when the daemon cannot be reached", async () => {

@@ -8,6 +8,7 @@ import { once } from "node:events";
 import { mkdtempSync } from "node:fs";
 import { createServer, type IncomingMessage, request as httpRequest, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PROJECT_DIR } from "./stacks";
@@ -150,53 +151,130 @@ export interface StandInContainer {
   readonly restartCount?: number;
   /** Output lines: [stream (1 stdout, 2 stderr), text]. */
   readonly logs?: [number, string][];
+  /**
+   * What a command run inside the container runs here instead: a process on this machine (the container's own
+   * program, pointed at what the container would reach). Without it, the stand-in refuses exec as the daemon
+   * refuses it for a stopped container.
+   */
+  readonly exec?: (command: readonly string[]) => { file: string; args: string[]; env?: NodeJS.ProcessEnv };
 }
 
 export interface DockerStandIn {
   readonly socketPath: string;
   readonly restarted: string[];
+  /** Containers stopped and started, in order: "stop name", "start name". */
+  readonly lifecycle: string[];
+  /** Commands run through exec: the container and the command. */
+  readonly execs: { container: string; command: string[] }[];
   /** Query strings of the log requests. */
   readonly logQueries: string[];
   stop(): Promise<void>;
+}
+
+/** Without a TTY the daemon multiplexes stdout and stderr in frames: type, 3 zero bytes, big-endian size. */
+function frame(stream: number, payload: Buffer): Buffer {
+  const header = Buffer.alloc(8);
+  header.writeUInt8(stream, 0);
+  header.writeUInt32BE(payload.length, 4);
+  return Buffer.concat([header, payload]);
+}
+
+async function text(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 /** A stand-in for the Docker Engine API on a unix socket, answering as the API reference describes. */
 export async function startDockerStandIn(containers: Record<string, StandInContainer>): Promise<DockerStandIn> {
   const socketPath = join(mkdtempSync(join(tmpdir(), "litellm-mcp-docker-")), "docker.sock");
   const restarted: string[] = [];
+  const lifecycle: string[] = [];
+  const execs: { container: string; command: string[] }[] = [];
   const logQueries: string[] = [];
-  const server = createServer((request, response) => {
-    const match = /^\/containers\/([^/]+)\/(json|logs|restart)(?:\?(.*))?$/.exec(request.url ?? "");
-    const container = match ? containers[decodeURIComponent(match[1]!)] : undefined;
-    if (!match || !container) {
-      response.writeHead(404, { "content-type": "application/json" });
-      response.end(JSON.stringify({ message: `No such container: ${match?.[1] ?? ""}` }));
-      return;
+  const created = new Map<string, { container: string; command: string[]; exitCode?: number; running: boolean }>();
+  const json = (response: ServerResponse, status: number, body: unknown) => {
+    response.writeHead(status, { "content-type": "application/json" });
+    response.end(JSON.stringify(body));
+  };
+  const server = createServer(async (request, response) => {
+    const execMatch = /^\/exec\/([^/]+)\/json$/.exec(request.url ?? "");
+    if (execMatch) {
+      const exec = created.get(execMatch[1]!);
+      if (!exec) return json(response, 404, { message: `No such exec instance: ${execMatch[1]}` });
+      return json(response, 200, { ID: execMatch[1], Running: exec.running, ExitCode: exec.exitCode ?? null });
     }
+    const match = /^\/containers\/([^/]+)\/(json|logs|restart|stop|start|exec)(?:\?(.*))?$/.exec(request.url ?? "");
+    const name = match ? decodeURIComponent(match[1]!) : "";
+    const container = match ? containers[name] : undefined;
+    if (!match || !container) return json(response, 404, { message: `No such container: ${match?.[1] ?? ""}` });
     if (match[2] === "json") {
-      response.writeHead(200, { "content-type": "application/json" });
-      response.end(JSON.stringify({ State: { Status: container.status, ...(container.health ? { Health: { Status: container.health } } : {}) }, RestartCount: container.restartCount ?? 0 }));
+      json(response, 200, { State: { Status: container.status, ...(container.health ? { Health: { Status: container.health } } : {}) }, RestartCount: container.restartCount ?? 0 });
     } else if (match[2] === "restart" && request.method === "POST") {
-      restarted.push(decodeURIComponent(match[1]!));
+      restarted.push(name);
       response.writeHead(204);
       response.end();
+    } else if ((match[2] === "stop" || match[2] === "start") && request.method === "POST") {
+      lifecycle.push(`${match[2]} ${name}`);
+      response.writeHead(204);
+      response.end();
+    } else if (match[2] === "exec" && request.method === "POST") {
+      const body = JSON.parse(await text(request)) as { Cmd?: string[] };
+      if (!container.exec) return json(response, 409, { message: `container ${name} is not running` });
+      const id = `exec${created.size + 1}`;
+      created.set(id, { container: name, command: body.Cmd ?? [], running: false });
+      json(response, 201, { Id: id });
     } else {
       logQueries.push(match[3] ?? "");
       // Without a TTY the daemon multiplexes stdout and stderr in frames: type, 3 zero bytes, big-endian size.
       response.writeHead(200, { "content-type": "application/vnd.docker.multiplexed-stream" });
       for (const [stream, text] of container.logs ?? []) {
         const payload = Buffer.from(`${text}\n`);
-        const header = Buffer.alloc(8);
-        header.writeUInt8(stream, 0);
-        header.writeUInt32BE(payload.length, 4);
         // Split each frame across writes, as a socket may deliver it.
-        response.write(Buffer.concat([header, payload.subarray(0, 3)]));
-        response.write(payload.subarray(3));
+        const framed = frame(stream, payload);
+        response.write(framed.subarray(0, 11));
+        response.write(framed.subarray(11));
       }
       response.end();
     }
   });
+  // The daemon keeps idle connections open (Go's http.Server without an IdleTimeout); Node's server would close
+  // them after 5 s, under a client that reuses them.
+  server.keepAliveTimeout = 0;
+  // POST /exec/{id}/start with Upgrade: tcp hijacks the connection: stdin up, multiplexed stdout and stderr down.
+  server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const match = /^\/exec\/([^/]+)\/start$/.exec(request.url ?? "");
+    const exec = match ? created.get(match[1]!) : undefined;
+    if (!exec) {
+      socket.end("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+      return;
+    }
+    execs.push({ container: exec.container, command: exec.command });
+    // The start request's own JSON body comes first on the connection; what follows is the command's stdin.
+    let skip = Number(request.headers["content-length"] ?? 0);
+    const { file, args, env } = containers[exec.container]!.exec!(exec.command);
+    const child = spawn(file, args, { env: env ?? process.env, stdio: ["pipe", "pipe", "pipe"] });
+    exec.running = true;
+    socket.write("HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n");
+    const input = (chunk: Buffer) => {
+      const rest = chunk.subarray(Math.min(skip, chunk.length));
+      skip -= chunk.length - rest.length;
+      if (rest.length > 0) child.stdin.write(rest);
+    };
+    if (head.length > 0) input(head);
+    socket.on("data", input);
+    // The client's half-close ends the command's input.
+    socket.on("end", () => child.stdin.end());
+    child.stdin.on("error", () => undefined);
+    child.stdout.on("data", (chunk: Buffer) => socket.write(frame(1, chunk)));
+    child.stderr.on("data", (chunk: Buffer) => socket.write(frame(2, chunk)));
+    child.on("close", (code) => {
+      exec.running = false;
+      exec.exitCode = code ?? -1;
+      socket.end();
+    });
+  });
   server.listen(socketPath);
   await once(server, "listening");
-  return { socketPath, restarted, logQueries, stop: () => close(server) };
+  return { socketPath, restarted, lifecycle, execs, logQueries, stop: () => close(server) };
 }
