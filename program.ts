@@ -34,6 +34,7 @@ export function deploy(config: StackConfig, stack: string, readSecret: (key: str
     ...(gateway.masterKeySecretArn ? { masterKeySecretArn: gateway.masterKeySecretArn } : {}),
     region: gateway.region,
     clusterName: gateway.clusterName,
+    databaseInstance: gateway.databaseInstance,
     services: gateway.services,
     logGroups: gateway.logGroups,
     configBucket: gateway.configBucket,

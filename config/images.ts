@@ -62,3 +62,30 @@ export function deployedImages(config: {
   if (config.target === "docker") images.push({ path: ["docker", "postgresImage"], image: config.docker.postgresImage }, { path: ["docker", "redisImage"], image: config.docker.redisImage });
   return images;
 }
+
+/** LiteLLM's image tags carry the release they were built from: v1.108.7, main-v1.108.7, v1.108.7-stable. */
+const LITELLM_TAG = /^(main-)?v(\d+\.\d+\.\d+)((?:[-.][\w.-]+)?)$/;
+
+/** The LiteLLM release an image reference deploys, from its tag; undefined when its tag names none. */
+export function litellmVersionOf(image: string): string | undefined {
+  const tag = parseImageRef(image)?.tag;
+  return tag === undefined ? undefined : LITELLM_TAG.exec(tag)?.[2];
+}
+
+/** The same image at another LiteLLM release: the tag's release replaced, in the same form, and no digest. */
+export function atLitellmVersion(image: string, version: string): string {
+  const ref = parseImageRef(image);
+  const match = ref?.tag === undefined ? null : LITELLM_TAG.exec(ref.tag);
+  if (!ref || !match) throw new Error(`${image} carries no LiteLLM release in its tag`);
+  return `${ref.repository}:${match[1] ?? ""}v${version}${match[3] ?? ""}`;
+}
+
+/** Compares two releases (major.minor.patch) as numbers: negative when `a` is older. */
+export function compareVersions(a: string, b: string): number {
+  const [x, y] = [a, b].map((version) => version.split(".").map(Number)) as [number[], number[]];
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const difference = (x[i] ?? 0) - (y[i] ?? 0);
+    if (difference !== 0) return difference;
+  }
+  return 0;
+}

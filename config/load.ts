@@ -129,12 +129,12 @@ function stackRegionProblems(source: string, config: StackConfig, configured: un
   return problems;
 }
 
-/** Reads the project's keys from a Pulumi.<stack>.yaml file. */
-export function readStackFile(file: string): StackInput {
+/** Reads the project's keys from a Pulumi.<stack>.yaml file, or from `given`, the text it is about to hold. */
+export function readStackFile(file: string, given?: string): StackInput {
   const source = basename(file);
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    text = given ?? readFileSync(file, "utf8");
   } catch (error) {
     throw new ConfigError(source, [{ path: "", message: `cannot read the stack file: ${(error as NodeJS.ErrnoException).code ?? String(error)}` }]);
   }
@@ -178,9 +178,10 @@ export function readStackFile(file: string): StackInput {
   return { source, values, secretKeys, problems, awsRegion: (config as Record<string, unknown> | undefined)?.[AWS_REGION] };
 }
 
-/** Reads, validates and returns the config of a stack file; throws a ConfigError. */
-export function loadStackFile(file: string, options: ValidateOptions = {}): StackConfig {
-  return validateStackInput(readStackFile(file), { catalog: catalogBeside(file), ...options });
+/** Reads, validates and returns the config of a stack file (or of `text`, were the file to hold it); throws a ConfigError. */
+export function loadStackFile(file: string, options: ValidateOptions & { text?: string } = {}): StackConfig {
+  const { text, ...validate } = options;
+  return validateStackInput(readStackFile(file, text), { catalog: catalogBeside(file), ...validate });
 }
 
 /** The model catalog of the project a stack file belongs to (config/ beside it), or the program's own. */

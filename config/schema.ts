@@ -562,6 +562,11 @@ const awsSchema = z.strictObject({
       /** Defaults: 7 in prod, 1 elsewhere. */
       backupRetentionDays: z.optional(integer(0, 35)),
       performanceInsights: z._default(z.boolean(), false),
+      /**
+       * The manual snapshot the database is restored from (`litellm-mcp rollback --restore-snapshot` sets it).
+       * Setting or changing it replaces the database with one restored from that snapshot; taking it out changes nothing.
+       */
+      restoreSnapshot: z.optional(matching(/^[a-zA-Z](?:-?[a-zA-Z0-9])*$/, "expected an RDS snapshot identifier (letters, digits and single hyphens, a letter first)")),
     }),
     {},
   ),

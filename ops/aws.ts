@@ -4,7 +4,7 @@
  */
 import { DescribeLogGroupsCommand, FilterLogEventsCommand, StartLiveTailCommand, CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { DescribeServicesCommand, DescribeTasksCommand, ECSClient, RunTaskCommand, UpdateServiceCommand } from "@aws-sdk/client-ecs";
-import { DescribeDBInstancesCommand, RDSClient, RebootDBInstanceCommand } from "@aws-sdk/client-rds";
+import { CreateDBSnapshotCommand, DescribeDBInstancesCommand, DescribeDBSnapshotsCommand, RDSClient, RebootDBInstanceCommand } from "@aws-sdk/client-rds";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { OpsError } from "./errors";
 
@@ -35,6 +35,15 @@ export interface MigrationTarget {
   readonly securityGroups: readonly string[];
 }
 
+/** A manual snapshot of the stack's database, with the tags `pulumi up` gives it. */
+export interface DatabaseSnapshot {
+  readonly id: string;
+  /** creating, available, ... */
+  readonly status: string;
+  readonly created?: Date;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
 export interface AwsPort {
   masterKey(secretArn: string): Promise<string>;
   /**
@@ -42,6 +51,10 @@ export interface AwsPort {
    * is available with its parameters in sync; does nothing otherwise.
    */
   applyDatabaseParameters(instance: string, progress: (line: string) => void): Promise<void>;
+  /** Takes a manual snapshot of the database and waits until it is available. */
+  snapshotDatabase(instance: string, snapshot: { id: string; tags: Record<string, string> }, progress: (line: string) => void): Promise<void>;
+  /** The database's manual snapshots, newest first. */
+  databaseSnapshots(instance: string): Promise<DatabaseSnapshot[]>;
   /** Runs the migration task to its end; fails unless its container exits 0. */
   migrate(target: MigrationTarget, progress: (line: string) => void): Promise<void>;
   services(cluster: string, names: string[]): Promise<ServiceState[]>;
@@ -131,8 +144,7 @@ export class AwsServices implements AwsPort {
   }
 
   async applyDatabaseParameters(instance: string, progress: (line: string) => void): Promise<void> {
-    const rds = this.clients.rds;
-    if (!rds) throw new OpsError("no RDS client");
+    const rds = this.rds();
     const deadline = Date.now() + this.timing.timeoutMs;
     const describe = async () => {
       const described = await this.call(`describe the database ${instance}`, () => rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: instance })));
@@ -162,6 +174,64 @@ export class AwsServices implements AwsPort {
     progress(`database ${instance}: rebooting${settled.multiAz ? " with failover" : ""} to apply its parameters`);
     await wait((state) => state.status === "available" && state.apply.every((status) => status === "in-sync"), "come back in sync");
     progress("database: parameters applied");
+  }
+
+  async snapshotDatabase(instance: string, snapshot: { id: string; tags: Record<string, string> }, progress: (line: string) => void): Promise<void> {
+    const rds = this.rds();
+    await this.call(`snapshot the database ${instance}`, () =>
+      rds.send(
+        new CreateDBSnapshotCommand({
+          DBInstanceIdentifier: instance,
+          DBSnapshotIdentifier: snapshot.id,
+          Tags: Object.entries(snapshot.tags).map(([Key, Value]) => ({ Key, Value })),
+        }),
+      ),
+    );
+    progress(`snapshot ${snapshot.id} of ${instance} started`);
+    await this.waitFor({
+      deadline: Date.now() + this.timing.timeoutMs,
+      describe: async () => {
+        const described = await this.call(`describe the snapshot ${snapshot.id}`, () => rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: snapshot.id })));
+        const found = described.DBSnapshots?.[0] as { Status?: string; PercentProgress?: number } | undefined;
+        if (!found) throw new OpsError(`the snapshot ${snapshot.id} is gone`);
+        return { status: found.Status ?? "unknown", percent: found.PercentProgress ?? 0 };
+      },
+      line: (state) => `snapshot ${snapshot.id}: ${state.status}, ${state.percent}%`,
+      done: (state) => {
+        if (state.status === "failed") throw new OpsError(`RDS could not take the snapshot ${snapshot.id}: the migration does not run`);
+        return state.status === "available";
+      },
+      timedOut: `the snapshot ${snapshot.id} did not become available`,
+      progress,
+    });
+    progress(`snapshot ${snapshot.id}: available`);
+  }
+
+  async databaseSnapshots(instance: string): Promise<DatabaseSnapshot[]> {
+    const rds = this.rds();
+    const snapshots: DatabaseSnapshot[] = [];
+    let marker: string | undefined;
+    do {
+      const page = await this.call(`list the snapshots of ${instance}`, () =>
+        rds.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: instance, SnapshotType: "manual", Marker: marker })),
+      );
+      for (const found of (page.DBSnapshots ?? []) as { DBSnapshotIdentifier?: string; Status?: string; SnapshotCreateTime?: Date; TagList?: { Key?: string; Value?: string }[] }[]) {
+        if (!found.DBSnapshotIdentifier) continue;
+        snapshots.push({
+          id: found.DBSnapshotIdentifier,
+          status: found.Status ?? "unknown",
+          created: found.SnapshotCreateTime,
+          tags: Object.fromEntries((found.TagList ?? []).filter((tag) => tag.Key !== undefined).map((tag) => [tag.Key!, tag.Value ?? ""])),
+        });
+      }
+      marker = page.Marker;
+    } while (marker);
+    return snapshots.sort((a, b) => (b.created?.getTime() ?? 0) - (a.created?.getTime() ?? 0));
+  }
+
+  private rds(): Sender {
+    if (!this.clients.rds) throw new OpsError("no RDS client");
+    return this.clients.rds;
   }
 
   async migrate(target: MigrationTarget, progress: (line: string) => void): Promise<void> {

@@ -1,19 +1,21 @@
 /** The commands of litellm-mcp: what each does, its options, and how it runs. */
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { parseDocument } from "yaml";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { renderStack } from "../components/endpoints";
 import { dockerNames } from "../components/docker/naming";
 import { CATALOG_FILE, catalogRegions, lifecycleWarnings, parseCatalog } from "../config/bedrock";
-import { IMAGES, PROJECT } from "../config/constants";
+import { IMAGES } from "../config/constants";
 import { ConfigError, formatPath, formatProblem, quote } from "../config/errors";
-import { deployedImages, parseImageRef } from "../config/images";
+import { deployedImages, litellmVersionOf, parseImageRef } from "../config/images";
 import { catalogBeside, loadStackFile } from "../config/load";
 import { placeholderWarnings } from "../config/placeholders";
 import type { StackConfig } from "../config/schema";
-import { type Context, deployedStack, listStacks, OUTPUTS_OPTION, projectDir, selectStack, stackFile, stackName } from "./context";
+import { type DatabaseTarget, backupDatabase, checkArchive, defaultBackupFile, restoreDatabase } from "./backup";
+import { type Context, type DeployedStack, deployedStack, listStacks, OUTPUTS_OPTION, projectDir, selectStack, stackFile, stackName } from "./context";
 import { EXIT, OpsError, UsageError } from "./errors";
-import { localServices, mcpServerNames, readOutputs, responseCache } from "./outputs";
+import { POLICY_PACK_DIR, rollback, SNAPSHOT_TAGS, upgrade } from "./release";
+import { editStackFile } from "./stackFile";
+import { type DockerOutputs, localServices, mcpServerNames, readOutputs, responseCache } from "./outputs";
 import { refreshCatalog, withCatalogTable } from "./catalog";
 import { checkModels, modelsTable } from "./models";
 import { flushCache } from "./proxy";
@@ -39,8 +41,6 @@ const STACK_DEV = { type: "string", description: "the stack (Pulumi.<stack>.yaml
 
 const write = (context: Context) => (text: string) => context.io.stdout.write(text);
 
-/** The project's policy pack, enforced on every preview and update of an AWS stack. */
-const POLICY_PACK_DIR = "policy";
 
 export const COMMANDS: Record<string, Command> = {
   render: {
@@ -279,8 +279,55 @@ export const COMMANDS: Record<string, Command> = {
     },
     async run(context) {
       const region = requiredOption(context, "region", REGION, 'an AWS region such as "us-east-1"');
-      const instance = requiredOption(context, "instance", /^[a-z][a-z0-9-]{0,62}$/, "an RDS instance identifier");
+      const instance = requiredOption(context, "instance", RDS_INSTANCE, "an RDS instance identifier");
       await context.deps.aws(region).applyDatabaseParameters(instance, (line) => context.io.stdout.write(`${line}\n`));
+      return EXIT.ok;
+    },
+  },
+
+  upgrade: {
+    summary: "move a stack to a newer LiteLLM release: its schema migrations shown, the database backed up, previewed and deployed",
+    usage: "litellm-mcp upgrade --to <version> [--stack <name>] [--yes] [--outputs <file>]",
+    options: {
+      stack: STACK_DEV,
+      outputs: OUTPUTS_OPTION,
+      to: { type: "string", description: "the LiteLLM release, e.g. 1.108.7" },
+      yes: { type: "boolean", description: "deploy an AWS stack without asking, once its preview passes" },
+    },
+    run: upgrade,
+  },
+
+  rollback: {
+    summary: "move a stack back to an older LiteLLM release; across a schema migration only with the backup or snapshot taken before it",
+    usage: "litellm-mcp rollback --to <version> [--stack <name>] [--restore <backup file> | --restore-snapshot <id>] [--yes] [--outputs <file>]",
+    options: {
+      stack: STACK_DEV,
+      outputs: OUTPUTS_OPTION,
+      to: { type: "string", description: "the older LiteLLM release, e.g. 1.106.3" },
+      restore: { type: "string", description: "Docker: restore this backup (litellm-mcp upgrade took one) before the older release starts" },
+      "restore-snapshot": { type: "string", description: "AWS: replace the database with one restored from this RDS snapshot (pulumi up took one before the migration)" },
+      yes: { type: "boolean", description: "deploy an AWS stack without asking, once its preview passes" },
+    },
+    run: rollback,
+  },
+
+  "snapshot-db": {
+    summary: "take a snapshot of the database before a LiteLLM release migrates it, and wait for it (pulumi up runs it on AWS)",
+    usage: "litellm-mcp snapshot-db --region <region> --instance <identifier> --stack <name> --before-image <image>",
+    options: {
+      region: { type: "string", description: "the stack's AWS region" },
+      instance: { type: "string", description: "the RDS instance identifier" },
+      stack: { type: "string", description: "the stack, for the snapshot's name and tags" },
+      "before-image": { type: "string", description: "the proxy image whose migration follows" },
+    },
+    async run(context) {
+      const region = requiredOption(context, "region", REGION, 'an AWS region such as "us-east-1"');
+      const instance = requiredOption(context, "instance", RDS_INSTANCE, "an RDS instance identifier");
+      const stack = stackName(context.options);
+      const image = requiredOption(context, "before-image", /^\S+$/, "an image reference");
+      if (parseImageRef(image) === undefined) throw new UsageError(`--before-image: expected an image reference, got ${quote(image)}`);
+      const snapshot = { id: snapshotId(stack, image, new Date()), tags: { [SNAPSHOT_TAGS.stack]: stack, [SNAPSHOT_TAGS.beforeImage]: image } };
+      await context.deps.aws(region).snapshotDatabase(instance, snapshot, (line) => context.io.stdout.write(`${line}\n`));
       return EXIT.ok;
     },
   },
@@ -329,19 +376,51 @@ export const COMMANDS: Record<string, Command> = {
         context.io.stdout.write(`\nNothing written: --write pins these in Pulumi.${stack}.yaml\n`);
         return EXIT.ok;
       }
-      const document = parseDocument(readFileSync(file, "utf8"));
-      for (const pin of pins) document.setIn(["config", `${PROJECT}:${pin.path[0]}`, ...pin.path.slice(1)], pin.to);
-      const text = document.toString();
-      // What is written must still be a valid stack: checked before the file changes.
-      const check = `${file}.pinned`;
-      writeFileSync(check, text);
-      try {
-        loadStackFile(check);
-      } finally {
-        rmSync(check, { force: true });
-      }
-      writeFileSync(file, text);
+      editStackFile(file, pins.map((pin) => ({ path: pin.path, value: pin.to })));
       context.io.stdout.write(`\nPinned ${pins.filter((pin) => pin.to !== pin.from).length} image(s) in Pulumi.${stack}.yaml\n`);
+      return EXIT.ok;
+    },
+  },
+
+  backup: {
+    summary: "dump a Docker stack's database to a file (pg_dump, custom format)",
+    usage: "litellm-mcp backup [--stack <name>] [--file <path>] [--outputs <file>]",
+    options: {
+      stack: STACK_DEV,
+      file: { type: "string", description: "where to write the dump (default: ~/.local/share/litellm-mcp/backups/<stack>/<stack>-<time>.dump)" },
+      outputs: OUTPUTS_OPTION,
+    },
+    async run(context) {
+      const deployed = await deployedStack(context, "dev");
+      const target = databaseTarget(deployed, "backup");
+      const given = context.options["file"];
+      const file = typeof given === "string" ? resolve(context.io.cwd, given) : defaultBackupFile(context.io.env, deployed.stack, new Date());
+      const bytes = await backupDatabase(context.deps.docker(context.io.env), target, file);
+      context.io.stdout.write(`Backed up the ${target.database} database of ${deployed.stack} to ${file} (${formatBytes(bytes)})\nRestore it: litellm-mcp restore ${file} --stack ${deployed.stack}\n`);
+      return EXIT.ok;
+    },
+  },
+
+  restore: {
+    summary: "put a Docker stack's database back as a backup holds it (the proxy stopped meanwhile)",
+    usage: "litellm-mcp restore <file> [--stack <name>] [--yes] [--outputs <file>]",
+    options: { stack: STACK_DEV, yes: { type: "boolean", description: "restore without asking" }, outputs: OUTPUTS_OPTION },
+    positionals: [1, 1],
+    async run(context) {
+      const file = resolve(context.io.cwd, context.positionals[0]!);
+      checkArchive(file);
+      const deployed = await deployedStack(context, "dev");
+      const target = databaseTarget(deployed, "restore");
+      if (context.options["yes"] !== true) {
+        if (!context.io.ask) throw new UsageError(`refusing to replace the database of ${deployed.stack} without a yes: run it on a terminal, or pass --yes`);
+        const answer = (await context.io.ask(`Replace everything in the ${target.database} database of ${deployed.stack} with ${file}? Type the stack name to confirm: `)).trim();
+        if (answer !== deployed.stack) {
+          context.io.stdout.write(`Not restored: the answer was not "${deployed.stack}"\n`);
+          return EXIT.failed;
+        }
+      }
+      await restoreInto(context, target.outputs.containers.litellm, target, file);
+      context.io.stdout.write(`Restored ${deployed.stack} from ${file}\n`);
       return EXIT.ok;
     },
   },
@@ -408,12 +487,55 @@ async function refreshModelCatalog(context: Context): Promise<number> {
   return EXIT.ok;
 }
 
+/** The database of a Docker stack, for backup and restore; AWS keeps its own. */
+function databaseTarget(deployed: DeployedStack, what: "backup" | "restore"): DatabaseTarget & { outputs: DockerOutputs } {
+  if (deployed.outputs.target === "aws") {
+    throw new OpsError(
+      what === "backup"
+        ? `${deployed.stack} runs its database on RDS, which backs it up daily and before every LiteLLM migration (pulumi up takes that snapshot): see litellm-mcp rollback`
+        : `${deployed.stack} runs its database on RDS: a snapshot is restored by litellm-mcp rollback --restore-snapshot <id>`,
+    );
+  }
+  if (deployed.outputs.target !== "docker") throw new OpsError(`the gateway of ${deployed.stack} was started outside litellm-mcp (--outputs): ${what} its database where it runs`);
+  return { container: deployed.outputs.containers.postgres, database: deployed.config.database.name, username: deployed.config.database.username, outputs: deployed.outputs };
+}
+
+/** Restores with the proxy stopped (no connection holds a lock, nothing writes meanwhile), then starts it again. */
+async function restoreInto(context: Context, proxy: string, target: DatabaseTarget, file: string): Promise<void> {
+  const docker = context.deps.docker(context.io.env);
+  const say = (line: string) => context.io.stdout.write(`${line}\n`);
+  say(`stopping ${proxy}`);
+  await docker.stop(proxy);
+  try {
+    say(`restoring ${target.database} from ${file}`);
+    await restoreDatabase(docker, target, file);
+  } finally {
+    say(`starting ${proxy}`);
+    await docker.start(proxy);
+  }
+}
+
+function formatBytes(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
 /** Whether the stack's generated keys are protected: where their data outlives the stack (components/keys.ts). */
 function keysKept(config: StackConfig): boolean {
   return config.target === "docker" ? config.docker.retainVolume : config.aws.database.deletionProtection || config.aws.database.finalSnapshot;
 }
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+const RDS_INSTANCE = /^[a-z][a-z0-9-]{0,62}$/;
+
+/**
+ * A name RDS accepts (letters, digits and single hyphens, a letter first) that says which stack, which release
+ * it was taken before, and when: litellm-mcp-prod-before-1-109-0-20261201t061500z.
+ */
+export function snapshotId(stack: string, image: string, now: Date): string {
+  const release = litellmVersionOf(image) ?? parseImageRef(image)?.tag ?? "image";
+  const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  return `litellm-mcp-${stack}-before-${release}-${stamp}`.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/-+$/, "");
+}
 
 /** A string option that must be given and match. */
 function requiredOption(context: Context, name: string, pattern: RegExp, expected: string): string {

@@ -13,6 +13,7 @@ import type { BedrockSender } from "./models";
 import { type GatewayOutputs, readOutputs } from "./outputs";
 import type { PulumiPort } from "./pulumi";
 import type { RegistryPort } from "./registry";
+import type { ReleasesPort } from "./releases";
 
 export interface Io {
   readonly stdout: { write(text: string): unknown };
@@ -32,6 +33,8 @@ export interface Deps {
   bedrock(region: string): BedrockSender;
   /** Image registries, for the digests of tags (pin-images). */
   registry(): RegistryPort;
+  /** LiteLLM's releases on PyPI, for the schema migrations each brings (upgrade, rollback). */
+  releases(): ReleasesPort;
   /** Processes of a gateway run locally (--outputs). */
   readonly local: LocalPort;
   /** Compiles the program when its build is older than its sources. */
@@ -53,6 +56,7 @@ export const realDeps: Deps = {
   aws: (region) => (require("./aws") as typeof import("./aws")).AwsServices.forRegion(region),
   bedrock: (region) => new (require("@aws-sdk/client-bedrock") as typeof import("@aws-sdk/client-bedrock")).BedrockClient({ region }),
   registry: () => new (require("./registry") as typeof import("./registry")).OciRegistry(),
+  releases: () => new (require("./releases") as typeof import("./releases")).PyPiReleases(),
   local: localProcesses,
   build: (project, write) => (require("./build") as typeof import("./build")).ensureBuilt(project, write),
   timeoutMs: 10_000,

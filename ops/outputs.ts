@@ -22,6 +22,8 @@ const awsOutputs = z.object({
   masterKeySecretArn: z.optional(z.string()),
   region: z.string(),
   clusterName: z.string(),
+  /** Absent from a stack last deployed before it was exported: `up` adds it. */
+  databaseInstance: z.optional(z.string()),
   services: z.object({ proxy: z.string(), mcpServers: names }),
   logGroups: z.object({ proxy: z.string(), mcpServers: names }),
   configYaml: z.string(),

@@ -487,6 +487,47 @@ for (const stack of ["test", "prod"]) {
         assert.ok(byName(run, "gateway-proxy-service").options.dependsOn.includes(command.urn));
       });
 
+      it("snapshots the database before another release migrates it (never on the first deployment), and the migration waits for it", async () => {
+        const snapshot = byName(run, "gateway-proxy-snapshot-before-migration");
+        assert.equal(snapshot.type, "command:local:Command");
+        const image = "ghcr.io/berriai/litellm-database:v1.108.7";
+        assert.deepEqual(snapshot.inputs, {
+          create: "echo 'A new database: no snapshot before its first migration'",
+          update: `node ops/bin.js snapshot-db --region us-east-1 --instance gateway-database-instance-7g8h9i --stack ${stack} --before-image ${image}`,
+          triggers: [image],
+        });
+        assert.ok(snapshot.options.dependsOn.includes(byName(run, "gateway-database-apply-parameters").urn));
+        assert.ok(byName(run, "gateway-proxy-migration").options.dependsOn.includes(snapshot.urn));
+
+        // Another release changes the trigger: the update, which snapshots, runs before that release's migration.
+        const next = "ghcr.io/berriai/litellm-database:v1.109.0";
+        const upgraded = byName(
+          await runAws(stack, (values) => {
+            (values.proxy as Values)["image"] = next;
+          }),
+          "gateway-proxy-snapshot-before-migration",
+        );
+        assert.deepEqual(upgraded.inputs["triggers"], [next]);
+        assert.equal(upgraded.inputs["update"], `node ops/bin.js snapshot-db --region us-east-1 --instance gateway-database-instance-7g8h9i --stack ${stack} --before-image ${next}`);
+      });
+
+      it("restores the database from the snapshot the stack names (a rollback across a migration), and otherwise from none", async () => {
+        assert.equal(byName(run, "gateway-database-instance").inputs["snapshotIdentifier"], undefined);
+        // Without one, a snapshot it was restored from earlier stays: no replacement by an empty database.
+        assert.deepEqual(byName(run, "gateway-database-instance").options.ignoreChanges, ["snapshotIdentifier"]);
+        const snapshot = `litellm-mcp-${stack}-before-1-108-7-20261120t090000z`;
+        const restored = await runAws(stack, (values) => {
+          const aws = values.aws as Values;
+          aws["database"] = { ...(aws["database"] as Values), restoreSnapshot: snapshot };
+        });
+        const instance = byName(restored, "gateway-database-instance").inputs;
+        assert.equal(instance["snapshotIdentifier"], snapshot);
+        assert.deepEqual(byName(restored, "gateway-database-instance").options.ignoreChanges, []);
+        // Everything else of the instance stays as the stack file sets it.
+        const { snapshotIdentifier: _restored, ...rest } = instance;
+        assert.deepEqual(rest, byName(run, "gateway-database-instance").inputs);
+      });
+
       it("reboots the database when, and only when, RDS holds a max_connections change for one, before the migration", () => {
         const apply = byName(run, "gateway-database-apply-parameters");
         assert.equal(apply.type, "command:local:Command");
@@ -666,8 +707,8 @@ for (const stack of ["test", "prod"]) {
         );
       });
 
-      it("exports the URLs, the master key's ARN, cluster, service and log group names", () => {
-        assert.deepEqual(Object.keys(run.outputs), ["target", "proxyUrl", "mcpGatewayUrl", "masterKeySecretArn", "region", "clusterName", "services", "logGroups", "configBucket", "alarmTopicArn", "dashboardName", "configYaml"]);
+      it("exports the URLs, the master key's ARN, cluster, database instance, service and log group names", () => {
+        assert.deepEqual(Object.keys(run.outputs), ["target", "proxyUrl", "mcpGatewayUrl", "masterKeySecretArn", "region", "clusterName", "databaseInstance", "services", "logGroups", "configBucket", "alarmTopicArn", "dashboardName", "configYaml"]);
         assert.deepEqual(run.outputs["logGroups"], {
           proxy: `/litellm-mcp/${stack}/proxy`,
           mcpServers: { context7: `/litellm-mcp/${stack}/mcp/context7`, aws_docs: `/litellm-mcp/${stack}/mcp/aws_docs` },
@@ -677,6 +718,7 @@ for (const stack of ["test", "prod"]) {
           mcpServers: { context7: "gateway-mcp-context7-service-4d5e6f", aws_docs: "gateway-mcp-aws_docs-service-4d5e6f" },
         });
         assert.equal(run.outputs["mcpGatewayUrl"], `${run.outputs["proxyUrl"]}/mcp`);
+        assert.equal(run.outputs["databaseInstance"], "gateway-database-instance-7g8h9i");
       });
     });
   });

@@ -229,6 +229,7 @@ const INVALID: InvalidCase[] = [
   { title: "an alarm address that is not an email", stack: "prod", change: (v) => (v.aws.alarms.emails = ["oncall"]), path: "aws.alarms.emails[0]", says: "expected an email address" },
   { title: "a region that matches the pattern but does not exist", stack: "dev", change: (v) => (v.models[0].region = "us-east-7"), path: "models[0].region", says: 'expected an AWS region such as "us-east-1"' },
   { title: "a laptop region that does not exist", stack: "dev", change: (v) => (v.docker.awsCredentials.region = "eu-west-9"), path: "docker.awsCredentials.region", says: "the regions AWS has are listed in config/awsFacts.ts" },
+  { title: "a snapshot to restore that RDS would refuse as a name", stack: "prod", change: (v) => (v.aws.database.restoreSnapshot = "before--1.108.7"), path: "aws.database.restoreSnapshot", says: "expected an RDS snapshot identifier" },
   { title: "an RDS instance family that does not exist", stack: "prod", change: (v) => (v.aws.database.instanceClass = "db.z9.large"), path: "aws.database.instanceClass", says: "of the families t3, t4g" },
   { title: "an RDS size its family does not offer", stack: "prod", change: (v) => (v.aws.database.instanceClass = "db.t4g.4xlarge"), path: "aws.database.instanceClass", says: '"4xlarge" is not offered in it' },
   { title: "an ElastiCache node type no longer created", stack: "prod", change: (v) => (v.aws.cache.nodeType = "cache.t2.micro"), path: "aws.cache.nodeType", says: "expected an ElastiCache node type" },

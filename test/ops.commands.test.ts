@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { localProcesses } from "../ops/local";
@@ -14,6 +14,7 @@ import type { BedrockSender } from "../ops/models";
 import { BedrockControlPlaneStandIn } from "./support/bedrock";
 import type { Outputs, PulumiPort } from "../ops/pulumi";
 import type { RegistryPort } from "../ops/registry";
+import type { ReleasesPort } from "../ops/releases";
 import { type LiteLLMStandIn, startDockerStandIn, startLiteLLMStandIn } from "./support/standins";
 import { PROJECT_DIR, type Values, variant } from "./support/stacks";
 import { stringify } from "yaml";
@@ -27,6 +28,8 @@ class FakePulumi implements PulumiPort {
   backend?: Backend;
   /** Whether a preview finds changes. */
   changes = true;
+  /** What `up` fails with, if it fails. */
+  upFailure?: Error;
   constructor(public stackOutputs: Outputs | Error) {}
   async outputs(stack: string): Promise<Outputs> {
     this.calls.push(`outputs ${stack}`);
@@ -35,6 +38,7 @@ class FakePulumi implements PulumiPort {
   }
   async up(stack: string, write: (text: string) => void, options: { policyPack?: string } = {}) {
     this.calls.push(`up ${stack}${policyOf(options)}`);
+    if (this.upFailure) throw this.upFailure;
     write("Updating (dev)\n+ 20 created\n");
   }
   async preview(stack: string, write: (text: string) => void, options: { policyPack?: string } = {}) {
@@ -95,6 +99,21 @@ function fakeAws(given: Partial<AwsPort>): AwsPort {
     restart: () => assert.fail("not restarting"),
     migrate: () => assert.fail("not migrating"),
     applyDatabaseParameters: () => assert.fail("not rebooting"),
+    snapshotDatabase: () => assert.fail("not taking a snapshot"),
+    databaseSnapshots: () => assert.fail("not listing snapshots"),
+    ...given,
+  };
+}
+
+/** A Docker port that finds no containers, and fails on anything else a test does not give it. */
+function fakeDocker(given: Partial<DockerPort>): DockerPort {
+  return {
+    inspect: async () => undefined,
+    logs: () => assert.fail("not reading logs"),
+    restart: () => assert.fail("not restarting"),
+    stop: () => assert.fail("not stopping"),
+    start: () => assert.fail("not starting"),
+    exec: () => assert.fail("not running a command"),
     ...given,
   };
 }
@@ -109,6 +128,9 @@ interface Harness {
   /** The project folder the command runs in; the project itself when absent. */
   cwd?: string;
   registry?: RegistryPort;
+  releases?: ReleasesPort;
+  /** More of the environment the command sees. */
+  env?: NodeJS.ProcessEnv;
 }
 
 async function cli(args: string[], harness: Harness) {
@@ -122,6 +144,7 @@ async function cli(args: string[], harness: Harness) {
     docker: () => harness.docker ?? assert.fail("no Docker here"),
     aws: () => harness.aws ?? assert.fail("no AWS here"),
     registry: () => harness.registry ?? assert.fail("no registry here"),
+    releases: () => harness.releases ?? assert.fail("no PyPI here"),
     local: localProcesses,
     bedrock: (region) => harness.bedrock?.(region) ?? assert.fail("no Bedrock here"),
     async build(project, write) {
@@ -135,7 +158,7 @@ async function cli(args: string[], harness: Harness) {
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text) },
     cwd: harness.cwd ?? PROJECT_DIR,
-    env: { PULUMI_BACKEND_URL: "file:///tmp/state" },
+    env: { PULUMI_BACKEND_URL: "file:///tmp/state", ...harness.env },
     ...(answers
       ? {
           ask: async (question: string) => {
@@ -337,14 +360,12 @@ describe("operations commands", () => {
   describe("logs, restart, clear-cache", () => {
     it("reads a container's logs since a duration ago, and refuses an unknown service or duration", async () => {
       const calls: string[] = [];
-      const docker: DockerPort = {
-        inspect: async () => undefined,
-        restart: async () => undefined,
+      const docker = fakeDocker({
         async logs(container, options) {
           calls.push(`${container} follow=${options.follow} since=${options.since !== undefined}`);
           options.write("hello");
         },
-      };
+      });
       const pulumi = new FakePulumi(dockerOutputs("http://127.0.0.1:4000"));
       assert.deepEqual(await cli(["logs", "context7", "--since", "10m", "--follow"], { pulumi, docker }), { status: 0, stdout: "hello\n", stderr: "" });
       assert.deepEqual(calls, ["litellm-mcp-dev-mcp-context7 follow=true since=true"]);
@@ -378,7 +399,7 @@ describe("operations commands", () => {
 
     it("restarts the MCP servers first and the proxy last, or just the one named, Postgres included", async () => {
       const restarted: string[] = [];
-      const docker: DockerPort = { inspect: async () => undefined, logs: async () => undefined, restart: async (container) => void restarted.push(container) };
+      const docker = fakeDocker({ restart: async (container) => void restarted.push(container) });
       const pulumi = new FakePulumi(dockerOutputs("http://127.0.0.1:4000"));
       assert.equal((await cli(["restart"], { pulumi, docker })).status, 0);
       assert.deepEqual(restarted, ["litellm-mcp-dev-mcp-context7", "litellm-mcp-dev-litellm"]);
@@ -701,5 +722,347 @@ describe("models (against a stand-in of Bedrock's control plane, holding what th
     const withoutStack = await cli(["models"], harness(new BedrockControlPlaneStandIn()));
     const dev = await cli(["models", "--stack", "dev"], harness(new BedrockControlPlaneStandIn()));
     assert.deepEqual(withoutStack, dev);
+  });
+});
+
+describe("backup and restore of a Docker stack's database (the commands' side; the round trip runs against the real Postgres in the gateway suite)", () => {
+  const ARCHIVE = Buffer.from("PGDMP\x01\x0e\x00 the rest of a custom-format archive");
+
+  /** A Docker port that records the commands run in containers and the stops and starts, in order. */
+  function recordingDocker(exec: DockerPort["exec"]) {
+    const calls: string[] = [];
+    const docker = fakeDocker({
+      stop: async (container) => void calls.push(`stop ${container}`),
+      start: async (container) => void calls.push(`start ${container}`),
+      async exec(container, command, options) {
+        calls.push(`exec ${container} ${command.join(" ")}`);
+        return exec(container, command, options);
+      },
+    });
+    return { calls, docker };
+  }
+
+  it("dumps the stack's database with the Postgres container's own pg_dump, into the file given", async () => {
+    const { calls, docker } = recordingDocker(async (_container, _command, options) => {
+      options.stdout.write(ARCHIVE);
+      return { exitCode: 0, stderr: "" };
+    });
+    const file = join(mkdtempSync(join(tmpdir(), "backup-")), "nested", "dev.dump");
+    const result = await cli(["backup", "--file", file], { pulumi: new FakePulumi(dockerOutputs("http://127.0.0.1:4000")), docker });
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(calls, ["exec litellm-mcp-dev-postgres pg_dump --format=custom --username=litellm --dbname=litellm"]);
+    assert.ok(readFileSync(file).equals(ARCHIVE));
+    assert.equal(result.stdout, `Backed up the litellm database of dev to ${file} (0.0 KiB)\nRestore it: litellm-mcp restore ${file} --stack dev\n`);
+  });
+
+  it("writes under XDG_DATA_HOME/litellm-mcp/backups/<stack>/ when given no file", async () => {
+    const data = mkdtempSync(join(tmpdir(), "data-"));
+    const { docker } = recordingDocker(async (_container, _command, options) => {
+      options.stdout.write(ARCHIVE);
+      return { exitCode: 0, stderr: "" };
+    });
+    const result = await cli(["backup"], { pulumi: new FakePulumi(dockerOutputs("http://127.0.0.1:4000")), docker, env: { XDG_DATA_HOME: data } });
+    const file = /^Backed up the litellm database of dev to (\S+) /.exec(result.stdout)?.[1] ?? assert.fail(result.stdout);
+    assert.match(file, new RegExp(`^${data}/litellm-mcp/backups/dev/dev-\\d{8}T\\d{6}Z\\.dump$`));
+    assert.ok(readFileSync(file).equals(ARCHIVE));
+  });
+
+  it("leaves no file behind when pg_dump fails, and says why", async () => {
+    const { docker } = recordingDocker(async (_container, _command, options) => {
+      options.stdout.write("PGDMP partial");
+      return { exitCode: 1, stderr: 'pg_dump: error: connection to server on socket "/var/run/postgresql/.s.PGSQL.5432" failed: FATAL:  the database system is starting up\n' };
+    });
+    const dir = mkdtempSync(join(tmpdir(), "backup-"));
+    const result = await cli(["backup", "--file", join(dir, "dev.dump")], { pulumi: new FakePulumi(dockerOutputs("http://127.0.0.1:4000")), docker });
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /^litellm-mcp: pg_dump failed in litellm-mcp-dev-postgres \(exit 1\): pg_dump: error: .*the database system is starting up\n$/);
+    assert.deepEqual(readdirSync(dir), []);
+  });
+
+  it("restores with the proxy stopped, and starts it again, the archive sent as the command's input", async () => {
+    let received = Buffer.alloc(0);
+    const { calls, docker } = recordingDocker(async (_container, _command, options) => {
+      for await (const chunk of options.stdin ?? []) received = Buffer.concat([received, chunk as Buffer]);
+      return { exitCode: 0, stderr: "" };
+    });
+    const file = join(mkdtempSync(join(tmpdir(), "restore-")), "dev.dump");
+    writeFileSync(file, ARCHIVE);
+    const result = await cli(["restore", file, "--yes"], { pulumi: new FakePulumi(dockerOutputs("http://127.0.0.1:4000")), docker });
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(calls, [
+      "stop litellm-mcp-dev-litellm",
+      `exec litellm-mcp-dev-postgres sh -c ${[
+        "set -e",
+        "dir=$(mktemp -d)",
+        `trap 'rm -rf "$dir"' EXIT`,
+        'cat > "$dir/archive"',
+        'pg_restore --no-owner --file="$dir/restore.sql" "$dir/archive"',
+        `{ echo 'SET client_min_messages = warning; DROP SCHEMA public CASCADE; CREATE SCHEMA public;'; cat "$dir/restore.sql"; } | psql --quiet --no-psqlrc --set=ON_ERROR_STOP=1 --single-transaction --username=litellm --dbname=litellm`,
+      ].join("\n")}`,
+      "start litellm-mcp-dev-litellm",
+    ]);
+    assert.ok(received.equals(ARCHIVE));
+  });
+
+  it("starts the proxy again when the restore fails, and says the database is unchanged", async () => {
+    const { calls, docker } = recordingDocker(async () => ({ exitCode: 3, stderr: 'psql:<stdin>:40: ERROR:  relation "LiteLLM_X" already exists\n' }));
+    const file = join(mkdtempSync(join(tmpdir(), "restore-")), "dev.dump");
+    writeFileSync(file, ARCHIVE);
+    const result = await cli(["restore", file, "--yes"], { pulumi: new FakePulumi(dockerOutputs("http://127.0.0.1:4000")), docker });
+    assert.equal(result.status, 1);
+    assert.equal(calls.at(-1), "start litellm-mcp-dev-litellm");
+    assert.match(result.stderr, /^litellm-mcp: the restore failed in litellm-mcp-dev-postgres \(exit 3\) and was rolled back, the database unchanged: psql:<stdin>:40: ERROR: {2}relation "LiteLLM_X" already exists\n$/);
+  });
+
+  it("refuses a file that is no archive, and a restore without a yes, before anything stops", async () => {
+    const { calls, docker } = recordingDocker(() => assert.fail("nothing runs"));
+    const dir = mkdtempSync(join(tmpdir(), "restore-"));
+    writeFileSync(join(dir, "notes.sql"), "SELECT 1;\n");
+    writeFileSync(join(dir, "dev.dump"), ARCHIVE);
+    const pulumi = new FakePulumi(dockerOutputs("http://127.0.0.1:4000"));
+    assert.deepEqual(await cli(["restore", join(dir, "notes.sql"), "--yes"], { pulumi, docker }), {
+      status: 2,
+      stdout: "",
+      stderr: `litellm-mcp: "${join(dir, "notes.sql")}" is not a pg_dump custom-format archive (litellm-mcp backup writes one)\n`,
+    });
+    assert.deepEqual(await cli(["restore", join(dir, "dev.dump")], { pulumi, docker }), {
+      status: 2,
+      stdout: "",
+      stderr: "litellm-mcp: refusing to replace the database of dev without a yes: run it on a terminal, or pass --yes\n",
+    });
+    const declined = await cli(["restore", join(dir, "dev.dump")], { pulumi, docker, answers: ["no"] });
+    assert.equal(declined.status, 1);
+    assert.match(declined.stdout, /Not restored: the answer was not "dev"/);
+    assert.deepEqual(calls, []);
+  });
+
+  it("points an AWS stack to its RDS snapshots instead", async () => {
+    const result = await cli(["backup", "--stack", "test"], { pulumi: new FakePulumi(awsOutputs()), aws: fakeAws({}) });
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /runs its database on RDS, which backs it up daily and before every LiteLLM migration/);
+  });
+});
+
+describe("upgrade and rollback of LiteLLM (PyPI's migration lists, Docker, AWS and Pulumi as fakes that record)", () => {
+  const OLD = "1.106.3";
+  const NOW = "1.108.7";
+  const NEXT = "1.109.0";
+  /** Each release's litellm-proxy-extras migrations, as PyPI's wheels list them. */
+  const MIGRATIONS: Record<string, string[]> = {
+    [OLD]: ["20250101000000_init", "20261001000000_add_budgets"],
+    [NOW]: ["20250101000000_init", "20261001000000_add_budgets", "20261008120000_add_daily_request_errors", "20261015000000_managed_object_end_user_id"],
+    [NEXT]: ["20250101000000_init", "20261001000000_add_budgets", "20261008120000_add_daily_request_errors", "20261015000000_managed_object_end_user_id", "20261101000000_add_skills"],
+    "1.108.5": ["20250101000000_init", "20261001000000_add_budgets", "20261008120000_add_daily_request_errors", "20261015000000_managed_object_end_user_id"],
+  };
+  const releases: ReleasesPort = { migrations: async (version) => MIGRATIONS[version] ?? assert.fail(`no release ${version} here`) };
+
+  /** A project folder of its own holding the committed stack files, so that the commands may change them. */
+  const project = (): string => {
+    const dir = mkdtempSync(join(tmpdir(), "litellm-mcp-release-"));
+    mkdirSync(join(dir, "config"));
+    for (const file of ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.test.yaml", join("config", "bedrock-catalog.json")]) copyFileSync(join(PROJECT_DIR, file), join(dir, file));
+    return dir;
+  };
+  const imageIn = (dir: string, stack: string) => /^ {4}image: (\S+)$/m.exec(readFileSync(join(dir, `Pulumi.${stack}.yaml`), "utf8"))?.[1];
+
+  /** Docker that records into the same list as Pulumi, and dumps a small archive. */
+  const dockerInto = (calls: string[]) =>
+    fakeDocker({
+      stop: async (container) => void calls.push(`docker stop ${container}`),
+      start: async (container) => void calls.push(`docker start ${container}`),
+      async exec(container, command, options) {
+        calls.push(`docker exec ${container} ${command[0]}${command[0] === "sh" ? " (restore)" : ""}`);
+        if (command[0] === "pg_dump") options.stdout.write("PGDMP archive");
+        return { exitCode: 0, stderr: "" };
+      },
+    });
+
+  it("upgrade shows the schema migrations the new release brings, backs up the dev database, then previews and deploys the new image", async () => {
+    const cwd = project();
+    const data = mkdtempSync(join(tmpdir(), "data-"));
+    const pulumi = new FakePulumi(dockerOutputs("http://127.0.0.1:4000"));
+    const result = await cli(["upgrade", "--to", NEXT], { pulumi, docker: dockerInto(pulumi.calls), releases, cwd, env: { XDG_DATA_HOME: data } });
+    assert.equal(result.status, 0, result.stderr);
+    const backup = readdirSync(join(data, "litellm-mcp", "backups", "dev"));
+    assert.equal(backup.length, 1);
+    assert.match(backup[0]!, /^dev-\d{8}T\d{6}Z-before-1\.109\.0\.dump$/);
+    const file = join(data, "litellm-mcp", "backups", "dev", backup[0]!);
+    assert.equal(readFileSync(file, "utf8"), "PGDMP archive");
+    assert.equal(
+      result.stdout.split("Previewing")[0],
+      `LiteLLM ${NOW} -> ${NEXT}: 1 schema migration(s), which a rollback to ${NOW} undoes only by restoring the database:\n  20261101000000_add_skills\nBacking up the database of dev before ${NEXT} migrates it\nBackup: ${file}\n`,
+    );
+    assert.deepEqual(pulumi.calls, ["outputs dev", "docker exec litellm-mcp-dev-postgres pg_dump", `build ${cwd}`, "preview dev", "up dev"]);
+    assert.equal(imageIn(cwd, "dev"), `ghcr.io/berriai/litellm-database:v${NEXT}`);
+    assert.match(readFileSync(join(cwd, "Pulumi.dev.yaml"), "utf8"), /^# /m, "the stack file's comments are kept");
+    assert.ok(result.stdout.endsWith(`\ndev runs LiteLLM ${NEXT}. Check it: litellm-mcp status --stack dev --call-models\nGo back: litellm-mcp rollback --stack dev --to ${NOW} --restore ${file}\n`), result.stdout);
+  });
+
+  it("upgrade refuses a wrong, older, current or compromised release, and changes nothing", async () => {
+    const cwd = project();
+    const before = readFileSync(join(cwd, "Pulumi.dev.yaml"), "utf8");
+    const pulumi = new FakePulumi(dockerOutputs("http://127.0.0.1:4000"));
+    const attempt = (to: string[]) => cli(["upgrade", ...to], { pulumi, releases, cwd });
+    assert.deepEqual(await attempt([]), { status: 2, stdout: "", stderr: 'litellm-mcp: --to: expected a LiteLLM release such as "1.108.7"\n' });
+    assert.deepEqual(await attempt(["--to", "v1.109"]), { status: 2, stdout: "", stderr: 'litellm-mcp: --to: expected a LiteLLM release such as "1.108.7", got "v1.109"\n' });
+    assert.deepEqual(await attempt(["--to", OLD]), { status: 2, stdout: "", stderr: `litellm-mcp: ${OLD} is older than ${NOW}, which dev runs: litellm-mcp rollback --to ${OLD} goes back\n` });
+    assert.deepEqual(await attempt(["--to", NOW]), { status: 1, stdout: "", stderr: `litellm-mcp: dev already runs LiteLLM ${NOW}\n` });
+    assert.deepEqual(await attempt(["--to", "1.107.0"]), { status: 1, stdout: "", stderr: "litellm-mcp: LiteLLM 1.107.0 was published compromised (LiteLLM's security incident post): choose another release\n" });
+    assert.deepEqual(pulumi.calls, []);
+    assert.equal(readFileSync(join(cwd, "Pulumi.dev.yaml"), "utf8"), before);
+  });
+
+  it("upgrade of an AWS stack previews with the policy pack and deploys only on a yes; declined, the stack file is put back", async () => {
+    const cwd = project();
+    const before = readFileSync(join(cwd, "Pulumi.test.yaml"), "utf8");
+    const declined = new FakePulumi(awsOutputs());
+    const no = await cli(["upgrade", "--stack", "test", "--to", NEXT], { pulumi: declined, releases, cwd, answers: ["prod"] });
+    assert.equal(no.status, 1);
+    assert.match(no.stdout, /pulumi up snapshots the database before 1\.109\.0's migration task runs \(tagged litellm-mcp:before-image=ghcr\.io\/berriai\/litellm-database:v1\.109\.0\)\n/);
+    assert.match(no.stdout, /Not done: the answer was not "test"; Pulumi\.test\.yaml is as it was\n$/);
+    assert.deepEqual(declined.calls, ["outputs test", `build ${cwd}`, `preview test --policy-pack ${cwd}/policy`]);
+    assert.equal(readFileSync(join(cwd, "Pulumi.test.yaml"), "utf8"), before);
+
+    const confirmed = new FakePulumi(awsOutputs());
+    const yes = await cli(["upgrade", "--stack", "test", "--to", NEXT, "--yes"], { pulumi: confirmed, releases, cwd });
+    assert.equal(yes.status, 0, yes.stderr);
+    assert.deepEqual(confirmed.calls, ["outputs test", `build ${cwd}`, `preview test --policy-pack ${cwd}/policy`, `up test --policy-pack ${cwd}/policy`]);
+    assert.equal(imageIn(cwd, "test"), `ghcr.io/berriai/litellm-database:v${NEXT}`);
+    assert.match(yes.stdout, /Go back: litellm-mcp rollback --stack test --to 1\.108\.7 --restore-snapshot <the snapshot taken before it>\n$/);
+  });
+
+  it("upgrade keeps an image pinned by digest pinned: the new tag's digest from its registry", async () => {
+    const cwd = project();
+    const file = join(cwd, "Pulumi.test.yaml");
+    const digest = (n: string) => `sha256:${n.repeat(64)}`;
+    writeFileSync(file, readFileSync(file, "utf8").replace(`litellm-database:v${NOW}`, `litellm-database:v${NOW}@${digest("a")}`));
+    const asked: string[] = [];
+    const registry: RegistryPort = {
+      async digestOf(image) {
+        asked.push(image);
+        return digest("b");
+      },
+    };
+    const result = await cli(["upgrade", "--stack", "test", "--to", NEXT, "--yes"], { pulumi: new FakePulumi(awsOutputs()), releases, registry, cwd });
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(asked, [`ghcr.io/berriai/litellm-database:v${NEXT}`]);
+    assert.equal(imageIn(cwd, "test"), `ghcr.io/berriai/litellm-database:v${NEXT}@${digest("b")}`);
+  });
+
+  it("upgrade that fails to deploy says so and prints the way back, the backup named", async () => {
+    const cwd = project();
+    const data = mkdtempSync(join(tmpdir(), "data-"));
+    const pulumi = new FakePulumi(dockerOutputs("http://127.0.0.1:4000"));
+    pulumi.upFailure = new OpsError("pulumi up failed: litellm-mcp-dev-litellm: container exited (1)");
+    const result = await cli(["upgrade", "--to", NEXT], { pulumi, docker: dockerInto(pulumi.calls), releases, cwd, env: { XDG_DATA_HOME: data } });
+    assert.equal(result.status, 1);
+    const backup = join(data, "litellm-mcp", "backups", "dev", readdirSync(join(data, "litellm-mcp", "backups", "dev"))[0]!);
+    assert.equal(
+      result.stderr,
+      `litellm-mcp: pulumi up failed: litellm-mcp-dev-litellm: container exited (1)\nThe upgrade to ${NEXT} did not finish (Pulumi.dev.yaml names ghcr.io/berriai/litellm-database:v${NEXT}). Go back: litellm-mcp rollback --stack dev --to ${NOW} --restore ${backup}\n`,
+    );
+  });
+
+  it("rollback across a schema migration is refused, naming the migrations and the backup taken before them; nothing changes", async () => {
+    const cwd = project();
+    const data = mkdtempSync(join(tmpdir(), "data-"));
+    const dir = join(data, "litellm-mcp", "backups", "dev");
+    mkdirSync(dir, { recursive: true });
+    for (const name of ["dev-20261101T090000Z-before-1.108.7.dump", "dev-20261120T090000Z-before-1.108.7.dump", "dev-20261125T090000Z.dump"]) writeFileSync(join(dir, name), "PGDMP");
+    const before = readFileSync(join(cwd, "Pulumi.dev.yaml"), "utf8");
+    const pulumi = new FakePulumi(dockerOutputs("http://127.0.0.1:4000"));
+    const result = await cli(["rollback", "--to", OLD], { pulumi, docker: dockerInto(pulumi.calls), releases, cwd, env: { XDG_DATA_HOME: data } });
+    assert.deepEqual(result, {
+      status: 1,
+      stdout: "",
+      stderr: [
+        `litellm-mcp: Rolling back dev from LiteLLM ${NOW} to ${OLD} crosses 2 schema migration(s) ${NOW} applied:`,
+        "  20261008120000_add_daily_request_errors",
+        "  20261015000000_managed_object_end_user_id",
+        `LiteLLM ${OLD} would run on a schema it does not know, and migrations are not undone. Restore the database as it was before them, losing what was written since:`,
+        `  litellm-mcp rollback --stack dev --to ${OLD} --restore ${join(dir, "dev-20261120T090000Z-before-1.108.7.dump")}`,
+        "(dev-20261120T090000Z-before-1.108.7.dump: the backup litellm-mcp upgrade took before 1.108.7)",
+        "",
+      ].join("\n"),
+    });
+    assert.deepEqual(pulumi.calls, ["outputs dev"]);
+    assert.equal(readFileSync(join(cwd, "Pulumi.dev.yaml"), "utf8"), before);
+  });
+
+  it("rollback with the backup restores it with the proxy stopped, and deploys the older release, which starts on its own schema", async () => {
+    const cwd = project();
+    const backup = join(mkdtempSync(join(tmpdir(), "backup-")), "dev.dump");
+    writeFileSync(backup, "PGDMP archive");
+    const pulumi = new FakePulumi(dockerOutputs("http://127.0.0.1:4000"));
+    const result = await cli(["rollback", "--to", OLD, "--restore", backup], { pulumi, docker: dockerInto(pulumi.calls), releases, cwd });
+    assert.equal(result.status, 0, result.stderr);
+    // No start in between: the newer release would migrate the restored database again.
+    assert.deepEqual(pulumi.calls, ["outputs dev", "docker stop litellm-mcp-dev-litellm", "docker exec litellm-mcp-dev-postgres sh (restore)", `build ${cwd}`, "preview dev", "up dev"]);
+    assert.equal(imageIn(cwd, "dev"), `ghcr.io/berriai/litellm-database:v${OLD}`);
+  });
+
+  it("rollback to a release with the same schema needs no restore", async () => {
+    const cwd = project();
+    const pulumi = new FakePulumi(dockerOutputs("http://127.0.0.1:4000"));
+    const result = await cli(["rollback", "--to", "1.108.5"], { pulumi, releases, cwd });
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /^LiteLLM 1\.108\.7 -> 1\.108\.5: no schema migration in between; the database stays as it is\n/);
+    assert.deepEqual(pulumi.calls, ["outputs dev", `build ${cwd}`, "preview dev", "up dev"]);
+  });
+
+  it("rollback of an AWS stack names the snapshot taken before the migration, and restores it through the stack file", async () => {
+    const cwd = project();
+    const snapshots = [
+      { id: "litellm-mcp-test-before-1-108-7-20261120t090000z", status: "available", created: new Date("2026-11-20T09:00:00Z"), tags: { "litellm-mcp:stack": "test", "litellm-mcp:before-image": "ghcr.io/berriai/litellm-database:v1.108.7" } },
+      { id: "litellm-mcp-test-before-1-106-3-20261001t090000z", status: "available", created: new Date("2026-10-01T09:00:00Z"), tags: { "litellm-mcp:stack": "test", "litellm-mcp:before-image": "ghcr.io/berriai/litellm-database:v1.106.3" } },
+    ];
+    const asked: string[] = [];
+    const aws = fakeAws({
+      async databaseSnapshots(instance) {
+        asked.push(instance);
+        return snapshots;
+      },
+    });
+    const outputs = () => new FakePulumi({ ...awsOutputs(), databaseInstance: { value: "gateway-database-instance-7g8h9i", secret: false } });
+    const refused = await cli(["rollback", "--stack", "test", "--to", OLD], { pulumi: outputs(), aws, releases, cwd });
+    assert.equal(refused.status, 1);
+    assert.ok(
+      refused.stderr.endsWith(
+        [
+          `  litellm-mcp rollback --stack test --to ${OLD} --restore-snapshot litellm-mcp-test-before-1-108-7-20261120t090000z`,
+          "(litellm-mcp-test-before-1-108-7-20261120t090000z: taken 2026-11-20T09:00:00.000Z before 1.108.7 migrated)",
+          "The restore replaces the database instance: with aws.database.deletionProtection on, RDS refuses to delete the old one, so turn it off first (and on again after).",
+          "",
+        ].join("\n"),
+      ),
+      refused.stderr,
+    );
+    assert.deepEqual(asked, ["gateway-database-instance-7g8h9i"]);
+
+    const pulumi = outputs();
+    const restored = await cli(["rollback", "--stack", "test", "--to", OLD, "--restore-snapshot", snapshots[0]!.id, "--yes"], { pulumi, aws, releases, cwd });
+    assert.equal(restored.status, 0, restored.stderr);
+    assert.deepEqual(pulumi.calls, ["outputs test", `build ${cwd}`, `preview test --policy-pack ${cwd}/policy`, `up test --policy-pack ${cwd}/policy`]);
+    const written = readFileSync(join(cwd, "Pulumi.test.yaml"), "utf8");
+    assert.equal(imageIn(cwd, "test"), `ghcr.io/berriai/litellm-database:v${OLD}`);
+    assert.match(written, /\n {6}restoreSnapshot: litellm-mcp-test-before-1-108-7-20261120t090000z\n/);
+
+    const unknown = await cli(["rollback", "--stack", "test", "--to", OLD, "--restore-snapshot", "nope", "--yes"], { pulumi: outputs(), aws, releases, cwd: project() });
+    assert.deepEqual([unknown.status, unknown.stderr], [1, 'litellm-mcp: gateway-database-instance-7g8h9i has no manual snapshot "nope"\n']);
+  });
+
+  it("rollback refuses a restore of the other target's kind, and both at once", async () => {
+    const cwd = project();
+    const pulumi = new FakePulumi(dockerOutputs("http://127.0.0.1:4000"));
+    assert.deepEqual(await cli(["rollback", "--to", OLD, "--restore-snapshot", "snap-1"], { pulumi, releases, cwd }), {
+      status: 2,
+      stdout: "",
+      stderr: "litellm-mcp: --restore-snapshot takes an RDS snapshot; dev is on Docker: --restore <backup file>\n",
+    });
+    assert.deepEqual(await cli(["rollback", "--to", OLD, "--restore", "a.dump", "--restore-snapshot", "s"], { pulumi, releases, cwd }), {
+      status: 2,
+      stdout: "",
+      stderr: "litellm-mcp: --restore (a Docker stack's backup) and --restore-snapshot (an AWS stack's snapshot): give one\n",
+    });
   });
 });

@@ -79,12 +79,15 @@ export class GatewayDatabase extends pulumi.ComponentResource {
         ...(sizing.finalSnapshot ? { finalSnapshotIdentifier: `litellm-mcp-${args.stack}-final` } : {}),
         deleteAutomatedBackups: !args.prod,
         copyTagsToSnapshot: true,
+        // A rollback across a migration restores the snapshot taken before it: RDS builds a new instance from it.
+        ...(sizing.restoreSnapshot === undefined ? {} : { snapshotIdentifier: sizing.restoreSnapshot }),
         performanceInsightsEnabled: sizing.performanceInsights,
         // Outside prod, changes apply now; in prod they wait for the maintenance window.
         applyImmediately: !args.prod,
         tags,
       },
-      parent,
+      // Taking restoreSnapshot out of the stack file later must not replace the restored database with an empty one.
+      { ...parent, ignoreChanges: sizing.restoreSnapshot === undefined ? ["snapshotIdentifier"] : [] },
     );
 
     // RDS takes a new max_connections only at a reboot: `pulumi up` reboots the database when, and only when, RDS

@@ -46,6 +46,8 @@ export class AwsGateway extends pulumi.ComponentResource {
   readonly alarmTopicArn: pulumi.Output<string>;
   readonly dashboardName: pulumi.Output<string>;
   readonly region: pulumi.Output<string>;
+  /** The RDS instance's identifier: rollback finds the snapshots taken before migrations by it. */
+  readonly databaseInstance: pulumi.Output<string>;
 
   constructor(name: string, args: AwsGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
     super("litellm-mcp:aws:Gateway", name, {}, opts);
@@ -201,6 +203,7 @@ export class AwsGateway extends pulumi.ComponentResource {
         requestCountResourceLabel: pulumi.interpolate`${loadBalancer.arnSuffix}/${loadBalancer.targetGroupArnSuffix}`,
         listeners: loadBalancer.listeners,
         database: database.parametersApplied,
+        databaseInstance: database.instance.identifier,
         configObjectArn: bucket.objectArn,
         environment,
         secrets: containerSecrets,
@@ -258,6 +261,7 @@ export class AwsGateway extends pulumi.ComponentResource {
     this.configBucket = bucket.bucketName;
     this.alarmTopicArn = alarms.topicArn;
     this.region = region;
+    this.databaseInstance = database.instance.identifier;
     this.registerOutputs({
       proxyUrl: this.proxyUrl,
       mcpGatewayUrl: this.mcpGatewayUrl,

@@ -47,6 +47,8 @@ export interface ProxyServiceArgs {
   readonly listeners: pulumi.Resource[];
   /** The database with its parameters applied: migrations and pools wait for it. */
   readonly database: pulumi.Resource;
+  /** The RDS instance's identifier: it is snapshotted before another release migrates it. */
+  readonly databaseInstance: pulumi.Input<string>;
   readonly configObjectArn: pulumi.Input<string>;
   /** Plain environment: nothing secret. */
   readonly environment: readonly ContainerEnv[];
@@ -71,6 +73,18 @@ export function migrationCommand(region: string, cluster: string, taskDefinition
     `--subnets ${subnets.join(",")}`,
     `--security-group ${securityGroup}`,
   ].join(" ");
+}
+
+/** What the snapshot command runs on the first deployment: the new database holds nothing to keep yet. */
+export const NEW_DATABASE_NOTE = "echo 'A new database: no snapshot before its first migration'";
+
+/**
+ * The command `pulumi up` runs when the proxy's image changes, before the migration task: the operations CLI takes
+ * a snapshot of the database, tagged with the image about to migrate it, and waits until it is available. A
+ * rollback across that image's migrations restores it.
+ */
+export function snapshotCommand(region: string, instance: string, stack: string, image: string): string {
+  return ["node ops/bin.js snapshot-db", `--region ${region}`, `--instance ${instance}`, `--stack ${stack}`, `--before-image ${image}`].join(" ");
 }
 
 /**
@@ -201,6 +215,17 @@ export class ProxyService extends pulumi.ComponentResource {
       },
       this,
     );
+    // Another image snapshots the database first (`update`, run when the trigger changes); the first deployment
+    // has nothing to keep (`create`). A failed snapshot stops the update before anything migrates.
+    const snapshot = new local.Command(
+      `${name}-snapshot-before-migration`,
+      {
+        create: NEW_DATABASE_NOTE,
+        update: pulumi.all([args.region, args.databaseInstance]).apply(([region, instance]) => snapshotCommand(region, instance, args.stack, proxy.image)),
+        triggers: [proxy.image],
+      },
+      { parent: this, dependsOn: [args.database] },
+    );
     const migration = new local.Command(
       `${name}-migration`,
       {
@@ -210,7 +235,7 @@ export class ProxyService extends pulumi.ComponentResource {
         // A new revision (another image, another database URL) migrates again; nothing else does.
         triggers: [migrationTask.arn],
       },
-      { parent: this, deleteBeforeReplace: true, dependsOn: [args.database] },
+      { parent: this, deleteBeforeReplace: true, dependsOn: [args.database, snapshot] },
     );
 
     const ecsService = new aws.ecs.Service(

@@ -12,6 +12,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UpdateServiceCommand } from "@aws-sdk/client-ecs";
+import { DescribeDBSnapshotsCommand } from "@aws-sdk/client-rds";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { awsCalls, awsOutputs } from "../support/awsMocks";
@@ -434,6 +435,29 @@ for (const stack of ["test", "prod"] as const) {
         const identifier = String(program.one("aws:rds/instance:Instance").outputs["identifier"]);
         const result = await run(["apply-db-parameters", "--region", REGION, "--instance", identifier]);
         assert.deepEqual([result.status, result.stdout.trim().split("\n").pop()], [0, "database: parameters in sync, no reboot needed"], result.stderr);
+      });
+
+      it("snapshot-db, run as pulumi up runs it before another release migrates, leaves an available snapshot tagged with that release, which rollback names", async () => {
+        const snapshot = byName(program, "gateway-proxy-snapshot-before-migration");
+        const command = String(snapshot.inputs["update"]).split(" ");
+        assert.deepEqual(command.slice(0, 3), ["node", "ops/bin.js", "snapshot-db"]);
+        const taken = await run(command.slice(2));
+        assert.equal(taken.status, 0, taken.stderr);
+        assert.match(taken.stdout, /: available\n$/);
+        const identifier = String(program.one("aws:rds/instance:Instance").outputs["identifier"]);
+        const described = await moto.clients.rds.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: identifier, SnapshotType: "manual" }));
+        const found = described.DBSnapshots ?? [];
+        assert.equal(found.length, 1);
+        assert.equal(found[0]!.Status, "available");
+        assert.match(found[0]!.DBSnapshotIdentifier!, new RegExp(`^litellm-mcp-${stack}-before-1-108-7-\\d{8}t\\d{6}z$`));
+        const tags = Object.fromEntries((found[0]!.TagList ?? []).map((tag) => [tag.Key, tag.Value]));
+        assert.equal(tags["litellm-mcp:before-image"], config.proxy.image);
+
+        // A rollback to a release before the pinned one's migrations (its lists from PyPI) is refused, and names it.
+        const refused = await run(["rollback", "--stack", stack, "--to", "1.106.3", "--outputs", outputsFile]);
+        assert.equal(refused.status, 1, refused.stdout);
+        assert.match(refused.stderr, /crosses \d+ schema migration\(s\) 1\.108\.7 applied:\n/);
+        assert.ok(refused.stderr.includes(`  litellm-mcp rollback --stack ${stack} --to 1.106.3 --restore-snapshot ${found[0]!.DBSnapshotIdentifier}\n`), refused.stderr);
       });
 
       it("clear-cache reads the master key from Secrets Manager and says there is no response cache", async () => {

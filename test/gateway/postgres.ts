@@ -54,6 +54,8 @@ export function psqlUrl(url: string, sql: string | readonly string[]): Run {
 export interface PostgresServer {
   /** The data directory: what a Docker volume holds. */
   readonly dataDir: string;
+  /** Where the server's unix socket is: what a program inside its container reaches it through. */
+  readonly socketDir: string;
   readonly port: number;
   /** The URL's host and port moved to where this server listens; user, password, database and options kept. */
   reach(url: string): string;
@@ -67,6 +69,7 @@ export interface PostgresServer {
 class Cluster implements RdsLike {
   readonly root = mkdtempSync(join(tmpdir(), "litellm-mcp-postgres-"));
   readonly dataDir = join(this.root, "data");
+  readonly socketDir = this.root;
   host = "127.0.0.1";
   port = 0;
   private running = false;
