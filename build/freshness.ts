@@ -7,8 +7,8 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 
-/** What the program is compiled from, relative to the project root. */
-export const SOURCES = ["index.ts", "program.ts", "config", "components", "ops", "build", "tsconfig.json", "tsconfig.build.json"] as const;
+/** What the program is compiled from, and how, relative to the project root. */
+export const SOURCES = ["index.ts", "program.ts", "config", "components", "ops", "build", "tsconfig.json", "tsconfig.build.json", "scripts/build.js"] as const;
 
 export const BUILD_INFO = "build-info.json";
 
@@ -19,15 +19,15 @@ export interface BuildInfo {
 
 function sourceFiles(root: string): string[] {
   const found: string[] = [];
-  const visit = (path: string) => {
+  const visit = (path: string, named: boolean) => {
     if (!existsSync(path)) return;
     if (statSync(path).isDirectory()) {
-      for (const entry of readdirSync(path)) visit(join(path, entry));
-    } else if (/\.(ts|json)$/.test(path)) {
+      for (const entry of readdirSync(path)) visit(join(path, entry), false);
+    } else if (named || /\.(ts|json)$/.test(path)) {
       found.push(path);
     }
   };
-  for (const source of SOURCES) visit(join(root, source));
+  for (const source of SOURCES) visit(join(root, source), true);
   return found.sort();
 }
 

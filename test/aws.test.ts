@@ -487,6 +487,17 @@ for (const stack of ["test", "prod"]) {
         assert.ok(byName(run, "gateway-proxy-service").options.dependsOn.includes(command.urn));
       });
 
+      // The stack with another release and a snapshot to restore: what upgrade and rollback write into it.
+      const next = "ghcr.io/berriai/litellm-database:v1.109.0";
+      const snapshot = `litellm-mcp-${stack}-before-1-108-7-20261120t090000z`;
+      let variant: Promise<ProgramRun> | undefined;
+      const rolledOver = () =>
+        (variant ??= runAws(stack, (values) => {
+          (values.proxy as Values)["image"] = next;
+          const aws = values.aws as Values;
+          aws["database"] = { ...(aws["database"] as Values), restoreSnapshot: snapshot };
+        }));
+
       it("snapshots the database before another release migrates it (never on the first deployment), and the migration waits for it", async () => {
         const snapshot = byName(run, "gateway-proxy-snapshot-before-migration");
         assert.equal(snapshot.type, "command:local:Command");
@@ -500,13 +511,7 @@ for (const stack of ["test", "prod"]) {
         assert.ok(byName(run, "gateway-proxy-migration").options.dependsOn.includes(snapshot.urn));
 
         // Another release changes the trigger: the update, which snapshots, runs before that release's migration.
-        const next = "ghcr.io/berriai/litellm-database:v1.109.0";
-        const upgraded = byName(
-          await runAws(stack, (values) => {
-            (values.proxy as Values)["image"] = next;
-          }),
-          "gateway-proxy-snapshot-before-migration",
-        );
+        const upgraded = byName(await rolledOver(), "gateway-proxy-snapshot-before-migration");
         assert.deepEqual(upgraded.inputs["triggers"], [next]);
         assert.equal(upgraded.inputs["update"], `node ops/bin.js snapshot-db --region us-east-1 --instance gateway-database-instance-7g8h9i --stack ${stack} --before-image ${next}`);
       });
@@ -515,11 +520,7 @@ for (const stack of ["test", "prod"]) {
         assert.equal(byName(run, "gateway-database-instance").inputs["snapshotIdentifier"], undefined);
         // Without one, a snapshot it was restored from earlier stays: no replacement by an empty database.
         assert.deepEqual(byName(run, "gateway-database-instance").options.ignoreChanges, ["snapshotIdentifier"]);
-        const snapshot = `litellm-mcp-${stack}-before-1-108-7-20261120t090000z`;
-        const restored = await runAws(stack, (values) => {
-          const aws = values.aws as Values;
-          aws["database"] = { ...(aws["database"] as Values), restoreSnapshot: snapshot };
-        });
+        const restored = await rolledOver();
         const instance = byName(restored, "gateway-database-instance").inputs;
         assert.equal(instance["snapshotIdentifier"], snapshot);
         assert.deepEqual(byName(restored, "gateway-database-instance").options.ignoreChanges, []);

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { execFile } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -15,6 +15,7 @@ const run = promisify(execFile);
 /** A copy of the project's sources, sharing its node_modules. */
 function projectCopy(): string {
   const dir = mkdtempSync(join(tmpdir(), "litellm-mcp-build-"));
+  mkdirSync(join(dir, "scripts"));
   for (const entry of [...SOURCES, "images", "Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.test.yaml", "package.json"]) {
     cpSync(join(PROJECT_DIR, entry), join(dir, entry), { recursive: true });
   }
@@ -26,7 +27,7 @@ describe("the compiled program and its sources", () => {
   it("compiles exactly the sources the freshness check watches", () => {
     const build = JSON.parse(readFileSync(join(PROJECT_DIR, "tsconfig.build.json"), "utf8")) as { include: string[] };
     const roots = build.include.map((pattern) => pattern.replace(/\/\*\*\/\*\.ts$/, ""));
-    assert.deepEqual([...roots, "tsconfig.json", "tsconfig.build.json"].sort(), [...SOURCES].sort());
+    assert.deepEqual([...roots, "tsconfig.json", "tsconfig.build.json", "scripts/build.js"].sort(), [...SOURCES].sort());
   });
 
   it("names every source added, changed or removed since a build", () => {
