@@ -8,6 +8,7 @@ import { IMAGES } from "../config/constants";
 import { ConfigError, formatPath, formatProblem, quote } from "../config/errors";
 import { deployedImages, litellmVersionOf, parseImageRef } from "../config/images";
 import { catalogBeside, loadStackFile } from "../config/load";
+import { litellmSigning } from "../config/signing";
 import { placeholderWarnings } from "../config/placeholders";
 import type { StackConfig } from "../config/schema";
 import { type DatabaseTarget, backupDatabase, checkArchive, defaultBackupFile, restoreDatabase } from "./backup";
@@ -352,6 +353,26 @@ export const COMMANDS: Record<string, Command> = {
         securityGroups: [value("security-group", /^sg-[0-9a-f]+$/, "a security group id")],
       };
       await context.deps.aws(region).migrate(target, (line) => context.io.stdout.write(`${line}\n`));
+      return EXIT.ok;
+    },
+  },
+
+  "verify-image": {
+    summary: "verify the signature of the LiteLLM image a stack deploys with LiteLLM's cosign key for that release",
+    usage: "litellm-mcp verify-image [--stack <name>]",
+    options: { stack: STACK_DEV },
+    async run(context) {
+      const stack = stackName(context.options, "dev");
+      const image = loadStackFile(stackFile(projectDir(context.io.cwd), stack)).proxy.image;
+      const signing = litellmSigning(image);
+      if (signing.kind === "not-litellm") {
+        context.io.stdout.write(`${image} is not an image LiteLLM publishes on ghcr.io/berriai: no signature of LiteLLM's to verify\n`);
+        return EXIT.ok;
+      }
+      if (signing.kind === "unknown") throw new OpsError(`cannot verify ${image}: ${signing.why}`);
+      context.io.stdout.write(`Verifying ${image} with ${signing.keyUrl}\n`);
+      await context.deps.signatures(context.io.env).verify(image, signing.keyUrl, (text) => context.io.stdout.write(text));
+      context.io.stdout.write(`${image}: signed by LiteLLM's key\n`);
       return EXIT.ok;
     },
   },

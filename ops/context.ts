@@ -4,6 +4,7 @@ import { dirname, join, resolve } from "node:path";
 import { loadStackFile } from "../config/load";
 import type { StackConfig } from "../config/schema";
 import type { AwsPort } from "./aws";
+import type { SignaturePort } from "./cosign";
 import { type Backend, backendFor } from "./backend";
 import type { DockerPort } from "./docker";
 import { quote } from "../config/errors";
@@ -35,6 +36,8 @@ export interface Deps {
   registry(): RegistryPort;
   /** LiteLLM's releases on PyPI, for the schema migrations each brings (upgrade, rollback). */
   releases(): ReleasesPort;
+  /** cosign, for image signatures (verify-image). */
+  signatures(env: NodeJS.ProcessEnv): SignaturePort;
   /** Processes of a gateway run locally (--outputs). */
   readonly local: LocalPort;
   /** Compiles the program when its build is older than its sources. */
@@ -57,6 +60,7 @@ export const realDeps: Deps = {
   bedrock: (region) => new (require("@aws-sdk/client-bedrock") as typeof import("@aws-sdk/client-bedrock")).BedrockClient({ region }),
   registry: () => new (require("./registry") as typeof import("./registry")).OciRegistry(),
   releases: () => new (require("./releases") as typeof import("./releases")).PyPiReleases(),
+  signatures: (env) => new (require("./cosign") as typeof import("./cosign")).Cosign(env),
   local: localProcesses,
   build: (project, write) => (require("./build") as typeof import("./build")).ensureBuilt(project, write),
   timeoutMs: 10_000,

@@ -175,7 +175,7 @@ describe("litellm-mcp CLI", () => {
       assert.deepEqual(await cli(["deploy"]), {
         status: 2,
         stdout: "",
-        stderr: 'litellm-mcp: unknown command "deploy"; expected one of: render, validate, models, up, preview, down, status, logs, restart, apply-db-parameters, upgrade, rollback, snapshot-db, migrate, pin-images, backup, restore, clear-cache, pulumi\n',
+        stderr: 'litellm-mcp: unknown command "deploy"; expected one of: render, validate, models, up, preview, down, status, logs, restart, apply-db-parameters, upgrade, rollback, snapshot-db, migrate, verify-image, pin-images, backup, restore, clear-cache, pulumi\n',
       });
     });
 

@@ -15,6 +15,7 @@ import { BedrockControlPlaneStandIn } from "./support/bedrock";
 import type { Outputs, PulumiPort } from "../ops/pulumi";
 import type { RegistryPort } from "../ops/registry";
 import type { ReleasesPort } from "../ops/releases";
+import { Cosign, type SignaturePort } from "../ops/cosign";
 import { type LiteLLMStandIn, startDockerStandIn, startLiteLLMStandIn } from "./support/standins";
 import { PROJECT_DIR, type Values, variant } from "./support/stacks";
 import { stringify } from "yaml";
@@ -129,6 +130,7 @@ interface Harness {
   cwd?: string;
   registry?: RegistryPort;
   releases?: ReleasesPort;
+  signatures?: SignaturePort;
   /** More of the environment the command sees. */
   env?: NodeJS.ProcessEnv;
 }
@@ -145,6 +147,7 @@ async function cli(args: string[], harness: Harness) {
     aws: () => harness.aws ?? assert.fail("no AWS here"),
     registry: () => harness.registry ?? assert.fail("no registry here"),
     releases: () => harness.releases ?? assert.fail("no PyPI here"),
+    signatures: () => harness.signatures ?? assert.fail("no cosign here"),
     local: localProcesses,
     bedrock: (region) => harness.bedrock?.(region) ?? assert.fail("no Bedrock here"),
     async build(project, write) {
@@ -1064,5 +1067,88 @@ describe("upgrade and rollback of LiteLLM (PyPI's migration lists, Docker, AWS a
       stdout: "",
       stderr: "litellm-mcp: --restore (a Docker stack's backup) and --restore-snapshot (an AWS stack's snapshot): give one\n",
     });
+  });
+});
+
+describe("verify-image: the LiteLLM image's signature, with the key its release notes name (cosign a recording fake)", () => {
+  /** The dev stack with another proxy image, in a project folder of its own. */
+  const projectWith = (image: string): string => {
+    const dir = mkdtempSync(join(tmpdir(), "litellm-mcp-verify-"));
+    mkdirSync(join(dir, "config"));
+    for (const file of ["Pulumi.yaml", "Pulumi.dev.yaml", join("config", "bedrock-catalog.json")]) copyFileSync(join(PROJECT_DIR, file), join(dir, file));
+    const file = join(dir, "Pulumi.dev.yaml");
+    writeFileSync(file, readFileSync(file, "utf8").replace("ghcr.io/berriai/litellm-database:v1.108.7", image));
+    return dir;
+  };
+  const recording = (fails = false) => {
+    const verified: string[] = [];
+    const signatures: SignaturePort = {
+      async verify(image, keyUrl, write) {
+        verified.push(`${image} ${keyUrl}`);
+        write("Verification for ghcr.io/berriai/litellm-database --\n");
+        if (fails) throw new OpsError(`the signature of ${image} does not verify against ${keyUrl} (cosign exit 1): do not deploy it`);
+      },
+    };
+    return { verified, signatures };
+  };
+  const KEY_1_108 = "https://raw.githubusercontent.com/BerriAI/litellm/e82a3c646908ba0a6ee0beddc4310d7a6cac4065/cosign.pub";
+  const KEY_1_83 = "https://raw.githubusercontent.com/BerriAI/litellm/0112e53046018d726492c814b3644b7d376029d0/cosign.pub";
+
+  it("verifies the committed release with the key its 1.108 release notes name", async () => {
+    const { verified, signatures } = recording();
+    const result = await cli(["verify-image"], { pulumi: new FakePulumi({}), signatures });
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(verified, [`ghcr.io/berriai/litellm-database:v1.108.7 ${KEY_1_108}`]);
+    assert.ok(result.stdout.endsWith("ghcr.io/berriai/litellm-database:v1.108.7: signed by LiteLLM's key\n"));
+  });
+
+  it("verifies an image pinned by digest as pinned, with the key of its release", async () => {
+    const image = `ghcr.io/berriai/litellm:v1.106.3@sha256:${"c".repeat(64)}`;
+    const { verified, signatures } = recording();
+    assert.equal((await cli(["verify-image"], { pulumi: new FakePulumi({}), signatures, cwd: projectWith(image) })).status, 0);
+    assert.deepEqual(verified, [`${image} ${KEY_1_83}`]);
+  });
+
+  it("fails when the signature does not verify", async () => {
+    const { signatures } = recording(true);
+    const result = await cli(["verify-image"], { pulumi: new FakePulumi({}), signatures });
+    assert.equal(result.status, 1);
+    assert.equal(result.stderr, `litellm-mcp: the signature of ghcr.io/berriai/litellm-database:v1.108.7 does not verify against ${KEY_1_108} (cosign exit 1): do not deploy it\n`);
+  });
+
+  it("refuses a release no known key signs, and one from before LiteLLM signed, without running cosign", async () => {
+    const { verified, signatures } = recording();
+    const at = async (image: string) => (await cli(["verify-image"], { pulumi: new FakePulumi({}), signatures, cwd: projectWith(image) })).stderr;
+    assert.equal(await at("ghcr.io/berriai/litellm-database:v1.107.2"), "litellm-mcp: cannot verify ghcr.io/berriai/litellm-database:v1.107.2: no release notes known here name the key that signs 1.107.2\n");
+    assert.equal(await at("ghcr.io/berriai/litellm:v1.80.0"), "litellm-mcp: cannot verify ghcr.io/berriai/litellm:v1.80.0: LiteLLM signs its images from 1.83.0 on; 1.80.0 is unsigned\n");
+    assert.deepEqual(verified, []);
+  });
+
+  it("says there is nothing of LiteLLM's to verify in an image from another registry", async () => {
+    const { verified, signatures } = recording();
+    const image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/mirror/litellm-database:v1.108.7";
+    const result = await cli(["verify-image"], { pulumi: new FakePulumi({}), signatures, cwd: projectWith(image) });
+    assert.deepEqual(result, { status: 0, stdout: `${image} is not an image LiteLLM publishes on ghcr.io/berriai: no signature of LiteLLM's to verify\n`, stderr: "" });
+    assert.deepEqual(verified, []);
+  });
+
+  it("runs cosign verify --key <url> <image>, shows what it checked, and fails on its refusal (a cosign stand-in script)", async () => {
+    const bin = mkdtempSync(join(tmpdir(), "cosign-"));
+    const args = join(bin, "args");
+    writeFileSync(
+      join(bin, "cosign"),
+      `#!/bin/sh\necho "$@" > ${args}\nif [ "$4" = "good" ]; then echo "The cosign claims were validated" >&2; echo '[{"critical":{}}]'; exit 0; fi\necho "Error: no matching signatures" >&2\nexit 1\n`,
+      { mode: 0o755 },
+    );
+    const cosign = new Cosign({ PATH: bin });
+    let shown = "";
+    await cosign.verify("good", KEY_1_108, (text) => (shown += text));
+    assert.equal(readFileSync(args, "utf8"), `verify --key ${KEY_1_108} good\n`);
+    assert.equal(shown, "The cosign claims were validated\n");
+    await assert.rejects(cosign.verify("bad", KEY_1_108, () => undefined), new OpsError(`the signature of bad does not verify against ${KEY_1_108} (cosign exit 1): do not deploy it`));
+  });
+
+  it("says where to get cosign when it is not installed", async () => {
+    await assert.rejects(new Cosign({ PATH: mkdtempSync(join(tmpdir(), "no-cosign-")) }).verify("ghcr.io/berriai/litellm:v1.108.7", KEY_1_108, () => undefined), /^OpsError: cosign is not installed: see https:\/\/docs\.sigstore\.dev\//);
   });
 });

@@ -82,7 +82,18 @@ describe("GitHub workflows", () => {
     assert.equal(steps[smoke]!["if"], "inputs.command == 'up'");
     assert.deepEqual(steps[smoke]!["env"], { STACK: "${{ inputs.stack }}", PULUMI_CONFIG_PASSPHRASE: "${{ inputs.passphrase }}", PULUMI_ACCESS_TOKEN: "${{ inputs.access-token }}" });
     assert.match(steps[rollback]!["run"], /git revert \$SHA/);
+    assert.match(steps[rollback]!["run"], /npx litellm-mcp rollback --stack \$STACK --to <the release before>/);
     for (const file of ["deploy-test.yml", "deploy-prod.yml"]) assert.equal(pulumiStep(file, "deploy")["command"], "up");
+  });
+
+  it("verify the LiteLLM image's signature before every up, with cosign installed for it", () => {
+    const steps = action()["runs"]["steps"] as Yaml[];
+    const installer = steps.findIndex((step) => String(step["uses"]).startsWith("sigstore/cosign-installer@"));
+    const verify = steps.findIndex((step) => step["run"] === 'npx litellm-mcp verify-image --stack "$STACK"');
+    const pulumi = steps.findIndex((step) => String(step["uses"]).startsWith("pulumi/actions@"));
+    assert.ok(installer >= 0 && installer < verify && verify < pulumi, `installer ${installer}, verify ${verify}, pulumi ${pulumi}`);
+    assert.deepEqual([steps[installer]!["if"], steps[verify]!["if"]], ["inputs.command == 'up'", "inputs.command == 'up'"]);
+    assert.deepEqual(steps[verify]!["env"], { STACK: "${{ inputs.stack }}" });
   });
 
   it("run the Pulumi action with diff, in-place PR comments and the policy pack by default", () => {
