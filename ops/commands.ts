@@ -39,6 +39,7 @@ export interface Command {
 
 const STACK_ALL = { type: "string", description: "the stack (Pulumi.<stack>.yaml); every stack when absent" } as const;
 const STACK_DEV = { type: "string", description: "the stack (Pulumi.<stack>.yaml); dev when absent" } as const;
+const YES_AWS = { type: "boolean", description: "deploy an AWS stack without asking, once its preview passes" } as const;
 
 const write = (context: Context) => (text: string) => context.io.stdout.write(text);
 
@@ -110,7 +111,7 @@ export const COMMANDS: Record<string, Command> = {
   up: {
     summary: "deploy a stack (pulumi up); on AWS after a preview checked by the policy pack, and a yes",
     usage: "litellm-mcp up [--stack <name>] [--yes]",
-    options: { stack: STACK_DEV, yes: { type: "boolean", description: "deploy an AWS stack without asking, once its preview passes" } },
+    options: { stack: STACK_DEV, yes: YES_AWS },
     async run(context) {
       const { project, stack, config, pulumi } = selectStack(context, "dev");
       await context.deps.build(project, write(context));
@@ -293,7 +294,7 @@ export const COMMANDS: Record<string, Command> = {
       stack: STACK_DEV,
       outputs: OUTPUTS_OPTION,
       to: { type: "string", description: "the LiteLLM release, e.g. 1.108.7" },
-      yes: { type: "boolean", description: "deploy an AWS stack without asking, once its preview passes" },
+      yes: YES_AWS,
     },
     run: upgrade,
   },
@@ -307,7 +308,7 @@ export const COMMANDS: Record<string, Command> = {
       to: { type: "string", description: "the older LiteLLM release, e.g. 1.106.3" },
       restore: { type: "string", description: "Docker: restore this backup (litellm-mcp upgrade took one) before the older release starts" },
       "restore-snapshot": { type: "string", description: "AWS: replace the database with one restored from this RDS snapshot (pulumi up took one before the migration)" },
-      yes: { type: "boolean", description: "deploy an AWS stack without asking, once its preview passes" },
+      yes: YES_AWS,
     },
     run: rollback,
   },

@@ -162,12 +162,14 @@ export async function rollback(context: Context): Promise<number> {
   const previous = await imageAt(context, move.image, to);
   const edits: StackEdit[] = [{ path: ["proxy", "image"], value: previous }];
 
-  if (move.migrations.length > 0 && restoreFile === undefined && restoreSnapshot === undefined) {
+  if (outputs === undefined) {
+    say(`${selected.stack} was never deployed: there is no database to keep, only the image to change`);
+  } else if (move.migrations.length > 0 && restoreFile === undefined && restoreSnapshot === undefined) {
     const crossed = `Rolling back ${selected.stack} from LiteLLM ${from} to ${to} crosses ${move.migrations.length} schema migration(s) ${from} applied:\n${list(move.migrations)}`;
     const why = `LiteLLM ${to} would run on a schema it does not know, and migrations are not undone. Restore the database as it was before them, losing what was written since:\n`;
     throw new OpsError(`${crossed}${why}${await restoreHint(context, selected, outputs, move)}`);
   }
-  if (move.migrations.length === 0) say(`LiteLLM ${from} -> ${to}: no schema migration in between; the database stays as it is`);
+  if (outputs !== undefined && move.migrations.length === 0) say(`LiteLLM ${from} -> ${to}: no schema migration in between; the database stays as it is`);
 
   if (typeof restoreFile === "string") {
     const file = resolve(context.io.cwd, restoreFile);
@@ -191,7 +193,13 @@ export async function rollback(context: Context): Promise<number> {
     say(`The database is replaced by one RDS restores from ${restoreSnapshot}${snapshot.created ? ` (taken ${snapshot.created.toISOString()})` : ""}`);
     edits.push({ path: ["aws", "database", "restoreSnapshot"], value: restoreSnapshot });
   }
-  if (!(await deploy(context, selected, edits, "roll back"))) return EXIT.failed;
+  try {
+    if (!(await deploy(context, selected, edits, "roll back"))) return EXIT.failed;
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    const restored = typeof restoreFile === "string" ? "; the database holds the backup and the proxy stays stopped until then" : "";
+    throw new OpsError(`${(error as Error).message}\nThe rollback to ${to} did not finish (Pulumi.${selected.stack}.yaml names ${previous}${restored}): fix the cause and run litellm-mcp up --stack ${selected.stack}`);
+  }
   say(`\n${selected.stack} runs LiteLLM ${to}. Check it: litellm-mcp status --stack ${selected.stack} --call-models`);
   return EXIT.ok;
 }

@@ -1002,6 +1002,23 @@ describe("upgrade and rollback of LiteLLM (PyPI's migration lists, Docker, AWS a
     // No start in between: the newer release would migrate the restored database again.
     assert.deepEqual(pulumi.calls, ["outputs dev", "docker stop litellm-mcp-dev-litellm", "docker exec litellm-mcp-dev-postgres sh (restore)", `build ${cwd}`, "preview dev", "up dev"]);
     assert.equal(imageIn(cwd, "dev"), `ghcr.io/berriai/litellm-database:v${OLD}`);
+
+    const failing = new FakePulumi(dockerOutputs("http://127.0.0.1:4000"));
+    failing.upFailure = new OpsError("pulumi up failed: image not found");
+    const failed = await cli(["rollback", "--to", OLD, "--restore", backup], { pulumi: failing, docker: dockerInto(failing.calls), releases, cwd: project() });
+    assert.deepEqual([failed.status, failed.stderr], [
+      1,
+      `litellm-mcp: pulumi up failed: image not found\nThe rollback to ${OLD} did not finish (Pulumi.dev.yaml names ghcr.io/berriai/litellm-database:v${OLD}; the database holds the backup and the proxy stays stopped until then): fix the cause and run litellm-mcp up --stack dev\n`,
+    ]);
+  });
+
+  it("rollback of a stack never deployed only changes the image", async () => {
+    const cwd = project();
+    const pulumi = new FakePulumi({});
+    const result = await cli(["rollback", "--to", OLD], { pulumi, releases, cwd });
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /^dev was never deployed: there is no database to keep, only the image to change\n/);
+    assert.equal(imageIn(cwd, "dev"), `ghcr.io/berriai/litellm-database:v${OLD}`);
   });
 
   it("rollback to a release with the same schema needs no restore", async () => {
