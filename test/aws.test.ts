@@ -498,22 +498,21 @@ for (const stack of ["test", "prod"]) {
           aws["database"] = { ...(aws["database"] as Values), restoreSnapshot: snapshot };
         }));
 
-      it("snapshots the database before another release migrates it (never on the first deployment), and the migration waits for it", async () => {
+      it("snapshots the database before each release migrates it, the first one too, and the migration waits for it", async () => {
         const snapshot = byName(run, "gateway-proxy-snapshot-before-migration");
         assert.equal(snapshot.type, "command:local:Command");
         const image = "ghcr.io/berriai/litellm-database:v1.108.7";
         assert.deepEqual(snapshot.inputs, {
-          create: "echo 'A new database: no snapshot before its first migration'",
-          update: `node ops/bin.js snapshot-db --region us-east-1 --instance gateway-database-instance-7g8h9i --stack ${stack} --before-image ${image}`,
+          create: `node ops/bin.js snapshot-db --region us-east-1 --instance gateway-database-instance-7g8h9i --stack ${stack} --before-image ${image}`,
           triggers: [image],
         });
         assert.ok(snapshot.options.dependsOn.includes(byName(run, "gateway-database-apply-parameters").urn));
         assert.ok(byName(run, "gateway-proxy-migration").options.dependsOn.includes(snapshot.urn));
 
-        // Another release changes the trigger: the update, which snapshots, runs before that release's migration.
+        // Another release changes the trigger: the command is replaced and snapshots before that release's migration.
         const upgraded = byName(await rolledOver(), "gateway-proxy-snapshot-before-migration");
         assert.deepEqual(upgraded.inputs["triggers"], [next]);
-        assert.equal(upgraded.inputs["update"], `node ops/bin.js snapshot-db --region us-east-1 --instance gateway-database-instance-7g8h9i --stack ${stack} --before-image ${next}`);
+        assert.equal(upgraded.inputs["create"], `node ops/bin.js snapshot-db --region us-east-1 --instance gateway-database-instance-7g8h9i --stack ${stack} --before-image ${next}`);
       });
 
       it("restores the database from the snapshot the stack names (a rollback across a migration), and otherwise from none", async () => {

@@ -75,9 +75,6 @@ export function migrationCommand(region: string, cluster: string, taskDefinition
   ].join(" ");
 }
 
-/** What the snapshot command runs on the first deployment: the new database holds nothing to keep yet. */
-export const NEW_DATABASE_NOTE = "echo 'A new database: no snapshot before its first migration'";
-
 /**
  * The command `pulumi up` runs when the proxy's image changes, before the migration task: the operations CLI takes
  * a snapshot of the database, tagged with the image about to migrate it, and waits until it is available. A
@@ -215,16 +212,17 @@ export class ProxyService extends pulumi.ComponentResource {
       },
       this,
     );
-    // Another image snapshots the database first (`update`, run when the trigger changes); the first deployment
-    // has nothing to keep (`create`). A failed snapshot stops the update before anything migrates.
+    // Every image snapshots the database before it migrates: a changed trigger replaces the command, which runs
+    // again. The command's own first run snapshots too: it cannot tell a new database from one deployed by an
+    // earlier version of this program, whose first update with the command may bring a new image as well. A
+    // failed snapshot stops the update before anything migrates.
     const snapshot = new local.Command(
       `${name}-snapshot-before-migration`,
       {
-        create: NEW_DATABASE_NOTE,
-        update: pulumi.all([args.region, args.databaseInstance]).apply(([region, instance]) => snapshotCommand(region, instance, args.stack, proxy.image)),
+        create: pulumi.all([args.region, args.databaseInstance]).apply(([region, instance]) => snapshotCommand(region, instance, args.stack, proxy.image)),
         triggers: [proxy.image],
       },
-      { parent: this, dependsOn: [args.database] },
+      { parent: this, dependsOn: [args.database], deleteBeforeReplace: true },
     );
     const migration = new local.Command(
       `${name}-migration`,

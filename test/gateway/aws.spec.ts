@@ -439,7 +439,7 @@ for (const stack of ["test", "prod"] as const) {
 
       it("snapshot-db, run as pulumi up runs it before another release migrates, leaves an available snapshot tagged with that release, which rollback names", async () => {
         const snapshot = byName(program, "gateway-proxy-snapshot-before-migration");
-        const command = String(snapshot.inputs["update"]).split(" ");
+        const command = String(snapshot.inputs["create"]).split(" ");
         assert.deepEqual(command.slice(0, 3), ["node", "ops/bin.js", "snapshot-db"]);
         const taken = await run(command.slice(2));
         assert.equal(taken.status, 0, taken.stderr);
