@@ -93,9 +93,9 @@ async function deploy(context: Context, selected: SelectedStack, edits: readonly
   const file = join(selected.project, `Pulumi.${selected.stack}.yaml`);
   const { previous, config } = editStackFile(file, edits);
   const putBack = () => writeFileSync(file, previous);
+  const policyPack = config.target === "aws" ? join(selected.project, POLICY_PACK_DIR) : undefined;
   try {
     await context.deps.build(selected.project, write);
-    const policyPack = config.target === "aws" ? join(selected.project, POLICY_PACK_DIR) : undefined;
     write(`Previewing stack ${selected.stack}${policyPack ? " with the policy pack" : ""}\n`);
     await selected.pulumi.preview(selected.stack, write, { policyPack });
     if (config.target === "aws" && context.options["yes"] !== true) {
@@ -112,7 +112,7 @@ async function deploy(context: Context, selected: SelectedStack, edits: readonly
     throw error;
   }
   write(`Deploying stack ${selected.stack}\n`);
-  await selected.pulumi.up(selected.stack, write, { policyPack: config.target === "aws" ? join(selected.project, POLICY_PACK_DIR) : undefined });
+  await selected.pulumi.up(selected.stack, write, { policyPack });
   return true;
 }
 
