@@ -43,11 +43,20 @@ export function restoreCommand(target: DatabaseTarget): string[] {
   return ["sh", "-c", script];
 }
 
+/** A moment in UTC to the second, for a name: 20261201T061500Z. */
+export function compactTimestamp(now: Date): string {
+  return now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+}
+
 /** Where `backup` writes when given no --file: the user's data directory, one folder per stack. */
 export function defaultBackupFile(env: NodeJS.ProcessEnv, stack: string, now: Date): string {
   const data = env["XDG_DATA_HOME"] || join(env["HOME"] || homedir(), ".local", "share");
-  const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
-  return join(data, "litellm-mcp", "backups", stack, `${stack}-${stamp}.dump`);
+  return join(data, "litellm-mcp", "backups", stack, `${stack}-${compactTimestamp(now)}.dump`);
+}
+
+/** A Docker stack's database: the Postgres container, and the database and user the stack file names. */
+export function dockerDatabase(outputs: { containers: { postgres: string } }, config: { database: { name: string; username: string } }): DatabaseTarget {
+  return { container: outputs.containers.postgres, database: config.database.name, username: config.database.username };
 }
 
 /** Dumps the database into `file` (through a .partial file, renamed once pg_dump succeeded); its size in bytes. */

@@ -6,15 +6,15 @@ import { dockerNames } from "../components/docker/naming";
 import { CATALOG_FILE, catalogRegions, lifecycleWarnings, parseCatalog } from "../config/bedrock";
 import { IMAGES } from "../config/constants";
 import { ConfigError, formatPath, formatProblem, quote } from "../config/errors";
-import { deployedImages, litellmVersionOf, parseImageRef } from "../config/images";
+import { deployedImages, parseImageRef } from "../config/images";
 import { catalogBeside, loadStackFile } from "../config/load";
 import { litellmSigning } from "../config/signing";
 import { placeholderWarnings } from "../config/placeholders";
 import type { StackConfig } from "../config/schema";
-import { type DatabaseTarget, backupDatabase, checkArchive, defaultBackupFile, restoreDatabase } from "./backup";
-import { type Context, type DeployedStack, deployedStack, listStacks, OUTPUTS_OPTION, projectDir, selectStack, stackFile, stackName } from "./context";
+import { type DatabaseTarget, backupDatabase, checkArchive, defaultBackupFile, dockerDatabase, restoreDatabase } from "./backup";
+import { type Context, confirmedByStackName, type DeployedStack, deployedStack, listStacks, OUTPUTS_OPTION, projectDir, selectStack, stackFile, stackName } from "./context";
 import { EXIT, OpsError, UsageError } from "./errors";
-import { POLICY_PACK_DIR, rollback, SNAPSHOT_TAGS, upgrade } from "./release";
+import { POLICY_PACK_DIR, rollback, SNAPSHOT_TAGS, snapshotId, upgrade } from "./release";
 import { editStackFile } from "./stackFile";
 import { type DockerOutputs, localServices, mcpServerNames, readOutputs, responseCache } from "./outputs";
 import { refreshCatalog, withCatalogTable } from "./catalog";
@@ -42,7 +42,6 @@ const STACK_DEV = { type: "string", description: "the stack (Pulumi.<stack>.yaml
 const YES_AWS = { type: "boolean", description: "deploy an AWS stack without asking, once its preview passes" } as const;
 
 const write = (context: Context) => (text: string) => context.io.stdout.write(text);
-
 
 export const COMMANDS: Record<string, Command> = {
   render: {
@@ -125,13 +124,9 @@ export const COMMANDS: Record<string, Command> = {
           context.io.stdout.write(`\nStack ${stack} is up to date: nothing to deploy\n`);
           return EXIT.ok;
         }
-        if (context.options["yes"] !== true) {
-          if (!context.io.ask) throw new UsageError(`refusing to deploy the AWS stack ${stack} without a yes: run it on a terminal, or pass --yes`);
-          const answer = (await context.io.ask(`Deploy these changes to ${stack}? Type the stack name to confirm: `)).trim();
-          if (answer !== stack) {
-            context.io.stdout.write(`Not deployed: the answer was not "${stack}"\n`);
-            return EXIT.failed;
-          }
+        if (!(await confirmedByStackName(context, stack, `deploy the AWS stack ${stack}`, `Deploy these changes to ${stack}?`))) {
+          context.io.stdout.write(`Not deployed: the answer was not "${stack}"\n`);
+          return EXIT.failed;
         }
       }
       context.io.stdout.write(`Deploying stack ${stack} (${config.target} target)\n`);
@@ -433,13 +428,10 @@ export const COMMANDS: Record<string, Command> = {
       checkArchive(file);
       const deployed = await deployedStack(context, "dev");
       const target = databaseTarget(deployed, "restore");
-      if (context.options["yes"] !== true) {
-        if (!context.io.ask) throw new UsageError(`refusing to replace the database of ${deployed.stack} without a yes: run it on a terminal, or pass --yes`);
-        const answer = (await context.io.ask(`Replace everything in the ${target.database} database of ${deployed.stack} with ${file}? Type the stack name to confirm: `)).trim();
-        if (answer !== deployed.stack) {
-          context.io.stdout.write(`Not restored: the answer was not "${deployed.stack}"\n`);
-          return EXIT.failed;
-        }
+      const question = `Replace everything in the ${target.database} database of ${deployed.stack} with ${file}?`;
+      if (!(await confirmedByStackName(context, deployed.stack, `replace the database of ${deployed.stack}`, question))) {
+        context.io.stdout.write(`Not restored: the answer was not "${deployed.stack}"\n`);
+        return EXIT.failed;
       }
       await restoreInto(context, target.outputs.containers.litellm, target, file);
       context.io.stdout.write(`Restored ${deployed.stack} from ${file}\n`);
@@ -519,7 +511,7 @@ function databaseTarget(deployed: DeployedStack, what: "backup" | "restore"): Da
     );
   }
   if (deployed.outputs.target !== "docker") throw new OpsError(`the gateway of ${deployed.stack} was started outside litellm-mcp (--outputs): ${what} its database where it runs`);
-  return { container: deployed.outputs.containers.postgres, database: deployed.config.database.name, username: deployed.config.database.username, outputs: deployed.outputs };
+  return { ...dockerDatabase(deployed.outputs, deployed.config), outputs: deployed.outputs };
 }
 
 /** Restores with the proxy stopped (no connection holds a lock, nothing writes meanwhile), then starts it again. */
@@ -548,16 +540,6 @@ function keysKept(config: StackConfig): boolean {
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const RDS_INSTANCE = /^[a-z][a-z0-9-]{0,62}$/;
-
-/**
- * A name RDS accepts (letters, digits and single hyphens, a letter first) that says which stack, which release
- * it was taken before, and when: litellm-mcp-prod-before-1-109-0-20261201t061500z.
- */
-export function snapshotId(stack: string, image: string, now: Date): string {
-  const release = litellmVersionOf(image) ?? parseImageRef(image)?.tag ?? "image";
-  const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
-  return `litellm-mcp-${stack}-before-${release}-${stamp}`.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/-+$/, "");
-}
 
 /** A string option that must be given and match. */
 function requiredOption(context: Context, name: string, pattern: RegExp, expected: string): string {

@@ -12,7 +12,7 @@ import { UsageError } from "./errors";
 import { type LocalPort, localProcesses, readOutputsFile } from "./local";
 import type { BedrockSender } from "./models";
 import { type GatewayOutputs, readOutputs } from "./outputs";
-import type { PulumiPort } from "./pulumi";
+import type { Outputs, PulumiPort } from "./pulumi";
 import type { RegistryPort } from "./registry";
 import type { ReleasesPort } from "./releases";
 
@@ -137,15 +137,29 @@ export const OUTPUTS_OPTION = {
   description: "read the gateway's outputs from this JSON file instead of the stack's state (pulumi stack output --json, or a gateway run as local processes)",
 } as const;
 
+/** The stack's raw outputs: from the --outputs file when given, else from its Pulumi state. */
+export async function stackOutputs(context: Context, selected: SelectedStack): Promise<Outputs> {
+  const file = context.options["outputs"];
+  return typeof file === "string" ? readOutputsFile(resolve(context.io.cwd, file)) : await selected.pulumi.outputs(selected.stack);
+}
+
+/**
+ * Whether to go on with what changes a stack: --yes, or the stack's name typed back after `question`. Without
+ * --yes and without a terminal to ask on, refuses to `action` (a usage error).
+ */
+export async function confirmedByStackName(context: Context, stack: string, action: string, question: string): Promise<boolean> {
+  if (context.options["yes"] === true) return true;
+  if (!context.io.ask) throw new UsageError(`refusing to ${action} without a yes: run it on a terminal, or pass --yes`);
+  return (await context.io.ask(`${question} Type the stack name to confirm: `)).trim() === stack;
+}
+
 /**
  * A deployed stack's outputs and master key (from the outputs on Docker and for local processes, from Secrets
  * Manager on AWS). With --outputs, the outputs come from that file instead of the stack's Pulumi state.
  */
 export async function deployedStack(context: Context, fallback?: string): Promise<DeployedStack> {
   const selected = selectStack(context, fallback);
-  const file = context.options["outputs"];
-  const raw = typeof file === "string" ? readOutputsFile(resolve(context.io.cwd, file)) : await selected.pulumi.outputs(selected.stack);
-  const outputs = readOutputs(selected.stack, raw);
+  const outputs = readOutputs(selected.stack, await stackOutputs(context, selected));
   let key: string | undefined;
   if (outputs.target !== "aws") key = outputs.masterKey;
   else if (outputs.masterKeySecretArn) key = await context.deps.aws(outputs.region).masterKey(outputs.masterKeySecretArn);

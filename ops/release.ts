@@ -10,11 +10,9 @@ import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { quote } from "../config/errors";
 import { atLitellmVersion, compareVersions, litellmVersionOf, parseImageRef } from "../config/images";
-import type { StackConfig } from "../config/schema";
-import { backupDatabase, checkArchive, defaultBackupFile, restoreDatabase } from "./backup";
-import { type Context, type SelectedStack, selectStack } from "./context";
+import { backupDatabase, checkArchive, compactTimestamp, defaultBackupFile, dockerDatabase, restoreDatabase } from "./backup";
+import { type Context, confirmedByStackName, type SelectedStack, selectStack, stackFile, stackOutputs } from "./context";
 import { EXIT, OpsError, UsageError } from "./errors";
-import { readOutputsFile } from "./local";
 import { type GatewayOutputs, readOutputs } from "./outputs";
 import { migrationDiff } from "./releases";
 import { editStackFile, type StackEdit } from "./stackFile";
@@ -24,6 +22,15 @@ export const POLICY_PACK_DIR = "policy";
 
 /** Tags of the snapshot `pulumi up` takes before a migration: rollback finds it by them. */
 export const SNAPSHOT_TAGS = { stack: "litellm-mcp:stack", beforeImage: "litellm-mcp:before-image" } as const;
+
+/**
+ * A name RDS accepts (letters, digits and single hyphens, a letter first) that says which stack, which release
+ * it was taken before, and when: litellm-mcp-prod-before-1-109-0-20261201t061500z.
+ */
+export function snapshotId(stack: string, image: string, now: Date): string {
+  const release = litellmVersionOf(image) ?? parseImageRef(image)?.tag ?? "image";
+  return `litellm-mcp-${stack}-before-${release}-${compactTimestamp(now)}`.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/-+$/, "");
+}
 
 /**
  * Releases LiteLLM published compromised, on PyPI and in its images: 1.82.7 and 1.82.8 (March 2026) and 1.107.0
@@ -75,8 +82,7 @@ async function imageAt(context: Context, image: string, to: string): Promise<str
 
 /** The deployed stack's outputs (from --outputs when given), or undefined when it was never deployed. */
 async function outputsOf(context: Context, selected: SelectedStack): Promise<GatewayOutputs | undefined> {
-  const file = context.options["outputs"];
-  const raw = typeof file === "string" ? readOutputsFile(resolve(context.io.cwd, file)) : await selected.pulumi.outputs(selected.stack);
+  const raw = await stackOutputs(context, selected);
   return Object.keys(raw).length === 0 ? undefined : readOutputs(selected.stack, raw);
 }
 
@@ -90,7 +96,7 @@ function list(migrations: readonly string[]): string {
  */
 async function deploy(context: Context, selected: SelectedStack, edits: readonly StackEdit[], verb: string): Promise<boolean> {
   const write = (text: string) => context.io.stdout.write(text);
-  const file = join(selected.project, `Pulumi.${selected.stack}.yaml`);
+  const file = stackFile(selected.project, selected.stack);
   const { previous, config } = editStackFile(file, edits);
   const putBack = () => writeFileSync(file, previous);
   const policyPack = config.target === "aws" ? join(selected.project, POLICY_PACK_DIR) : undefined;
@@ -98,14 +104,11 @@ async function deploy(context: Context, selected: SelectedStack, edits: readonly
     await context.deps.build(selected.project, write);
     write(`Previewing stack ${selected.stack}${policyPack ? " with the policy pack" : ""}\n`);
     await selected.pulumi.preview(selected.stack, write, { policyPack });
-    if (config.target === "aws" && context.options["yes"] !== true) {
-      if (!context.io.ask) throw new UsageError(`refusing to ${verb} the AWS stack ${selected.stack} without a yes: run it on a terminal, or pass --yes`);
-      const answer = (await context.io.ask(`${verb[0]!.toUpperCase()}${verb.slice(1)} ${selected.stack}? Type the stack name to confirm: `)).trim();
-      if (answer !== selected.stack) {
-        putBack();
-        write(`Not done: the answer was not "${selected.stack}"; Pulumi.${selected.stack}.yaml is as it was\n`);
-        return false;
-      }
+    const question = `${verb[0]!.toUpperCase()}${verb.slice(1)} ${selected.stack}?`;
+    if (config.target === "aws" && !(await confirmedByStackName(context, selected.stack, `${verb} the AWS stack ${selected.stack}`, question))) {
+      putBack();
+      write(`Not done: the answer was not "${selected.stack}"; Pulumi.${selected.stack}.yaml is as it was\n`);
+      return false;
     }
   } catch (error) {
     putBack();
@@ -226,8 +229,4 @@ async function restoreHint(context: Context, selected: SelectedStack, outputs: G
   return before
     ? `  ${rollbackCommand(selected.stack, move.to, `--restore-snapshot ${before.id}`)}\n(${before.id}: taken${before.created ? ` ${before.created.toISOString()}` : ""} before ${move.from} migrated)\n${steps}`
     : `  ${rollbackCommand(selected.stack, move.to, "--restore-snapshot <id>")}\n(no snapshot of ${instance} is tagged as taken before ${move.from}: pick one from the RDS console)\n${steps}`;
-}
-
-function dockerDatabase(outputs: GatewayOutputs & { target: "docker" }, config: StackConfig) {
-  return { container: outputs.containers.postgres, database: config.database.name, username: config.database.username };
 }
