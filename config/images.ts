@@ -63,8 +63,8 @@ export function deployedImages(config: {
   return images;
 }
 
-/** LiteLLM's image tags carry the release they were built from: v1.108.7, main-v1.108.7, v1.108.7-stable. */
-const LITELLM_TAG = /^(main-)?v(\d+\.\d+\.\d+)((?:[-.][\w.-]+)?)$/;
+/** LiteLLM's image tags carry the release they were built from: v1.108.7, 1.84.1, main-v1.108.7, v1.108.7-stable. */
+const LITELLM_TAG = /^((?:main-)?v?)(\d+\.\d+\.\d+)((?:[-.][\w.-]+)?)$/;
 
 /** The LiteLLM release an image reference deploys, from its tag; undefined when its tag names none. */
 export function litellmVersionOf(image: string): string | undefined {
@@ -77,7 +77,7 @@ export function atLitellmVersion(image: string, version: string): string {
   const ref = parseImageRef(image);
   const match = ref?.tag === undefined ? null : LITELLM_TAG.exec(ref.tag);
   if (!ref || !match) throw new Error(`${image} carries no LiteLLM release in its tag`);
-  return `${ref.repository}:${match[1] ?? ""}v${version}${match[3] ?? ""}`;
+  return `${ref.repository}:${match[1] ?? ""}${version}${match[3] ?? ""}`;
 }
 
 /** Compares two releases (major.minor.patch) as numbers: negative when `a` is older. */
