@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { lifecycleWarnings } from "./config/bedrock";
 import { ConfigError, formatProblem } from "./config/errors";
-import { placeholderWarnings } from "./config/placeholders";
+import { stackWarnings } from "./config/placeholders";
 import { loadPulumiConfig } from "./config/pulumiConfig";
 import type { StackConfig } from "./config/schema";
 import { deploy } from "./program";
@@ -18,6 +17,5 @@ function loadConfig(): StackConfig {
 
 const config = new pulumi.Config();
 const stackConfig = loadConfig();
-const warnings = [...lifecycleWarnings(stackConfig.models), ...(stackConfig.stage === "prod" ? placeholderWarnings(stackConfig) : [])];
-for (const warning of warnings) pulumi.log.warn(formatProblem(`Pulumi.${pulumi.getStack()}.yaml`, warning));
+for (const warning of stackWarnings(stackConfig, new Date())) pulumi.log.warn(formatProblem(`Pulumi.${pulumi.getStack()}.yaml`, warning));
 export = deploy(stackConfig, pulumi.getStack(), (key) => config.requireSecret(key));

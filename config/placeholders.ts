@@ -4,6 +4,7 @@
  * holds one is an example, not a deployment: `validate` warns about each in a prod-stage stack, and so does the
  * program.
  */
+import { type Catalog, lifecycleWarnings } from "./bedrock";
 import { type ConfigProblem, formatPath, quote } from "./errors";
 import type { StackConfig } from "./schema";
 
@@ -40,4 +41,9 @@ export function placeholderWarnings(config: StackConfig): ConfigProblem[] {
   };
   visit(config, []);
   return problems;
+}
+
+/** What `validate` and the program warn about in a stack: models near their end of life, and placeholders in a prod stage. */
+export function stackWarnings(config: StackConfig, now: Date, catalog?: Catalog): ConfigProblem[] {
+  return [...lifecycleWarnings(config.models, now, catalog), ...(config.stage === "prod" ? placeholderWarnings(config) : [])];
 }

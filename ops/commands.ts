@@ -3,13 +3,13 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { renderStack } from "../components/endpoints";
 import { dockerNames } from "../components/docker/naming";
-import { CATALOG_FILE, catalogRegions, lifecycleWarnings, parseCatalog } from "../config/bedrock";
+import { CATALOG_FILE, catalogRegions, parseCatalog } from "../config/bedrock";
 import { IMAGES } from "../config/constants";
 import { ConfigError, formatPath, formatProblem, quote } from "../config/errors";
 import { deployedImages, parseImageRef } from "../config/images";
 import { catalogBeside, loadStackFile } from "../config/load";
 import { litellmSigning } from "../config/signing";
-import { placeholderWarnings } from "../config/placeholders";
+import { stackWarnings } from "../config/placeholders";
 import type { StackConfig } from "../config/schema";
 import { type DatabaseTarget, backupDatabase, checkArchive, defaultBackupFile, dockerDatabase, restoreDatabase } from "./backup";
 import { type Context, confirmedByStackName, type DeployedStack, deployedStack, listStacks, OUTPUTS_OPTION, projectDir, selectStack, stackFile, stackName } from "./context";
@@ -72,8 +72,7 @@ export const COMMANDS: Record<string, Command> = {
           // Rendering checks what only the whole config can tell (pool sizes, MCP URLs).
           renderStack(config, stack);
           context.io.stdout.write(`Pulumi.${stack}.yaml: valid (${config.target} target, ${config.stage} stage)\n`);
-          const warnings = [...lifecycleWarnings(config.models, new Date(), catalogBeside(file)), ...(config.stage === "prod" ? placeholderWarnings(config) : [])];
-          for (const warning of warnings) context.io.stderr.write(`${formatProblem(`Pulumi.${stack}.yaml`, warning)}\n`);
+          for (const warning of stackWarnings(config, new Date(), catalogBeside(file))) context.io.stderr.write(`${formatProblem(`Pulumi.${stack}.yaml`, warning)}\n`);
         } catch (error) {
           if (!(error instanceof ConfigError)) throw error;
           context.io.stderr.write(`${error.message}\n`);
