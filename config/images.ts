@@ -4,6 +4,8 @@ import { quote } from "./errors";
 export interface ImageRef {
   /** Registry and repository, e.g. `ghcr.io/berriai/litellm-database`. */
   readonly repository: string;
+  /** The registry the reference names (`ghcr.io`, `localhost:5000`); undefined for Docker Hub's. */
+  readonly registry?: string;
   readonly tag?: string;
   readonly digest?: string;
 }
@@ -26,7 +28,7 @@ export function parseImageRef(text: string): ImageRef | undefined {
   if (host && !/[.:]/.test(host) && host !== "localhost") {
     return { repository: `${host}/${path}`, tag, digest };
   }
-  return { repository: host ? `${host}/${path}` : path, tag, digest };
+  return host ? { repository: `${host}/${path}`, registry: host, tag, digest } : { repository: path, tag, digest };
 }
 
 /** Why an image reference does not pin a version, or undefined when it does. */

@@ -30,12 +30,10 @@ export function pullLocation(image: string): { registry: string; host: string; n
   const ref = parseImageRef(image);
   if (!ref) throw new OpsError(`${quote(image)} is not an image reference`);
   if (!ref.tag) throw new OpsError(`${quote(image)} has no tag to resolve`);
-  const [first, ...rest] = ref.repository.split("/");
-  const explicitHost = rest.length > 0 && (/[.:]/.test(first!) || first === "localhost");
-  const host = explicitHost ? first! : "registry-1.docker.io";
-  const path = explicitHost ? rest.join("/") : ref.repository;
+  const host = ref.registry ?? "registry-1.docker.io";
+  const path = ref.registry === undefined ? ref.repository : ref.repository.slice(ref.registry.length + 1);
   // Docker Hub's official images live under library/.
-  const name = !explicitHost && !path.includes("/") ? `library/${path}` : path;
+  const name = ref.registry === undefined && !path.includes("/") ? `library/${path}` : path;
   // A registry on this machine speaks plain HTTP, as Docker assumes for localhost.
   const local = /^(localhost|127\.0\.0\.1)(:\d+)?$/.test(host);
   return { registry: `${local ? "http" : "https"}://${host}`, host, name, tag: ref.tag };
