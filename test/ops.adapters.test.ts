@@ -11,7 +11,7 @@ import { DockerEngine, demultiplex, dockerConnection } from "../ops/docker";
 import { OpsError } from "../ops/errors";
 import { readOutputs, responseCache } from "../ops/outputs";
 import { AutomationPulumi } from "../ops/pulumi";
-import { startDockerStandIn } from "./support/standins";
+import { frame, startDockerStandIn } from "./support/standins";
 
 /** A writable that keeps what it is given. */
 function collector(): { stream: Writable; bytes(): Buffer } {
@@ -143,13 +143,7 @@ describe("Docker Engine client (against a stand-in that answers as the Engine AP
   });
 
   it("reassembles frames split anywhere, and a last line without a newline", async () => {
-    const frame = (stream: number, text: string) => {
-      const header = Buffer.alloc(8);
-      header.writeUInt8(stream, 0);
-      header.writeUInt32BE(Buffer.byteLength(text), 4);
-      return Buffer.concat([header, Buffer.from(text)]);
-    };
-    const bytes = Buffer.concat([frame(1, "one\ntw"), frame(2, "o\nthree")]);
+    const bytes = Buffer.concat([frame(1, Buffer.from("one\ntw")), frame(2, Buffer.from("o\nthree"))]);
     const chunks = [bytes.subarray(0, 5), bytes.subarray(5, 13), bytes.subarray(13)];
     const lines: string[] = [];
     await demultiplex(Readable.from(chunks), (line) => lines.push(line));

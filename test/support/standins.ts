@@ -172,7 +172,7 @@ export interface DockerStandIn {
 }
 
 /** Without a TTY the daemon multiplexes stdout and stderr in frames: type, 3 zero bytes, big-endian size. */
-function frame(stream: number, payload: Buffer): Buffer {
+export function frame(stream: number, payload: Buffer): Buffer {
   const header = Buffer.alloc(8);
   header.writeUInt8(stream, 0);
   header.writeUInt32BE(payload.length, 4);
