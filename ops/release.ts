@@ -66,7 +66,8 @@ async function plan(context: Context, direction: "upgrade" | "rollback"): Promis
   if (direction === "rollback" && order > 0) throw new UsageError(`${to} is newer than ${from}, which ${selected.stack} runs: litellm-mcp upgrade --to ${to} goes forward`);
   const releases = context.deps.releases();
   const [older, newer] = direction === "upgrade" ? [from, to] : [to, from];
-  const { added, removed } = migrationDiff(await releases.migrations(older), await releases.migrations(newer));
+  const [olderMigrations, newerMigrations] = await Promise.all([releases.migrations(older), releases.migrations(newer)]);
+  const { added, removed } = migrationDiff(olderMigrations, newerMigrations);
   if (removed.length > 0) {
     context.io.stderr.write(`warning: LiteLLM ${newer} lacks ${removed.length} migration(s) of ${older} (${removed.join(", ")}): its schema may not be a superset\n`);
   }
