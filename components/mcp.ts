@@ -5,19 +5,12 @@
  * reach another replica (Service Connect spreads requests, not sessions, over the tasks of a service).
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { BRIDGE, IMAGES } from "../config/constants";
 import type { McpServerConfig } from "../config/schema";
 import { nodeProbe, pythonProbe, shellProbe } from "./probes";
-
-/** The project root, found from this file whether it runs from the sources or from dist/. */
-function projectRoot(): string {
-  for (let dir = __dirname; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, "Pulumi.yaml"))) return dir;
-    if (dirname(dir) === dir) throw new Error(`no Pulumi.yaml above ${__dirname}`);
-  }
-}
+import { projectRoot } from "./projectRoot";
 
 const IMAGES_DIR = join(projectRoot(), "images");
 
