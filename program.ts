@@ -35,6 +35,7 @@ export function deploy(config: StackConfig, stack: string, readSecret: (key: str
     region: gateway.region,
     clusterName: gateway.clusterName,
     databaseInstance: gateway.databaseInstance,
+    smoke: gateway.smoke,
     services: gateway.services,
     logGroups: gateway.logGroups,
     configBucket: gateway.configBucket,

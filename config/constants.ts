@@ -58,6 +58,12 @@ export const PROXY = {
   mcpPath: "/mcp",
 } as const;
 
+/**
+ * The smoke check's one-off task on AWS: its container, and the awslogs stream prefix it logs under in the proxy's
+ * log group (streams `smoke/smoke/<task id>`).
+ */
+export const SMOKE_TASK = { container: "smoke", streamPrefix: "smoke" } as const;
+
 /** Default image references. Versions are pinned; check release notes before moving them. */
 export const IMAGES = {
   /**
@@ -122,7 +128,7 @@ export const LABELS = {
 } as const;
 
 /** The part each resource plays in the gateway. */
-export type Role = "proxy" | "load-balancer" | "database" | "cache" | "mcp-server" | "network" | "tracing";
+export type Role = "proxy" | "load-balancer" | "database" | "cache" | "mcp-server" | "network" | "tracing" | "smoke";
 
 /** Where the dev proxy finds the host's AWS profile (the image runs as root). */
 export const AWS_PROFILE_MOUNT = "/root/.aws";

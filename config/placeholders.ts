@@ -43,7 +43,26 @@ export function placeholderWarnings(config: StackConfig): ConfigProblem[] {
   return problems;
 }
 
-/** What `validate` and the program warn about in a stack: models near their end of life, and placeholders in a prod stage. */
+/**
+ * The smoke task leaves an existing VPC through NAT gateways this program does not know: an internet-facing load
+ * balancer closed to the internet admits it only when ingressCidrs holds their addresses.
+ */
+export function smokeReachWarnings(config: StackConfig): ConfigProblem[] {
+  const { smoke, network, loadBalancer } = config.aws;
+  if (config.target !== "aws" || smoke.from !== "vpc" || network.existing === undefined || loadBalancer.internal || loadBalancer.ingressCidrs.includes("0.0.0.0/0")) return [];
+  return [
+    {
+      path: "aws.smoke.from",
+      message:
+        "warning: the smoke task reaches the internet-facing load balancer through the existing VPC's NAT gateways, whose addresses this program does not know: add them to aws.loadBalancer.ingressCidrs, or set aws.smoke.from to runner",
+    },
+  ];
+}
+
+/**
+ * What `validate` and the program warn about in a stack: models near their end of life, placeholders in a prod
+ * stage, and a smoke task that may not reach the load balancer.
+ */
 export function stackWarnings(config: StackConfig, now: Date, catalog?: Catalog): ConfigProblem[] {
-  return [...lifecycleWarnings(config.models, now, catalog), ...(config.stage === "prod" ? placeholderWarnings(config) : [])];
+  return [...lifecycleWarnings(config.models, now, catalog), ...(config.stage === "prod" ? placeholderWarnings(config) : []), ...smokeReachWarnings(config)];
 }

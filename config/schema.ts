@@ -604,6 +604,12 @@ const awsSchema = z.strictObject({
     }),
     {},
   ),
+  /**
+   * Where `litellm-mcp smoke` checks the gateway after a deploy. vpc: a one-off ECS task in the private subnets,
+   * from the proxy's own image, through the load balancer (the deploying machine need not reach it: an internal
+   * load balancer, or ingressCidrs without it). runner: from the machine that runs the command.
+   */
+  smoke: z.prefault(z.strictObject({ from: z._default(z.enum(["vpc", "runner"]), "vpc") }), {}),
   alarms: z.prefault(
     z.strictObject({
       /** Subscribed to the alarm topic. */

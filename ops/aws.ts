@@ -27,12 +27,22 @@ export interface AwsLogOptions {
   readonly write: (line: string) => void;
 }
 
-/** Where the one-off migration task runs: the proxy's cluster, subnets and security group. */
-export interface MigrationTarget {
+/** Where a one-off task runs (the migration, the smoke check): the proxy's cluster, private subnets, a security group. */
+export interface TaskTarget {
   readonly cluster: string;
   readonly taskDefinition: string;
   readonly subnets: readonly string[];
   readonly securityGroups: readonly string[];
+}
+
+/** How a one-off task ended, and what its container printed. */
+export interface TaskEnd {
+  readonly taskId: string;
+  /** The container's exit code; undefined when it never ran (an image pull or a secret that failed). */
+  readonly exitCode?: number;
+  /** Why ECS stopped it, when the container has no exit code. */
+  readonly reason?: string;
+  readonly lines: string[];
 }
 
 /** A manual snapshot of the stack's database, with the tags `pulumi up` gives it. */
@@ -56,7 +66,12 @@ export interface AwsPort {
   /** The database's manual snapshots, newest first. */
   databaseSnapshots(instance: string): Promise<DatabaseSnapshot[]>;
   /** Runs the migration task to its end; fails unless its container exits 0. */
-  migrate(target: MigrationTarget, progress: (line: string) => void): Promise<void>;
+  migrate(target: TaskTarget, progress: (line: string) => void): Promise<void>;
+  /**
+   * Runs the smoke task to its end and reads what its container printed from its log stream
+   * (`<prefix>/<container>/<task id>` in `logGroup`, as the awslogs driver names it).
+   */
+  smoke(target: TaskTarget, log: { group: string; streamPrefix: string }, progress: (line: string) => void): Promise<TaskEnd>;
   services(cluster: string, names: string[]): Promise<ServiceState[]>;
   restart(cluster: string, service: string, progress: (line: string) => void): Promise<void>;
   logs(logGroup: string, options: AwsLogOptions): Promise<void>;
@@ -234,15 +249,47 @@ export class AwsServices implements AwsPort {
     return this.clients.rds;
   }
 
-  async migrate(target: MigrationTarget, progress: (line: string) => void): Promise<void> {
-    const started = await this.call("start the migration task", () =>
+  async migrate(target: TaskTarget, progress: (line: string) => void): Promise<void> {
+    const { id, container, stoppedReason } = await this.runToEnd(target, "migration", progress);
+    if (container?.exitCode !== 0) {
+      const why = container?.exitCode !== undefined ? `exit code ${container.exitCode}` : (container?.reason ?? stoppedReason ?? "no exit code");
+      throw new OpsError(`the database migration failed (${why}); the proxy keeps its current version. Its log: stream migrate/${container?.name ?? "litellm"}/${id}`);
+    }
+    progress("migration: done");
+  }
+
+  async smoke(target: TaskTarget, log: { group: string; streamPrefix: string }, progress: (line: string) => void): Promise<TaskEnd> {
+    const { id, container, stoppedReason } = await this.runToEnd(target, "smoke", progress);
+    const stream = `${log.streamPrefix}/${container?.name ?? "smoke"}/${id}`;
+    const lines: string[] = [];
+    // The awslogs driver sends what is left when the container stops; a stream that never began has no events.
+    if (container?.exitCode !== undefined) {
+      let nextToken: string | undefined;
+      do {
+        const page = await this.call(`read the smoke task's log ${stream}`, () =>
+          // A container that printed nothing leaves no stream.
+          this.clients.logs.send(new FilterLogEventsCommand({ logGroupName: log.group, logStreamNames: [stream], nextToken })).catch((error: { name?: string }) => {
+            if (error.name === "ResourceNotFoundException") return { events: [] };
+            throw error;
+          }),
+        );
+        for (const event of page.events ?? []) if (typeof event.message === "string") lines.push(event.message);
+        nextToken = page.nextToken;
+      } while (nextToken);
+    }
+    return { taskId: id, exitCode: container?.exitCode, reason: container?.reason ?? stoppedReason, lines };
+  }
+
+  /** Starts a one-off task of `target` and waits until ECS reports it stopped. */
+  private async runToEnd(target: TaskTarget, what: "migration" | "smoke", progress: (line: string) => void) {
+    const started = await this.call(`start the ${what} task`, () =>
       this.clients.ecs.send(
         new RunTaskCommand({
           cluster: target.cluster,
           taskDefinition: target.taskDefinition,
           launchType: "FARGATE",
           count: 1,
-          startedBy: "litellm-mcp-migration",
+          startedBy: `litellm-mcp-${what}`,
           networkConfiguration: { awsvpcConfiguration: { subnets: [...target.subnets], securityGroups: [...target.securityGroups], assignPublicIp: "DISABLED" } },
         }),
       ),
@@ -250,29 +297,24 @@ export class AwsServices implements AwsPort {
     const taskArn: string | undefined = started.tasks?.[0]?.taskArn;
     if (!taskArn) {
       const failure = (started.failures ?? [])[0] as { reason?: string; detail?: string } | undefined;
-      throw new OpsError(`AWS: the migration task did not start: ${failure?.reason ?? "no reason given"}${failure?.detail ? ` (${failure.detail})` : ""}`);
+      throw new OpsError(`AWS: the ${what} task did not start: ${failure?.reason ?? "no reason given"}${failure?.detail ? ` (${failure.detail})` : ""}`);
     }
-    const id = taskArn.split("/").pop();
-    progress(`migration task ${id} started`);
+    const id = taskArn.split("/").pop()!;
+    progress(`${what} task ${id} started`);
     const task = await this.waitFor({
       deadline: Date.now() + this.timing.timeoutMs,
       describe: async () => {
-        const described = await this.call("describe the migration task", () => this.clients.ecs.send(new DescribeTasksCommand({ cluster: target.cluster, tasks: [taskArn] })));
+        const described = await this.call(`describe the ${what} task`, () => this.clients.ecs.send(new DescribeTasksCommand({ cluster: target.cluster, tasks: [taskArn] })));
         const found = described.tasks?.[0] as { lastStatus?: string; stoppedReason?: string; containers?: { name?: string; exitCode?: number; reason?: string }[] } | undefined;
-        if (!found) throw new OpsError(`the migration task ${id} is gone from cluster ${target.cluster}`);
+        if (!found) throw new OpsError(`the ${what} task ${id} is gone from cluster ${target.cluster}`);
         return found;
       },
-      line: (found) => `migration task ${id}: ${(found.lastStatus ?? "UNKNOWN").toLowerCase()}`,
+      line: (found) => `${what} task ${id}: ${(found.lastStatus ?? "UNKNOWN").toLowerCase()}`,
       done: (found) => found.lastStatus === "STOPPED",
-      timedOut: `the migration task ${id} did not finish`,
+      timedOut: `the ${what} task ${id} did not finish`,
       progress,
     });
-    const container = task.containers?.[0];
-    if (container?.exitCode !== 0) {
-      const why = container?.exitCode !== undefined ? `exit code ${container.exitCode}` : (container?.reason ?? task.stoppedReason ?? "no exit code");
-      throw new OpsError(`the database migration failed (${why}); the proxy keeps its current version. Its log: stream migrate/${container?.name ?? "litellm"}/${id}`);
-    }
-    progress("migration: done");
+    return { id, container: task.containers?.[0], stoppedReason: task.stoppedReason };
   }
 
   async logs(logGroup: string, options: AwsLogOptions): Promise<void> {

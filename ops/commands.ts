@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { renderStack } from "../components/endpoints";
 import { dockerNames } from "../components/docker/naming";
 import { CATALOG_FILE, catalogRegions, parseCatalog } from "../config/bedrock";
-import { IMAGES } from "../config/constants";
+import { IMAGES, SMOKE_TASK } from "../config/constants";
 import { ConfigError, formatPath, formatProblem, quote } from "../config/errors";
 import { deployedImages, parseImageRef } from "../config/images";
 import { catalogBeside, loadStackFile } from "../config/load";
@@ -12,16 +12,17 @@ import { litellmSigning } from "../config/signing";
 import { stackWarnings } from "../config/placeholders";
 import type { StackConfig } from "../config/schema";
 import { type DatabaseTarget, backupDatabase, checkArchive, defaultBackupFile, dockerDatabase, restoreDatabase } from "./backup";
-import { type Context, confirmedByStackName, type DeployedStack, deployedStack, listStacks, OUTPUTS_OPTION, projectDir, selectStack, stackFile, stackName } from "./context";
+import { type Context, confirmedByStackName, type DeployedStack, deployedOutputs, deployedStack, masterKeyOf, listStacks, OUTPUTS_OPTION, projectDir, selectStack, stackFile, stackName } from "./context";
 import { EXIT, OpsError, UsageError } from "./errors";
 import { POLICY_PACK_DIR, rollback, SNAPSHOT_TAGS, snapshotId, upgrade } from "./release";
 import { editStackFile } from "./stackFile";
-import { type DockerOutputs, localServices, mcpServerNames, readOutputs, responseCache } from "./outputs";
+import { type DockerOutputs, type GatewayOutputs, localServices, mcpServerNames, readOutputs, responseCache } from "./outputs";
 import { refreshCatalog, withCatalogTable } from "./catalog";
 import { checkModels, modelsTable } from "./models";
 import { flushCache } from "./proxy";
 import { parseSince } from "./since";
-import { collectStatus, statusTable } from "./status";
+import { smokeTaskChecks } from "./smoke";
+import { type Check, collectStatus, type StatusSources, statusTable } from "./status";
 
 export interface OptionSpec {
   readonly type: "string" | "boolean";
@@ -42,6 +43,26 @@ const STACK_DEV = { type: "string", description: "the stack (Pulumi.<stack>.yaml
 const YES_AWS = { type: "boolean", description: "deploy an AWS stack without asking, once its preview passes" } as const;
 
 const write = (context: Context) => (text: string) => context.io.stdout.write(text);
+
+/** What status reads besides the gateway: the containers, the processes or the ECS services that run it. */
+function statusSources(context: Context, outputs: GatewayOutputs): StatusSources {
+  const common = { timeoutMs: context.deps.timeoutMs };
+  if (outputs.target === "docker") return { docker: context.deps.docker(context.io.env), ...common };
+  if (outputs.target === "local") return { local: context.deps.local, ...common };
+  return { aws: context.deps.aws(outputs.region), ...common };
+}
+
+/** Prints the checks (a table, or JSON with --json); exit 0 only when every one passed. */
+function report(context: Context, stack: string, checks: readonly Check[]): number {
+  const healthy = checks.every((check) => check.ok);
+  if (context.options["json"]) {
+    context.io.stdout.write(`${JSON.stringify({ stack, healthy, checks }, null, 2)}\n`);
+  } else {
+    context.io.stdout.write(statusTable(checks));
+    context.io.stdout.write(`\n${stack}: ${healthy ? "healthy" : `${checks.filter((check) => !check.ok).length} check(s) failed`}\n`);
+  }
+  return healthy ? EXIT.ok : EXIT.failed;
+}
 
 export const COMMANDS: Record<string, Command> = {
   render: {
@@ -176,23 +197,33 @@ export const COMMANDS: Record<string, Command> = {
     },
     async run(context) {
       const deployed = await deployedStack(context, "dev");
-      const { outputs } = deployed;
-      const common = { timeoutMs: context.deps.timeoutMs, callModels: context.options["call-models"] === true };
-      const sources =
-        outputs.target === "docker"
-          ? { docker: context.deps.docker(context.io.env), ...common }
-          : outputs.target === "local"
-            ? { local: context.deps.local, ...common }
-            : { aws: context.deps.aws(outputs.region), ...common };
-      const checks = await collectStatus(deployed.outputs, deployed.key, sources);
-      const healthy = checks.every((check) => check.ok);
-      if (context.options["json"]) {
-        context.io.stdout.write(`${JSON.stringify({ stack: deployed.stack, healthy, checks }, null, 2)}\n`);
+      const sources = { ...statusSources(context, deployed.outputs), callModels: context.options["call-models"] === true };
+      return report(context, deployed.stack, await collectStatus(deployed.outputs, deployed.key, sources));
+    },
+  },
+
+  smoke: {
+    summary: "check a deployed gateway end to end: health, the models, one call of each, each MCP server's tools (AWS: from a task in the VPC)",
+    usage: "litellm-mcp smoke [--stack <name>] [--json] [--outputs <file>]",
+    options: { stack: STACK_DEV, json: { type: "boolean", description: "print JSON instead of a table" }, outputs: OUTPUTS_OPTION },
+    async run(context) {
+      const found = await deployedOutputs(context, "dev");
+      const { outputs } = found;
+      let checks: Check[];
+      if (outputs.target === "aws" && outputs.smoke?.from === "vpc") {
+        // The task reads the master key itself, through the ECS agent: this machine needs none, nor a way in.
+        const target = { cluster: outputs.clusterName, taskDefinition: outputs.smoke.taskDefinition, subnets: outputs.smoke.subnets, securityGroups: outputs.smoke.securityGroups };
+        const end = await context.deps
+          .aws(outputs.region)
+          .smoke(target, { group: outputs.logGroups.proxy, streamPrefix: SMOKE_TASK.streamPrefix }, (line) => context.io.stderr.write(`${line}\n`));
+        checks = smokeTaskChecks(end);
       } else {
-        context.io.stdout.write(statusTable(checks));
-        context.io.stdout.write(`\n${deployed.stack}: ${healthy ? "healthy" : `${checks.filter((check) => !check.ok).length} check(s) failed`}\n`);
+        if (outputs.target === "aws" && outputs.smoke === undefined) {
+          context.io.stderr.write(`${found.stack} was deployed before its smoke task existed: checking from this machine (litellm-mcp up adds the task)\n`);
+        }
+        checks = await collectStatus(outputs, await masterKeyOf(context, outputs), { ...statusSources(context, outputs), callModels: true });
       }
-      return healthy ? EXIT.ok : EXIT.failed;
+      return report(context, found.stack, checks);
     },
   },
 

@@ -153,15 +153,20 @@ export async function confirmedByStackName(context: Context, stack: string, acti
   return (await context.io.ask(`${question} Type the stack name to confirm: `)).trim() === stack;
 }
 
-/**
- * A deployed stack's outputs and master key (from the outputs on Docker and for local processes, from Secrets
- * Manager on AWS). With --outputs, the outputs come from that file instead of the stack's Pulumi state.
- */
-export async function deployedStack(context: Context, fallback?: string): Promise<DeployedStack> {
+/** A deployed stack's outputs: with --outputs, from that file instead of the stack's Pulumi state. */
+export async function deployedOutputs(context: Context, fallback?: string): Promise<Omit<DeployedStack, "key">> {
   const selected = selectStack(context, fallback);
-  const outputs = readOutputs(selected.stack, await stackOutputs(context, selected));
-  let key: string | undefined;
-  if (outputs.target !== "aws") key = outputs.masterKey;
-  else if (outputs.masterKeySecretArn) key = await context.deps.aws(outputs.region).masterKey(outputs.masterKeySecretArn);
-  return { ...selected, outputs, key };
+  return { ...selected, outputs: readOutputs(selected.stack, await stackOutputs(context, selected)) };
+}
+
+/** A deployed stack's outputs and master key (from the outputs on Docker and for local processes, from Secrets Manager on AWS). */
+export async function deployedStack(context: Context, fallback?: string): Promise<DeployedStack> {
+  const found = await deployedOutputs(context, fallback);
+  return { ...found, key: await masterKeyOf(context, found.outputs) };
+}
+
+/** The master key of a deployed stack (from Secrets Manager on AWS), when auth is on. */
+export async function masterKeyOf(context: Context, outputs: GatewayOutputs): Promise<string | undefined> {
+  if (outputs.target !== "aws") return outputs.masterKey;
+  return outputs.masterKeySecretArn ? context.deps.aws(outputs.region).masterKey(outputs.masterKeySecretArn) : undefined;
 }

@@ -26,6 +26,13 @@ const awsOutputs = z.object({
   databaseInstance: z.optional(z.string()),
   services: z.object({ proxy: z.string(), mcpServers: names }),
   logGroups: z.object({ proxy: z.string(), mcpServers: names }),
+  /** Where `smoke` checks from; absent from a stack last deployed before it was exported (then from this machine). */
+  smoke: z.optional(
+    z.discriminatedUnion("from", [
+      z.object({ from: z.literal("runner") }),
+      z.object({ from: z.literal("vpc"), taskDefinition: z.string(), subnets: z.array(z.string()), securityGroups: z.array(z.string()) }),
+    ]),
+  ),
   configYaml: z.string(),
 });
 

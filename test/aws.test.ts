@@ -1,4 +1,6 @@
 import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { ADMIN_ONLY } from "../components/aws/loadBalancer";
@@ -117,7 +119,8 @@ for (const stack of ["test", "prod"]) {
           .map((rule) => [rule.inputs["securityGroupId"], rule.inputs["fromPort"], rule.inputs["toPort"]]);
         // test serves plain HTTP, so only to its networks; prod serves HTTPS (and its redirect) to the internet.
         assert.deepEqual(open, prod ? [["gateway-sg-alb-id", 443, 443], ["gateway-sg-alb-id", 80, 80]] : []);
-        if (!prod) assert.deepEqual(ingressOf(run, "gateway-sg-alb").map((rule) => [rule["cidrIpv4"], rule["fromPort"]]), [["203.0.113.0/24", 80]]);
+        // test also admits its smoke task, which reaches the internet-facing load balancer through its NAT gateway.
+        if (!prod) assert.deepEqual(ingressOf(run, "gateway-sg-alb").map((rule) => [rule["cidrIpv4"], rule["fromPort"]]), [["203.0.113.0/24", 80], ["44.192.0.10/32", 80]]);
         for (const group of run.ofType("aws:ec2/securityGroup:SecurityGroup")) {
           assert.equal(group.inputs["ingress"], undefined, `${group.name} has inline ingress rules`);
         }
@@ -487,6 +490,42 @@ for (const stack of ["test", "prod"]) {
         assert.ok(byName(run, "gateway-proxy-service").options.dependsOn.includes(command.urn));
       });
 
+      it("defines the smoke check as a one-off task in the VPC: the proxy's image and Python, the load balancer's URL, the master key from Secrets Manager", () => {
+        const task = byName(run, "gateway-proxy-smoke-task").inputs;
+        const proxyTask = byName(run, "gateway-proxy-task").inputs;
+        assert.deepEqual(
+          [task["family"], task["cpu"], task["memory"], task["taskRoleArn"], task["executionRoleArn"]],
+          [`litellm-mcp-${stack}-smoke`, "256", "512", undefined, proxyTask["executionRoleArn"]],
+        );
+        const proxy = containerOf(run, "gateway-proxy-task");
+        assert.deepEqual(containersOf(run, "gateway-proxy-smoke-task"), [
+          {
+            name: "smoke",
+            image: "ghcr.io/berriai/litellm-database:v1.108.7",
+            essential: true,
+            entryPoint: ["python3", "-c"],
+            command: [readFileSync(join(__dirname, "..", "components", "aws", "smoke.py"), "utf8")],
+            environment: [
+              { name: "SMOKE_MCP_SERVERS", value: '["context7","aws_docs"]' },
+              { name: "SMOKE_PROXY_URL", value: run.outputs["proxyUrl"] },
+              { name: "SMOKE_TIMEOUT_SECONDS", value: "60" },
+            ],
+            secrets: proxy.secrets.filter((secret) => secret.name === "LITELLM_MASTER_KEY"),
+            logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": `/litellm-mcp/${stack}/proxy`, "awslogs-region": "us-east-1", "awslogs-stream-prefix": "smoke" } },
+          },
+        ]);
+        assert.deepEqual(run.outputs["smoke"], {
+          from: "vpc",
+          taskDefinition: `arn:aws:ecs:us-east-1:${ACCOUNT}:task-definition/litellm-mcp-${stack}-smoke:1`,
+          subnets: Array.from({ length: prod ? 3 : 2 }, (_, index) => `gateway-vpc-private-${index}-id`),
+          securityGroups: ["gateway-sg-smoke-id"],
+        });
+        // It admits nothing and reaches out everywhere: its image, Secrets Manager, the load balancer.
+        assert.deepEqual(ingressOf(run, "gateway-sg-smoke"), []);
+        const egress = run.ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").filter((rule) => rule.inputs["securityGroupId"] === "gateway-sg-smoke-id");
+        assert.deepEqual(egress.map((rule) => [rule.inputs["ipProtocol"], rule.inputs["cidrIpv4"] ?? rule.inputs["cidrIpv6"]]), [["-1", "0.0.0.0/0"], ["-1", "::/0"]]);
+      });
+
       // The stack with another release and a snapshot to restore: what upgrade and rollback write into it.
       const next = "ghcr.io/berriai/litellm-database:v1.109.0";
       const snapshot = `litellm-mcp-${stack}-before-1-108-7-20261120t090000z`;
@@ -708,7 +747,7 @@ for (const stack of ["test", "prod"]) {
       });
 
       it("exports the URLs, the master key's ARN, cluster, database instance, service and log group names", () => {
-        assert.deepEqual(Object.keys(run.outputs), ["target", "proxyUrl", "mcpGatewayUrl", "masterKeySecretArn", "region", "clusterName", "databaseInstance", "services", "logGroups", "configBucket", "alarmTopicArn", "dashboardName", "configYaml"]);
+        assert.deepEqual(Object.keys(run.outputs), ["target", "proxyUrl", "mcpGatewayUrl", "masterKeySecretArn", "region", "clusterName", "databaseInstance", "smoke", "services", "logGroups", "configBucket", "alarmTopicArn", "dashboardName", "configYaml"]);
         assert.deepEqual(run.outputs["logGroups"], {
           proxy: `/litellm-mcp/${stack}/proxy`,
           mcpServers: { context7: `/litellm-mcp/${stack}/mcp/context7`, aws_docs: `/litellm-mcp/${stack}/mcp/aws_docs` },
@@ -725,6 +764,32 @@ for (const stack of ["test", "prod"]) {
 }
 
 describe("AWS stack variants", () => {
+  it("lets the smoke task into an internal load balancer by its security group, on the serving port only", async () => {
+    const run = await runAws("prod", (v) => (v.aws.loadBalancer = { ...v.aws.loadBalancer, internal: true, ingressCidrs: ["10.0.0.0/8"] }));
+    assert.deepEqual(
+      ingressOf(run, "gateway-sg-alb").map((rule) => [rule["cidrIpv4"] ?? rule["referencedSecurityGroupId"], rule["fromPort"]]),
+      [["10.0.0.0/8", 443], ["10.0.0.0/8", 80], ["gateway-sg-smoke-id", 443]],
+    );
+  });
+
+  it("admits the smoke task through each NAT gateway's address of an internet-facing load balancer closed to the internet", async () => {
+    const run = await runAws("prod", (v) => (v.aws.loadBalancer = { ...v.aws.loadBalancer, ingressCidrs: ["198.51.100.0/24"] }));
+    // prod has one NAT gateway per zone: the task leaves through its own zone's.
+    assert.deepEqual(
+      ingressOf(run, "gateway-sg-alb")
+        .filter((rule) => rule["description"] === "the smoke check task, through a NAT gateway")
+        .map((rule) => [rule["cidrIpv4"], rule["fromPort"]]),
+      [["44.192.0.10/32", 443], ["44.192.0.11/32", 443], ["44.192.0.12/32", 443]],
+    );
+  });
+
+  it("defines no smoke task, group or rule when the smoke check runs from the deploying machine", async () => {
+    const run = await runAws("test", (v) => (v.aws.smoke = { from: "runner" }));
+    assert.deepEqual(run.resources.filter((resource) => resource.name.includes("smoke") || /alb-in-\d+-nat-/.test(resource.name)), []);
+    assert.deepEqual(ingressOf(run, "gateway-sg-alb").map((rule) => rule["cidrIpv4"]), ["203.0.113.0/24"]);
+    assert.deepEqual(run.outputs["smoke"], { from: "runner" });
+  });
+
   it("has no Redis, no cache group and no Redis settings when one proxy task is the most", async () => {
     const run = await runAws("test", (v) => (v.aws.service = { ...v.aws.service, minCount: 1, maxCount: 1 }));
     assert.equal(run.ofType("aws:elasticache/replicationGroup:ReplicationGroup").length, 0);

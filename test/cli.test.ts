@@ -111,6 +111,20 @@ describe("litellm-mcp CLI", () => {
       assert.deepEqual([result.status, result.stderr], [0, ""]);
     });
 
+    it("warns when the smoke task would leave an existing VPC through NAT gateways the load balancer does not admit", async () => {
+      const existing = readFileSync(stackFile("test"), "utf8").replace(
+        "      natGateways: single\n",
+        "      existing: { vpcId: vpc-0abc12345def67890, publicSubnetIds: [subnet-0aaa1111, subnet-0bbb2222], privateSubnetIds: [subnet-0ccc3333, subnet-0ddd4444] }\n",
+      );
+      const result = await cli(["validate", "--stack", "test"], projectCopy({ "Pulumi.test.yaml": existing }));
+      assert.deepEqual([result.status, result.stderr], [
+        0,
+        "Pulumi.test.yaml: litellm-mcp:aws.smoke.from: warning: the smoke task reaches the internet-facing load balancer through the existing VPC's NAT gateways, whose addresses this program does not know: add them to aws.loadBalancer.ingressCidrs, or set aws.smoke.from to runner\n",
+      ]);
+      const fromRunner = existing.replace("    loadBalancer:\n", "    smoke: { from: runner }\n    loadBalancer:\n");
+      assert.equal((await cli(["validate", "--stack", "test"], projectCopy({ "Pulumi.test.yaml": fromRunner }))).stderr, "");
+    });
+
     it("checks every stack and fails when one is broken, naming its key path, exit 1", async () => {
       const broken = readFileSync(stackFile("prod"), "utf8").replace("    auth: true\n", "    auth: true\n    aut: true\n");
       const result = await cli(["validate"], projectCopy({ "Pulumi.prod.yaml": broken }));
@@ -175,7 +189,7 @@ describe("litellm-mcp CLI", () => {
       assert.deepEqual(await cli(["deploy"]), {
         status: 2,
         stdout: "",
-        stderr: 'litellm-mcp: unknown command "deploy"; expected one of: render, validate, models, up, preview, down, status, logs, restart, apply-db-parameters, upgrade, rollback, snapshot-db, migrate, verify-image, pin-images, backup, restore, clear-cache, pulumi\n',
+        stderr: 'litellm-mcp: unknown command "deploy"; expected one of: render, validate, models, up, preview, down, status, smoke, logs, restart, apply-db-parameters, upgrade, rollback, snapshot-db, migrate, verify-image, pin-images, backup, restore, clear-cache, pulumi\n',
       });
     });
 

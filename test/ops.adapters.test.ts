@@ -325,6 +325,59 @@ describe("AWS adapter (with stand-in SDK clients)", () => {
     });
   });
 
+  describe("the one-off smoke task (stand-in ECS and CloudWatch Logs answering as documented)", () => {
+    const target = {
+      cluster: "litellm-mcp-test-cluster",
+      taskDefinition: "arn:aws:ecs:us-east-1:123456789012:task-definition/litellm-mcp-test-smoke:2",
+      subnets: ["subnet-0a1b", "subnet-0c2d"],
+      securityGroups: ["sg-0456"],
+    };
+    const TASK = "arn:aws:ecs:us-east-1:123456789012:task/litellm-mcp-test-cluster/7d1e0b3a";
+    const log = { group: "/litellm-mcp/test/proxy", streamPrefix: "smoke" };
+    const ecsEnding = (container: object, stoppedReason?: string) =>
+      client({
+        RunTaskCommand: () => ({ tasks: [{ taskArn: TASK, lastStatus: "PROVISIONING" }], failures: [] }),
+        DescribeTasksCommand: () => ({ tasks: [{ lastStatus: "STOPPED", stoppedReason, containers: [container] }] }),
+      });
+
+    it("runs the task in the private subnets, then reads every page of its own log stream", async () => {
+      const ecs = ecsEnding({ name: "smoke", exitCode: 1 });
+      const logs = client({
+        FilterLogEventsCommand: (input) =>
+          input["nextToken"] === undefined ? { events: [{ message: '{"check": "models"}' }], nextToken: "page-2" } : { events: [{ message: '{"smoke": "failed"}' }] },
+      });
+      const progress: string[] = [];
+      const end = await new AwsServices({ ecs, logs, secrets: nothing }, { pollMs: 0, timeoutMs: 10_000 }).smoke(target, log, (line) => progress.push(line));
+      assert.deepEqual(end, { taskId: "7d1e0b3a", exitCode: 1, reason: undefined, lines: ['{"check": "models"}', '{"smoke": "failed"}'] });
+      assert.deepEqual((ecs.sent[0]![1] as { startedBy: string }).startedBy, "litellm-mcp-smoke");
+      assert.deepEqual(ecs.sent[0]![1]["networkConfiguration"], { awsvpcConfiguration: { subnets: target.subnets, securityGroups: target.securityGroups, assignPublicIp: "DISABLED" } });
+      assert.deepEqual(
+        logs.sent.map(([name, input]) => [name, input["logGroupName"], input["logStreamNames"], input["nextToken"]]),
+        [
+          ["FilterLogEventsCommand", "/litellm-mcp/test/proxy", ["smoke/smoke/7d1e0b3a"], undefined],
+          ["FilterLogEventsCommand", "/litellm-mcp/test/proxy", ["smoke/smoke/7d1e0b3a"], "page-2"],
+        ],
+      );
+      assert.deepEqual(progress, ["smoke task 7d1e0b3a started", "smoke task 7d1e0b3a: stopped"]);
+    });
+
+    it("gives no lines for a container that printed nothing (CloudWatch has no such stream)", async () => {
+      const logs = client({
+        FilterLogEventsCommand: () => {
+          throw Object.assign(new Error("The specified log stream does not exist."), { name: "ResourceNotFoundException" });
+        },
+      });
+      const end = await new AwsServices({ ecs: ecsEnding({ name: "smoke", exitCode: 0 }), logs, secrets: nothing }, { pollMs: 0, timeoutMs: 10_000 }).smoke(target, log, () => undefined);
+      assert.deepEqual(end.lines, []);
+    });
+
+    it("reads no log and says why ECS stopped a task whose container never ran", async () => {
+      const ecs = ecsEnding({ name: "smoke", reason: "CannotPullContainerError: pull access denied" }, "Task failed to start");
+      const end = await new AwsServices({ ecs, logs: nothing, secrets: nothing }, { pollMs: 0, timeoutMs: 10_000 }).smoke(target, log, () => undefined);
+      assert.deepEqual(end, { taskId: "7d1e0b3a", exitCode: undefined, reason: "CannotPullContainerError: pull access denied", lines: [] });
+    });
+  });
+
   it("reads every page of a log group, then follows it with a live tail", async () => {
     const logs = client({
       FilterLogEventsCommand: (input) =>

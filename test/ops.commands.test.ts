@@ -99,6 +99,7 @@ function fakeAws(given: Partial<AwsPort>): AwsPort {
     logs: async () => undefined,
     restart: () => assert.fail("not restarting"),
     migrate: () => assert.fail("not migrating"),
+    smoke: () => assert.fail("not running the smoke task"),
     applyDatabaseParameters: () => assert.fail("not rebooting"),
     snapshotDatabase: () => assert.fail("not taking a snapshot"),
     databaseSnapshots: () => assert.fail("not listing snapshots"),
@@ -357,6 +358,75 @@ describe("operations commands", () => {
       assert.match(result.stdout, /\nmodels +ok +\d+ ms +1 model\(s\): claude-3-7-sonnet-us\n/);
       assert.match(result.stdout, /\nservice proxy-svc +ok +- +1\/1 running\n/);
       assert.match(result.stdout, /\nservice docs-svc +FAIL +- +0\/1 running\n/);
+    });
+  });
+
+  describe("smoke", () => {
+    const vpcOutputs = () => {
+      const outputs = awsOutputs();
+      outputs["smoke"] = { secret: false, value: { from: "vpc", taskDefinition: "arn:aws:ecs:us-east-1:123456789012:task-definition/litellm-mcp-test-smoke:2", subnets: ["subnet-0a1b", "subnet-0c2d"], securityGroups: ["sg-0456"] } };
+      return outputs;
+    };
+    const line = (check: string, ok: boolean, detail: string) => JSON.stringify({ check, ok, latencyMs: 12, detail });
+
+    it("on AWS runs the smoke task in the VPC and prints its checks; this machine reads no key and reaches no gateway", async () => {
+      const runs: unknown[] = [];
+      const aws = fakeAws({
+        masterKey: () => assert.fail("the task reads the key itself"),
+        async smoke(target, log, progress) {
+          runs.push({ target, log });
+          progress("smoke task 7d1e0b3a started");
+          return { taskId: "7d1e0b3a", exitCode: 0, lines: [line("proxy liveness", true, "alive"), line("call claude-sonnet-us", true, "answered"), line("mcp aws_docs", true, "awslabs 1.0: 4 tool(s)"), '{"smoke": "passed", "failed": []}'] };
+        },
+      });
+      const result = await cli(["smoke", "--stack", "test"], { pulumi: new FakePulumi(vpcOutputs()), aws });
+      assert.equal(result.status, 0, result.stdout);
+      assert.deepEqual(runs, [
+        {
+          target: { cluster: "cluster-1", taskDefinition: "arn:aws:ecs:us-east-1:123456789012:task-definition/litellm-mcp-test-smoke:2", subnets: ["subnet-0a1b", "subnet-0c2d"], securityGroups: ["sg-0456"] },
+          log: { group: "/litellm-mcp/test/proxy", streamPrefix: "smoke" },
+        },
+      ]);
+      assert.equal(result.stderr, "smoke task 7d1e0b3a started\n");
+      assert.match(result.stdout, /^CHECK +RESULT +LATENCY +DETAIL\nproxy liveness +ok +12 ms +alive\ncall claude-sonnet-us +ok +12 ms +answered\nmcp aws_docs +ok +12 ms +awslabs 1\.0: 4 tool\(s\)\n\ntest: healthy\n$/);
+    });
+
+    it("fails, exit 1, on a failed check the task reported, and on a task that never ran", async () => {
+      const failed = fakeAws({
+        smoke: async () => ({ taskId: "7d1e0b3a", exitCode: 1, lines: [line("call claude-sonnet-us", false, "AccessDeniedException: not authorized"), '{"smoke": "failed", "failed": ["call claude-sonnet-us"]}'] }),
+      });
+      const result = await cli(["smoke", "--stack", "test"], { pulumi: new FakePulumi(vpcOutputs()), aws: failed });
+      assert.equal(result.status, 1);
+      assert.match(result.stdout, /\ncall claude-sonnet-us +FAIL +12 ms +AccessDeniedException: not authorized\n\ntest: 1 check\(s\) failed\n$/);
+      const unpulled = fakeAws({ smoke: async () => ({ taskId: "7d1e0b3a", reason: "CannotPullContainerError: pull access denied", lines: [] }) });
+      const json = await cli(["smoke", "--stack", "test", "--json"], { pulumi: new FakePulumi(vpcOutputs()), aws: unpulled });
+      assert.equal(json.status, 1);
+      assert.deepEqual(JSON.parse(json.stdout), {
+        stack: "test",
+        healthy: false,
+        checks: [{ name: "smoke task 7d1e0b3a", ok: false, detail: "it did not run: CannotPullContainerError: pull access denied" }],
+      });
+    });
+
+    it("checks from this machine, calling each model once, when the stack says so or was deployed before its smoke task", async () => {
+      const proxy = await startLiteLLMStandIn({ masterKey: KEY, models: ["claude-sonnet-us"], database: "connected", cache: "none", mcpServers: {} });
+      try {
+        const aws = fakeAws({ smoke: () => assert.fail("no smoke task"), services: async (_cluster, names) => names.map((name) => ({ name, status: "ACTIVE", running: 1, desired: 1, pending: 0, deployments: 1 })) });
+        for (const smoke of [{ from: "runner" }, undefined]) {
+          const outputs = awsOutputs();
+          (outputs["proxyUrl"] as { value: string }).value = proxy.url;
+          (outputs["mcpGatewayUrl"] as { value: string }).value = `${proxy.url}/mcp`;
+          (outputs["services"] as { value: unknown }).value = { proxy: "proxy-svc", mcpServers: {} };
+          if (smoke) outputs["smoke"] = { secret: false, value: smoke };
+          const result = await cli(["smoke", "--stack", "test"], { pulumi: new FakePulumi(outputs), aws });
+          assert.equal(result.status, 0, result.stdout);
+          assert.match(result.stdout, /\ncall claude-sonnet-us +ok +\d+ ms +answered\n/);
+          assert.equal(result.stderr, smoke ? "" : "test was deployed before its smoke task existed: checking from this machine (litellm-mcp up adds the task)\n");
+        }
+        assert.equal(proxy.requests.filter((request) => request === "POST /v1/chat/completions").length, 2);
+      } finally {
+        await proxy.stop();
+      }
     });
   });
 

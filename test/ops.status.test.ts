@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { probeMcp } from "../ops/mcpProbe";
 import { flushCache, liveness, models, readiness } from "../ops/proxy";
 import { collectStatus, statusTable } from "../ops/status";
+import { smokeTaskChecks } from "../ops/smoke";
 import type { GatewayOutputs } from "../ops/outputs";
 import { DockerEngine, dockerConnection } from "../ops/docker";
 import { freePort, type LiteLLMStandIn, type Running, startContext7, startDockerStandIn, startLiteLLMStandIn } from "./support/standins";
@@ -162,3 +163,28 @@ function omitLatency<T extends { latencyMs: number }>(result: T): Omit<T, "laten
   assert.ok(latencyMs >= 0);
   return rest;
 }
+
+describe("the smoke task's report, read back from its log stream", () => {
+  const check = (name: string, ok: boolean) => JSON.stringify({ check: name, ok, latencyMs: 5, detail: ok ? "alive" : "no answer" });
+
+  it("is the checks it printed, tools kept, when its exit code agrees with its verdict", () => {
+    const tools = JSON.stringify({ check: "mcp context7", ok: true, latencyMs: 9, detail: "context7 2.0: 2 tool(s)", tools: ["resolve", "docs"] });
+    assert.deepEqual(smokeTaskChecks({ taskId: "t1", exitCode: 0, lines: [check("proxy liveness", true), tools, '{"smoke": "passed", "failed": []}'] }), [
+      { name: "proxy liveness", ok: true, latencyMs: 5, detail: "alive" },
+      { name: "mcp context7", ok: true, latencyMs: 9, detail: "context7 2.0: 2 tool(s)", tools: ["resolve", "docs"] },
+    ]);
+  });
+
+  it("adds a failed check for an exit without a verdict, naming the last line that was not a check", () => {
+    const lines = [check("proxy liveness", true), "Traceback (most recent call last):", "ModuleNotFoundError: No module named 'httpx2'"];
+    assert.deepEqual(smokeTaskChecks({ taskId: "t1", exitCode: 1, lines }).at(-1), { name: "smoke task t1", ok: false, detail: "exit code 1 without a report: ModuleNotFoundError: No module named 'httpx2'" });
+  });
+
+  it("adds a failed check when the exit code contradicts the verdict", () => {
+    assert.deepEqual(smokeTaskChecks({ taskId: "t1", exitCode: 137, lines: [check("models", true), '{"smoke": "passed", "failed": []}'] }).at(-1), {
+      name: "smoke task t1",
+      ok: false,
+      detail: "exit code 137, yet its report says passed",
+    });
+  });
+});

@@ -76,7 +76,7 @@ describe("GitHub workflows", () => {
   it("smoke-test the gateway after every up (models listed and each called, MCP tools listed), and say how to roll back when the deploy or its check fails", () => {
     const steps = action()["runs"]["steps"] as Yaml[];
     const pulumi = steps.findIndex((step) => String(step["uses"]).startsWith("pulumi/actions@"));
-    const smoke = steps.findIndex((step) => step["run"] === 'npx litellm-mcp status --stack "$STACK" --call-models');
+    const smoke = steps.findIndex((step) => step["run"] === 'npx litellm-mcp smoke --stack "$STACK"');
     const rollback = steps.findIndex((step) => step["if"] === "failure() && inputs.command == 'up'");
     assert.ok(pulumi >= 0 && pulumi < smoke && smoke < rollback, `pulumi ${pulumi}, smoke ${smoke}, rollback ${rollback}`);
     assert.equal(steps[smoke]!["if"], "inputs.command == 'up'");

@@ -33,6 +33,11 @@ export interface AwsGatewayArgs {
   readonly readSecret: (key: string) => pulumi.Output<string>;
 }
 
+/** Where `litellm-mcp smoke` runs: the machine it is run on, or a one-off task in the private subnets. */
+export type SmokeOutput =
+  | { readonly from: "runner" }
+  | { readonly from: "vpc"; readonly taskDefinition: string; readonly subnets: string[]; readonly securityGroups: string[] };
+
 /** The test and prod stacks: the whole gateway on AWS. */
 export class AwsGateway extends pulumi.ComponentResource {
   readonly proxyUrl: pulumi.Output<string>;
@@ -48,6 +53,8 @@ export class AwsGateway extends pulumi.ComponentResource {
   readonly region: pulumi.Output<string>;
   /** The RDS instance's identifier: rollback finds the snapshots taken before migrations by it. */
   readonly databaseInstance: pulumi.Output<string>;
+  /** Where `litellm-mcp smoke` checks the gateway from, and the one-off task it runs in the VPC. */
+  readonly smoke: pulumi.Output<SmokeOutput>;
 
   constructor(name: string, args: AwsGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
     super("litellm-mcp:aws:Gateway", name, {}, opts);
@@ -57,6 +64,7 @@ export class AwsGateway extends pulumi.ComponentResource {
     const prod = config.stage === "prod";
     const recoveryWindowDays = settings.secrets.recoveryWindowDays;
     const redis = hasRedis(config);
+    const smokeInVpc = settings.smoke.from === "vpc";
 
     const identity = aws.getCallerIdentityOutput({}, parent);
     const partition = aws.getPartitionOutput({}, parent).partition;
@@ -73,6 +81,7 @@ export class AwsGateway extends pulumi.ComponentResource {
         proxyPort: config.proxy.port,
         mcpPorts: config.mcpServers.map((server) => server.port),
         cache: redis,
+        ...(smokeInVpc ? { smoke: { internalLoadBalancer: settings.loadBalancer.internal, natAddresses: vpc.natAddresses } } : {}),
       },
       parent,
     );
@@ -209,6 +218,7 @@ export class AwsGateway extends pulumi.ComponentResource {
         secrets: containerSecrets,
         migration: { environment: migrationEnvironment, secrets: migrationSecrets },
         tracing: config.tracing,
+        ...(smokeInVpc ? { smoke: { proxyUrl: loadBalancer.url, mcpServers: config.mcpServers.map((server) => server.name) } } : {}),
       },
       { parent: this, dependsOn: mcpServices },
     );
@@ -262,6 +272,12 @@ export class AwsGateway extends pulumi.ComponentResource {
     this.alarmTopicArn = alarms.topicArn;
     this.region = region;
     this.databaseInstance = database.instance.identifier;
+    this.smoke =
+      proxy.smokeTaskDefinitionArn && groups.smoke
+        ? pulumi
+            .all([proxy.smokeTaskDefinitionArn, pulumi.all(vpc.privateSubnetIds), groups.smoke.id])
+            .apply(([taskDefinition, subnets, group]): SmokeOutput => ({ from: "vpc", taskDefinition, subnets, securityGroups: [group] }))
+        : pulumi.output<SmokeOutput>({ from: "runner" });
     this.registerOutputs({
       proxyUrl: this.proxyUrl,
       mcpGatewayUrl: this.mcpGatewayUrl,

@@ -23,6 +23,8 @@ export class GatewayVpc extends pulumi.ComponentResource {
   readonly vpcId: pulumi.Output<string>;
   readonly publicSubnetIds: pulumi.Output<string>[];
   readonly privateSubnetIds: pulumi.Output<string>[];
+  /** The NAT gateways' public addresses, which the private subnets reach the internet from; none for an existing VPC. */
+  readonly natAddresses: pulumi.Output<string>[];
 
   constructor(name: string, args: GatewayVpcArgs, opts?: pulumi.ComponentResourceOptions) {
     super("litellm-mcp:aws:Vpc", name, {}, opts);
@@ -31,6 +33,7 @@ export class GatewayVpc extends pulumi.ComponentResource {
       this.vpcId = pulumi.output(network.existing.vpcId);
       this.publicSubnetIds = network.existing.publicSubnetIds.map((id) => pulumi.output(id));
       this.privateSubnetIds = network.existing.privateSubnetIds.map((id) => pulumi.output(id));
+      this.natAddresses = [];
       this.registerOutputs({ vpcId: this.vpcId });
       return;
     }
@@ -57,8 +60,10 @@ export class GatewayVpc extends pulumi.ComponentResource {
     });
 
     const natCount = network.natGateways === "perAz" ? count : 1;
+    const natAddresses: pulumi.Output<string>[] = [];
     const nats = Array.from({ length: natCount }, (_, index) => {
       const address = new aws.ec2.Eip(`${name}-nat-${index}`, { domain: "vpc", tags: tags(`nat-${index}`) }, parent);
+      natAddresses.push(address.publicIp);
       return new aws.ec2.NatGateway(
         `${name}-nat-${index}`,
         { allocationId: address.id, subnetId: publicSubnets[index]!.id, tags: tags(`nat-${index}`) },
@@ -130,6 +135,7 @@ export class GatewayVpc extends pulumi.ComponentResource {
     this.vpcId = vpc.id;
     this.publicSubnetIds = publicSubnets.map((subnet) => subnet.id);
     this.privateSubnetIds = privateSubnets.map((subnet) => subnet.id);
+    this.natAddresses = natAddresses;
     this.registerOutputs({ vpcId: this.vpcId, publicSubnetIds: this.publicSubnetIds, privateSubnetIds: this.privateSubnetIds });
   }
 }

@@ -1,9 +1,12 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import * as aws from "@pulumi/aws";
 import { local } from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import { ENV, PROMETHEUS_MULTIPROC } from "../../config/constants";
+import { ENV, PROMETHEUS_MULTIPROC, SMOKE_TASK } from "../../config/constants";
 import type { ModelConfig, StackConfig } from "../../config/schema";
 import { DEPLOYMENT_MAXIMUM_PERCENT } from "../../config/topology";
+import { projectRoot } from "../projectRoot";
 import { proxyCommand, proxyHealthcheck } from "../proxy";
 import { assumedRoles, bedrockStatements, INLINE_ROLE_POLICY_CHARS, type PolicyStatement } from "./bedrock";
 import { type ContainerEnv, type ContainerSecret, awsLogs, byName, ecsHealthCheck, fargateTaskDefinition } from "./containers";
@@ -12,6 +15,8 @@ import { ServiceRoles } from "./roles";
 import { collectorConfig, SCRAPE_KEY_ENV } from "./telemetry";
 
 const PROXY_CONTAINER = "litellm";
+/** How long the smoke task waits for each answer: a model's one-token reply, an MCP server's tool list. */
+export const SMOKE_TIMEOUT_SECONDS = 60;
 const OTEL_CONTAINER = "aws-otel-collector";
 /**
  * Fargate kills a task at most 120 s after SIGTERM. Streams are drained before that, at the load balancer
@@ -58,6 +63,13 @@ export interface ProxyServiceArgs {
   readonly tracing: StackConfig["tracing"];
   /** What the one-off migration task needs of both (the database URL, LiteLLM's offline settings). */
   readonly migration: { readonly environment: readonly ContainerEnv[]; readonly secrets: readonly ContainerSecret[] };
+  /** The smoke check's one-off task, when the stack runs it in the VPC: the URL it checks and the MCP servers. */
+  readonly smoke?: { readonly proxyUrl: pulumi.Input<string>; readonly mcpServers: readonly string[] };
+}
+
+/** The smoke check the one-off task runs with the image's Python (components/aws/smoke.py). */
+export function smokeScript(): string {
+  return readFileSync(join(projectRoot(), "components", "aws", "smoke.py"), "utf8");
 }
 
 /**
@@ -92,6 +104,8 @@ export class ProxyService extends pulumi.ComponentResource {
   readonly serviceName: pulumi.Output<string>;
   readonly logGroupName: pulumi.Output<string>;
   readonly taskDefinitionArn: pulumi.Output<string>;
+  /** The smoke task's definition, when the stack runs the smoke check in the VPC. */
+  readonly smokeTaskDefinitionArn: pulumi.Output<string> | undefined;
 
   constructor(name: string, args: ProxyServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("litellm-mcp:aws:ProxyService", name, {}, opts);
@@ -212,6 +226,36 @@ export class ProxyService extends pulumi.ComponentResource {
       },
       this,
     );
+    // The smoke check, run by `litellm-mcp smoke` after a deploy: the proxy's own image and Python, through the
+    // load balancer's URL, with the master key from Secrets Manager. It serves nothing and runs only when asked.
+    const smokeTask = args.smoke
+      ? fargateTaskDefinition(
+          `${name}-smoke-task`,
+          {
+            family: `litellm-mcp-${args.stack}-smoke`,
+            cpu: 256,
+            memory: 512,
+            executionRoleArn: roles.executionRoleArn,
+            container: {
+              name: SMOKE_TASK.container,
+              image: proxy.image,
+              essential: true,
+              entryPoint: ["python3", "-c"],
+              command: [smokeScript()],
+              environment: byName([
+                { name: "SMOKE_MCP_SERVERS", value: JSON.stringify(args.smoke.mcpServers) },
+                { name: "SMOKE_PROXY_URL", value: args.smoke.proxyUrl },
+                { name: "SMOKE_TIMEOUT_SECONDS", value: String(SMOKE_TIMEOUT_SECONDS) },
+              ]),
+              secrets: byName(args.secrets.filter((secret) => secret.name === ENV.masterKey)),
+              logConfiguration: awsLogs(logs.name, args.region, SMOKE_TASK.streamPrefix),
+            },
+            tags,
+          },
+          this,
+        )
+      : undefined;
+
     // Every image snapshots the database before it migrates: a changed trigger replaces the command, which runs
     // again. The command's own first run snapshots too: it cannot tell a new database from one deployed by an
     // earlier version of this program, whose first update with the command may bring a new image as well. A
@@ -290,6 +334,7 @@ export class ProxyService extends pulumi.ComponentResource {
     this.serviceName = ecsService.name;
     this.logGroupName = logs.name;
     this.taskDefinitionArn = taskDefinition.arn;
+    this.smokeTaskDefinitionArn = smokeTask?.arn;
     this.registerOutputs({ serviceName: this.serviceName, logGroupName: this.logGroupName });
   }
 }

@@ -15,6 +15,11 @@ export interface GatewaySecurityGroupsArgs {
   /** Ports the MCP servers listen on. */
   readonly mcpPorts: readonly number[];
   readonly cache: boolean;
+  /**
+   * The one-off smoke task in the VPC, when the stack runs it: an internal load balancer admits its security group;
+   * an internet-facing one sees it arrive from the NAT gateways' addresses, so it admits those.
+   */
+  readonly smoke?: { readonly internalLoadBalancer: boolean; readonly natAddresses: readonly pulumi.Input<string>[] };
 }
 
 /**
@@ -27,6 +32,7 @@ export class GatewaySecurityGroups extends pulumi.ComponentResource {
   readonly mcpServers: aws.ec2.SecurityGroup;
   readonly database: aws.ec2.SecurityGroup;
   readonly cache: aws.ec2.SecurityGroup | undefined;
+  readonly smoke: aws.ec2.SecurityGroup | undefined;
 
   constructor(name: string, args: GatewaySecurityGroupsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("litellm-mcp:aws:SecurityGroups", name, {}, opts);
@@ -39,12 +45,13 @@ export class GatewaySecurityGroups extends pulumi.ComponentResource {
     this.mcpServers = group("mcp", "litellm-mcp MCP servers: from the proxy only", "mcp-server");
     this.database = group("database", "litellm-mcp database: from the proxy only", "database");
     this.cache = args.cache ? group("cache", "litellm-mcp Redis: from the proxy only", "cache") : undefined;
+    this.smoke = args.smoke ? group("smoke", "litellm-mcp smoke check task: admits nothing, reaches the load balancer", "smoke") : undefined;
 
     const ingress = (
       rule: string,
       groupId: pulumi.Input<string>,
       port: number,
-      from: { cidr?: string; group?: pulumi.Input<string> },
+      from: { cidr?: string; group?: pulumi.Input<string>; natAddress?: pulumi.Input<string> },
       description: string,
       role: Parameters<typeof awsTags>[1],
     ) =>
@@ -58,7 +65,13 @@ export class GatewaySecurityGroups extends pulumi.ComponentResource {
           description,
           // The policy pack admits traffic from anywhere only on rules of the load balancer.
           tags: awsTags(args.stack, role),
-          ...(from.group !== undefined ? { referencedSecurityGroupId: from.group } : isIPv6(from.cidr!.split("/")[0]!) ? { cidrIpv6: from.cidr } : { cidrIpv4: from.cidr }),
+          ...(from.group !== undefined
+            ? { referencedSecurityGroupId: from.group }
+            : from.natAddress !== undefined
+              ? { cidrIpv4: pulumi.interpolate`${from.natAddress}/32` }
+              : isIPv6(from.cidr!.split("/")[0]!)
+                ? { cidrIpv6: from.cidr }
+                : { cidrIpv4: from.cidr }),
         },
         parent,
       );
@@ -85,6 +98,19 @@ export class GatewaySecurityGroups extends pulumi.ComponentResource {
     egressEverywhere("mcp-out", this.mcpServers.id, "the MCP servers' upstream APIs");
     ingress("database-in", this.database.id, POSTGRES.port, { group: this.proxy.id }, "from the proxy", "database");
     if (this.cache) ingress("cache-in", this.cache.id, REDIS.port, { group: this.proxy.id }, "from the proxy", "cache");
+    if (this.smoke && args.smoke) {
+      // The smoke task admits nothing. The load balancer admits it on the port the stack's URL names: by its security
+      // group when internal; when internet-facing, the task arrives from the NAT gateways' addresses.
+      egressEverywhere("smoke-out", this.smoke.id, "its image, Secrets Manager, the load balancer");
+      const port = args.listenerPorts[0]!;
+      if (args.smoke.internalLoadBalancer) {
+        ingress(`alb-in-${port}-smoke`, this.loadBalancer.id, port, { group: this.smoke.id }, "the smoke check task", "load-balancer");
+      } else if (!args.ingressCidrs.includes("0.0.0.0/0")) {
+        args.smoke.natAddresses.forEach((address, index) => {
+          ingress(`alb-in-${port}-nat-${index}`, this.loadBalancer.id, port, { natAddress: address }, "the smoke check task, through a NAT gateway", "load-balancer");
+        });
+      }
+    }
 
     this.registerOutputs({});
   }

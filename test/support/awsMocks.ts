@@ -49,6 +49,8 @@ export const awsOutputs: OutputMocks = {
   "docker:index/remoteImage:RemoteImage": (_, inputs) => ({ imageId: `${inputs["name"]}@sha256:${"0".repeat(64)}`, repoDigest: `${inputs["name"]}@sha256:${"0".repeat(64)}` }),
   "random:index/randomPassword:RandomPassword": (name) => ({ result: `generated-${name}` }),
   "aws:ec2/vpc:Vpc": (name) => ({ arn: arn("ec2", `vpc/${name}`) }),
+  // An Elastic IP's public address, one per NAT gateway (gateway-vpc-nat-<index>).
+  "aws:ec2/eip:Eip": (name) => ({ publicIp: `44.192.0.${10 + Number(name.split("-").pop())}`, allocationId: `eipalloc-${name}` }),
   "aws:ecs/cluster:Cluster": (name) => ({ name: `${name}-1a2b3c`, arn: arn("ecs", `cluster/${name}-1a2b3c`) }),
   "aws:ecs/service:Service": (name) => ({ name: `${name}-4d5e6f` }),
   "aws:ecs/taskDefinition:TaskDefinition": (name, inputs) => ({ arn: arn("ecs", `task-definition/${String(inputs["family"])}:1`), revision: 1, id: name }),

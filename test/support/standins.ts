@@ -88,7 +88,8 @@ export interface LiteLLMStandIn extends Running {
 
 /**
  * A stand-in for the LiteLLM proxy (which cannot run here), answering as its documentation describes:
- * /health/liveliness and /health/readiness without auth; /v1/models and /cache/flushall with the key;
+ * /health/liveliness and /health/readiness without auth; /v1/models, a one-token /v1/chat/completions (400 for a
+ * model it does not serve) and /cache/flushall with the key;
  * /mcp forwarded to the server named by the x-mcp-servers header.
  */
 export async function startLiteLLMStandIn(options: LiteLLMStandInOptions): Promise<LiteLLMStandIn> {
@@ -112,6 +113,18 @@ export async function startLiteLLMStandIn(options: LiteLLMStandInOptions): Promi
     }
     if (!authorized(request)) return json(response, 401, { error: { message: "Authentication Error, Invalid proxy server token passed." } });
     if (path === "/v1/models") return json(response, 200, { object: "list", data: state.options.models.map((id) => ({ id, object: "model", owned_by: "openai" })) });
+    if (path === "/v1/chat/completions" && request.method === "POST") {
+      let body = "";
+      request.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
+      request.on("end", () => {
+        const model = String((JSON.parse(body || "{}") as { model?: unknown }).model);
+        if (!state.options.models.includes(model)) {
+          return json(response, 400, { error: { message: `Invalid model name passed in model=${model}. Call \`/v1/models\` to view available models for your key.`, type: "invalid_request_error", code: "400" } });
+        }
+        json(response, 200, { object: "chat.completion", model, choices: [{ index: 0, finish_reason: "length", message: { role: "assistant", content: "p" } }], usage: { prompt_tokens: 8, completion_tokens: 1, total_tokens: 9 } });
+      });
+      return;
+    }
     if (path === "/cache/flushall" && request.method === "POST") {
       if (state.options.cache === "none") return json(response, 503, { detail: "Service Unhealthy (Cache not initialized. litellm.cache is None)" });
       if (state.options.cache === "local") return json(response, 503, { detail: "Service Unhealthy (Cache type local does not support flushing)" });
