@@ -31,6 +31,7 @@ export function deploy(config: StackConfig, stack: string, readSecret: (key: str
     target: config.target,
     proxyUrl: gateway.proxyUrl,
     mcpGatewayUrl: gateway.mcpGatewayUrl,
+    loadBalancerDnsName: gateway.loadBalancerDnsName,
     ...(gateway.masterKeySecretArn ? { masterKeySecretArn: gateway.masterKeySecretArn } : {}),
     region: gateway.region,
     clusterName: gateway.clusterName,

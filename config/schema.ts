@@ -529,6 +529,13 @@ const awsSchema = z.strictObject({
       certificateArn: z.optional(
         matching(/^arn:aws(?:-cn|-us-gov)?:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, "expected an ACM certificate ARN"),
       ),
+      /**
+       * The DNS name clients use, which the certificate covers, pointed (CNAME or Route 53 alias) at the load
+       * balancer's own name (the loadBalancerDnsName output): the stack's URLs use it. Required with certificateArn.
+       */
+      domainName: z.optional(
+        matching(/^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/, 'expected a DNS name in lower case, such as "llm.example.com"'),
+      ),
       ingressCidrs: z._default(distinct(cidr, "CIDR block").check(z.minLength(1, { error: "expected at least one CIDR block" })), ["0.0.0.0/0"]),
       /**
        * Who may reach LiteLLM's admin API and UI (config/constants.ts ADMIN_PATH_PATTERNS); the load balancer answers
@@ -839,6 +846,12 @@ function awsRules(config: ParsedConfig, issue: (path: Path, message: string) => 
     issue(
       ["aws", "loadBalancer", "ingressCidrs", loadBalancer.ingressCidrs.indexOf(open[0]!)],
       `expected your networks, or a certificate (certificateArn): plain HTTP from ${open[0]} carries the master key and virtual keys across the internet in clear text (allowPlainHttpFromAnywhere: true accepts that)`,
+    );
+  }
+  if (loadBalancer.certificateArn !== undefined && loadBalancer.domainName === undefined) {
+    issue(
+      ["aws", "loadBalancer", "domainName"],
+      "expected the DNS name the certificate covers: ACM does not issue certificates for the load balancer's own name, so HTTPS to it fails verification",
     );
   }
   if (prod) {

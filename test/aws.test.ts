@@ -341,7 +341,9 @@ for (const stack of ["test", "prod"]) {
               ]
             : [[80, "HTTP", undefined, "forward"]],
         );
-        assert.equal(run.outputs["proxyUrl"], `${prod ? "https" : "http"}://gateway-lb-alb-123456.us-east-1.elb.amazonaws.com`);
+        // With a certificate, the name it covers: ACM issues none for the load balancer's own name.
+        assert.equal(run.outputs["proxyUrl"], prod ? "https://llm.example.com" : "http://gateway-lb-alb-123456.us-east-1.elb.amazonaws.com");
+        assert.equal(run.outputs["loadBalancerDnsName"], "gateway-lb-alb-123456.us-east-1.elb.amazonaws.com");
       });
 
       it(prod ? "keeps LiteLLM's admin API and UI to the admin networks at the load balancer, model and MCP routes open" : "has no admin rules without adminCidrs", () => {
@@ -747,7 +749,7 @@ for (const stack of ["test", "prod"]) {
       });
 
       it("exports the URLs, the master key's ARN, cluster, database instance, service and log group names", () => {
-        assert.deepEqual(Object.keys(run.outputs), ["target", "proxyUrl", "mcpGatewayUrl", "masterKeySecretArn", "region", "clusterName", "databaseInstance", "smoke", "services", "logGroups", "configBucket", "alarmTopicArn", "dashboardName", "configYaml"]);
+        assert.deepEqual(Object.keys(run.outputs), ["target", "proxyUrl", "mcpGatewayUrl", "loadBalancerDnsName", "masterKeySecretArn", "region", "clusterName", "databaseInstance", "smoke", "services", "logGroups", "configBucket", "alarmTopicArn", "dashboardName", "configYaml"]);
         assert.deepEqual(run.outputs["logGroups"], {
           proxy: `/litellm-mcp/${stack}/proxy`,
           mcpServers: { context7: `/litellm-mcp/${stack}/mcp/context7`, aws_docs: `/litellm-mcp/${stack}/mcp/aws_docs` },

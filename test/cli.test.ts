@@ -93,6 +93,7 @@ describe("litellm-mcp CLI", () => {
         ].join("\n"),
         stderr: [
           'Pulumi.prod.yaml: litellm-mcp:aws.loadBalancer.certificateArn: warning: "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-4000-8000-000000..." (83 characters) holds the example AWS account 123456789012 of AWS\'s documentation: replace it with your own before deploying',
+          'Pulumi.prod.yaml: litellm-mcp:aws.loadBalancer.domainName: warning: "llm.example.com" holds the example domain llm.example.com (reserved for documentation): replace it with your own before deploying',
           'Pulumi.prod.yaml: litellm-mcp:aws.loadBalancer.adminCidrs[0]: warning: "198.51.100.0/24" holds the documentation address block of 198.51.100.0 (RFC 5737): replace it with your own before deploying',
           'Pulumi.prod.yaml: litellm-mcp:aws.alarms.emails[0]: warning: "platform-oncall@example.com" holds the example domain example.com (reserved for documentation): replace it with your own before deploying',
           "",
@@ -106,6 +107,7 @@ describe("litellm-mcp CLI", () => {
       const own = readFileSync(stackFile("prod"), "utf8")
         .replace("123456789012", "210987654321")
         .replace("198.51.100.0/24", "10.20.0.0/16")
+        .replace("llm.example.com", "llm.mycompany.com")
         .replace("platform-oncall@example.com", "platform-oncall@myexample.com");
       const result = await cli(["validate", "--stack", "prod"], projectCopy({ "Pulumi.prod.yaml": own }));
       assert.deepEqual([result.status, result.stderr], [0, ""]);

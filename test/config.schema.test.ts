@@ -383,7 +383,21 @@ describe("stack config", () => {
       const open = (v: Values) => (v.aws.loadBalancer.ingressCidrs = ["0.0.0.0/0"]);
       assert.ok(loadVariant("test", (v) => { open(v); v.aws.loadBalancer.allowPlainHttpFromAnywhere = true; }));
       assert.ok(loadVariant("test", (v) => { open(v); v.aws.loadBalancer.internal = true; }));
-      assert.ok(loadVariant("test", (v) => { open(v); v.aws.loadBalancer.certificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/0f3c1a52-7d2e-4b8a-9c1e-2a3b4c5d6e7f"; }));
+      assert.ok(loadVariant("test", (v) => { open(v); v.aws.loadBalancer.certificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/0f3c1a52-7d2e-4b8a-9c1e-2a3b4c5d6e7f"; v.aws.loadBalancer.domainName = "llm.example.com"; }));
+    });
+
+    it("needs the name a certificate covers, as a lower-case DNS name", () => {
+      const certificate = (v: Values) => (v.aws.loadBalancer.certificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/0f3c1a52-7d2e-4b8a-9c1e-2a3b4c5d6e7f");
+      assert.deepEqual(problems("test", certificate), [
+        "Pulumi.test.yaml: litellm-mcp:aws.loadBalancer.domainName: expected the DNS name the certificate covers: ACM does not issue certificates for the load balancer's own name, so HTTPS to it fails verification",
+      ]);
+      for (const wrong of ["LLM.example.com", "llm", "https://llm.example.com", "llm..example.com", "-llm.example.com"]) {
+        assert.deepEqual(
+          problems("test", (v) => { certificate(v); v.aws.loadBalancer.domainName = wrong; }),
+          [`Pulumi.test.yaml: litellm-mcp:aws.loadBalancer.domainName: expected a DNS name in lower case, such as "llm.example.com", got ${JSON.stringify(wrong)}`],
+          wrong,
+        );
+      }
     });
 
     it("with a suggestion list when no key is close to the unknown one", () => {

@@ -17,7 +17,7 @@ describe("the program", () => {
     const prod = await runProgram("prod", { outputs: awsOutputs, calls: awsCalls });
     assert.deepEqual(
       prod.warnings.map((warning) => warning.split(": warning: ")[0]),
-      ["Pulumi.prod.yaml: litellm-mcp:aws.loadBalancer.certificateArn", "Pulumi.prod.yaml: litellm-mcp:aws.loadBalancer.adminCidrs[0]", "Pulumi.prod.yaml: litellm-mcp:aws.alarms.emails[0]"],
+      ["Pulumi.prod.yaml: litellm-mcp:aws.loadBalancer.certificateArn", "Pulumi.prod.yaml: litellm-mcp:aws.loadBalancer.domainName", "Pulumi.prod.yaml: litellm-mcp:aws.loadBalancer.adminCidrs[0]", "Pulumi.prod.yaml: litellm-mcp:aws.alarms.emails[0]"],
     );
     const test = await runProgram("test", { outputs: awsOutputs, calls: awsCalls });
     assert.deepEqual(test.warnings, []);

@@ -41,6 +41,8 @@ export type SmokeOutput =
 /** The test and prod stacks: the whole gateway on AWS. */
 export class AwsGateway extends pulumi.ComponentResource {
   readonly proxyUrl: pulumi.Output<string>;
+  /** The load balancer's own DNS name, which the stack's domain name points at. */
+  readonly loadBalancerDnsName: pulumi.Output<string>;
   readonly mcpGatewayUrl: pulumi.Output<string>;
   /** The master key's Secrets Manager ARN (never its value); undefined when auth is off. */
   readonly masterKeySecretArn: pulumi.Output<string> | undefined;
@@ -261,6 +263,7 @@ export class AwsGateway extends pulumi.ComponentResource {
     this.dashboardName = dashboard.dashboardName;
 
     this.proxyUrl = loadBalancer.url;
+    this.loadBalancerDnsName = loadBalancer.dnsName;
     this.mcpGatewayUrl = pulumi.interpolate`${loadBalancer.url}${PROXY.mcpPath}`;
     this.masterKeySecretArn = secrets.masterKeyArn;
     this.clusterName = cluster.clusterName;

@@ -189,10 +189,11 @@ export class GatewayLoadBalancer extends pulumi.ComponentResource {
           parent,
         ),
       ];
-      this.url = pulumi.interpolate`https://${alb.dnsName}`;
+      // The certificate covers the stack's own name, never the load balancer's.
+      this.url = pulumi.interpolate`https://${settings.domainName ?? alb.dnsName}`;
     } else {
       this.listeners = [new aws.lb.Listener(`${name}-http`, { loadBalancerArn: alb.arn, port: 80, protocol: "HTTP", defaultActions: forward, tags }, parent)];
-      this.url = pulumi.interpolate`http://${alb.dnsName}`;
+      this.url = pulumi.interpolate`http://${settings.domainName ?? alb.dnsName}`;
     }
 
     if (settings.waf !== undefined) webAcl(`${name}-waf`, alb.arn, settings.waf.requestsPerFiveMinutes, args.stack, tags, this);
