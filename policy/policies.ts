@@ -162,6 +162,29 @@ export const ecsImagesPinned: ResourceValidationPolicy = {
   }),
 };
 
+/** A digest the registry computed from the content: `name[:tag]@sha256:<64 hex>`. */
+const DIGEST = /@sha256:[0-9a-f]{64}$/;
+
+/**
+ * Advisory until the committed prod stack carries its images' digests (`litellm-mcp pin-images --stack prod
+ * --write`, which needs the public registries): then mandatory.
+ */
+export const ecsImagesDigestInProd: ResourceValidationPolicy = {
+  name: "ecs-images-digest-in-prod",
+  description: "In prod stacks, ECS containers run images pinned by digest (tag@sha256:...), which a registry cannot re-point as it can a tag.",
+  enforcementLevel: "advisory",
+  configSchema: prodStacksSchema,
+  validateResource: forTypes(["aws:ecs/taskDefinition:TaskDefinition"], (props, args, report) => {
+    const prodStacks = args.getConfig<ProdConfig>().prodStacks ?? ["prod"];
+    const stack = stackOf(args.urn);
+    if (!prodStacks.includes(stack)) return;
+    for (const container of containersOf(props) ?? []) {
+      if (typeof container.image !== "string" || DIGEST.test(container.image)) continue;
+      report(`Container "${container.name}" runs "${container.image}" by tag only: pin its digest (npx litellm-mcp pin-images --stack ${stack} --write).`);
+    }
+  }),
+};
+
 // ---------------------------------------------------------------------------------------------------------
 // S3
 
@@ -413,6 +436,7 @@ export const policies = [
   noPublicIngress,
   ecsSecretsNotInEnvironment,
   ecsImagesPinned,
+  ecsImagesDigestInProd,
   s3BucketsPrivateAndEncrypted,
   logGroupRetention,
   dockerInternalNotPublished,

@@ -3,6 +3,7 @@ import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/po
 import {
   dockerInternalNotPublished,
   dockerPublishedOnLoopback,
+  ecsImagesDigestInProd,
   ecsImagesPinned,
   ecsSecretsNotInEnvironment,
   iamBedrockScoped,
@@ -22,7 +23,8 @@ import {
 import { awsCalls, awsOutputs } from "./support/awsMocks";
 import { checkResource, checkStack, fromRegistered, type TestResource } from "./support/policy";
 import { runProgram } from "./support/pulumi";
-import { committedStacks, engineConfigOfVariant } from "./support/stacks";
+import type { StackConfig } from "../config/schema";
+import { committedStacks, engineConfigOfVariant, loadStack } from "./support/stacks";
 
 const messages = async (policy: ResourceValidationPolicy, resource: TestResource, config?: Record<string, unknown>) =>
   (await checkResource(policy, resource, config)).map((violation) => violation.message);
@@ -48,7 +50,7 @@ describe("policy pack", () => {
     assert.equal(new Set(policies.map((policy) => policy.name)).size, policies.length);
     for (const policy of policies) {
       assert.ok(policy.description.length > 20, policy.name);
-      assert.equal(policy.enforcementLevel, policy === iamBedrockScoped ? "advisory" : "mandatory", policy.name);
+      assert.equal(policy.enforcementLevel, policy === iamBedrockScoped || policy === ecsImagesDigestInProd ? "advisory" : "mandatory", policy.name);
     }
   });
 
@@ -165,6 +167,31 @@ describe("policy pack", () => {
         'Container "c1" runs the image "ghcr.io/berriai/litellm:main-latest", which uses the floating tag "main-latest": pin a version tag or a digest.',
         'Container "c2" runs the image "ghcr.io/berriai/litellm:main-stable", which uses the floating tag "main-stable": pin a version tag or a digest.',
         'Container "c3" runs the image "mcp/context7", which has no tag: pin a version tag or a digest.',
+      ]);
+    });
+  });
+
+  describe("ecs-images-digest-in-prod (advisory until the committed prod stack is pinned)", () => {
+    const digest = `sha256:${"0f".repeat(32)}`;
+    const images = (stack: string) => ({
+      ...taskDefinition([
+        { name: "litellm", image: `ghcr.io/berriai/litellm-database:v1.108.7@${digest}` },
+        { name: "otel", image: "public.ecr.aws/aws-observability/aws-otel-collector:v0.43.3" },
+      ]),
+      stack,
+    });
+
+    it("refuses an image pinned by tag only in a prod stack, naming the command that pins it", async () => {
+      assert.deepEqual(await messages(ecsImagesDigestInProd, images("prod")), [
+        'Container "otel" runs "public.ecr.aws/aws-observability/aws-otel-collector:v0.43.3" by tag only: pin its digest (npx litellm-mcp pin-images --stack prod --write).',
+      ]);
+    });
+
+    it("passes images pinned by digest, and tags outside the prod stacks", async () => {
+      assert.deepEqual(await messages(ecsImagesDigestInProd, taskDefinition([{ name: "litellm", image: `ghcr.io/berriai/litellm-database:v1.108.7@${digest}` }])), []);
+      assert.deepEqual(await messages(ecsImagesDigestInProd, images("test")), []);
+      assert.deepEqual(await messages(ecsImagesDigestInProd, images("live"), { prodStacks: ["live"] }), [
+        'Container "otel" runs "public.ecr.aws/aws-observability/aws-otel-collector:v0.43.3" by tag only: pin its digest (npx litellm-mcp pin-images --stack live --write).',
       ]);
     });
   });
@@ -323,6 +350,13 @@ describe("policy pack: data that outlives the stack, and connections", () => {
   });
 });
 
+/** What a stack's tasks run from a registry by tag: the proxy, MCP servers given as images, the trace collector (built MCP images are pushed to ECR and run by digest). */
+function imagesByTag(config: StackConfig): string[] {
+  const images = [config.proxy.image, ...config.mcpServers.flatMap((server) => (server.image === undefined ? [] : [server.image]))];
+  if (config.tracing.enabled) images.push(config.tracing.collectorImage);
+  return [...new Set(images)].sort();
+}
+
 describe("the committed stacks against the policy pack", () => {
   for (const stack of committedStacks()) {
     it(`${stack}: every registered resource complies with every policy`, async () => {
@@ -333,7 +367,14 @@ describe("the committed stacks against the policy pack", () => {
         if ("validateStack" in policy) violations.push(...(await checkStack(policy, resources)));
         else for (const resource of resources) violations.push(...(await checkResource(policy, resource)));
       }
-      assert.deepEqual(violations, []);
+      // The committed prod stack pins its images by tag until `pin-images --stack prod --write` runs where the
+      // registries answer: the digest rule reports each image, as advice, on every prod preview.
+      const advice = violations.filter((violation) => violation.level === "advisory" && violation.policy === ecsImagesDigestInProd.name);
+      assert.deepEqual(
+        [...new Set(advice.map((violation) => violation.message.split('"')[3]))].sort(),
+        stack === "prod" ? imagesByTag(loadStack("prod")) : [],
+      );
+      assert.deepEqual(violations.filter((violation) => !advice.includes(violation)), []);
       assert.ok(resources.length > 10);
       assert.ok(resources.every((resource) => resource.urn?.startsWith(`urn:pulumi:${stack}::litellm-mcp::`)));
     });
