@@ -590,7 +590,7 @@ function whatDownKeeps(stack: string, config: StackConfig): string[] {
       : [`deletes the Postgres volume ${volume} and its keys (docker.retainVolume is false)`, "keeps the pulled images"];
   }
   const database = config.aws.database;
-  const kept = [database.finalSnapshot ? `takes the final database snapshot litellm-mcp-${stack}-final` : "deletes the database without a snapshot"];
+  const kept = [database.finalSnapshot ? `takes a final database snapshot (litellm-mcp-${stack}-final-<suffix of this database>)` : "deletes the database without a snapshot"];
   if (keysKept(config)) kept.push("keeps the master and salt keys, in the stack and in Secrets Manager, for the data that outlives it");
   if (database.deletionProtection) kept.push("cannot delete the database while its deletion protection is on (set aws.database.deletionProtection: false and run up first)");
   const window = config.aws.secrets.recoveryWindowDays;

@@ -88,8 +88,15 @@ for (const stack of ["test", "prod"]) {
         const db = byName(run, "gateway-database-instance").inputs;
         assert.deepEqual(
           [db["multiAz"], db["deletionProtection"], db["skipFinalSnapshot"], db["finalSnapshotIdentifier"], db["backupRetentionPeriod"], db["deleteAutomatedBackups"]],
-          prod ? [true, true, false, "litellm-mcp-prod-final", 14, false] : [false, false, true, undefined, 1, true],
+          prod ? [true, true, false, `litellm-mcp-prod-final-${String(byName(run, "gateway-database-final-snapshot").outputs["hex"])}`, 14, false] : [false, false, true, undefined, 1, true],
         );
+        if (prod) {
+          // A name of its own per instance: new whenever a restore replaces the instance.
+          assert.deepEqual(byName(run, "gateway-database-final-snapshot").inputs, { byteLength: 4, keepers: { restoredFrom: "" } });
+          assert.match(String(db["finalSnapshotIdentifier"]), /^litellm-mcp-prod-final-[0-9a-f]{8}$/);
+        } else {
+          assert.ok(!run.resources.some((resource) => resource.name === "gateway-database-final-snapshot"));
+        }
       });
 
       it("keeps its password a secret and gives the proxy its URL through Secrets Manager", () => {
@@ -564,9 +571,13 @@ for (const stack of ["test", "prod"]) {
         const instance = byName(restored, "gateway-database-instance").inputs;
         assert.equal(instance["snapshotIdentifier"], snapshot);
         assert.deepEqual(byName(restored, "gateway-database-instance").options.ignoreChanges, []);
-        // Everything else of the instance stays as the stack file sets it.
-        const { snapshotIdentifier: _restored, ...rest } = instance;
-        assert.deepEqual(rest, byName(run, "gateway-database-instance").inputs);
+        // Everything else of the instance stays as the stack file sets it, but for the name of its own final
+        // snapshot: the replaced instance leaves its snapshot under its name, this one will under another.
+        const { snapshotIdentifier: _restored, finalSnapshotIdentifier: restoredFinal, ...rest } = instance;
+        const { finalSnapshotIdentifier: final, ...before } = byName(run, "gateway-database-instance").inputs;
+        assert.deepEqual(rest, before);
+        if (prod) assert.notEqual(restoredFinal, final);
+        else assert.deepEqual([restoredFinal, final], [undefined, undefined]);
       });
 
       it("reboots the database when, and only when, RDS holds a max_connections change for one, before the migration", () => {
@@ -1044,6 +1055,7 @@ describe("test and prod", () => {
       "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule gateway-sg-alb-in-443-0",
       "aws:wafv2/webAcl:WebAcl gateway-lb-waf",
       "aws:wafv2/webAclAssociation:WebAclAssociation gateway-lb-waf-association",
+      "random:index/randomId:RandomId gateway-database-final-snapshot",
     ];
     assert.deepEqual(prodRun.resources.map(id).filter((resource) => !testIds.has(resource)).sort(), prodOnly.sort());
     const prod = inputs(prodRun, "prod");

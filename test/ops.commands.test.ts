@@ -258,7 +258,7 @@ describe("operations commands", () => {
       const result = await cli(["down", "--stack", "prod", "--yes"], { pulumi });
       assert.equal(
         result.stdout.split("\n")[0],
-        "Destroying stack prod. It takes the final database snapshot litellm-mcp-prod-final; keeps the master and salt keys, in the stack and in Secrets Manager, for the data that outlives it; cannot delete the database while its deletion protection is on (set aws.database.deletionProtection: false and run up first); keeps the secrets restorable for 30 days; keeps the config bucket, whose versions must be emptied before it can go.",
+        "Destroying stack prod. It takes a final database snapshot (litellm-mcp-prod-final-<suffix of this database>); keeps the master and salt keys, in the stack and in Secrets Manager, for the data that outlives it; cannot delete the database while its deletion protection is on (set aws.database.deletionProtection: false and run up first); keeps the secrets restorable for 30 days; keeps the config bucket, whose versions must be emptied before it can go.",
       );
     });
 

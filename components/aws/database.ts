@@ -53,6 +53,13 @@ export class GatewayDatabase extends pulumi.ComponentResource {
     // RDS refuses / @ " and spaces in passwords; letters and digits also keep the URL free of escapes.
     const password = new random.RandomPassword(`${name}-password`, { length: 40, special: false }, parent);
 
+    // Each instance's final snapshot gets a name of its own: the instance a restore replaces, and the one a second
+    // `up` after `down` creates, would otherwise collide with the snapshot an earlier instance left, and RDS refuses
+    // to delete an instance whose final snapshot name is taken.
+    const finalSnapshot = sizing.finalSnapshot
+      ? new random.RandomId(`${name}-final-snapshot`, { byteLength: 4, keepers: { restoredFrom: sizing.restoreSnapshot ?? "" } }, parent)
+      : undefined;
+
     this.instance = new aws.rds.Instance(
       `${name}-instance`,
       {
@@ -76,7 +83,7 @@ export class GatewayDatabase extends pulumi.ComponentResource {
         backupRetentionPeriod: sizing.backupRetentionDays,
         deletionProtection: sizing.deletionProtection,
         skipFinalSnapshot: !sizing.finalSnapshot,
-        ...(sizing.finalSnapshot ? { finalSnapshotIdentifier: `litellm-mcp-${args.stack}-final` } : {}),
+        ...(finalSnapshot ? { finalSnapshotIdentifier: pulumi.interpolate`litellm-mcp-${args.stack}-final-${finalSnapshot.hex}` } : {}),
         deleteAutomatedBackups: !args.prod,
         copyTagsToSnapshot: true,
         // A rollback across a migration restores the snapshot taken before it: RDS builds a new instance from it.

@@ -48,6 +48,8 @@ const arn = (service: string, resource: string) => `arn:aws:${service}:${REGION}
 export const awsOutputs: OutputMocks = {
   "docker:index/remoteImage:RemoteImage": (_, inputs) => ({ imageId: `${inputs["name"]}@sha256:${"0".repeat(64)}`, repoDigest: `${inputs["name"]}@sha256:${"0".repeat(64)}` }),
   "random:index/randomPassword:RandomPassword": (name) => ({ result: `generated-${name}` }),
+  // RandomId's hex, one that follows from the name and the keepers: new keepers, a new id.
+  "random:index/randomId:RandomId": (name, inputs) => ({ hex: createHash("sha256").update(name).update(JSON.stringify(inputs["keepers"] ?? {})).digest("hex").slice(0, 2 * Number(inputs["byteLength"])) }),
   "aws:ec2/vpc:Vpc": (name) => ({ arn: arn("ec2", `vpc/${name}`) }),
   // An Elastic IP's public address, one per NAT gateway (gateway-vpc-nat-<index>).
   "aws:ec2/eip:Eip": (name) => ({ publicIp: `44.192.0.${10 + Number(name.split("-").pop())}`, allocationId: `eipalloc-${name}` }),
