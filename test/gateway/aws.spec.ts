@@ -5,7 +5,8 @@
  * (./ecsAgent.ts): secrets from Secrets Manager, the task role's credentials at 169.254.170.2, config.yaml read by
  * LiteLLM itself from S3 (no --config), Redis over TLS with its auth token, the RDS endpoint over TLS, and the MCP
  * servers reached through Service Connect (haproxy in the proxy's task, round robin over each service's tasks).
- * Bedrock (./bedrock.ts) and the trace collector sidecar's image (./collector.ts) are stood in for. The operations CLI then runs against the same emulated AWS API.
+ * Bedrock (./bedrock.ts) and the trace collector sidecar's image (./collector.ts) are stood in for. The operations CLI then runs against the same emulated AWS API;
+ * its smoke task runs inside the VPC and reaches the proxy through the load balancer (haproxy, ./loadBalancer.ts).
  */
 import { strict as assert } from "node:assert";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -20,12 +21,13 @@ import { ENV, PROXY, RESERVED_DB_CONNECTIONS } from "../../config/constants";
 import type { StackConfig } from "../../config/schema";
 import { maxConnectedProxyInstances, readsConfigFile, workerPoolLimit } from "../../config/topology";
 import { run as cli } from "../../ops/cli";
+import { AwsServices } from "../../ops/aws";
 import { realDeps } from "../../ops/context";
 import { StackState } from "../support/engine";
 import { type ProgramRun, type Registered, reveal } from "../support/pulumi";
 import { loadStack, PROJECT_DIR } from "../support/stacks";
 import { type BedrockStandIn, standInReply, startBedrockRouter } from "./bedrock";
-import { EcsAgentStandIn, type RoleCredentials, type RunningTask } from "./ecsAgent";
+import { EcsAgentStandIn, oneOffTaskApi, type RoleCredentials, type RunningTask } from "./ecsAgent";
 import { type CollectorStandIn, startCollectorStandIn } from "./collector";
 import { processTreeRssMb } from "./figures";
 import { type EgressRecorder, STAND_IN_CREDENTIALS, startBedrock, startEgressRecorder } from "./gateway";
@@ -33,7 +35,9 @@ import { type Moto, motoProvider, startMoto } from "./moto";
 import { type AuthorizedConnection, type RdsLike, startRdsLike } from "./postgres";
 import { ensurePrismaCli, missingQueryEngine, type PrismaToolchain } from "./prisma";
 import { AWS_EMULATOR, ensureVenv, pythonEnvs } from "./python";
+import { type LoadBalancerStandIn, startLoadBalancer } from "./loadBalancer";
 import { startTlsRedis, type TlsRedis } from "./redisTls";
+import { createTestCa, type TestCa } from "./tls";
 import { type ServiceConnectProxy, type ServiceConnectService, startServiceConnectProxy } from "./serviceConnect";
 import { LocalVpc } from "./vpc";
 
@@ -94,6 +98,9 @@ for (const stack of ["test", "prod"] as const) {
     let rds: RdsLike | undefined;
     let redis: TlsRedis | undefined;
     let serviceConnect: ServiceConnectProxy;
+    let ca: TestCa;
+    let loadBalancer: LoadBalancerStandIn;
+    let proxyPath: string;
     const collectors = new Map<string, CollectorStandIn>();
     const mcpTasks: RunningTask[] = [];
     let migration: RunningTask;
@@ -142,7 +149,8 @@ for (const stack of ["test", "prod"] as const) {
       );
       const group = program.one("aws:elasticache/replicationGroup:ReplicationGroup");
       const redisHost = String(group.outputs["primaryEndpointAddress"]);
-      redis = await startTlsRedis({ host: vpc.gateway, port: Number(group.inputs["port"] ?? 6379), hostname: redisHost, password: reveal(group.inputs["authToken"]), logDir });
+      ca = createTestCa(logDir);
+      redis = await startTlsRedis({ host: vpc.gateway, port: Number(group.inputs["port"] ?? 6379), hostname: redisHost, password: reveal(group.inputs["authToken"]), ca, logDir });
       const hosts = { [address]: vpc.gateway, [redisHost]: vpc.gateway };
       const role: RoleCredentials = STAND_IN_CREDENTIALS;
       const systemPath = process.env["PATH"] ?? "";
@@ -175,7 +183,7 @@ for (const stack of ["test", "prod"] as const) {
       const harnessEnv = {
         ...moto.sdkEnv,
         AWS_BEDROCK_RUNTIME_ENDPOINT: router.url,
-        SSL_CERT_FILE: redis.caBundle,
+        SSL_CERT_FILE: ca.bundle,
         ...prisma.env,
         HTTP_PROXY: egress.url,
         HTTPS_PROXY: egress.url,
@@ -186,7 +194,7 @@ for (const stack of ["test", "prod"] as const) {
       };
       // The task role's own credentials come from the agent, not from the environment.
       for (const name of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]) delete (harnessEnv as Record<string, string>)[name];
-      const proxyPath = `${bins["litellm-proxy"]}:${systemPath}`;
+      proxyPath = `${bins["litellm-proxy"]}:${systemPath}`;
       const proxyService = byName(program, "gateway-proxy-service");
       // The trace collector sidecar is a container image: its stand-in listens where the collector's config opens.
       const sidecars = (JSON.parse(reveal<string>(byName(program, "gateway-proxy-task").inputs["containerDefinitions"])) as { name: string; essential?: boolean; environment?: { name: string; value: string }[] }[]).filter(
@@ -239,13 +247,16 @@ for (const stack of ["test", "prod"] as const) {
       const unattended = proxy.notStarted.filter((skipped) => !collectors.has(skipped.split(" ")[0]!));
       if (unattended.length > 0) throw new Error(`the proxy task has containers nothing runs: ${unattended.join("; ")}`);
 
+      // The load balancer, at the stack's URL, for what runs inside the VPC.
+      loadBalancer = await startLoadBalancer(vpc, { url: String(program.outputs["proxyUrl"]), targets: [proxy.network.ip], targetPort: config.proxy.port, ca, logDir });
+
       // The stack's outputs for the CLI, the load balancer's address replaced by the task's.
       outputsFile = join(logDir, "outputs.json");
       writeFileSync(outputsFile, JSON.stringify({ ...program.outputs, proxyUrl, mcpGatewayUrl: `${proxyUrl}${PROXY.mcpPath}` }));
     });
 
     after(async () => {
-      await Promise.all([proxy?.process.stop(), migration?.process.stop(), serviceConnect?.process.stop(), ...mcpTasks.map((task) => task.process.stop()), ...[...collectors.values()].map((collector) => collector.process.stop())]);
+      await Promise.all([proxy?.process.stop(), migration?.process.stop(), serviceConnect?.process.stop(), loadBalancer?.process.stop(), ...mcpTasks.map((task) => task.process.stop()), ...[...collectors.values()].map((collector) => collector.process.stop())]);
       await Promise.all([redis?.process.stop(), moto?.process.stop(), router?.stop(), egress?.stop(), agent?.stop(), ...bedrock.map((standIn) => standIn.stop())]);
       rds?.remove();
       vpc?.destroy();
@@ -458,6 +469,33 @@ for (const stack of ["test", "prod"] as const) {
         assert.equal(refused.status, 1, refused.stdout);
         assert.match(refused.stderr, /crosses \d+ schema migration\(s\) 1\.108\.7 applied:\n/);
         assert.ok(refused.stderr.includes(`  litellm-mcp rollback --stack ${stack} --to 1.106.3 --restore-snapshot ${found[0]!.DBSnapshotIdentifier}\n`), refused.stderr);
+      });
+
+      it("smoke runs the stack's smoke task as ECS runs it, inside the VPC through the load balancer, and prints the checks it logged", async () => {
+        const host = new URL(String(program.outputs["proxyUrl"])).hostname;
+        // The task reaches the internet, were it to try, through the egress recorder; the load balancer directly.
+        const taskEnv = { SSL_CERT_FILE: ca.bundle, HTTP_PROXY: egress.url, HTTPS_PROXY: egress.url, NO_PROXY: host };
+        const ecs = oneOffTaskApi(agent, REGION, { label: "smoke", hosts: loadBalancer.hosts, path: proxyPath, harnessEnv: taskEnv, logDir });
+        const aws = new AwsServices({ ecs, logs: moto.clients.logs, secrets: moto.clients.secrets }, { pollMs: 500, timeoutMs: 180_000 });
+        const forwardedBefore = await loadBalancer.forwarded();
+        let stdout = "";
+        let stderr = "";
+        const io = { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) }, cwd: PROJECT_DIR, env: process.env };
+        const status = await cli(["smoke", "--stack", stack, "--json", "--outputs", outputsFile], io, { ...realDeps, timeoutMs: 20_000, aws: () => aws });
+
+        const report = JSON.parse(stdout) as { checks: { name: string; ok: boolean; detail: string }[] };
+        const names = report.checks.map((check) => check.name);
+        // One call of each model, in the order the proxy lists them.
+        assert.deepEqual(names.filter((name) => name.startsWith("call ")).sort(), modelNames(config).map((name) => `call ${name}`), stderr);
+        assert.deepEqual(names.filter((name) => !name.startsWith("call ")), ["proxy liveness", "proxy readiness", "models", ...config.mcpServers.map((server) => `mcp ${server.name}`)]);
+        const failed = report.checks.filter((check) => !check.ok).map((check) => `${check.name}: ${check.detail}`);
+        assert.deepEqual(failed, databaseNotRun ? ["proxy readiness: database Not connected"] : []);
+        assert.equal(status, failed.length === 0 ? 0 : 1);
+        assert.deepEqual(ecs.sent.slice(0, 2), ["RunTaskCommand", "DescribeTasksCommand"]);
+        assert.match(stderr, /^smoke task \w+ started\n/);
+        // Every request went through the load balancer, and nothing left the VPC.
+        assert.ok((await loadBalancer.forwarded()) - forwardedBefore >= report.checks.length, "requests that did not cross the load balancer");
+        assert.deepEqual(egress.destinations, []);
       });
 
       it("clear-cache reads the master key from Secrets Manager and says there is no response cache", async () => {

@@ -187,3 +187,42 @@ export class EcsAgentStandIn {
     };
   }
 }
+
+/**
+ * ECS's RunTask and DescribeTasks for the operations CLI's one-off tasks, answered by starting the task through the
+ * agent stand-in: moto 5.2.5's RunTask raises a TypeError on a Fargate task definition whose containers set no
+ * memory of their own. A task is RUNNING until its process exits, then STOPPED with its container's exit code,
+ * its output first shipped to its log stream, as the awslogs driver sends it before ECS reports the task stopped.
+ */
+export function oneOffTaskApi(agent: EcsAgentStandIn, region: string, options: TaskOptions) {
+  const tasks = new Map<string, RunningTask>();
+  const sent: string[] = [];
+  return {
+    sent,
+    async send(command: { constructor: { name: string }; input: Record<string, unknown> }): Promise<unknown> {
+      const name = command.constructor.name;
+      sent.push(name);
+      if (name === "RunTaskCommand") {
+        const task = await agent.runTask(String(command.input["taskDefinition"]), undefined, options);
+        const arn = `arn:aws:ecs:${region}:123456789012:task/${String(command.input["cluster"])}/${task.id}`;
+        tasks.set(arn, task);
+        return { tasks: [{ taskArn: arn, lastStatus: "PROVISIONING" }], failures: [] };
+      }
+      if (name === "DescribeTasksCommand") {
+        const found = ((command.input["tasks"] as string[]) ?? []).map((arn) => [arn, tasks.get(arn)] as const);
+        const described = [];
+        for (const [arn, task] of found) {
+          if (!task) continue;
+          if (!task.process.exited()) {
+            described.push({ taskArn: arn, lastStatus: "RUNNING", containers: [{ name: task.container.name }] });
+            continue;
+          }
+          await task.shipLogs();
+          described.push({ taskArn: arn, lastStatus: "STOPPED", stoppedReason: "Essential container in task exited", containers: [{ name: task.container.name, exitCode: task.process.exitCode() ?? undefined }] });
+        }
+        return { tasks: described, failures: [] };
+      }
+      throw Object.assign(new Error(`the one-off task stand-in does not answer ${name}`), { name: "UnexpectedCommand" });
+    },
+  };
+}
