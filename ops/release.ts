@@ -148,7 +148,7 @@ export async function upgrade(context: Context): Promise<number> {
     if (error instanceof UsageError) throw error;
     throw new OpsError(`${(error as Error).message}\nThe upgrade to ${to} did not finish (Pulumi.${selected.stack}.yaml names ${next}). Go back: ${back}`);
   }
-  say(`\n${selected.stack} runs LiteLLM ${to}. Check it: litellm-mcp status --stack ${selected.stack} --call-models\nGo back: ${back}`);
+  say(`\n${selected.stack} runs LiteLLM ${to}. Check it: litellm-mcp smoke --stack ${selected.stack}\nGo back: ${back}`);
   return EXIT.ok;
 }
 
@@ -204,7 +204,7 @@ export async function rollback(context: Context): Promise<number> {
     const restored = typeof restoreFile === "string" ? "; the database holds the backup and the proxy stays stopped until then" : "";
     throw new OpsError(`${(error as Error).message}\nThe rollback to ${to} did not finish (Pulumi.${selected.stack}.yaml names ${previous}${restored}): fix the cause and run litellm-mcp up --stack ${selected.stack}`);
   }
-  say(`\n${selected.stack} runs LiteLLM ${to}. Check it: litellm-mcp status --stack ${selected.stack} --call-models`);
+  say(`\n${selected.stack} runs LiteLLM ${to}. Check it: litellm-mcp smoke --stack ${selected.stack}`);
   return EXIT.ok;
 }
 

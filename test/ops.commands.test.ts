@@ -968,7 +968,7 @@ describe("upgrade and rollback of LiteLLM (PyPI's migration lists, Docker, AWS a
     assert.deepEqual(pulumi.calls, ["outputs dev", "docker exec litellm-mcp-dev-postgres pg_dump", `build ${cwd}`, "preview dev", "up dev"]);
     assert.equal(imageIn(cwd, "dev"), `ghcr.io/berriai/litellm-database:v${NEXT}`);
     assert.match(readFileSync(join(cwd, "Pulumi.dev.yaml"), "utf8"), /^# /m, "the stack file's comments are kept");
-    assert.ok(result.stdout.endsWith(`\ndev runs LiteLLM ${NEXT}. Check it: litellm-mcp status --stack dev --call-models\nGo back: litellm-mcp rollback --stack dev --to ${NOW} --restore ${file}\n`), result.stdout);
+    assert.ok(result.stdout.endsWith(`\ndev runs LiteLLM ${NEXT}. Check it: litellm-mcp smoke --stack dev\nGo back: litellm-mcp rollback --stack dev --to ${NOW} --restore ${file}\n`), result.stdout);
   });
 
   it("upgrade refuses a wrong, older, current or compromised release, and changes nothing", async () => {
