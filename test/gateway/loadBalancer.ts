@@ -5,8 +5,8 @@
  * each request to the proxy's tasks on their container port, as the listener's target group does.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { createConnection } from "node:net";
 import { join } from "node:path";
+import { haproxyHeader, haproxyStats } from "./haproxy";
 import { type Started, waitFor } from "./processes";
 import type { TestCa } from "./tls";
 import type { LocalVpc } from "./vpc";
@@ -33,13 +33,7 @@ export async function startLoadBalancer(vpc: LocalVpc, options: { url: string; t
   }
   const statsSocket = join(options.logDir, "alb.sock");
   const config = [
-    "global",
-    `  stats socket ${statsSocket} mode 600 level user`,
-    "defaults",
-    "  mode http",
-    "  timeout connect 5s",
-    "  timeout client 600s",
-    "  timeout server 600s",
+    ...haproxyHeader(statsSocket),
     "frontend listener",
     `  bind ${network.ip}:${port}${tls}`,
     "  default_backend targets",
@@ -55,15 +49,8 @@ export async function startLoadBalancer(vpc: LocalVpc, options: { url: string; t
     process: started,
     hosts: { [url.hostname]: network.ip },
     forwarded: async () => {
-      const stats = await new Promise<string>((resolve, reject) => {
-        let text = "";
-        const socket = createConnection(statsSocket, () => socket.end("show stat\n"));
-        socket.on("data", (chunk) => (text += chunk));
-        socket.on("end", () => resolve(text));
-        socket.on("error", reject);
-      });
-      // Column 7 of haproxy's CSV statistics is stot: the sessions, one per request here, sent to the backend.
-      const backend = stats.split("\n").map((line) => line.split(",")).find((row) => row[0] === "targets" && row[1] === "BACKEND");
+      // Column 7 is stot: the sessions, one per request here, sent to the backend.
+      const backend = (await haproxyStats(statsSocket)).find((row) => row[0] === "targets" && row[1] === "BACKEND");
       return Number(backend?.[7] ?? 0);
     },
   };

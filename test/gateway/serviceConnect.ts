@@ -6,8 +6,8 @@
  * task's network namespace.
  */
 import { writeFileSync } from "node:fs";
-import { createConnection } from "node:net";
 import { join } from "node:path";
+import { haproxyHeader, haproxyStats } from "./haproxy";
 import { type Started, waitFor } from "./processes";
 import type { TaskNetwork } from "./vpc";
 
@@ -38,14 +38,7 @@ export async function startServiceConnectProxy(network: TaskNetwork, services: r
   const hosts = serviceConnectHosts(services);
   const statsSocket = join(logDir, `${network.name}-service-connect.sock`);
   const config = [
-    "global",
-    `  stats socket ${statsSocket} mode 600 level user`,
-    "defaults",
-    "  mode http",
-    "  timeout connect 5s",
-    // Tool calls may take minutes; the proxy's own timeout bounds them.
-    "  timeout client 600s",
-    "  timeout server 600s",
+    ...haproxyHeader(statsSocket),
     ...services.flatMap((service) => {
       const id = service.alias.replace(/[^A-Za-z0-9]/g, "_");
       return [
@@ -66,14 +59,7 @@ export async function startServiceConnectProxy(network: TaskNetwork, services: r
     process: started,
     hosts,
     requestsPerTask: async () => {
-      const stats = await new Promise<string>((resolve, reject) => {
-        let text = "";
-        const socket = createConnection(statsSocket, () => socket.end("show stat\n"));
-        socket.on("data", (chunk) => (text += chunk));
-        socket.on("end", () => resolve(text));
-        socket.on("error", reject);
-      });
-      const rows = stats.split("\n").filter((line) => line && !line.startsWith("#")).map((line) => line.split(","));
+      const rows = await haproxyStats(statsSocket);
       return Object.fromEntries(
         services.map((service) => {
           const id = service.alias.replace(/[^A-Za-z0-9]/g, "_");
