@@ -70,22 +70,26 @@ def describe(error, timeout):
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
-def refused(response):
+def refused(response, provider_error=False):
+    """Why a request failed; for a model call, the provider's own error LiteLLM passes on (Bedrock's 403 too)."""
+    if response.status_code < 400:
+        return None
+    text = error_text(response)
+    if provider_error and text:
+        return text[2:]
     if response.status_code in (401, 403):
         return f"the proxy refused the key (HTTP {response.status_code})"
-    if response.status_code >= 400:
-        return f"HTTP {response.status_code}{error_text(response)}"
-    return None
+    return f"HTTP {response.status_code}{text}"
 
 
-async def http_check(client, name, method, path, judge, **request):
+async def http_check(client, name, method, path, judge, provider_error=False, **request):
     started = time.monotonic()
     try:
         response = await client.request(method, path, **request)
     except httpx.HTTPError as error:
         return {"check": name, "ok": False, "latencyMs": elapsed_ms(started), "detail": f"no answer: {describe(error, client.timeout.read)}"}
     latency = elapsed_ms(started)
-    problem = refused(response)
+    problem = refused(response, provider_error)
     if problem:
         return {"check": name, "ok": False, "latencyMs": latency, "detail": problem}
     ok, detail = judge(response)
@@ -109,7 +113,7 @@ async def models_and_calls(client, auth):
 
     results = [await http_check(client, "models", "GET", "/v1/models", listed, headers=auth)]
     body = lambda model: {"model": model, "max_tokens": 1, "messages": [{"role": "user", "content": "ping"}], "cache": {"no-cache": True, "no-store": True}}
-    calls = [http_check(client, f"call {model}", "POST", "/v1/chat/completions", lambda _: (True, "answered"), headers=auth, json=body(model)) for model in ids]
+    calls = [http_check(client, f"call {model}", "POST", "/v1/chat/completions", lambda _: (True, "answered"), provider_error=True, headers=auth, json=body(model)) for model in ids]
     return results + list(await asyncio.gather(*calls))
 
 

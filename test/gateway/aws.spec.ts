@@ -471,31 +471,53 @@ for (const stack of ["test", "prod"] as const) {
         assert.ok(refused.stderr.includes(`  litellm-mcp rollback --stack ${stack} --to 1.106.3 --restore-snapshot ${found[0]!.DBSnapshotIdentifier}\n`), refused.stderr);
       });
 
-      it("smoke runs the stack's smoke task as ECS runs it, inside the VPC through the load balancer, and prints the checks it logged", async () => {
+      /** `litellm-mcp smoke` as the deploy workflow runs it, its task started through the ECS agent stand-in. */
+      const smoke = async () => {
         const host = new URL(String(program.outputs["proxyUrl"])).hostname;
         // The task reaches the internet, were it to try, through the egress recorder; the load balancer directly.
         const taskEnv = { SSL_CERT_FILE: ca.bundle, HTTP_PROXY: egress.url, HTTPS_PROXY: egress.url, NO_PROXY: host };
         const ecs = oneOffTaskApi(agent, REGION, { label: "smoke", hosts: loadBalancer.hosts, path: proxyPath, harnessEnv: taskEnv, logDir });
         const aws = new AwsServices({ ecs, logs: moto.clients.logs, secrets: moto.clients.secrets }, { pollMs: 500, timeoutMs: 180_000 });
-        const forwardedBefore = await loadBalancer.forwarded();
         let stdout = "";
         let stderr = "";
         const io = { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) }, cwd: PROJECT_DIR, env: process.env };
         const status = await cli(["smoke", "--stack", stack, "--json", "--outputs", outputsFile], io, { ...realDeps, timeoutMs: 20_000, aws: () => aws });
-
         const report = JSON.parse(stdout) as { checks: { name: string; ok: boolean; detail: string }[] };
-        const names = report.checks.map((check) => check.name);
+        return { status, stderr, checks: report.checks, sent: ecs.sent };
+      };
+
+      it("smoke runs the stack's smoke task as ECS runs it, inside the VPC through the load balancer, and prints the checks it logged", async () => {
+        const forwardedBefore = await loadBalancer.forwarded();
+        const { status, stderr, checks, sent } = await smoke();
+        const names = checks.map((check) => check.name);
         // One call of each model, in the order the proxy lists them.
         assert.deepEqual(names.filter((name) => name.startsWith("call ")).sort(), modelNames(config).map((name) => `call ${name}`), stderr);
         assert.deepEqual(names.filter((name) => !name.startsWith("call ")), ["proxy liveness", "proxy readiness", "models", ...config.mcpServers.map((server) => `mcp ${server.name}`)]);
-        const failed = report.checks.filter((check) => !check.ok).map((check) => `${check.name}: ${check.detail}`);
+        const failed = checks.filter((check) => !check.ok).map((check) => `${check.name}: ${check.detail}`);
         assert.deepEqual(failed, databaseNotRun ? ["proxy readiness: database Not connected"] : []);
         assert.equal(status, failed.length === 0 ? 0 : 1);
-        assert.deepEqual(ecs.sent.slice(0, 2), ["RunTaskCommand", "DescribeTasksCommand"]);
+        assert.deepEqual(sent.slice(0, 2), ["RunTaskCommand", "DescribeTasksCommand"]);
         assert.match(stderr, /^smoke task \w+ started\n/);
         // Every request went through the load balancer, and nothing left the VPC.
-        assert.ok((await loadBalancer.forwarded()) - forwardedBefore >= report.checks.length, "requests that did not cross the load balancer");
+        assert.ok((await loadBalancer.forwarded()) - forwardedBefore >= checks.length, "requests that did not cross the load balancer");
         assert.deepEqual(egress.destinations, []);
+      });
+
+      it("smoke fails, exit 1, when Bedrock refuses the model only one region serves, and says what Bedrock said", async () => {
+        const tokyo = bedrock.find((standIn) => standIn.region === "ap-northeast-1")!;
+        const onlyThere = modelNames(config).filter((name) => config.models.filter((model) => (model.group ?? model.name) === name).every((model) => model.region === tokyo.region));
+        assert.ok(onlyThere.length > 0, "no model is served from ap-northeast-1 alone");
+        tokyo.denied = true;
+        try {
+          const { status, checks } = await smoke();
+          assert.equal(status, 1);
+          for (const name of onlyThere) {
+            const call = checks.find((check) => check.name === `call ${name}`);
+            assert.ok(call && !call.ok && call.detail.includes("You don't have access to the model with the specified model ID."), JSON.stringify(call));
+          }
+        } finally {
+          tokyo.denied = false;
+        }
       });
 
       it("clear-cache reads the master key from Secrets Manager and says there is no response cache", async () => {
