@@ -64,7 +64,7 @@ def describe(error, timeout):
     """The innermost error of the SDK's task groups, in words."""
     while isinstance(error, BaseExceptionGroup) and error.exceptions:
         error = error.exceptions[0]
-    if isinstance(error, TimeoutError):
+    if isinstance(error, (TimeoutError, httpx.TimeoutException, httpx2.TimeoutException)):
         return f"no answer within {timeout:g} s"
     text = str(error)
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
@@ -87,7 +87,8 @@ async def http_check(client, name, method, path, judge, provider_error=False, **
     try:
         response = await client.request(method, path, **request)
     except httpx.HTTPError as error:
-        return {"check": name, "ok": False, "latencyMs": elapsed_ms(started), "detail": f"no answer: {describe(error, client.timeout.read)}"}
+        reason = describe(error, client.timeout.read)
+        return {"check": name, "ok": False, "latencyMs": elapsed_ms(started), "detail": reason if reason.startswith("no answer") else f"no answer: {reason}"}
     latency = elapsed_ms(started)
     problem = refused(response, provider_error)
     if problem:
@@ -121,15 +122,24 @@ async def mcp_check(url, server, key, timeout):
     """initialize, then tools/list, through the gateway's /mcp with the header that narrows it to one server."""
     started = time.monotonic()
     headers = {"x-mcp-servers": server, **({"x-litellm-api-key": f"Bearer {key}"} if key else {})}
+    # The SDK reports an HTTP error without its status: keep the gateway's refusals to say why.
+    refusals = []
+
+    async def remember(response):
+        if response.status_code >= 400:
+            await response.aread()
+            refusals.append(response)
+
     try:
         async with asyncio.timeout(timeout):
-            async with httpx2.AsyncClient(headers=headers, timeout=timeout) as http:
+            async with httpx2.AsyncClient(headers=headers, timeout=timeout, event_hooks={"response": [remember]}) as http:
                 async with streamable_http_client(f"{url}{MCP_PATH}", http_client=http) as (read, write):
                     async with ClientSession(read, write) as session:
                         initialized = await session.initialize()
                         tools = [tool.name for tool in (await session.list_tools()).tools]
     except Exception as error:  # the transport's, the session's and the deadline's errors alike
-        return {"check": f"mcp {server}", "ok": False, "latencyMs": elapsed_ms(started), "detail": describe(error, timeout)}
+        detail = refused(refusals[-1]) if refusals else describe(error, timeout)
+        return {"check": f"mcp {server}", "ok": False, "latencyMs": elapsed_ms(started), "detail": detail}
     latency = elapsed_ms(started)
     if not tools:
         return {"check": f"mcp {server}", "ok": False, "latencyMs": latency, "detail": "the gateway lists no tool for it", "tools": []}
