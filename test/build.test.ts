@@ -1,7 +1,6 @@
 import { strict as assert } from "node:assert";
 import { execFile } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { changedSince, fingerprint, SOURCES, staleness } from "../build/freshness";
@@ -9,12 +8,13 @@ import { ensureBuilt } from "../ops/build";
 import { awsCalls, awsOutputs } from "./support/awsMocks";
 import { runProgram } from "./support/pulumi";
 import { PROJECT_DIR } from "./support/stacks";
+import { tempDir } from "./support/tempDirs";
 
 const run = promisify(execFile);
 
 /** A copy of the project's sources, sharing its node_modules. */
 function projectCopy(): string {
-  const dir = mkdtempSync(join(tmpdir(), "litellm-mcp-build-"));
+  const dir = tempDir("litellm-mcp-build-");
   mkdirSync(join(dir, "scripts"));
   for (const entry of [...SOURCES, "images", "Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.test.yaml", "package.json"]) {
     cpSync(join(PROJECT_DIR, entry), join(dir, entry), { recursive: true });

@@ -1,10 +1,10 @@
 import { strict as assert } from "node:assert";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { renderStack } from "../components/endpoints";
 import { run } from "../ops/cli";
 import { committedStacks, loadStack, PROJECT_DIR, stackFile } from "./support/stacks";
+import { tempDir } from "./support/tempDirs";
 
 interface Result {
   readonly status: number;
@@ -26,7 +26,7 @@ async function cli(args: string[], cwd = PROJECT_DIR): Promise<Result> {
 
 /** A project directory with a copy of the committed files; `files` replaces or adds stack files. */
 function projectCopy(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), "litellm-mcp-cli-"));
+  const dir = tempDir("litellm-mcp-cli-");
   copyFileSync(join(PROJECT_DIR, "Pulumi.yaml"), join(dir, "Pulumi.yaml"));
   for (const stack of committedStacks()) copyFileSync(stackFile(stack), join(dir, `Pulumi.${stack}.yaml`));
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
@@ -162,7 +162,7 @@ describe("litellm-mcp CLI", () => {
     });
 
     it("says so outside a Pulumi project, exit 2", async () => {
-      const dir = mkdtempSync(join(tmpdir(), "litellm-mcp-empty-"));
+      const dir = tempDir("litellm-mcp-empty-");
       mkdirSync(join(dir, "sub"));
       const result = await cli(["validate"], join(dir, "sub"));
       assert.equal(result.status, 2);

@@ -1,15 +1,15 @@
 import { strict as assert } from "node:assert";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../config/errors";
 import { loadStackFile, readStackFile } from "../config/load";
 import { loadPulumiConfig } from "../config/pulumiConfig";
 import { engineConfigOf, loadStack, stackFile } from "./support/stacks";
+import { tempDir } from "./support/tempDirs";
 
 function writeStack(name: string, text: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), "litellm-mcp-load-")), name);
+  const file = join(tempDir("litellm-mcp-load-"), name);
   writeFileSync(file, text);
   return file;
 }

@@ -1,8 +1,7 @@
 /** What the README and the stack files tell a user to type must work as printed. */
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { CATALOG } from "../config/bedrock";
@@ -11,6 +10,7 @@ import { renderStack } from "../components/endpoints";
 import { catalogTable } from "../ops/catalog";
 import { COMMANDS } from "../ops/commands";
 import { committedStacks, PROJECT_DIR, stackFile } from "./support/stacks";
+import { tempDir } from "./support/tempDirs";
 
 const README = readFileSync(join(PROJECT_DIR, "README.md"), "utf8");
 
@@ -75,7 +75,7 @@ function projectWith(block: Block): { dir: string; stack: string } {
   const named = /^# Pulumi\.(\w+)\.yaml\b/.exec(block.text);
   assert.ok(named, `README.md:${block.line}: a YAML block starts with the stack file it goes into, e.g. "# Pulumi.dev.yaml"`);
   const stack = named[1]!;
-  const dir = mkdtempSync(join(tmpdir(), "litellm-mcp-readme-"));
+  const dir = tempDir("litellm-mcp-readme-");
   for (const file of ["Pulumi.yaml", ...committedStacks().map((name) => `Pulumi.${name}.yaml`), "config"]) cpSync(join(PROJECT_DIR, file), join(dir, file), { recursive: true });
   const document = parse(readFileSync(stackFile(stack), "utf8")) as { config: Record<string, Yaml> };
   const patch = parse(block.text) as Record<string, Yaml>;

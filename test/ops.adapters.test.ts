@@ -1,7 +1,6 @@
 import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable, Writable } from "node:stream";
 import { AwsServices } from "../ops/aws";
@@ -12,6 +11,7 @@ import { OpsError } from "../ops/errors";
 import { readOutputs, responseCache } from "../ops/outputs";
 import { AutomationPulumi } from "../ops/pulumi";
 import { frame, startDockerStandIn } from "./support/standins";
+import { tempDir } from "./support/tempDirs";
 
 /** A writable that keeps what it is given. */
 function collector(): { stream: Writable; bytes(): Buffer } {
@@ -88,12 +88,12 @@ describe("Docker Engine client (against a stand-in that answers as the Engine AP
   });
 
   it("says when the daemon cannot be reached", async () => {
-    const missing = new DockerEngine(dockerConnection({ DOCKER_HOST: `unix://${join(mkdtempSync(join(tmpdir(), "no-docker-")), "docker.sock")}` }));
+    const missing = new DockerEngine(dockerConnection({ DOCKER_HOST: `unix://${join(tempDir("no-docker-"), "docker.sock")}` }));
     await assert.rejects(missing.inspect("proxy"), /^OpsError: cannot reach the Docker daemon at .*docker\.sock: no such socket$/);
   });
 
   it("finds the daemon from DOCKER_HOST as the docker CLI does: unix, tcp (TLS on 2376) and ssh", () => {
-    const home = mkdtempSync(join(tmpdir(), "docker-home-"));
+    const home = tempDir("docker-home-");
     const at = (env: NodeJS.ProcessEnv) => {
       const { options, description } = dockerConnection({ HOME: home, ...env });
       const set = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
@@ -117,7 +117,7 @@ describe("Docker Engine client (against a stand-in that answers as the Engine AP
   });
 
   it("follows the current Docker context (Colima, OrbStack, rootless, ssh) where DOCKER_HOST is unset", () => {
-    const config = mkdtempSync(join(tmpdir(), "docker-config-"));
+    const config = tempDir("docker-config-");
     const context = (name: string, host: string) => {
       const dir = join(config, "contexts", "meta", createHash("sha256").update(name).digest("hex"));
       mkdirSync(dir, { recursive: true });
@@ -405,7 +405,7 @@ describe("AWS adapter (with stand-in SDK clients)", () => {
 
 describe("operations building blocks", () => {
   it("keeps a docker stack's state in the project with a passphrase generated when a stack is first written, and leaves AWS stacks to the user's login", () => {
-    const project = mkdtempSync(join(tmpdir(), "litellm-mcp-backend-"));
+    const project = tempDir("litellm-mcp-backend-");
     const dev = backendFor(project, "docker", {});
     const passphrase = join(project, ".pulumi-state", "passphrase");
     assert.deepEqual([dev.env, dev.mayHoldStacks], [{ PULUMI_BACKEND_URL: `file://${project}/.pulumi-state`, PULUMI_CONFIG_PASSPHRASE_FILE: passphrase }, false]);
@@ -425,19 +425,19 @@ describe("operations building blocks", () => {
   });
 
   it("reads no stack from a project that never wrote one, and creates nothing doing so", async () => {
-    const project = mkdtempSync(join(tmpdir(), "litellm-mcp-backend-"));
+    const project = tempDir("litellm-mcp-backend-");
     const pulumi = new AutomationPulumi(project, backendFor(project, "docker", {}));
     await assert.rejects(pulumi.outputs("dev"), new OpsError(`no stack dev in the local file backend in ${project}/.pulumi-state: it was never deployed (litellm-mcp up --stack dev)`));
     assert.deepEqual(readdirSync(project), []);
   });
 
   it("opens the stack before down says what it destroys: without the Pulumi CLI it fails first", async () => {
-    const project = mkdtempSync(join(tmpdir(), "litellm-mcp-backend-"));
+    const project = tempDir("litellm-mcp-backend-");
     const backend = backendFor(project, "docker", { PULUMI_CONFIG_PASSPHRASE: "unused" });
     mkdirSync(join(project, ".pulumi-state"));
     const pulumi = new AutomationPulumi(project, { ...backend, mayHoldStacks: true });
     const path = process.env["PATH"];
-    process.env["PATH"] = mkdtempSync(join(tmpdir(), "litellm-mcp-no-pulumi-"));
+    process.env["PATH"] = tempDir("litellm-mcp-no-pulumi-");
     let announced = false;
     try {
       await assert.rejects(

@@ -1,7 +1,6 @@
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { localProcesses } from "../ops/local";
 import type { AwsPort } from "../ops/aws";
@@ -20,6 +19,7 @@ import { type LiteLLMStandIn, startDockerStandIn, startLiteLLMStandIn } from "./
 import { PROJECT_DIR, type Values, variant } from "./support/stacks";
 import { stringify } from "yaml";
 import { DockerEngine, dockerConnection } from "../ops/docker";
+import { tempDir } from "./support/tempDirs";
 
 const KEY = "sk-test-master-key";
 
@@ -505,7 +505,7 @@ describe("operations commands", () => {
           restarted.push(`${cluster}/${service}`);
         },
       });
-      const file = join(mkdtempSync(join(tmpdir(), "litellm-mcp-outputs-")), "outputs.json");
+      const file = join(tempDir("litellm-mcp-outputs-"), "outputs.json");
       writeFileSync(file, JSON.stringify(Object.fromEntries(Object.entries(awsOutputs()).map(([name, output]) => [name, output.value]))));
       const pulumi = new FakePulumi(new Error("the state is not reachable"));
       const result = await cli(["restart", "aws_docs", "--stack", "test", "--outputs", file], { pulumi, aws });
@@ -594,7 +594,7 @@ describe("operations commands", () => {
 });
 
 describe("a gateway run as local processes (--outputs)", () => {
-  const dir = mkdtempSync(join(tmpdir(), "litellm-mcp-local-"));
+  const dir = tempDir("litellm-mcp-local-");
   const logFile = join(dir, "litellm.log");
   writeFileSync(logFile, "INFO: started\nINFO: Uvicorn running on http://127.0.0.1:4000\n");
   // A process that has exited: its pid names nothing that runs.
@@ -643,7 +643,7 @@ describe("models (against a stand-in of Bedrock's control plane, holding what th
   const harness = (bedrock: BedrockControlPlaneStandIn, cwd?: string): Harness => ({ pulumi: new FakePulumi({}), bedrock: (region) => bedrock.client(region), cwd });
   /** The dev stack with a model changed: a project folder of its own, with the stack file and the catalog. */
   const projectWith = (change: (values: Values) => void): string => {
-    const dir = mkdtempSync(join(tmpdir(), "litellm-mcp-models-"));
+    const dir = tempDir("litellm-mcp-models-");
     mkdirSync(join(dir, "config"));
     copyFileSync(join(PROJECT_DIR, "Pulumi.yaml"), join(dir, "Pulumi.yaml"));
     copyFileSync(join(PROJECT_DIR, "config", "bedrock-catalog.json"), join(dir, "config", "bedrock-catalog.json"));
@@ -820,7 +820,7 @@ describe("backup and restore of a Docker stack's database (the commands' side; t
       options.stdout.write(ARCHIVE);
       return { exitCode: 0, stderr: "" };
     });
-    const file = join(mkdtempSync(join(tmpdir(), "backup-")), "nested", "dev.dump");
+    const file = join(tempDir("backup-"), "nested", "dev.dump");
     const result = await cli(["backup", "--file", file], { pulumi: new FakePulumi(dockerOutputs("http://127.0.0.1:4000")), docker });
     assert.equal(result.status, 0, result.stderr);
     assert.deepEqual(calls, ["exec litellm-mcp-dev-postgres pg_dump --format=custom --username=litellm --dbname=litellm"]);
@@ -829,7 +829,7 @@ describe("backup and restore of a Docker stack's database (the commands' side; t
   });
 
   it("writes under XDG_DATA_HOME/litellm-mcp/backups/<stack>/ when given no file", async () => {
-    const data = mkdtempSync(join(tmpdir(), "data-"));
+    const data = tempDir("data-");
     const { docker } = recordingDocker(async (_container, _command, options) => {
       options.stdout.write(ARCHIVE);
       return { exitCode: 0, stderr: "" };
@@ -845,7 +845,7 @@ describe("backup and restore of a Docker stack's database (the commands' side; t
       options.stdout.write("PGDMP partial");
       return { exitCode: 1, stderr: 'pg_dump: error: connection to server on socket "/var/run/postgresql/.s.PGSQL.5432" failed: FATAL:  the database system is starting up\n' };
     });
-    const dir = mkdtempSync(join(tmpdir(), "backup-"));
+    const dir = tempDir("backup-");
     const result = await cli(["backup", "--file", join(dir, "dev.dump")], { pulumi: new FakePulumi(dockerOutputs("http://127.0.0.1:4000")), docker });
     assert.equal(result.status, 1);
     assert.match(result.stderr, /^litellm-mcp: pg_dump failed in litellm-mcp-dev-postgres \(exit 1\): pg_dump: error: .*the database system is starting up\n$/);
@@ -858,7 +858,7 @@ describe("backup and restore of a Docker stack's database (the commands' side; t
       for await (const chunk of options.stdin ?? []) received = Buffer.concat([received, chunk as Buffer]);
       return { exitCode: 0, stderr: "" };
     });
-    const file = join(mkdtempSync(join(tmpdir(), "restore-")), "dev.dump");
+    const file = join(tempDir("restore-"), "dev.dump");
     writeFileSync(file, ARCHIVE);
     const result = await cli(["restore", file, "--yes"], { pulumi: new FakePulumi(dockerOutputs("http://127.0.0.1:4000")), docker });
     assert.equal(result.status, 0, result.stderr);
@@ -879,7 +879,7 @@ describe("backup and restore of a Docker stack's database (the commands' side; t
 
   it("starts the proxy again when the restore fails, and says the database is unchanged", async () => {
     const { calls, docker } = recordingDocker(async () => ({ exitCode: 3, stderr: 'psql:<stdin>:40: ERROR:  relation "LiteLLM_X" already exists\n' }));
-    const file = join(mkdtempSync(join(tmpdir(), "restore-")), "dev.dump");
+    const file = join(tempDir("restore-"), "dev.dump");
     writeFileSync(file, ARCHIVE);
     const result = await cli(["restore", file, "--yes"], { pulumi: new FakePulumi(dockerOutputs("http://127.0.0.1:4000")), docker });
     assert.equal(result.status, 1);
@@ -889,7 +889,7 @@ describe("backup and restore of a Docker stack's database (the commands' side; t
 
   it("refuses a file that is no archive, and a restore without a yes, before anything stops", async () => {
     const { calls, docker } = recordingDocker(() => assert.fail("nothing runs"));
-    const dir = mkdtempSync(join(tmpdir(), "restore-"));
+    const dir = tempDir("restore-");
     writeFileSync(join(dir, "notes.sql"), "SELECT 1;\n");
     writeFileSync(join(dir, "dev.dump"), ARCHIVE);
     const pulumi = new FakePulumi(dockerOutputs("http://127.0.0.1:4000"));
@@ -931,7 +931,7 @@ describe("upgrade and rollback of LiteLLM (PyPI's migration lists, Docker, AWS a
 
   /** A project folder of its own holding the committed stack files, so that the commands may change them. */
   const project = (): string => {
-    const dir = mkdtempSync(join(tmpdir(), "litellm-mcp-release-"));
+    const dir = tempDir("litellm-mcp-release-");
     mkdirSync(join(dir, "config"));
     for (const file of ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.test.yaml", join("config", "bedrock-catalog.json")]) copyFileSync(join(PROJECT_DIR, file), join(dir, file));
     return dir;
@@ -952,7 +952,7 @@ describe("upgrade and rollback of LiteLLM (PyPI's migration lists, Docker, AWS a
 
   it("upgrade shows the schema migrations the new release brings, backs up the dev database, then previews and deploys the new image", async () => {
     const cwd = project();
-    const data = mkdtempSync(join(tmpdir(), "data-"));
+    const data = tempDir("data-");
     const pulumi = new FakePulumi(dockerOutputs("http://127.0.0.1:4000"));
     const result = await cli(["upgrade", "--to", NEXT], { pulumi, docker: dockerInto(pulumi.calls), releases, cwd, env: { XDG_DATA_HOME: data } });
     assert.equal(result.status, 0, result.stderr);
@@ -1024,7 +1024,7 @@ describe("upgrade and rollback of LiteLLM (PyPI's migration lists, Docker, AWS a
 
   it("upgrade that fails to deploy says so and prints the way back, the backup named", async () => {
     const cwd = project();
-    const data = mkdtempSync(join(tmpdir(), "data-"));
+    const data = tempDir("data-");
     const pulumi = new FakePulumi(dockerOutputs("http://127.0.0.1:4000"));
     pulumi.upFailure = new OpsError("pulumi up failed: litellm-mcp-dev-litellm: container exited (1)");
     const result = await cli(["upgrade", "--to", NEXT], { pulumi, docker: dockerInto(pulumi.calls), releases, cwd, env: { XDG_DATA_HOME: data } });
@@ -1038,7 +1038,7 @@ describe("upgrade and rollback of LiteLLM (PyPI's migration lists, Docker, AWS a
 
   it("rollback across a schema migration is refused, naming the migrations and the backup taken before them; nothing changes", async () => {
     const cwd = project();
-    const data = mkdtempSync(join(tmpdir(), "data-"));
+    const data = tempDir("data-");
     const dir = join(data, "litellm-mcp", "backups", "dev");
     mkdirSync(dir, { recursive: true });
     for (const name of ["dev-20261101T090000Z-before-1.108.7.dump", "dev-20261120T090000Z-before-1.108.7.dump", "dev-20261125T090000Z.dump"]) writeFileSync(join(dir, name), "PGDMP");
@@ -1064,7 +1064,7 @@ describe("upgrade and rollback of LiteLLM (PyPI's migration lists, Docker, AWS a
 
   it("rollback with the backup restores it with the proxy stopped, and deploys the older release, which starts on its own schema", async () => {
     const cwd = project();
-    const backup = join(mkdtempSync(join(tmpdir(), "backup-")), "dev.dump");
+    const backup = join(tempDir("backup-"), "dev.dump");
     writeFileSync(backup, "PGDMP archive");
     const pulumi = new FakePulumi(dockerOutputs("http://127.0.0.1:4000"));
     const result = await cli(["rollback", "--to", OLD, "--restore", backup], { pulumi, docker: dockerInto(pulumi.calls), releases, cwd });
@@ -1160,7 +1160,7 @@ describe("upgrade and rollback of LiteLLM (PyPI's migration lists, Docker, AWS a
 describe("verify-image: the LiteLLM image's signature, with the key its release notes name (cosign a recording fake)", () => {
   /** The dev stack with another proxy image, in a project folder of its own. */
   const projectWith = (image: string): string => {
-    const dir = mkdtempSync(join(tmpdir(), "litellm-mcp-verify-"));
+    const dir = tempDir("litellm-mcp-verify-");
     mkdirSync(join(dir, "config"));
     for (const file of ["Pulumi.yaml", "Pulumi.dev.yaml", join("config", "bedrock-catalog.json")]) copyFileSync(join(PROJECT_DIR, file), join(dir, file));
     const file = join(dir, "Pulumi.dev.yaml");
@@ -1220,7 +1220,7 @@ describe("verify-image: the LiteLLM image's signature, with the key its release 
   });
 
   it("runs cosign verify --key <url> <image>, shows what it checked, and fails on its refusal (a cosign stand-in script)", async () => {
-    const bin = mkdtempSync(join(tmpdir(), "cosign-"));
+    const bin = tempDir("cosign-");
     const args = join(bin, "args");
     writeFileSync(
       join(bin, "cosign"),
@@ -1236,6 +1236,6 @@ describe("verify-image: the LiteLLM image's signature, with the key its release 
   });
 
   it("says where to get cosign when it is not installed", async () => {
-    await assert.rejects(new Cosign({ PATH: mkdtempSync(join(tmpdir(), "no-cosign-")) }).verify("ghcr.io/berriai/litellm:v1.108.7", KEY_1_108, () => undefined), /^OpsError: cosign is not installed: see https:\/\/docs\.sigstore\.dev\//);
+    await assert.rejects(new Cosign({ PATH: tempDir("no-cosign-") }).verify("ghcr.io/berriai/litellm:v1.108.7", KEY_1_108, () => undefined), /^OpsError: cosign is not installed: see https:\/\/docs\.sigstore\.dev\//);
   });
 });

@@ -1,12 +1,12 @@
 import { strict as assert } from "node:assert";
 import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { nodeProbe, pythonProbe, shellProbe } from "../components/probes";
+import { tempDir } from "./support/tempDirs";
 
 /** Runs a probe as Docker would: CMD as an argument vector, CMD-SHELL through /bin/sh -c. Its exit status. */
 async function runProbe(probe: string[]): Promise<number | null> {
@@ -27,7 +27,7 @@ describe("health probes", () => {
       response.end("ok");
     }).listen(0, "127.0.0.1");
     await once(server, "listening");
-    const marker = join(mkdtempSync(join(tmpdir(), "probe-")), "ran");
+    const marker = join(tempDir("probe-"), "ran");
     const path = `/ping';touch${"$"}{IFS}${marker};'$(touch${"$"}{IFS}${marker})`;
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`;
     try {

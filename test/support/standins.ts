@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type IncomingMessage, request as httpRequest, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
@@ -200,7 +200,8 @@ async function text(request: IncomingMessage): Promise<string> {
 
 /** A stand-in for the Docker Engine API on a unix socket, answering as the API reference describes. */
 export async function startDockerStandIn(containers: Record<string, StandInContainer>): Promise<DockerStandIn> {
-  const socketPath = join(mkdtempSync(join(tmpdir(), "litellm-mcp-docker-")), "docker.sock");
+  const socketDir = mkdtempSync(join(tmpdir(), "litellm-mcp-docker-"));
+  const socketPath = join(socketDir, "docker.sock");
   const restarted: string[] = [];
   const lifecycle: string[] = [];
   const execs: { container: string; command: string[] }[] = [];
@@ -289,5 +290,15 @@ export async function startDockerStandIn(containers: Record<string, StandInConta
   });
   server.listen(socketPath);
   await once(server, "listening");
-  return { socketPath, restarted, lifecycle, execs, logQueries, stop: () => close(server) };
+  return {
+    socketPath,
+    restarted,
+    lifecycle,
+    execs,
+    logQueries,
+    stop: async () => {
+      await close(server);
+      rmSync(socketDir, { recursive: true, force: true });
+    },
+  };
 }
