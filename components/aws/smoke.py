@@ -8,7 +8,8 @@ through the stack's load balancer URL: the proxy's liveness and readiness, its m
 It prints one JSON line per check (check, ok, latencyMs, detail), which the CLI reads back from CloudWatch Logs,
 and exits 0 when every check passed, 1 when one failed, 2 when its environment is incomplete. It uses what the
 image already carries for the proxy itself: httpx, and the MCP SDK (2.x, with httpx2) that LiteLLM's MCP gateway
-requires. The master key comes from Secrets Manager through the ECS agent and is never printed.
+requires, so Python 3.11 or later (httpx2's floor). The master key comes from Secrets Manager through the ECS agent
+and is never printed.
 """
 
 import asyncio
