@@ -67,7 +67,11 @@ export class LocalVpc {
     if (process.getuid?.() !== 0) throw new Error("the local VPC needs root (CAP_NET_ADMIN, CAP_SYS_ADMIN) for its bridge and network namespaces");
     const id = randomBytes(3).toString("hex");
     const vpc = new LocalVpc(id, `10.77.${Number.parseInt(id.slice(0, 2), 16) % 250}`);
-    ip(["link", "add", vpc.bridge, "type", "bridge"]);
+    // A bridge without an address of its own takes the lowest of its ports' and changes it when a task with a lower
+    // one joins: the other tasks' ARP entries for the gateway then point nowhere for half a minute, and everything
+    // they send to the AWS APIs, Bedrock, the database and Redis stalls. A set address stays (locally administered).
+    const mac = `02:6c:6d:${id.slice(0, 2)}:${id.slice(2, 4)}:${id.slice(4, 6)}`;
+    ip(["link", "add", vpc.bridge, "address", mac, "type", "bridge"]);
     ip(["addr", "add", `${vpc.gateway}/24`, "dev", vpc.bridge]);
     ip(["addr", "add", `${ECS_CREDENTIALS_HOST}/32`, "dev", vpc.bridge]);
     ip(["link", "set", vpc.bridge, "up"]);
