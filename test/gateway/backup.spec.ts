@@ -6,7 +6,7 @@
  * the Postgres container as a process here, reaching the server through its unix socket as the container does.
  */
 import { strict as assert } from "node:assert";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ENV } from "../../config/constants";
@@ -81,6 +81,7 @@ describe("backup and restore of the dev database (the CLI, dockerode and pg_dump
   after(async () => {
     await engine?.stop();
     volume.remove();
+    rmSync(work, { recursive: true, force: true });
   });
 
   it("brings back exactly the rows and tables that were dumped, after rows changed and a later release's migration ran", async () => {

@@ -3,7 +3,7 @@
  * `litellm-mcp pin-images` speaks it, and the stack file it rewrites.
  */
 import { strict as assert } from "node:assert";
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
@@ -43,6 +43,7 @@ describe("image digests from a real registry (docker-registry)", function () {
 
   after(async () => {
     await registry?.stop();
+    if (project) rmSync(project, { recursive: true, force: true });
   });
 
   const run = async (args: string[]) => {
