@@ -2,7 +2,14 @@
  * The AWS calls of the operations CLI, through the AWS SDK v3: the master key from Secrets Manager, ECS service
  * counts and forced redeployments, CloudWatch log reading and live tail. Clients are injected for tests.
  */
-import { DescribeLogGroupsCommand, FilterLogEventsCommand, StartLiveTailCommand, CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import {
+  CloudWatchLogsClient,
+  DescribeLogGroupsCommand,
+  FilterLogEventsCommand,
+  type FilterLogEventsCommandInput,
+  type FilteredLogEvent,
+  StartLiveTailCommand,
+} from "@aws-sdk/client-cloudwatch-logs";
 import { DescribeServicesCommand, DescribeTasksCommand, ECSClient, RunTaskCommand, UpdateServiceCommand } from "@aws-sdk/client-ecs";
 import { CreateDBSnapshotCommand, DescribeDBInstancesCommand, DescribeDBSnapshotsCommand, RDSClient, RebootDBInstanceCommand } from "@aws-sdk/client-rds";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
@@ -262,20 +269,12 @@ export class AwsServices implements AwsPort {
     const { id, container, stoppedReason } = await this.runToEnd(target, "smoke", progress);
     const stream = `${log.streamPrefix}/${container?.name ?? "smoke"}/${id}`;
     const lines: string[] = [];
-    // The awslogs driver sends what is left when the container stops; a stream that never began has no events.
+    // The awslogs driver sends what is left when the container stops; a container that never ran, or printed
+    // nothing, leaves no stream.
     if (container?.exitCode !== undefined) {
-      let nextToken: string | undefined;
-      do {
-        const page = await this.call(`read the smoke task's log ${stream}`, () =>
-          // A container that printed nothing leaves no stream.
-          this.clients.logs.send(new FilterLogEventsCommand({ logGroupName: log.group, logStreamNames: [stream], nextToken })).catch((error: { name?: string }) => {
-            if (error.name === "ResourceNotFoundException") return { events: [] };
-            throw error;
-          }),
-        );
-        for (const event of page.events ?? []) if (typeof event.message === "string") lines.push(event.message);
-        nextToken = page.nextToken;
-      } while (nextToken);
+      await this.eachLogEvent(`read the smoke task's log ${stream}`, { logGroupName: log.group, logStreamNames: [stream] }, (event) => {
+        if (typeof event.message === "string") lines.push(event.message);
+      }, { noStreamIsEmpty: true });
     }
     return { taskId: id, exitCode: container?.exitCode, reason: container?.reason ?? stoppedReason, lines };
   }
@@ -318,14 +317,9 @@ export class AwsServices implements AwsPort {
   }
 
   async logs(logGroup: string, options: AwsLogOptions): Promise<void> {
-    let nextToken: string | undefined;
-    do {
-      const page = await this.call(`read ${logGroup}`, () =>
-        this.clients.logs.send(new FilterLogEventsCommand({ logGroupName: logGroup, startTime: options.since, nextToken })),
-      );
-      for (const event of page.events ?? []) options.write(formatEvent(event.timestamp, event.logStreamName, event.message));
-      nextToken = page.nextToken;
-    } while (nextToken);
+    await this.eachLogEvent(`read ${logGroup}`, { logGroupName: logGroup, startTime: options.since }, (event) =>
+      options.write(formatEvent(event.timestamp, event.logStreamName, event.message)),
+    );
     if (!options.follow) return;
 
     const groups = await this.call(`find ${logGroup}`, () => this.clients.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: logGroup })));
@@ -335,6 +329,26 @@ export class AwsServices implements AwsPort {
     for await (const event of tail.responseStream ?? []) {
       for (const result of event.sessionUpdate?.sessionResults ?? []) options.write(formatEvent(result.timestamp, result.logStreamName, result.message));
     }
+  }
+
+  /** Every event FilterLogEvents finds for `input`, page by page; with noStreamIsEmpty, a missing stream has none. */
+  private async eachLogEvent(
+    what: string,
+    input: Omit<FilterLogEventsCommandInput, "nextToken">,
+    onEvent: (event: FilteredLogEvent) => void,
+    options: { noStreamIsEmpty?: boolean } = {},
+  ): Promise<void> {
+    let nextToken: string | undefined;
+    do {
+      const page = await this.call(what, () =>
+        this.clients.logs.send(new FilterLogEventsCommand({ ...input, nextToken })).catch((error: { name?: string }) => {
+          if (options.noStreamIsEmpty && error.name === "ResourceNotFoundException") return { events: [] };
+          throw error;
+        }),
+      );
+      for (const event of (page.events ?? []) as FilteredLogEvent[]) onEvent(event);
+      nextToken = page.nextToken;
+    } while (nextToken);
   }
 
   /**
