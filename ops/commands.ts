@@ -41,6 +41,7 @@ export interface Command {
 const STACK_ALL = { type: "string", description: "the stack (Pulumi.<stack>.yaml); every stack when absent" } as const;
 const STACK_DEV = { type: "string", description: "the stack (Pulumi.<stack>.yaml); dev when absent" } as const;
 const YES_AWS = { type: "boolean", description: "deploy an AWS stack without asking, once its preview passes" } as const;
+const JSON_OUTPUT = { type: "boolean", description: "print JSON instead of a table" } as const;
 
 const write = (context: Context) => (text: string) => context.io.stdout.write(text);
 
@@ -109,7 +110,7 @@ export const COMMANDS: Record<string, Command> = {
     usage: "litellm-mcp models [--stack <name>] [--json] | litellm-mcp models --refresh [--regions <region,region>]",
     options: {
       stack: STACK_DEV,
-      json: { type: "boolean", description: "print JSON instead of a table" },
+      json: JSON_OUTPUT,
       refresh: { type: "boolean", description: `rebuild ${CATALOG_FILE} from Bedrock in each region, with your AWS credentials` },
       regions: { type: "string", description: "with --refresh: the regions to ask, comma-separated (default: every region the catalog names)" },
     },
@@ -191,7 +192,7 @@ export const COMMANDS: Record<string, Command> = {
     usage: "litellm-mcp status [--stack <name>] [--json] [--call-models] [--outputs <file>]",
     options: {
       stack: STACK_DEV,
-      json: { type: "boolean", description: "print JSON instead of a table" },
+      json: JSON_OUTPUT,
       "call-models": { type: "boolean", description: "also call each model once through the proxy (one token, billed)" },
       outputs: OUTPUTS_OPTION,
     },
@@ -205,7 +206,7 @@ export const COMMANDS: Record<string, Command> = {
   smoke: {
     summary: "check a deployed gateway end to end: health, the models, one call of each, each MCP server's tools (AWS: from a task in the VPC)",
     usage: "litellm-mcp smoke [--stack <name>] [--json] [--outputs <file>]",
-    options: { stack: STACK_DEV, json: { type: "boolean", description: "print JSON instead of a table" }, outputs: OUTPUTS_OPTION },
+    options: { stack: STACK_DEV, json: JSON_OUTPUT, outputs: OUTPUTS_OPTION },
     async run(context) {
       const found = await deployedOutputs(context, "dev");
       const { outputs } = found;

@@ -16,7 +16,7 @@ import { collectorConfig, SCRAPE_KEY_ENV } from "./telemetry";
 
 const PROXY_CONTAINER = "litellm";
 /** How long the smoke task waits for each answer: a model's one-token reply, an MCP server's tool list. */
-export const SMOKE_TIMEOUT_SECONDS = 60;
+const SMOKE_TIMEOUT_SECONDS = 60;
 const OTEL_CONTAINER = "aws-otel-collector";
 /**
  * Fargate kills a task at most 120 s after SIGTERM. Streams are drained before that, at the load balancer
