@@ -5,7 +5,7 @@
  * migrations/<name>/migration.sql per migration, which Prisma applies in the order of their names. Wheels are read
  * through HTTP range requests (unzipit): the ZIP's central directory and the one entry needed, not the 36 MB wheel.
  */
-import type { Reader } from "unzipit";
+import type { Reader, ZipEntry } from "unzipit";
 import { quote } from "../config/errors";
 import { describeNetworkError, OpsError } from "./errors";
 
@@ -34,10 +34,7 @@ export class PyPiReleases implements ReleasesPort {
   ) {}
 
   async migrations(version: string): Promise<string[]> {
-    const extras = await this.extrasVersion(version);
-    const wheel = await this.wheel("litellm-proxy-extras", extras);
-    const { unzip } = await import("unzipit");
-    const { entries } = await unzip(this.rangeReader(wheel.url));
+    const { entries } = await this.wheelEntries("litellm-proxy-extras", await this.extrasVersion(version));
     return Object.keys(entries)
       .map((name) => MIGRATION.exec(name)?.[1])
       .filter((name): name is string => name !== undefined)
@@ -46,14 +43,20 @@ export class PyPiReleases implements ReleasesPort {
 
   /** The litellm-proxy-extras release LiteLLM `version` requires for its proxy, from its wheel's METADATA. */
   private async extrasVersion(version: string): Promise<string> {
-    const wheel = await this.wheel("litellm", version);
-    const { unzip } = await import("unzipit");
-    const { entries } = await unzip(this.rangeReader(wheel.url));
+    const { filename, entries } = await this.wheelEntries("litellm", version);
     const metadata = entries[`litellm-${version}.dist-info/METADATA`];
-    if (!metadata) throw new OpsError(`${wheel.filename} holds no METADATA: cannot tell which litellm-proxy-extras it needs`);
+    if (!metadata) throw new OpsError(`${filename} holds no METADATA: cannot tell which litellm-proxy-extras it needs`);
     const requirement = /^Requires-Dist:\s*litellm-proxy-extras\s*==\s*([\w.]+)/im.exec(await metadata.text());
     if (!requirement) throw new OpsError(`LiteLLM ${version} names no litellm-proxy-extras release: its proxy has no migrations of its own`);
     return requirement[1]!;
+  }
+
+  /** The entries of a wheel of `project` at `version` (see wheel), read over HTTP ranges: nothing is downloaded whole. */
+  private async wheelEntries(project: string, version: string): Promise<{ filename: string; entries: Record<string, ZipEntry> }> {
+    const wheel = await this.wheel(project, version);
+    const { unzip } = await import("unzipit");
+    const { entries } = await unzip(this.rangeReader(wheel.url));
+    return { filename: wheel.filename, entries };
   }
 
   /** A wheel of `project` at `version`, from the index; the pure-Python one when there is one. */
