@@ -2,7 +2,11 @@ import { strict as assert } from "node:assert";
 import { parse } from "yaml";
 import { renderStack } from "../components/endpoints";
 import { engineConfigOfVariant, loadStack, type Values } from "./support/stacks";
-import { isSecret, type OutputMocks, type ProgramRun, type Registered, reveal, runProgram } from "./support/pulumi";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { isSecret, type OutputMocks, type ProgramError, type ProgramRun, programHome, type Registered, reveal, runProgram } from "./support/pulumi";
+import { tempDir } from "./support/tempDirs";
 
 /** Outputs the Docker and random providers would return. */
 const outputs: OutputMocks = {
@@ -13,8 +17,16 @@ const outputs: OutputMocks = {
 
 const CONTAINER = "docker:index/container:Container";
 
-async function runDev(change?: (values: Values) => void, secrets: Record<string, string> = {}): Promise<ProgramRun> {
-  return runProgram("dev", { outputs, secrets, config: change ? engineConfigOfVariant("dev", change, secrets) : undefined });
+async function runDev(change?: (values: Values) => void, secrets: Record<string, string> = {}, home?: string): Promise<ProgramRun> {
+  return runProgram("dev", { outputs, secrets, config: change ? engineConfigOfVariant("dev", change, secrets) : undefined, home });
+}
+
+/** An AWS directory holding the given files and folders, as `aws configure` or `aws sso login` leave them. */
+function awsDirectory(parts: { files?: string[]; folders?: string[] }): string {
+  const dir = tempDir("litellm-mcp-aws-");
+  for (const folder of parts.folders ?? []) mkdirSync(join(dir, folder), { recursive: true });
+  for (const file of parts.files ?? []) writeFileSync(join(dir, file), "[default]\n");
+  return dir;
 }
 
 function container(run: ProgramRun, name: string): Registered {
@@ -157,7 +169,7 @@ describe("dev stack on Docker", () => {
 
   it("reaches Bedrock with the host's SSO profile: its config read-only and the token cache, no static key, nothing in the state", () => {
     const volumes = container(run, "litellm-mcp-dev-litellm").inputs["volumes"] as { hostPath: string; containerPath: string; readOnly: boolean }[];
-    const home = require("node:os").homedir();
+    const home = programHome();
     assert.deepEqual(volumes, [
       { hostPath: `${home}/.aws/config`, containerPath: "/root/.aws/config", readOnly: true },
       // botocore writes a refreshed SSO token back to its cache.
@@ -166,13 +178,69 @@ describe("dev stack on Docker", () => {
   });
 
   it("mounts the credentials file only for a profile with static keys, and the whole directory only when asked", async () => {
-    const mountsOf = async (mount: string) =>
-      container(await runDev((v) => (v.docker.awsCredentials = { directory: "/home/dev/.aws", mount })), "litellm-mcp-dev-litellm").inputs["volumes"];
+    const directory = awsDirectory({ files: ["config", "credentials"] });
+    const mountsOf = async (mount: string) => container(await runDev((v) => (v.docker.awsCredentials = { directory, mount })), "litellm-mcp-dev-litellm").inputs["volumes"];
     assert.deepEqual(await mountsOf("credentials"), [
-      { hostPath: "/home/dev/.aws/config", containerPath: "/root/.aws/config", readOnly: true },
-      { hostPath: "/home/dev/.aws/credentials", containerPath: "/root/.aws/credentials", readOnly: true },
+      { hostPath: `${directory}/config`, containerPath: "/root/.aws/config", readOnly: true },
+      { hostPath: `${directory}/credentials`, containerPath: "/root/.aws/credentials", readOnly: true },
     ]);
-    assert.deepEqual(await mountsOf("directory"), [{ hostPath: "/home/dev/.aws", containerPath: "/root/.aws", readOnly: true }]);
+    assert.deepEqual(await mountsOf("directory"), [{ hostPath: directory, containerPath: "/root/.aws", readOnly: true }]);
+  });
+
+  describe("an AWS profile the machine does not have", () => {
+    /** The program's refusal, checked to come before any resource: Docker never sees a path to create. */
+    async function refusal(change: ((values: Values) => void) | undefined, home: string): Promise<string> {
+      let message = "";
+      await assert.rejects(runDev(change, {}, home), (error: ProgramError) => {
+        assert.ok(error instanceof pulumi.RunError, `expected a RunError, got ${error.name}: ${error.message}`);
+        assert.deepEqual(error.registered, []);
+        message = error.message;
+        return true;
+      });
+      return message;
+    }
+
+    it("stops before any resource when the SSO profile's config and token cache are missing, saying how to make each", async () => {
+      const home = tempDir("litellm-mcp-home-");
+      assert.equal(
+        await refusal(undefined, home),
+        [
+          'Pulumi.dev.yaml: litellm-mcp:docker.awsCredentials: mount "sso" mounts the file ~/.aws/config into the proxy, and it does not exist (Docker would create it as a directory owned by root): run aws configure sso --profile default to create it, or give the proxy keys with docker.awsCredentials.accessKeyId and secretAccessKey, which mounts nothing',
+          'Pulumi.dev.yaml: litellm-mcp:docker.awsCredentials: mount "sso" mounts the directory ~/.aws/sso/cache into the proxy, and it does not exist (Docker would create it as a directory owned by root): run aws sso login --profile default to create it, or give the proxy keys with docker.awsCredentials.accessKeyId and secretAccessKey, which mounts nothing',
+        ].join("\n"),
+      );
+    });
+
+    it("names only what is missing: the token cache of a profile whose config exists", async () => {
+      const directory = awsDirectory({ files: ["config"] });
+      const message = await refusal((v) => (v.docker.awsCredentials = { directory, profile: "work" }), programHome());
+      assert.equal(message.split("\n").length, 1);
+      assert.ok(message.includes(`mounts the directory ${directory}/sso/cache into the proxy, and it does not exist`), message);
+      assert.ok(message.includes("run aws sso login --profile work to create it"), message);
+    });
+
+    it("refuses a credentials mount without the credentials file, and a directory mount without the directory", async () => {
+      const directory = awsDirectory({ files: ["config"] });
+      assert.match(await refusal((v) => (v.docker.awsCredentials = { directory, mount: "credentials" }), programHome()), /mounts the file .*\/credentials into the proxy, and it does not exist .*run aws configure --profile default/);
+      const gone = join(directory, "missing");
+      assert.match(await refusal((v) => (v.docker.awsCredentials = { directory: gone, mount: "directory" }), programHome()), /mount "directory" mounts the directory .*\/missing into the proxy, and it does not exist/);
+    });
+
+    it("refuses a config that is a directory, as an earlier run of Docker leaves it", async () => {
+      const directory = awsDirectory({ folders: ["config", "sso/cache"] });
+      const message = await refusal((v) => (v.docker.awsCredentials = { directory }), programHome());
+      assert.ok(message.includes(`mounts the file ${directory}/config into the proxy, and it is a directory (a directory there may be one Docker made, owned by root: remove it)`), message);
+    });
+
+    it("checks nothing when the proxy gets keys from config and nothing is mounted", async () => {
+      const home = tempDir("litellm-mcp-home-");
+      const run = await runDev(
+        (v) => (v.docker.awsCredentials = { accessKeyId: { config: "awsAccessKeyId" }, secretAccessKey: { config: "awsSecretAccessKey" } }),
+        { "litellm-mcp:awsAccessKeyId": "AKIAEXAMPLE", "litellm-mcp:awsSecretAccessKey": "secret-example" },
+        home,
+      );
+      assert.deepEqual(container(run, "litellm-mcp-dev-litellm").inputs["volumes"] ?? [], []);
+    });
   });
 
   it("builds Context7 from its pinned npm package and runs it over HTTP without telemetry", () => {

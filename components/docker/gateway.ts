@@ -1,12 +1,11 @@
-import { homedir } from "node:os";
-import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { AWS_PROFILE_MOUNT, PROXY } from "../../config/constants";
+import { PROXY } from "../../config/constants";
 import type { ProxyEnvVar, RenderedConfig } from "../../config/litellm";
 import type { SecretRef, StackConfig } from "../../config/schema";
 import { hasRedis } from "../../config/topology";
 import { type EnvSources, envSource } from "../env";
 import { generatedKey, type KeyPurpose } from "../keys";
+import { awsProfileMounts, expandHome } from "./awsProfile";
 import { type EnvEntry, LiteLLMContainer } from "./litellm";
 import { McpServerContainer } from "./mcpServer";
 import { GatewayNetwork } from "./network";
@@ -154,18 +153,4 @@ export class DockerGateway extends pulumi.ComponentResource {
 export function proxyUrl(bindAddress: string, hostPort: number): string {
   const host = bindAddress === "0.0.0.0" ? "localhost" : bindAddress === "::" ? "[::1]" : bindAddress.includes(":") ? `[${bindAddress}]` : bindAddress;
   return `http://${host}:${hostPort}`;
-}
-
-/**
- * The parts of the host's AWS directory the proxy needs for the mode. An SSO profile needs the config and the
- * token cache, which botocore writes when it refreshes the token; static keys of every profile stay out.
- */
-export function awsProfileMounts(directory: string, mount: "sso" | "credentials" | "directory") {
-  const part = (path: string, readOnly = true) => ({ hostPath: `${directory}/${path}`, containerPath: `${AWS_PROFILE_MOUNT}/${path}`, readOnly });
-  if (mount === "directory") return [{ hostPath: directory, containerPath: AWS_PROFILE_MOUNT, readOnly: true }];
-  return mount === "sso" ? [part("config"), part("sso/cache", false)] : [part("config"), part("credentials")];
-}
-
-function expandHome(path: string): string {
-  return path === "~" ? homedir() : path.startsWith("~/") ? join(homedir(), path.slice(2)) : path;
 }

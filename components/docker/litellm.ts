@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { LABELS, LOOPBACK, PROXY } from "../../config/constants";
 import type { StackConfig } from "../../config/schema";
 import { proxyCommand, proxyHealthcheck } from "../proxy";
+import type { ProfileMount } from "./awsProfile";
 import { healthcheck } from "./health";
 import { dockerLabels, dockerNames } from "./naming";
 
@@ -21,7 +22,7 @@ export interface LiteLLMContainerArgs {
   readonly configYaml: string;
   readonly env: readonly EnvEntry[];
   /** What of the host's AWS directory the proxy sees; none when keys come from config. */
-  readonly awsProfileMounts: readonly { readonly hostPath: string; readonly containerPath: string; readonly readOnly: boolean }[];
+  readonly awsProfileMounts: readonly ProfileMount[];
   readonly network: pulumi.Input<string>;
   /** Started only once these are up (the database healthy, the MCP servers healthy). */
   readonly dependsOn: pulumi.Resource[];

@@ -2,9 +2,12 @@
  * Runs the Pulumi program in-process under the SDK's mocks and records every resource it registers with the
  * exact inputs it was given, secrets still marked as secrets.
  */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { CallMocks, OutputMocks } from "./awsMocks";
 import { engineConfigOf } from "./stacks";
+import { tempDir } from "./tempDirs";
 
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
@@ -79,6 +82,24 @@ export interface RunOptions {
   readonly config?: { config: Record<string, string>; secretKeys: string[] };
   /** Another program module to run in place of index.ts. */
   readonly program?: string;
+  /** The home directory of the user running the program; by default one with an AWS profile (see programHome). */
+  readonly home?: string;
+}
+
+let defaultHome: string | undefined;
+
+/**
+ * The home directory the program runs with unless a test names another: one holding what the dev stack mounts of
+ * an AWS profile (~/.aws/config, ~/.aws/credentials, ~/.aws/sso/cache), as on a machine where `aws configure` ran.
+ */
+export function programHome(): string {
+  if (defaultHome === undefined) {
+    defaultHome = tempDir("litellm-mcp-home-");
+    mkdirSync(join(defaultHome, ".aws", "sso", "cache"), { recursive: true });
+    writeFileSync(join(defaultHome, ".aws", "config"), "[default]\nregion = us-east-1\n");
+    writeFileSync(join(defaultHome, ".aws", "credentials"), "");
+  }
+  return defaultHome;
 }
 
 /** A failed run's error carries what was registered before the failure. */
@@ -169,6 +190,9 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
     else consoleWarn(...args);
   };
   let exports: Record<string, unknown>;
+  // The program finds the user's files (the AWS profile Docker mounts) under HOME, as os.homedir() reads it.
+  const home = process.env["HOME"];
+  process.env["HOME"] = options.home ?? programHome();
   try {
     // require, not import(): the program's exports are its module.exports object, nothing wrapped around it.
     exports = require(entry) as Record<string, unknown>;
@@ -176,6 +200,9 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
     await waitForRegistrations();
     console.warn = consoleWarn;
     throw Object.assign(error as Error, { registered: resources });
+  } finally {
+    if (home === undefined) delete process.env["HOME"];
+    else process.env["HOME"] = home;
   }
   const outputs: Record<string, unknown> = {};
   try {
