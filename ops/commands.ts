@@ -13,6 +13,7 @@ import { stackWarnings } from "../config/placeholders";
 import type { StackConfig } from "../config/schema";
 import { type DatabaseTarget, backupDatabase, checkArchive, defaultBackupFile, dockerDatabase, restoreDatabase } from "./backup";
 import { type Context, confirmedByStackName, type DeployedStack, deployedOutputs, deployedStack, masterKeyOf, listStacks, OUTPUTS_OPTION, projectDir, selectStack, stackFile, stackName } from "./context";
+import { checkDockerHost, failedContainers } from "./dockerUp";
 import { EXIT, OpsError, UsageError } from "./errors";
 import { POLICY_PACK_DIR, rollback, SNAPSHOT_TAGS, snapshotId, upgrade } from "./release";
 import { editStackFile } from "./stackFile";
@@ -150,8 +151,16 @@ export const COMMANDS: Record<string, Command> = {
           return EXIT.failed;
         }
       }
+      const docker = config.target === "docker" ? context.deps.docker(context.io.env) : undefined;
+      if (docker) await checkDockerHost(docker, context.deps.portState, stack, config);
       context.io.stdout.write(`Deploying stack ${stack} (${config.target} target)\n`);
-      await pulumi.up(stack, write(context), { policyPack });
+      try {
+        await pulumi.up(stack, write(context), { policyPack });
+      } catch (error) {
+        // Pulumi names the resource that failed; the container, its service and its health check say why.
+        if (docker) for (const line of await failedContainers(docker, stack, config)) context.io.stderr.write(`${line}\n`);
+        throw error;
+      }
       const outputs = readOutputs(stack, await pulumi.outputs(stack));
       context.io.stdout.write(`\nStack ${stack} is up: proxy ${outputs.proxyUrl}, MCP gateway ${outputs.mcpGatewayUrl}\nCheck it: litellm-mcp status --stack ${stack}\n`);
       return EXIT.ok;

@@ -7,6 +7,7 @@ import type { AwsPort } from "./aws";
 import type { SignaturePort } from "./cosign";
 import { type Backend, backendFor } from "./backend";
 import type { DockerPort } from "./docker";
+import { type PortCheck, portState } from "./ports";
 import { quote } from "../config/errors";
 import { UsageError } from "./errors";
 import { type LocalPort, localProcesses, readOutputsFile } from "./local";
@@ -29,6 +30,8 @@ export interface Io {
 export interface Deps {
   pulumi(project: string, backend: Backend): PulumiPort;
   docker(env: NodeJS.ProcessEnv): DockerPort;
+  /** Whether a port of this machine is free, before a Docker stack publishes it. */
+  readonly portState: PortCheck;
   aws(region: string): AwsPort;
   /** Bedrock's control plane in a region (models). */
   bedrock(region: string): BedrockSender;
@@ -62,6 +65,7 @@ export const realDeps: Deps = {
   releases: () => new (require("./releases") as typeof import("./releases")).PyPiReleases(),
   signatures: (env) => new (require("./cosign") as typeof import("./cosign")).Cosign(env),
   local: localProcesses,
+  portState,
   build: (project, write) => (require("./build") as typeof import("./build")).ensureBuilt(project, write),
   timeoutMs: 10_000,
 };

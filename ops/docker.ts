@@ -18,7 +18,13 @@ export interface ContainerState {
   readonly status: string;
   /** healthy, unhealthy, starting, or undefined without a healthcheck. */
   readonly health?: string;
+  /** The last line the last health check printed, when it failed. */
+  readonly lastHealthOutput?: string;
+  /** The exit code of its process, once it exited. */
+  readonly exitCode?: number;
   readonly restartCount: number;
+  /** The host ports it publishes. */
+  readonly published: readonly number[];
 }
 
 export interface LogOptions {
@@ -36,6 +42,10 @@ export interface ExecOptions {
 }
 
 export interface DockerPort {
+  /** Whether the daemon runs on this machine (a local socket): the host paths and ports it uses are this machine's. */
+  readonly local: boolean;
+  /** Fails, saying where it looked, when the daemon does not answer. */
+  ping(): Promise<void>;
   inspect(container: string): Promise<ContainerState | undefined>;
   logs(container: string, options: LogOptions): Promise<void>;
   restart(container: string): Promise<void>;
@@ -50,6 +60,8 @@ export interface DockerConnection {
   readonly options: Docker.DockerOptions;
   /** Where the daemon is, in words, for messages. */
   readonly description: string;
+  /** Whether it runs on this machine: a unix socket or named pipe, or tcp to loopback. */
+  readonly local: boolean;
 }
 
 /** The Docker CLI's config directory: DOCKER_CONFIG, or ~/.docker. */
@@ -88,11 +100,11 @@ export function dockerConnection(env: NodeJS.ProcessEnv): DockerConnection {
   if (!address) {
     const desktop = join(env["HOME"] || homedir(), ".docker", "run", "docker.sock");
     const socketPath = existsSync(desktop) ? desktop : "/var/run/docker.sock";
-    return { options: { ...none, socketPath }, description: socketPath };
+    return { options: { ...none, socketPath }, description: socketPath, local: true };
   }
   if (address.startsWith("unix://") || address.startsWith("npipe://")) {
     const socketPath = address.replace(/^(unix|npipe):\/\//, "");
-    return { options: { ...none, socketPath }, description: `${socketPath}${via}` };
+    return { options: { ...none, socketPath }, description: `${socketPath}${via}`, local: true };
   }
   let url: URL;
   try {
@@ -104,6 +116,7 @@ export function dockerConnection(env: NodeJS.ProcessEnv): DockerConnection {
     return {
       options: { ...none, protocol: "ssh", host: url.hostname, port: Number(url.port || 22), username: decodeURIComponent(url.username) || undefined, sshOptions: { agent: env["SSH_AUTH_SOCK"] } },
       description: `${address}${via}`,
+      local: false,
     };
   }
   if (url.protocol !== "tcp:") throw new OpsError(`DOCKER_HOST=${address}: expected unix://<socket>, tcp://<host>:<port> or ssh://<user>@<host>`);
@@ -113,6 +126,7 @@ export function dockerConnection(env: NodeJS.ProcessEnv): DockerConnection {
   return {
     options: { ...none, protocol: tls ? "https" : "http", host: url.hostname, port: Number(url.port || (tls ? 2376 : 2375)), ...files },
     description: `${address}${via}`,
+    local: ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname),
   };
 }
 
@@ -123,15 +137,36 @@ interface DockerError extends Error {
 
 export class DockerEngine implements DockerPort {
   private readonly docker: Docker;
+  readonly local: boolean;
 
   constructor(private readonly connection: DockerConnection) {
     this.docker = new Docker(connection.options);
+    this.local = connection.local;
+  }
+
+  async ping(): Promise<void> {
+    try {
+      await this.docker.ping();
+    } catch (error) {
+      throw this.failure(error, "answer");
+    }
   }
 
   async inspect(container: string): Promise<ContainerState | undefined> {
     try {
       const body = await this.docker.getContainer(container).inspect();
-      return { status: body.State?.Status ?? "unknown", health: body.State?.Health?.Status, restartCount: body.RestartCount ?? 0 };
+      const state = body.State;
+      const probe = state?.Health?.Log?.at(-1);
+      const bindings = (body.HostConfig?.PortBindings ?? {}) as Record<string, { HostPort?: string }[] | null>;
+      const published = Object.values(bindings).flatMap((list) => (list ?? []).map((binding) => Number(binding.HostPort)));
+      return {
+        status: state?.Status ?? "unknown",
+        health: state?.Health?.Status,
+        ...(probe && probe.ExitCode !== 0 ? { lastHealthOutput: probe.Output.trim().split("\n").at(-1) ?? "" } : {}),
+        ...(state?.Status === "exited" ? { exitCode: state.ExitCode } : {}),
+        restartCount: body.RestartCount ?? 0,
+        published: published.filter((port) => Number.isInteger(port) && port > 0),
+      };
     } catch (error) {
       if ((error as DockerError).statusCode === 404) return undefined;
       throw this.failure(error, `inspect ${container}`);
@@ -216,7 +251,9 @@ export class DockerEngine implements DockerPort {
       const reason = (error as DockerError).json?.message;
       return new OpsError(`Docker could not ${what} (HTTP ${status})${reason ? `: ${reason}` : ""}`);
     }
-    return new OpsError(`cannot reach the Docker daemon at ${this.connection.description}: ${describeNetworkError(error)}`);
+    return new OpsError(
+      `cannot reach the Docker daemon at ${this.connection.description}: ${describeNetworkError(error)}; start Docker (Docker Desktop, or sudo systemctl start docker), or point DOCKER_HOST at the daemon`,
+    );
   }
 }
 

@@ -30,7 +30,16 @@ describe("Docker Engine client (against a stand-in that answers as the Engine AP
   let engine: DockerEngine;
   before(async () => {
     docker = await startDockerStandIn({
-      proxy: { status: "running", health: "starting" },
+      proxy: { status: "running", health: "starting", published: { "4000/tcp": 4000 } },
+      mcp: {
+        status: "running",
+        health: "unhealthy",
+        restartCount: 2,
+        healthLog: [
+          { exitCode: 0, output: "" },
+          { exitCode: 1, output: "Traceback (most recent call last):\nurllib.error.HTTPError: HTTP Error 404: Not Found\n" },
+        ],
+      },
       // Commands "inside" this container run here as given.
       shell: { status: "running", exec: (command) => ({ file: command[0]!, args: command.slice(1) }) },
       db: {
@@ -45,10 +54,18 @@ describe("Docker Engine client (against a stand-in that answers as the Engine AP
   });
   after(() => docker.stop());
 
-  it("reads a container's state and health, and says when there is no such container", async () => {
-    assert.deepEqual(await engine.inspect("proxy"), { status: "running", health: "starting", restartCount: 0 });
-    assert.deepEqual(await engine.inspect("db"), { status: "exited", health: undefined, restartCount: 0 });
+  it("reads a container's state, health, last failed check, exit code and published ports, and says when there is no such container", async () => {
+    assert.deepEqual(await engine.inspect("proxy"), { status: "running", health: "starting", restartCount: 0, published: [4000] });
+    assert.deepEqual(await engine.inspect("mcp"), { status: "running", health: "unhealthy", lastHealthOutput: "urllib.error.HTTPError: HTTP Error 404: Not Found", restartCount: 2, published: [] });
+    assert.deepEqual(await engine.inspect("db"), { status: "exited", health: undefined, exitCode: 0, restartCount: 0, published: [] });
     assert.equal(await engine.inspect("gone"), undefined);
+  });
+
+  it("answers a ping of a daemon that runs, and says where it looked for one that does not", async () => {
+    await engine.ping();
+    assert.equal(engine.local, true);
+    const missing = new DockerEngine(dockerConnection({ DOCKER_HOST: `unix://${join(tempDir("no-docker-"), "docker.sock")}` }));
+    await assert.rejects(missing.ping(), /^OpsError: cannot reach the Docker daemon at .*docker\.sock: no such socket; start Docker \(Docker Desktop, or sudo systemctl start docker\), or point DOCKER_HOST at the daemon$/);
   });
 
   it("splits multiplexed logs into lines, stdout and stderr alike, and passes since and follow", async () => {
@@ -89,7 +106,7 @@ describe("Docker Engine client (against a stand-in that answers as the Engine AP
 
   it("says when the daemon cannot be reached", async () => {
     const missing = new DockerEngine(dockerConnection({ DOCKER_HOST: `unix://${join(tempDir("no-docker-"), "docker.sock")}` }));
-    await assert.rejects(missing.inspect("proxy"), /^OpsError: cannot reach the Docker daemon at .*docker\.sock: no such socket$/);
+    await assert.rejects(missing.inspect("proxy"), /^OpsError: cannot reach the Docker daemon at .*docker\.sock: no such socket; start Docker/);
   });
 
   it("finds the daemon from DOCKER_HOST as the docker CLI does: unix, tcp (TLS on 2376) and ssh", () => {
@@ -111,6 +128,12 @@ describe("Docker Engine client (against a stand-in that answers as the Engine AP
       sshOptions: { agent: "/tmp/agent.sock" },
       description: "ssh://me@build-box",
     });
+    // Only a daemon on this machine publishes its ports and mounts its paths here.
+    const local = (host: string) => dockerConnection({ HOME: home, DOCKER_HOST: host }).local;
+    assert.deepEqual(
+      ["unix:///x.sock", "tcp://127.0.0.1:2375", "tcp://localhost:2375", "tcp://10.0.0.5:2375", "ssh://me@build-box"].map(local),
+      [true, true, true, false, false],
+    );
     // Unset keys stay set to undefined: docker-modem must not fall back to this process's own DOCKER_HOST.
     assert.ok("host" in dockerConnection({ HOME: home, DOCKER_HOST: "unix:///x.sock" }).options);
     assert.throws(() => dockerConnection({ HOME: home, DOCKER_HOST: "ftp://box" }), /expected unix:\/\/<socket>, tcp:\/\/<host>:<port> or ssh:\/\/<user>@<host>/);

@@ -7,7 +7,7 @@ import type { AwsPort } from "../ops/aws";
 import type { Backend } from "../ops/backend";
 import { run } from "../ops/cli";
 import type { Deps } from "../ops/context";
-import type { DockerPort } from "../ops/docker";
+import type { ContainerState, DockerPort } from "../ops/docker";
 import { OpsError } from "../ops/errors";
 import type { BedrockSender } from "../ops/models";
 import { BedrockControlPlaneStandIn } from "./support/bedrock";
@@ -110,6 +110,8 @@ function fakeAws(given: Partial<AwsPort>): AwsPort {
 /** A Docker port that finds no containers, and fails on anything else a test does not give it. */
 function fakeDocker(given: Partial<DockerPort>): DockerPort {
   return {
+    local: true,
+    ping: async () => undefined,
     inspect: async () => undefined,
     logs: () => assert.fail("not reading logs"),
     restart: () => assert.fail("not restarting"),
@@ -134,6 +136,8 @@ interface Harness {
   signatures?: SignaturePort;
   /** More of the environment the command sees. */
   env?: NodeJS.ProcessEnv;
+  /** Host ports that are not free, by address:port; every other is free. */
+  ports?: Record<string, "taken" | "no such address">;
 }
 
 async function cli(args: string[], harness: Harness) {
@@ -150,6 +154,7 @@ async function cli(args: string[], harness: Harness) {
     releases: () => harness.releases ?? assert.fail("no PyPI here"),
     signatures: () => harness.signatures ?? assert.fail("no cosign here"),
     local: localProcesses,
+    portState: async (address, port) => harness.ports?.[`${address}:${port}`] ?? "free",
     bedrock: (region) => harness.bedrock?.(region) ?? assert.fail("no Bedrock here"),
     async build(project, write) {
       harness.pulumi.calls.push(`build ${project === PROJECT_DIR ? "project" : project}`);
@@ -180,7 +185,7 @@ describe("operations commands", () => {
   describe("up, preview, down", () => {
     it("builds the program if needed, deploys the dev stack by default and says where it answers", async () => {
       const pulumi = new FakePulumi(dockerOutputs("http://127.0.0.1:4000"));
-      const result = await cli(["up"], { pulumi });
+      const result = await cli(["up"], { pulumi, docker: fakeDocker({}) });
       assert.equal(result.status, 0);
       assert.deepEqual(pulumi.calls, ["build project", "up dev", "outputs dev"]);
       assert.equal(
@@ -195,6 +200,69 @@ describe("operations commands", () => {
       assert.equal(result.status, 2);
       assert.match(result.stderr, /^litellm-mcp: no stack file Pulumi\.nope\.yaml/);
       assert.deepEqual(pulumi.calls, []);
+    });
+
+    describe("a Docker stack's machine, before anything changes", () => {
+      it("refuses, in one line, a host port another program holds, and never runs Pulumi", async () => {
+        const pulumi = new FakePulumi(dockerOutputs("http://127.0.0.1:4000"));
+        const result = await cli(["up"], { pulumi, docker: fakeDocker({}), ports: { "127.0.0.1:4000": "taken" } });
+        assert.deepEqual([result.status, result.stderr], [
+          1,
+          "litellm-mcp: 127.0.0.1:4000 is in use by another program on this machine (docker.hostPort of Pulumi.dev.yaml): stop it, or set docker.hostPort to a free port; nothing was changed\n",
+        ]);
+        assert.deepEqual(pulumi.calls, ["build project"]);
+      });
+
+      it("goes on when the port is held by the stack's own proxy, which the update replaces", async () => {
+        const pulumi = new FakePulumi(dockerOutputs("http://127.0.0.1:4000"));
+        const own = fakeDocker({ inspect: async (name) => (name === "litellm-mcp-dev-litellm" ? { status: "running", health: "healthy", restartCount: 0, published: [4000] } : undefined) });
+        const result = await cli(["up"], { pulumi, docker: own, ports: { "127.0.0.1:4000": "taken" } });
+        assert.equal(result.status, 0, result.stderr);
+        assert.deepEqual(pulumi.calls, ["build project", "up dev", "outputs dev"]);
+      });
+
+      it("refuses a bind address this machine does not have", async () => {
+        const pulumi = new FakePulumi(dockerOutputs("http://127.0.0.1:4000"));
+        const result = await cli(["up"], { pulumi, docker: fakeDocker({}), ports: { "127.0.0.1:4000": "no such address" } });
+        assert.equal(result.status, 1);
+        assert.match(result.stderr, /^litellm-mcp: 127\.0\.0\.1 is not an address of this machine, so Docker cannot publish docker\.hostPort there/);
+        assert.deepEqual(pulumi.calls, ["build project"]);
+      });
+
+      it("does not look at this machine's ports for a daemon elsewhere (ssh, tcp to another host)", async () => {
+        const pulumi = new FakePulumi(dockerOutputs("http://127.0.0.1:4000"));
+        const result = await cli(["up"], { pulumi, docker: { ...fakeDocker({}), local: false }, ports: { "127.0.0.1:4000": "taken" } });
+        assert.equal(result.status, 0, result.stderr);
+      });
+
+      it("says the daemon does not answer, and never runs Pulumi", async () => {
+        const pulumi = new FakePulumi(dockerOutputs("http://127.0.0.1:4000"));
+        const down = fakeDocker({ ping: async () => Promise.reject(new OpsError("cannot reach the Docker daemon at /var/run/docker.sock: no such socket; start Docker")) });
+        const result = await cli(["up"], { pulumi, docker: down });
+        assert.deepEqual([result.status, result.stderr], [1, "litellm-mcp: cannot reach the Docker daemon at /var/run/docker.sock: no such socket; start Docker\n"]);
+        assert.deepEqual(pulumi.calls, ["build project"]);
+      });
+
+      it("names each container that exited or never became healthy when the update fails, with its health check's last words", async () => {
+        const pulumi = new FakePulumi(dockerOutputs("http://127.0.0.1:4000"));
+        pulumi.upFailure = new OpsError("pulumi could not update stack dev: container failed to be in a healthy state");
+        const states: Record<string, ContainerState> = {
+          "litellm-mcp-dev-postgres": { status: "running", health: "healthy", restartCount: 0, published: [] },
+          "litellm-mcp-dev-mcp-context7": { status: "running", health: "unhealthy", lastHealthOutput: "HTTP Error 404: Not Found", restartCount: 0, published: [] },
+          "litellm-mcp-dev-mcp-aws-docs": { status: "exited", exitCode: 1, restartCount: 3, published: [] },
+        };
+        const result = await cli(["up"], { pulumi, docker: fakeDocker({ inspect: async (name) => states[name] }) });
+        assert.equal(result.status, 1);
+        assert.equal(
+          result.stderr,
+          [
+            "context7 (container litellm-mcp-dev-mcp-context7) is unhealthy; its health check said: HTTP Error 404: Not Found; see litellm-mcp logs context7 --stack dev",
+            "aws_docs (container litellm-mcp-dev-mcp-aws-docs) exited with exit code 1 after 3 restart(s); see litellm-mcp logs aws_docs --stack dev",
+            "litellm-mcp: pulumi could not update stack dev: container failed to be in a healthy state",
+            "",
+          ].join("\n"),
+        );
+      });
     });
 
     it("previews a stack", async () => {

@@ -161,7 +161,12 @@ export async function startLiteLLMStandIn(options: LiteLLMStandInOptions): Promi
 export interface StandInContainer {
   readonly status: string;
   readonly health?: string;
+  /** The health checks' results so far, oldest first. */
+  readonly healthLog?: { readonly exitCode: number; readonly output: string }[];
+  readonly exitCode?: number;
   readonly restartCount?: number;
+  /** Host ports it publishes, by container port ("4000/tcp"). */
+  readonly published?: Record<string, number>;
   /** Output lines: [stream (1 stdout, 2 stderr), text]. */
   readonly logs?: [number, string][];
   /**
@@ -212,6 +217,10 @@ export async function startDockerStandIn(containers: Record<string, StandInConta
     response.end(JSON.stringify(body));
   };
   const server = createServer(async (request, response) => {
+    if (request.url === "/_ping") {
+      response.writeHead(200, { "content-type": "text/plain" });
+      return response.end("OK");
+    }
     const execMatch = /^\/exec\/([^/]+)\/json$/.exec(request.url ?? "");
     if (execMatch) {
       const exec = created.get(execMatch[1]!);
@@ -223,7 +232,13 @@ export async function startDockerStandIn(containers: Record<string, StandInConta
     const container = match ? containers[name] : undefined;
     if (!match || !container) return json(response, 404, { message: `No such container: ${match?.[1] ?? ""}` });
     if (match[2] === "json") {
-      json(response, 200, { State: { Status: container.status, ...(container.health ? { Health: { Status: container.health } } : {}) }, RestartCount: container.restartCount ?? 0 });
+      const health = container.health ? { Health: { Status: container.health, Log: (container.healthLog ?? []).map((probe) => ({ ExitCode: probe.exitCode, Output: probe.output })) } } : {};
+      const bindings = Object.fromEntries(Object.entries(container.published ?? {}).map(([port, hostPort]) => [port, [{ HostIp: "127.0.0.1", HostPort: String(hostPort) }]]));
+      json(response, 200, {
+        State: { Status: container.status, ExitCode: container.exitCode ?? 0, ...health },
+        RestartCount: container.restartCount ?? 0,
+        HostConfig: { PortBindings: bindings },
+      });
     } else if (match[2] === "restart" && request.method === "POST") {
       restarted.push(name);
       response.writeHead(204);
