@@ -18,8 +18,8 @@ export interface ContainerState {
   readonly status: string;
   /** healthy, unhealthy, starting, or undefined without a healthcheck. */
   readonly health?: string;
-  /** The last line the last health check printed, when it failed. */
-  readonly lastHealthOutput?: string;
+  /** The last health check, when it failed: its exit code, the URL it probes (if any), the last line it printed. */
+  readonly failedHealthCheck?: { readonly exitCode: number; readonly url?: string; readonly output: string };
   /** The exit code of its process, once it exited. */
   readonly exitCode?: number;
   readonly restartCount: number;
@@ -162,7 +162,7 @@ export class DockerEngine implements DockerPort {
       return {
         status: state?.Status ?? "unknown",
         health: state?.Health?.Status,
-        ...(probe && probe.ExitCode !== 0 ? { lastHealthOutput: probe.Output.trim().split("\n").at(-1) ?? "" } : {}),
+        ...(probe && probe.ExitCode !== 0 ? { failedHealthCheck: failedCheck(probe, body.Config?.Healthcheck?.Test ?? []) } : {}),
         ...(state?.Status === "exited" ? { exitCode: state.ExitCode } : {}),
         restartCount: body.RestartCount ?? 0,
         published: published.filter((port) => Number.isInteger(port) && port > 0),
@@ -255,6 +255,11 @@ export class DockerEngine implements DockerPort {
       `cannot reach the Docker daemon at ${this.connection.description}: ${describeNetworkError(error)}; start Docker (Docker Desktop, or sudo systemctl start docker), or point DOCKER_HOST at the daemon`,
     );
   }
+}
+
+function failedCheck(probe: { ExitCode: number; Output: string }, test: readonly string[]): NonNullable<ContainerState["failedHealthCheck"]> {
+  const url = test.find((word) => /^https?:\/\//.test(word)) ?? /https?:\/\/[^\s'"]+/.exec(test.join(" "))?.[0];
+  return { exitCode: probe.ExitCode, ...(url ? { url } : {}), output: probe.Output.trim().split("\n").at(-1) ?? "" };
 }
 
 /**

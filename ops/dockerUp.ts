@@ -57,7 +57,8 @@ export async function failedContainers(docker: DockerPort, stack: string, config
     const state = await docker.inspect(container).catch(() => undefined);
     if (state === undefined || (state.status === "running" && (state.health === undefined || state.health === "healthy"))) continue;
     const what = state.status === "running" || state.status === "restarting" ? `is ${state.health ?? state.status}` : `${state.status}${state.exitCode === undefined ? "" : ` with exit code ${state.exitCode}`}`;
-    const probe = state.lastHealthOutput ? `; its health check said: ${state.lastHealthOutput}` : "";
+    const check = state.failedHealthCheck;
+    const probe = check ? `; its health check${check.url ? ` of ${check.url}` : ""} exited ${check.exitCode}${check.output ? `: ${check.output}` : " and printed nothing"}` : "";
     lines.push(`${service} (container ${container}) ${what}${state.restartCount > 0 ? ` after ${state.restartCount} restart(s)` : ""}${probe}; see litellm-mcp logs ${service} --stack ${stack}`);
   }
   return lines;

@@ -35,6 +35,7 @@ describe("Docker Engine client (against a stand-in that answers as the Engine AP
         status: "running",
         health: "unhealthy",
         restartCount: 2,
+        healthTest: ["CMD", "python3", "-c", "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=5)", "http://127.0.0.1:8080/status"],
         healthLog: [
           { exitCode: 0, output: "" },
           { exitCode: 1, output: "Traceback (most recent call last):\nurllib.error.HTTPError: HTTP Error 404: Not Found\n" },
@@ -56,7 +57,13 @@ describe("Docker Engine client (against a stand-in that answers as the Engine AP
 
   it("reads a container's state, health, last failed check, exit code and published ports, and says when there is no such container", async () => {
     assert.deepEqual(await engine.inspect("proxy"), { status: "running", health: "starting", restartCount: 0, published: [4000] });
-    assert.deepEqual(await engine.inspect("mcp"), { status: "running", health: "unhealthy", lastHealthOutput: "urllib.error.HTTPError: HTTP Error 404: Not Found", restartCount: 2, published: [] });
+    assert.deepEqual(await engine.inspect("mcp"), {
+      status: "running",
+      health: "unhealthy",
+      failedHealthCheck: { exitCode: 1, url: "http://127.0.0.1:8080/status", output: "urllib.error.HTTPError: HTTP Error 404: Not Found" },
+      restartCount: 2,
+      published: [],
+    });
     assert.deepEqual(await engine.inspect("db"), { status: "exited", health: undefined, exitCode: 0, restartCount: 0, published: [] });
     assert.equal(await engine.inspect("gone"), undefined);
   });

@@ -248,7 +248,7 @@ describe("operations commands", () => {
         pulumi.upFailure = new OpsError("pulumi could not update stack dev: container failed to be in a healthy state");
         const states: Record<string, ContainerState> = {
           "litellm-mcp-dev-postgres": { status: "running", health: "healthy", restartCount: 0, published: [] },
-          "litellm-mcp-dev-mcp-context7": { status: "running", health: "unhealthy", lastHealthOutput: "HTTP Error 404: Not Found", restartCount: 0, published: [] },
+          "litellm-mcp-dev-mcp-context7": { status: "running", health: "unhealthy", failedHealthCheck: { exitCode: 1, url: "http://127.0.0.1:8080/ping", output: "" }, restartCount: 0, published: [] },
           "litellm-mcp-dev-mcp-aws-docs": { status: "exited", exitCode: 1, restartCount: 3, published: [] },
         };
         const result = await cli(["up"], { pulumi, docker: fakeDocker({ inspect: async (name) => states[name] }) });
@@ -256,7 +256,7 @@ describe("operations commands", () => {
         assert.equal(
           result.stderr,
           [
-            "context7 (container litellm-mcp-dev-mcp-context7) is unhealthy; its health check said: HTTP Error 404: Not Found; see litellm-mcp logs context7 --stack dev",
+            "context7 (container litellm-mcp-dev-mcp-context7) is unhealthy; its health check of http://127.0.0.1:8080/ping exited 1 and printed nothing; see litellm-mcp logs context7 --stack dev",
             "aws_docs (container litellm-mcp-dev-mcp-aws-docs) exited with exit code 1 after 3 restart(s); see litellm-mcp logs aws_docs --stack dev",
             "litellm-mcp: pulumi could not update stack dev: container failed to be in a healthy state",
             "",

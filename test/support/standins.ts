@@ -161,8 +161,9 @@ export async function startLiteLLMStandIn(options: LiteLLMStandInOptions): Promi
 export interface StandInContainer {
   readonly status: string;
   readonly health?: string;
-  /** The health checks' results so far, oldest first. */
+  /** The health checks' results so far, oldest first, and the check's command. */
   readonly healthLog?: { readonly exitCode: number; readonly output: string }[];
+  readonly healthTest?: string[];
   readonly exitCode?: number;
   readonly restartCount?: number;
   /** Host ports it publishes, by container port ("4000/tcp"). */
@@ -238,6 +239,7 @@ export async function startDockerStandIn(containers: Record<string, StandInConta
         State: { Status: container.status, ExitCode: container.exitCode ?? 0, ...health },
         RestartCount: container.restartCount ?? 0,
         HostConfig: { PortBindings: bindings },
+        Config: container.healthTest ? { Healthcheck: { Test: container.healthTest } } : {},
       });
     } else if (match[2] === "restart" && request.method === "POST") {
       restarted.push(name);
