@@ -415,20 +415,29 @@ export const COMMANDS: Record<string, Command> = {
 
   "pin-images": {
     summary: "resolve each image tag a stack deploys to the digest its registry serves now; --write pins them in the stack file",
-    usage: "litellm-mcp pin-images [--stack <name>] [--write]",
-    options: { stack: STACK_DEV, write: { type: "boolean", description: "write tag@digest into Pulumi.<stack>.yaml (its comments kept)" } },
+    usage: "litellm-mcp pin-images [--stack <name>] [--write] [--refresh]",
+    options: {
+      stack: STACK_DEV,
+      write: { type: "boolean", description: "write tag@digest into Pulumi.<stack>.yaml (its comments kept)" },
+      refresh: { type: "boolean", description: "also resolve the tag of each image already pinned as tag@digest again, to the digest the tag has now" },
+    },
     async run(context) {
       const stack = stackName(context.options, "dev");
       const file = stackFile(projectDir(context.io.cwd), stack);
       const config = loadStackFile(file);
       const registry = context.deps.registry();
+      const refresh = context.options["refresh"] === true;
       const pins: { key: string; path: readonly (string | number)[]; from: string; to: string }[] = [];
       for (const { path, image } of deployedImages(config, IMAGES)) {
-        const pinned = parseImageRef(image)?.digest !== undefined ? image : `${image}@${await registry.digestOf(image)}`;
+        const ref = parseImageRef(image);
+        // An image pinned by digest alone has no tag to resolve again: it stays as it is.
+        const tagged = ref?.digest !== undefined && ref.tag !== undefined && refresh ? image.slice(0, image.lastIndexOf("@")) : undefined;
+        const pinned = tagged !== undefined ? `${tagged}@${await registry.digestOf(tagged)}` : ref?.digest !== undefined ? image : `${image}@${await registry.digestOf(image)}`;
         pins.push({ key: formatPath(path), path, from: image, to: pinned });
       }
       const width = Math.max(...pins.map((pin) => pin.key.length));
-      for (const pin of pins) context.io.stdout.write(`${pin.key.padEnd(width)}  ${pin.to === pin.from ? `${pin.to} (already pinned)` : pin.to}\n`);
+      const kept = refresh ? "(unchanged)" : "(already pinned)";
+      for (const pin of pins) context.io.stdout.write(`${pin.key.padEnd(width)}  ${pin.to === pin.from ? `${pin.to} ${kept}` : pin.to}\n`);
       if (context.options["write"] !== true) {
         context.io.stdout.write(`\nNothing written: --write pins these in Pulumi.${stack}.yaml\n`);
         return EXIT.ok;

@@ -93,4 +93,19 @@ describe("image digests from a real registry (docker-registry)", function () {
     assert.match(again.stdout, /\nPinned 0 image\(s\) in Pulumi\.prod\.yaml\n$/);
     assert.equal(readFileSync(file, "utf8"), text);
   });
+
+  it("pin-images --refresh --write moves a pinned image whose tag now serves other content to its new digest, and keeps the others", async () => {
+    const file = join(project, "Pulumi.prod.yaml");
+    const [path, first] = [...moved][0]!;
+    const [name, tag] = first.image.slice(registry.host.length + 1).split(":") as [string, string];
+    const digest = await registry.push(name, tag, " rebuilt");
+    assert.notEqual(digest, first.digest);
+    const without = await run(["pin-images", "--stack", "prod", "--write"]);
+    assert.match(without.stdout, /\nPinned 0 image\(s\) in Pulumi\.prod\.yaml\n$/, "without --refresh a pinned image stays");
+    const result = await run(["pin-images", "--stack", "prod", "--write", "--refresh"]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /\nPinned 1 image\(s\) in Pulumi\.prod\.yaml\n$/);
+    const pinned = new Map(deployedImages(loadStackFile(file), IMAGES).map(({ path, image }) => [path.join("."), image]));
+    for (const [key, { image, digest: old }] of moved) assert.equal(pinned.get(key), `${image}@${key === path ? digest : old}`, key);
+  });
 });

@@ -14,8 +14,11 @@ export interface LocalRegistry {
   /** host:port, as an image reference names it. */
   readonly host: string;
   readonly process: Started;
-  /** Pushes a small image (a multi-platform index over one manifest) under `name:tag`; returns the tag's digest. */
-  push(name: string, tag: string): Promise<string>;
+  /**
+   * Pushes a small image (a multi-platform index over one manifest) under `name:tag`; returns the tag's digest. A
+   * revision changes its content, as a rebuild pushed under the same tag does.
+   */
+  push(name: string, tag: string, revision?: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -49,9 +52,9 @@ export async function startRegistry(logDir: string): Promise<LocalRegistry> {
   return {
     host,
     process: started,
-    async push(name, tag) {
+    async push(name, tag, revision = "") {
       const configBlob = Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [] }, config: {}, tag }));
-      const layer = Buffer.from(`layer of ${name}:${tag}`);
+      const layer = Buffer.from(`layer of ${name}:${tag}${revision}`);
       const manifest = Buffer.from(
         JSON.stringify({
           schemaVersion: 2,
