@@ -88,7 +88,7 @@ function generateClient(litellmBin: string, enginesDir: string, env: Record<stri
  * failure. A migrating proxy that logs above INFO does not print the lock line: then `databaseReached` must say
  * that the database's own log shows its connection.
  */
-export function missingQueryEngine(log: string, toolchain: PrismaToolchain, evidence: { databaseReached?: boolean } = {}): string | undefined {
+export function missingQueryEngine(log: string, toolchain: Pick<PrismaToolchain, "queryEngineLibrary" | "queryEngineBinary">, evidence: { databaseReached?: boolean } = {}): string | undefined {
   const lines = logLines(log);
   const migrating = `Error: Env var PRISMA_QUERY_ENGINE_LIBRARY is provided but provided path ${toolchain.queryEngineLibrary} can't be resolved.`;
   const lock = lines.findIndex((line) => line.endsWith("Acquired the Prisma migration lock"));

@@ -189,28 +189,31 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
     if (text.startsWith("warning: [runtime] ")) warnings.push(text.slice("warning: [runtime] ".length));
     else consoleWarn(...args);
   };
-  let exports: Record<string, unknown>;
   // The program finds the user's files (the AWS profile Docker mounts) under HOME, as os.homedir() reads it.
   const home = process.env["HOME"];
   process.env["HOME"] = options.home ?? programHome();
-  try {
-    // require, not import(): the program's exports are its module.exports object, nothing wrapped around it.
-    exports = require(entry) as Record<string, unknown>;
-  } catch (error) {
-    await waitForRegistrations();
-    console.warn = consoleWarn;
-    throw Object.assign(error as Error, { registered: resources });
-  } finally {
-    if (home === undefined) delete process.env["HOME"];
-    else process.env["HOME"] = home;
-  }
   const outputs: Record<string, unknown> = {};
   try {
+    let exported: unknown;
+    try {
+      // require, not import(): the program's exports are its module.exports object, nothing wrapped around it.
+      exported = require(entry);
+    } catch (error) {
+      await waitForRegistrations();
+      throw error;
+    }
+    // The program exports its outputs once it has asked what it needs before registering (a promise, as Pulumi
+    // awaits it); a resource that fails to create fails the run, after what was registered before it.
+    const exports = (await Promise.race([Promise.resolve(exported), failed])) as Record<string, unknown>;
     await Promise.race([waitForRegistrations(), failed]);
     for (const [key, value] of Object.entries(exports)) outputs[key] = await Promise.race([resolve(value), failed]);
     await Promise.race([waitForRegistrations(), failed]);
+  } catch (error) {
+    throw Object.assign(error as Error, { registered: resources });
   } finally {
     console.warn = consoleWarn;
+    if (home === undefined) delete process.env["HOME"];
+    else process.env["HOME"] = home;
   }
 
   const ofType = (type: string) => resources.filter((resource) => resource.type === type);

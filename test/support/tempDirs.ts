@@ -1,4 +1,4 @@
-/** Temporary folders for the unit tests, removed when the run ends. */
+/** Temporary folders for the tests, removed when the run ends. */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,7 +12,11 @@ export function tempDir(prefix: string): string {
   return dir;
 }
 
-// Mocha's root hook: the module loads with the first test file that imports it.
-after(() => {
+function removeAll(): void {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+}
+
+// Under mocha, a root hook: the module loads with the first test file that imports it. A script run outside mocha
+// removes them when it exits.
+if (typeof after === "function") after(removeAll);
+else process.once("exit", removeAll);
