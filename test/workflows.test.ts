@@ -115,12 +115,52 @@ describe("GitHub workflows", () => {
     assert.deepEqual(job["container"], { image: "python:3.11-bookworm", options: "--privileged" });
     const steps = job["steps"] as Yaml[];
     const runs = steps.map((step) => step["run"]).filter(Boolean);
-    assert.deepEqual(runs, ["bash test/gateway/system-packages.sh", "npm ci", "npm run test:gateway"]);
+    const gateway = "npm run test:gateway -- --ignore test/gateway/docker.spec.ts";
+    assert.deepEqual(runs, ["bash test/gateway/system-packages.sh", "npm ci", gateway]);
     const cache = steps.find((step) => String(step["uses"]).startsWith("actions/cache@"));
     assert.equal(cache?.["with"]["path"], "~/.cache/litellm-mcp");
     assert.match(cache?.["with"]["key"], /hashFiles\('test\/gateway\/requirements\/\*\.txt'\)/);
-    assert.ok(steps.indexOf(cache!) < steps.findIndex((step) => step["run"] === "npm run test:gateway"));
+    assert.ok(steps.indexOf(cache!) < steps.findIndex((step) => step["run"] === gateway));
     assert.ok(readFileSync(join(PROJECT_DIR, ".ci", "run"), "utf8").includes("npm run test:gateway"));
+  });
+
+  it("run the gateway suite's Docker part on the runner's own engine with the real images, the part the gateway job leaves out", () => {
+    const job = workflow("checks.yml")["jobs"]["docker"];
+    assert.equal(job["runs-on"], "ubuntu-latest");
+    assert.equal(job["container"], undefined);
+    assert.deepEqual(job["env"], { LITELLM_MCP_REAL_IMAGES: "1" });
+    const runs = (job["steps"] as Yaml[]).map((step) => step["run"]).filter(Boolean);
+    assert.deepEqual(runs, ["npm ci", "npm run test:gateway:docker"]);
+    const scripts = (JSON.parse(readFileSync(join(PROJECT_DIR, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+    assert.match(scripts["test:gateway:docker"]!, /--grep "\^the dev stack on a real Docker engine "/);
+    assert.match(readFileSync(join(PROJECT_DIR, "test", "gateway", "docker.spec.ts"), "utf8"), /describe\("the dev stack on a real Docker engine",/);
+  });
+
+  describe("image digests", () => {
+    const pin = () => workflow("pin-images.yml");
+
+    it("are refreshed weekly and by hand, one AWS stack at a time", () => {
+      assert.deepEqual(Object.keys(pin()["on"]), ["schedule", "workflow_dispatch"]);
+      assert.match(pin()["on"]["schedule"][0]["cron"], /^\d+ \d+ \* \* \d$/);
+      assert.deepEqual(pin()["jobs"]["pin"]["strategy"], { "max-parallel": 1, matrix: { stack: ["test", "prod"] } });
+    });
+
+    it("are written by pin-images, tested, then offered as a pull request of the stack file alone", () => {
+      const steps = pin()["jobs"]["pin"]["steps"] as Yaml[];
+      const at = (predicate: (step: Yaml) => boolean) => steps.findIndex(predicate);
+      const write = at((step) => step["run"] === 'npx litellm-mcp pin-images --stack "$STACK" --refresh --write');
+      const test = at((step) => step["run"] === "npm test");
+      const pr = at((step) => String(step["uses"]).startsWith("peter-evans/create-pull-request@"));
+      assert.ok(write >= 0 && write < test && test < pr, `write ${write}, test ${test}, pull request ${pr}`);
+      assert.deepEqual(steps[write]!["env"], { STACK: "${{ matrix.stack }}" });
+      assert.equal(steps[pr]!["with"]["add-paths"], "Pulumi.${{ matrix.stack }}.yaml");
+      assert.equal(steps[pr]!["with"]["branch"], "pin-image-digests/${{ matrix.stack }}");
+    });
+
+    it("may write only in the job that opens the pull request", () => {
+      assert.deepEqual(pin()["permissions"], { contents: "read" });
+      assert.deepEqual(pin()["jobs"]["pin"]["permissions"], { contents: "write", "pull-requests": "write" });
+    });
   });
 
   describe("pull requests", () => {
