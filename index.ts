@@ -4,7 +4,7 @@ import { ConfigError, formatProblem } from "./config/errors";
 import { stackWarnings } from "./config/placeholders";
 import { loadPulumiConfig } from "./config/pulumiConfig";
 import type { StackConfig } from "./config/schema";
-import { deploy } from "./program";
+import { deploy, vpcZones } from "./program";
 
 const source = `Pulumi.${pulumi.getStack()}.yaml`;
 
@@ -25,4 +25,5 @@ function loadConfig(): StackConfig {
 const config = new pulumi.Config();
 const stackConfig = loadConfig();
 for (const warning of stackWarnings(stackConfig, new Date())) pulumi.log.warn(formatProblem(source, warning));
-export = deploy(stackConfig, pulumi.getStack(), (key) => config.requireSecret(key));
+const readSecret = (key: string) => config.requireSecret(key);
+export = vpcZones(stackConfig, source).then((zones) => deploy(stackConfig, pulumi.getStack(), readSecret, zones));

@@ -31,6 +31,8 @@ export interface AwsGatewayArgs {
   readonly rendered: RenderedConfig;
   /** The value of a secret config key, as a Pulumi secret. */
   readonly readSecret: (key: string) => pulumi.Output<string>;
+  /** The zones of a new VPC's subnets, as the account offers them (zones.ts); none with `network.existing`. */
+  readonly zones?: readonly string[];
 }
 
 /** Where `litellm-mcp smoke` runs: the machine it is run on, or a one-off task in the private subnets. */
@@ -72,7 +74,7 @@ export class AwsGateway extends pulumi.ComponentResource {
     const partition = aws.getPartitionOutput({}, parent).partition;
     const region = aws.getRegionOutput({}, parent).region;
 
-    const vpc = new GatewayVpc(`${name}-vpc`, { stack, network: settings.network }, parent);
+    const vpc = new GatewayVpc(`${name}-vpc`, { stack, network: settings.network, ...(args.zones ? { zones: args.zones } : {}) }, parent);
     const groups = new GatewaySecurityGroups(
       `${name}-sg`,
       {

@@ -7,6 +7,8 @@ import { awsTags } from "./naming";
 export interface GatewayVpcArgs {
   readonly stack: string;
   readonly network: StackConfig["aws"]["network"];
+  /** For a new VPC: the zone of each subnet pair, one per `network.availabilityZones` (see zones.ts). */
+  readonly zones?: readonly string[];
 }
 
 /**
@@ -40,15 +42,18 @@ export class GatewayVpc extends pulumi.ComponentResource {
 
     const parent = { parent: this };
     const tags = (suffix: string) => ({ ...awsTags(stack, "network"), Name: `litellm-mcp-${stack}-${suffix}` });
-    // Regular zones only: no Local or Wavelength Zones, which need an opt-in and lack most services.
-    const zones = aws.getAvailabilityZonesOutput({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, parent).names;
+    const zones = args.zones;
+    // A subnet without a zone lands where AWS picks: never create one.
+    if (zones === undefined || zones.length !== network.availabilityZones) {
+      throw new Error(`a new VPC needs ${network.availabilityZones} availability zones, and was given ${zones?.length ?? "none"}`);
+    }
     const vpc = new aws.ec2.Vpc(`${name}-vpc`, { cidrBlock: network.vpcCidr, enableDnsHostnames: true, enableDnsSupport: true, tags: tags("vpc") }, parent);
     const internet = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: tags("igw") }, parent);
 
     const publicRoutes = new aws.ec2.RouteTable(`${name}-public`, { vpcId: vpc.id, tags: tags("public") }, parent);
     new aws.ec2.Route(`${name}-public-internet`, { routeTableId: publicRoutes.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: internet.id }, parent);
 
-    const count = network.availabilityZones;
+    const count = zones.length;
     const publicSubnets = Array.from({ length: count }, (_, index) => {
       const subnet = new aws.ec2.Subnet(
         `${name}-public-${index}`,
