@@ -2,6 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "./config/schema";
 import { AwsGateway } from "./components/aws/gateway";
+import { GATEWAY_COMPONENT } from "./components/aws/naming";
 import { offeredZones, subnetZones } from "./components/aws/zones";
 import { DockerGateway } from "./components/docker/gateway";
 import { renderStack } from "./components/endpoints";
@@ -43,7 +44,7 @@ export function deploy(config: StackConfig, stack: string, readSecret: (key: str
       configYaml: rendered.yaml,
     };
   }
-  const gateway = new AwsGateway("gateway", { stack, config, rendered, readSecret, ...(zones ? { zones } : {}) });
+  const gateway = new AwsGateway(GATEWAY_COMPONENT, { stack, config, rendered, readSecret, ...(zones ? { zones } : {}) });
   return {
     target: config.target,
     proxyUrl: gateway.proxyUrl,

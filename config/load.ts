@@ -8,6 +8,7 @@ import { basename, dirname, join } from "node:path";
 import { parseDocument } from "yaml";
 import type * as z from "zod/mini";
 import { REGIONS, regionOfArn, regionProblem } from "./awsFacts";
+import { awsNameProblems } from "./awsNames";
 import { CATALOG, CATALOG_FILE, type Catalog, catalogProblem, parseCatalog } from "./bedrock";
 import { PROJECT } from "./constants";
 import { ConfigError, type ConfigProblem, expectation, formatPath, problemsFrom, quote, unknownKeyMessage } from "./errors";
@@ -77,6 +78,7 @@ export function validateStackInput(input: StackInput, options: ValidateOptions =
     problems.push({ path: key, message });
   }
   problems.push(...stackRegionProblems(input.source, parsed.data, input.awsRegion));
+  problems.push(...awsNameProblems(stackOfSource(input.source), parsed.data));
   if (options.catalog !== false) {
     const today = options.today ?? new Date();
     const catalog = options.catalog ?? CATALOG;
@@ -94,12 +96,19 @@ export function validateStackInput(input: StackInput, options: ValidateOptions =
   return parsed.data;
 }
 
+const STACK_FILE = /^Pulumi\.(.+)\.yaml$/;
+
+/** The stack a stack file is of; "stack" for a source that is no stack file's name. */
+function stackOfSource(source: string): string {
+  return STACK_FILE.exec(source)?.[1] ?? "stack";
+}
+
 /**
  * The command that sets a config key of the stack a file belongs to, as it works when pasted: a stack on the
  * docker target keeps its state in the project's local backend, which only the operations CLI selects.
  */
 export function configSetCommand(source: string, target: StackConfig["target"], args: string): string {
-  const stack = /^Pulumi\.(.+)\.yaml$/.exec(source)?.[1] ?? "<stack>";
+  const stack = STACK_FILE.exec(source)?.[1] ?? "<stack>";
   return target === "docker" ? `npx litellm-mcp pulumi --stack ${stack} -- config set ${args}` : `pulumi config set --stack ${stack} ${args}`;
 }
 

@@ -15,6 +15,7 @@ import type { ContainerEnv, ContainerSecret } from "./containers";
 import { GatewayDatabase } from "./database";
 import { GatewayLoadBalancer, listenerPorts } from "./loadBalancer";
 import { McpService } from "./mcpService";
+import { mcpComponentName } from "./naming";
 import { GatewayVpc } from "./network";
 import { ProxyService } from "./proxyService";
 import { GatewaySecrets } from "./secrets";
@@ -161,7 +162,7 @@ export class AwsGateway extends pulumi.ComponentResource {
     const mcpServices = config.mcpServers.map(
       (server) =>
         new McpService(
-          `${name}-mcp-${server.name}`,
+          mcpComponentName(name, server.name),
           {
             ...common,
             server,

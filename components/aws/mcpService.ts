@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { McpServerConfig } from "../../config/schema";
 import { mcpHealthcheck, mcpImageBuild, mcpProcess } from "../mcp";
 import { type ContainerSecret, awsLogs, byName, ecsHealthCheck, fargateTaskDefinition } from "./containers";
-import { awsTags, logGroupName, serviceConnectAlias } from "./naming";
+import { awsTags, logGroupName, mcpRepositoryName, mcpTaskFamily, serviceConnectAlias } from "./naming";
 import { ServiceRoles } from "./roles";
 
 const MCP_CONTAINER = "mcp";
@@ -50,7 +50,7 @@ export class McpService extends pulumi.ComponentResource {
     const repositoryArns: pulumi.Output<string>[] = [];
     if (build) {
       const repository = new aws.ecr.Repository(
-        `${name}-repository`,
+        mcpRepositoryName(name),
         { imageScanningConfiguration: { scanOnPush: true }, imageTagMutability: "MUTABLE", forceDelete: true, tags },
         parent,
       );
@@ -111,7 +111,7 @@ export class McpService extends pulumi.ComponentResource {
     const taskDefinition = fargateTaskDefinition(
       `${name}-task`,
       {
-        family: `litellm-mcp-${stack}-mcp-${server.name.replace(/_/g, "-")}`,
+        family: mcpTaskFamily(stack, server.name),
         cpu: server.cpu,
         memory: server.memory,
         executionRoleArn: roles.executionRoleArn,
