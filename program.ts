@@ -28,7 +28,12 @@ export async function vpcZones(config: StackConfig, source: string): Promise<str
  * Builds the stack on its target. `readSecret` gives the value of a secret config key as a Pulumi secret; `zones`
  * are the availability zones of a new AWS VPC's subnets, as the account offers them (components/aws/zones.ts).
  */
-export function deploy(config: StackConfig, stack: string, readSecret: (key: string) => pulumi.Output<string>, zones?: readonly string[]): StackOutputs {
+export function deploy(
+  config: StackConfig,
+  stack: string,
+  readSecret: (key: string) => pulumi.Output<string>,
+  zones?: readonly string[],
+): StackOutputs {
   recordNoPromiseStacks();
   const rendered = renderStack(config, stack);
   if (config.target === "docker") {
@@ -44,7 +49,13 @@ export function deploy(config: StackConfig, stack: string, readSecret: (key: str
       configYaml: rendered.yaml,
     };
   }
-  const gateway = new AwsGateway(GATEWAY_COMPONENT, { stack, config, rendered, readSecret, ...(zones ? { zones } : {}) });
+  const gateway = new AwsGateway(GATEWAY_COMPONENT, {
+    stack,
+    config,
+    rendered,
+    readSecret,
+    ...(zones ? { zones } : {}),
+  });
   return {
     target: config.target,
     proxyUrl: gateway.proxyUrl,

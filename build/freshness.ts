@@ -8,7 +8,17 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 
 /** What the program is compiled from, and how, relative to the project root. */
-export const SOURCES = ["index.ts", "program.ts", "config", "components", "ops", "build", "tsconfig.json", "tsconfig.build.json", "scripts/build.js"] as const;
+export const SOURCES = [
+  "index.ts",
+  "program.ts",
+  "config",
+  "components",
+  "ops",
+  "build",
+  "tsconfig.json",
+  "tsconfig.build.json",
+  "scripts/build.js",
+] as const;
 
 export const BUILD_INFO = "build-info.json";
 
@@ -49,7 +59,8 @@ export function changedSince(root: string, info: BuildInfo): string[] {
 /** Why the build in `distDir` cannot be run for the sources in `root`, or undefined when it is current. */
 export function staleness(root: string, distDir: string): string | undefined {
   const file = join(distDir, BUILD_INFO);
-  if (!existsSync(file)) return `${relative(root, distDir) || distDir} has no ${BUILD_INFO}: it was not built by npm run build`;
+  if (!existsSync(file))
+    return `${relative(root, distDir) || distDir} has no ${BUILD_INFO}: it was not built by npm run build`;
   const changed = changedSince(root, JSON.parse(readFileSync(file, "utf8")) as BuildInfo);
   if (changed.length === 0) return undefined;
   const listed = changed.slice(0, 5).join(", ") + (changed.length > 5 ? ` and ${changed.length - 5} more` : "");

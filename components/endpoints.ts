@@ -45,7 +45,9 @@ export interface LoopbackEndpoints {
  * transports) stays as the target decides, so the local gateway runs the config.yaml the stack deploys.
  */
 export function loopbackRenderContext(config: StackConfig, stack: string, endpoints: LoopbackEndpoints): RenderContext {
-  const missing = config.mcpServers.map((server) => server.name).filter((name) => endpoints.mcpServerUrls[name] === undefined);
+  const missing = config.mcpServers
+    .map((server) => server.name)
+    .filter((name) => endpoints.mcpServerUrls[name] === undefined);
   if (missing.length > 0) throw new Error(`no loopback URL for MCP server(s) ${missing.join(", ")}`);
   return {
     ...renderContextFor(config, stack),

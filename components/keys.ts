@@ -38,8 +38,21 @@ export function generatedKey(purpose: KeyPurpose, options: KeyOptions): pulumi.O
     {
       protect: options.protect,
       aliases: options.aliases,
-      ignoreChanges: ["length", "special", "upper", "lower", "numeric", "minLower", "minUpper", "minNumeric", "minSpecial", "keepers"],
+      ignoreChanges: [
+        "length",
+        "special",
+        "upper",
+        "lower",
+        "numeric",
+        "minLower",
+        "minUpper",
+        "minNumeric",
+        "minSpecial",
+        "keepers",
+      ],
     },
   );
-  return purpose === "database-password" ? pulumi.secret(key.result) : pulumi.secret(pulumi.interpolate`sk-${key.result}`);
+  return purpose === "database-password"
+    ? pulumi.secret(key.result)
+    : pulumi.secret(pulumi.interpolate`sk-${key.result}`);
 }

@@ -32,8 +32,16 @@ export function mcpImageBuild(server: McpServerConfig): McpImageBuild | undefine
   const args: Record<string, string> =
     build.npm !== undefined
       ? { BASE_IMAGE: build.baseImage ?? IMAGES.nodeBase, PACKAGE: build.npm, BRIDGE_PACKAGE: bridge }
-      : { BASE_IMAGE: build.baseImage ?? IMAGES.pythonBase, PACKAGES: (build.pip ?? []).join(" "), BRIDGE_PACKAGE: bridge };
-  const tag = createHash("sha256").update(readFileSync(dockerfile)).update(JSON.stringify(args)).digest("hex").slice(0, 16);
+      : {
+          BASE_IMAGE: build.baseImage ?? IMAGES.pythonBase,
+          PACKAGES: (build.pip ?? []).join(" "),
+          BRIDGE_PACKAGE: bridge,
+        };
+  const tag = createHash("sha256")
+    .update(readFileSync(dockerfile))
+    .update(JSON.stringify(args))
+    .digest("hex")
+    .slice(0, 16);
   return { context: IMAGES_DIR, dockerfile, args, tag };
 }
 
@@ -47,17 +55,30 @@ export interface Listen {
  * The container's process: an entrypoint replacing the image's, and its arguments. `listen` moves the server to
  * another address and port (a local process on loopback); by default it listens on every interface at its port.
  */
-export function mcpProcess(server: McpServerConfig, listen: Listen = { host: "0.0.0.0", port: server.port }): { entrypoint?: string[]; command?: string[] } {
+export function mcpProcess(
+  server: McpServerConfig,
+  listen: Listen = { host: "0.0.0.0", port: server.port },
+): { entrypoint?: string[]; command?: string[] } {
   const command = server.command ?? [];
   if (server.transport === "stdio") {
     return {
       entrypoint: ["mcp-proxy"],
-      command: ["--host", listen.host, "--port", String(listen.port), "--stateless", "--pass-environment", "--", ...command],
+      command: [
+        "--host",
+        listen.host,
+        "--port",
+        String(listen.port),
+        "--stateless",
+        "--pass-environment",
+        "--",
+        ...command,
+      ],
     };
   }
   // The schema ties an http server's --port argument to its port: a server moved elsewhere is told so there.
   const portFlag = command.indexOf("--port");
-  const moved = portFlag < 0 ? [...command] : command.map((word, index) => (index === portFlag + 1 ? String(listen.port) : word));
+  const moved =
+    portFlag < 0 ? [...command] : command.map((word, index) => (index === portFlag + 1 ? String(listen.port) : word));
   if (server.build !== undefined) return { entrypoint: moved.slice(0, 1), command: moved.slice(1) };
   // A ready image keeps its entrypoint; a command replaces its default arguments.
   return server.command === undefined ? {} : { command: moved };

@@ -8,7 +8,13 @@ export function pythonProbe(url: string): string[] {
 }
 
 export function nodeProbe(url: string): string[] {
-  return ["CMD", "node", "-e", "fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))", url];
+  return [
+    "CMD",
+    "node",
+    "-e",
+    "fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))",
+    url,
+  ];
 }
 
 /** For an image of unknown make: a shell with busybox wget or curl. The shell form takes no arguments: quote. */

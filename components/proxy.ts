@@ -35,7 +35,12 @@ export function proxyCommand(proxy: StackConfig["proxy"], options: ProxyCommandO
   if (proxy.workers > 1) command.push("--timeout_worker_healthcheck", String(WORKER_HEALTHCHECK_TIMEOUT_SECONDS));
   if (keepaliveSeconds !== undefined) command.push("--keepalive_timeout", String(keepaliveSeconds));
   if (proxy.maxRequestsBeforeRestart !== undefined) {
-    command.push("--max_requests_before_restart", String(proxy.maxRequestsBeforeRestart), "--max_requests_before_restart_jitter", String(restartJitter(proxy.maxRequestsBeforeRestart)));
+    command.push(
+      "--max_requests_before_restart",
+      String(proxy.maxRequestsBeforeRestart),
+      "--max_requests_before_restart_jitter",
+      String(restartJitter(proxy.maxRequestsBeforeRestart)),
+    );
   }
   return command;
 }

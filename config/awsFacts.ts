@@ -96,7 +96,21 @@ export function regionOfArn(arn: string): string | undefined {
 }
 
 /** EC2 sizes, smallest first; a class is a family and one of these. */
-const SIZES = ["micro", "small", "medium", "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge", "32xlarge", "48xlarge"];
+const SIZES = [
+  "micro",
+  "small",
+  "medium",
+  "large",
+  "xlarge",
+  "2xlarge",
+  "4xlarge",
+  "8xlarge",
+  "12xlarge",
+  "16xlarge",
+  "24xlarge",
+  "32xlarge",
+  "48xlarge",
+];
 
 /** The size ranges families come in. */
 const BURSTABLE = ["micro", "small", "medium", "large", "xlarge", "2xlarge"];
@@ -152,10 +166,16 @@ const CACHE_FAMILIES: Readonly<Record<string, readonly string[]>> = {
   r7g: TO_16X,
 };
 
-function classProblem(prefix: string, value: string, families: Readonly<Record<string, readonly string[]>>, what: string): string | undefined {
+function classProblem(
+  prefix: string,
+  value: string,
+  families: Readonly<Record<string, readonly string[]>>,
+  what: string,
+): string | undefined {
   const [head, family, size, ...rest] = value.split(".");
   const sizes = family === undefined ? undefined : families[family];
-  if (head === prefix && sizes !== undefined && size !== undefined && sizes.includes(size) && rest.length === 0) return undefined;
+  if (head === prefix && sizes !== undefined && size !== undefined && sizes.includes(size) && rest.length === 0)
+    return undefined;
   if (head !== prefix || sizes === undefined || rest.length > 0) {
     return `expected ${what} such as "${prefix}.t4g.small" of the families ${Object.keys(families).join(", ")} (listed in ${WHERE})`;
   }
@@ -178,21 +198,118 @@ export function cacheNodeTypeProblem(value: string): string | undefined {
  * Role names starting with pg_ are reserved by PostgreSQL itself.
  */
 const RESERVED_NAMES = new Set([
-  "admin", "rdsadmin", "rdsrepladmin", "rds_superuser", "template0", "template1",
-  "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "authorization", "binary", "both",
-  "case", "cast", "check", "collate", "collation", "column", "concurrently", "constraint", "create", "cross",
-  "current_catalog", "current_date", "current_role", "current_schema", "current_time", "current_timestamp",
-  "current_user", "default", "deferrable", "desc", "distinct", "do", "else", "end", "except", "false", "fetch", "for",
-  "foreign", "freeze", "from", "full", "grant", "group", "having", "ilike", "in", "initially", "inner", "intersect",
-  "into", "is", "isnull", "join", "lateral", "leading", "left", "like", "limit", "localtime", "localtimestamp",
-  "natural", "not", "notnull", "null", "offset", "on", "only", "or", "order", "outer", "overlaps", "placing",
-  "primary", "references", "returning", "right", "select", "session_user", "similar", "some", "symmetric",
-  "system_user", "table", "tablesample", "then", "to", "trailing", "true", "union", "unique", "user", "using",
-  "variadic", "verbose", "when", "where", "window", "with",
+  "admin",
+  "rdsadmin",
+  "rdsrepladmin",
+  "rds_superuser",
+  "template0",
+  "template1",
+  "all",
+  "analyse",
+  "analyze",
+  "and",
+  "any",
+  "array",
+  "as",
+  "asc",
+  "asymmetric",
+  "authorization",
+  "binary",
+  "both",
+  "case",
+  "cast",
+  "check",
+  "collate",
+  "collation",
+  "column",
+  "concurrently",
+  "constraint",
+  "create",
+  "cross",
+  "current_catalog",
+  "current_date",
+  "current_role",
+  "current_schema",
+  "current_time",
+  "current_timestamp",
+  "current_user",
+  "default",
+  "deferrable",
+  "desc",
+  "distinct",
+  "do",
+  "else",
+  "end",
+  "except",
+  "false",
+  "fetch",
+  "for",
+  "foreign",
+  "freeze",
+  "from",
+  "full",
+  "grant",
+  "group",
+  "having",
+  "ilike",
+  "in",
+  "initially",
+  "inner",
+  "intersect",
+  "into",
+  "is",
+  "isnull",
+  "join",
+  "lateral",
+  "leading",
+  "left",
+  "like",
+  "limit",
+  "localtime",
+  "localtimestamp",
+  "natural",
+  "not",
+  "notnull",
+  "null",
+  "offset",
+  "on",
+  "only",
+  "or",
+  "order",
+  "outer",
+  "overlaps",
+  "placing",
+  "primary",
+  "references",
+  "returning",
+  "right",
+  "select",
+  "session_user",
+  "similar",
+  "some",
+  "symmetric",
+  "system_user",
+  "table",
+  "tablesample",
+  "then",
+  "to",
+  "trailing",
+  "true",
+  "union",
+  "unique",
+  "user",
+  "using",
+  "variadic",
+  "verbose",
+  "when",
+  "where",
+  "window",
+  "with",
 ]);
 
 export function reservedNameProblem(name: string, what: "user" | "database"): string | undefined {
-  if (what === "user" && name.startsWith("pg_")) return 'must not start with "pg_": PostgreSQL reserves those role names';
+  if (what === "user" && name.startsWith("pg_"))
+    return 'must not start with "pg_": PostgreSQL reserves those role names';
   if (!RESERVED_NAMES.has(name)) return undefined;
   return `must not be "${name}": RDS for PostgreSQL reserves it; choose another ${what} name, such as "litellm"`;
 }

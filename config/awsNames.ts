@@ -3,7 +3,14 @@
  * and the check `validate` (and every command that loads a stack) runs with them: a name AWS would refuse
  * halfway through `up` is refused here instead, at the server's key, with the rule.
  */
-import { GATEWAY_COMPONENT, logGroupName, mcpComponentName, mcpRepositoryName, mcpTaskFamily, serviceConnectAlias } from "../components/aws/naming";
+import {
+  GATEWAY_COMPONENT,
+  logGroupName,
+  mcpComponentName,
+  mcpRepositoryName,
+  mcpTaskFamily,
+  serviceConnectAlias,
+} from "../components/aws/naming";
 import type { ConfigProblem } from "./errors";
 import type { StackConfig } from "./schema";
 
@@ -65,7 +72,10 @@ export const AWS_NAME_RULES = {
 const AUTONAME_SUFFIX = "-0123abcd";
 
 /** Each name the program gives AWS for an MCP server, with the rule it must meet. */
-export function mcpServerAwsNames(stack: string, server: StackConfig["mcpServers"][number]): { name: string; rule: NameRule }[] {
+export function mcpServerAwsNames(
+  stack: string,
+  server: StackConfig["mcpServers"][number],
+): { name: string; rule: NameRule }[] {
   const alias = serviceConnectAlias(server.name);
   return [
     { name: alias, rule: AWS_NAME_RULES.discoveryName },
@@ -73,7 +83,14 @@ export function mcpServerAwsNames(stack: string, server: StackConfig["mcpServers
     { name: mcpTaskFamily(stack, server.name), rule: AWS_NAME_RULES.family },
     { name: logGroupName(stack, `mcp/${server.name}`), rule: AWS_NAME_RULES.logGroupName },
     // Only a server built from a package has a repository of its own.
-    ...(server.build === undefined ? [] : [{ name: `${mcpRepositoryName(mcpComponentName(GATEWAY_COMPONENT, server.name))}${AUTONAME_SUFFIX}`, rule: AWS_NAME_RULES.repositoryName }]),
+    ...(server.build === undefined
+      ? []
+      : [
+          {
+            name: `${mcpRepositoryName(mcpComponentName(GATEWAY_COMPONENT, server.name))}${AUTONAME_SUFFIX}`,
+            rule: AWS_NAME_RULES.repositoryName,
+          },
+        ]),
   ];
 }
 
@@ -88,6 +105,9 @@ export function awsNameProblems(stack: string, config: StackConfig): ConfigProbl
   return config.mcpServers.flatMap((server, index) =>
     mcpServerAwsNames(stack, server)
       .filter(({ name, rule }) => name.length > rule.maxLength || !rule.pattern.test(name))
-      .map(({ name, rule }) => ({ path: `mcpServers[${index}].name`, message: `becomes ${rule.field} "${name}" on AWS, which AWS refuses: expected ${rule.rule} (${rule.source})` })),
+      .map(({ name, rule }) => ({
+        path: `mcpServers[${index}].name`,
+        message: `becomes ${rule.field} "${name}" on AWS, which AWS refuses: expected ${rule.rule} (${rule.source})`,
+      })),
   );
 }

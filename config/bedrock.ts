@@ -25,7 +25,10 @@ export function splitModelId(id: string): { geography?: string; foundationModel:
  * user guide, "Supported Regions and models for inference profiles": for ids the catalog does not know.
  */
 const SOURCE_REGIONS: Readonly<Record<string, { readonly regions: RegExp; readonly described: string }>> = {
-  us: { regions: /^(us-(east|west)-\d+|ca-(central|west)-1)$/, described: "US and Canadian (us-east-*, us-west-*, ca-*)" },
+  us: {
+    regions: /^(us-(east|west)-\d+|ca-(central|west)-1)$/,
+    described: "US and Canadian (us-east-*, us-west-*, ca-*)",
+  },
   eu: { regions: /^eu-/, described: "European (eu-*)" },
   apac: { regions: /^ap-/, described: "Asia Pacific (ap-*)" },
   jp: { regions: /^ap-northeast-[13]$/, described: "Japanese (ap-northeast-1, ap-northeast-3)" },
@@ -84,10 +87,14 @@ export const CATALOG_FILE = "config/bedrock-catalog.json";
 
 export function parseCatalog(data: unknown): Catalog {
   const parsed = catalogSchema.safeParse(data);
-  if (!parsed.success) throw new Error(`${CATALOG_FILE}: ${parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}`);
+  if (!parsed.success)
+    throw new Error(
+      `${CATALOG_FILE}: ${parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}`,
+    );
   for (const [id, model] of Object.entries(parsed.data.models)) {
     const unknown = model.sources.filter((source) => !(source in parsed.data.sources));
-    if (unknown.length > 0) throw new Error(`${CATALOG_FILE}: models.${id} names unknown sources ${unknown.join(", ")}`);
+    if (unknown.length > 0)
+      throw new Error(`${CATALOG_FILE}: models.${id} names unknown sources ${unknown.join(", ")}`);
   }
   return parsed.data;
 }
@@ -96,15 +103,24 @@ export const CATALOG: Catalog = parseCatalog(catalogFile);
 
 /** Every region the catalog has data for. */
 export function catalogRegions(catalog: Catalog = CATALOG): string[] {
-  const regions = Object.values(catalog.models).flatMap((model) => [...model.inRegion, ...Object.values(model.profiles).flat(), ...Object.keys(model.regionalLifecycle ?? {})]);
+  const regions = Object.values(catalog.models).flatMap((model) => [
+    ...model.inRegion,
+    ...Object.values(model.profiles).flat(),
+    ...Object.keys(model.regionalLifecycle ?? {}),
+  ]);
   return [...new Set(regions)].sort();
 }
 
 /** The lifecycle in effect in a region on a day: a Legacy model past its end-of-life date is end of life. */
-export function lifecycleIn(model: CatalogModel, region: string, today: Date): { status: "ACTIVE" | "LEGACY" | "EOL"; date?: string } {
+export function lifecycleIn(
+  model: CatalogModel,
+  region: string,
+  today: Date,
+): { status: "ACTIVE" | "LEGACY" | "EOL"; date?: string } {
   const lifecycle = model.regionalLifecycle?.[region] ?? model.lifecycle;
   if (lifecycle.status === "LEGACY") {
-    if (lifecycle.endOfLife !== undefined && lifecycle.endOfLife <= day(today)) return { status: "EOL", date: lifecycle.endOfLife };
+    if (lifecycle.endOfLife !== undefined && lifecycle.endOfLife <= day(today))
+      return { status: "EOL", date: lifecycle.endOfLife };
     return { status: "LEGACY", ...(lifecycle.endOfLife ? { date: lifecycle.endOfLife } : {}) };
   }
   if (lifecycle.status === "EOL") return { status: "EOL", ...(lifecycle.since ? { date: lifecycle.since } : {}) };
@@ -114,7 +130,9 @@ export function lifecycleIn(model: CatalogModel, region: string, today: Date): {
 /** The ids of a model AWS offers in a source region: the in-Region id first, then geo profiles, global last. */
 export function offeredIds(foundationModel: string, model: CatalogModel, region: string): string[] {
   const ids = model.inRegion.includes(region) ? [foundationModel] : [];
-  const prefixes = Object.keys(model.profiles).sort((a, b) => Number(a === "global") - Number(b === "global") || a.localeCompare(b));
+  const prefixes = Object.keys(model.profiles).sort(
+    (a, b) => Number(a === "global") - Number(b === "global") || a.localeCompare(b),
+  );
   for (const prefix of prefixes) if (model.profiles[prefix]!.includes(region)) ids.push(`${prefix}.${foundationModel}`);
   return ids;
 }
@@ -152,14 +170,31 @@ export type CatalogVerdict =
   | { readonly kind: "not-offered"; readonly name: string; readonly offered: string[]; readonly alternatives: string[] }
   | { readonly kind: "unknown" };
 
-export function catalogVerdict(modelId: string, region: string, today: Date, catalog: Catalog = CATALOG): CatalogVerdict {
+export function catalogVerdict(
+  modelId: string,
+  region: string,
+  today: Date,
+  catalog: Catalog = CATALOG,
+): CatalogVerdict {
   const { foundationModel } = splitModelId(modelId);
   const model = catalog.models[foundationModel];
   if (model === undefined) return { kind: "unknown" };
   const lifecycle = lifecycleIn(model, region, today);
-  if (lifecycle.status === "EOL") return { kind: "eol", name: model.name, ...(lifecycle.date ? { since: lifecycle.date } : {}), alternatives: alternatives(modelId, region, today, catalog) };
+  if (lifecycle.status === "EOL")
+    return {
+      kind: "eol",
+      name: model.name,
+      ...(lifecycle.date ? { since: lifecycle.date } : {}),
+      alternatives: alternatives(modelId, region, today, catalog),
+    };
   const offered = offeredIds(foundationModel, model, region);
-  if (!offered.includes(modelId)) return { kind: "not-offered", name: model.name, offered, alternatives: alternatives(modelId, region, today, catalog) };
+  if (!offered.includes(modelId))
+    return {
+      kind: "not-offered",
+      name: model.name,
+      offered,
+      alternatives: alternatives(modelId, region, today, catalog),
+    };
   return { kind: "offered", name: model.name, lifecycle };
 }
 
@@ -202,7 +237,11 @@ export function catalogProblem(model: CheckedModel, today: Date, catalog: Catalo
 }
 
 /** A warning for each configured model in its Legacy period: it still answers, until its end-of-life date. */
-export function lifecycleWarnings(models: readonly CheckedModel[], today = new Date(), catalog: Catalog = CATALOG): ConfigProblem[] {
+export function lifecycleWarnings(
+  models: readonly CheckedModel[],
+  today = new Date(),
+  catalog: Catalog = CATALOG,
+): ConfigProblem[] {
   return models.flatMap((model, index) => {
     const verdict = catalogVerdict(model.bedrockModelId, model.region, today, catalog);
     if (verdict.kind !== "offered" || verdict.lifecycle.status !== "LEGACY") return [];

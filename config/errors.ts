@@ -50,7 +50,8 @@ export function formatPath(path: readonly PropertyKey[]): string {
   let text = "";
   for (const segment of path) {
     if (typeof segment === "number") text += `[${segment}]`;
-    else if (/^[A-Za-z_][A-Za-z0-9_]{0,79}$/.test(String(segment))) text += text === "" ? String(segment) : `.${String(segment)}`;
+    else if (/^[A-Za-z_][A-Za-z0-9_]{0,79}$/.test(String(segment)))
+      text += text === "" ? String(segment) : `.${String(segment)}`;
     else text += `[${quote(segment)}]`;
   }
   return text;
@@ -96,7 +97,13 @@ function bound(origin: string, limit: number | bigint): string {
 }
 
 function article(type: string): string {
-  const names: Record<string, string> = { object: "a map", array: "a list", string: "a string", number: "a number", boolean: "true or false" };
+  const names: Record<string, string> = {
+    object: "a map",
+    array: "a list",
+    string: "a string",
+    number: "a number",
+    boolean: "true or false",
+  };
   return names[type] ?? type;
 }
 
@@ -110,7 +117,10 @@ export function problemsFrom(
   for (const issue of issues) {
     if (issue.code === "unrecognized_keys") {
       for (const key of issue.keys) {
-        problems.push({ path: formatPath([...issue.path, key]), message: unknownKeyMessage(key, knownKeysAt(issue.path)) });
+        problems.push({
+          path: formatPath([...issue.path, key]),
+          message: unknownKeyMessage(key, knownKeysAt(issue.path)),
+        });
       }
       continue;
     }
@@ -122,8 +132,10 @@ export function problemsFrom(
     const found = valueAt(raw, issue.path);
     let message = issue.message;
     // A value refused as a credential is never shown, not even shortened.
-    const credential = issue.code === "custom" && (issue.params as { credential?: boolean } | undefined)?.credential === true;
-    if (found !== undefined && !credential && !/\bgot\b/.test(message)) message += `, got ${describeValue(issue.path, found)}`;
+    const credential =
+      issue.code === "custom" && (issue.params as { credential?: boolean } | undefined)?.credential === true;
+    if (found !== undefined && !credential && !/\bgot\b/.test(message))
+      message += `, got ${describeValue(issue.path, found)}`;
     else if (found === undefined && issue.code !== "custom") message += ", but it is not set";
     problems.push({ path: formatPath(issue.path), message });
   }

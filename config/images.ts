@@ -48,20 +48,35 @@ export interface DeployedImage {
 }
 
 /** Every image a stack deploys or builds from, with the key that sets each. */
-export function deployedImages(config: {
-  target: "docker" | "aws";
-  proxy: { image: string };
-  mcpServers: readonly { image?: string | undefined; build?: { npm?: string | undefined; baseImage?: string | undefined } | undefined }[];
-  tracing: { enabled: boolean; collectorImage: string };
-  docker: { postgresImage: string; redisImage: string };
-}, defaults: { nodeBase: string; pythonBase: string }): DeployedImage[] {
+export function deployedImages(
+  config: {
+    target: "docker" | "aws";
+    proxy: { image: string };
+    mcpServers: readonly {
+      image?: string | undefined;
+      build?: { npm?: string | undefined; baseImage?: string | undefined } | undefined;
+    }[];
+    tracing: { enabled: boolean; collectorImage: string };
+    docker: { postgresImage: string; redisImage: string };
+  },
+  defaults: { nodeBase: string; pythonBase: string },
+): DeployedImage[] {
   const images: DeployedImage[] = [{ path: ["proxy", "image"], image: config.proxy.image }];
   config.mcpServers.forEach((server, index) => {
     if (server.image !== undefined) images.push({ path: ["mcpServers", index, "image"], image: server.image });
-    if (server.build) images.push({ path: ["mcpServers", index, "build", "baseImage"], image: server.build.baseImage ?? (server.build.npm ? defaults.nodeBase : defaults.pythonBase) });
+    if (server.build)
+      images.push({
+        path: ["mcpServers", index, "build", "baseImage"],
+        image: server.build.baseImage ?? (server.build.npm ? defaults.nodeBase : defaults.pythonBase),
+      });
   });
-  if (config.tracing.enabled) images.push({ path: ["tracing", "collectorImage"], image: config.tracing.collectorImage });
-  if (config.target === "docker") images.push({ path: ["docker", "postgresImage"], image: config.docker.postgresImage }, { path: ["docker", "redisImage"], image: config.docker.redisImage });
+  if (config.tracing.enabled)
+    images.push({ path: ["tracing", "collectorImage"], image: config.tracing.collectorImage });
+  if (config.target === "docker")
+    images.push(
+      { path: ["docker", "postgresImage"], image: config.docker.postgresImage },
+      { path: ["docker", "redisImage"], image: config.docker.redisImage },
+    );
   return images;
 }
 

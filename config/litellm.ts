@@ -69,7 +69,13 @@ const env = (name: string) => `${OS_ENVIRON}${name}`;
 
 export function renderLiteLLMConfig(config: StackConfig, context: RenderContext): RenderedConfig {
   const proxy = config.proxy;
-  const poolLimit = workerPoolLimit(context.readsConfigFile, context.databaseMaxConnections, context.maxInstances, proxy.workers, RESERVED_DB_CONNECTIONS);
+  const poolLimit = workerPoolLimit(
+    context.readsConfigFile,
+    context.databaseMaxConnections,
+    context.maxInstances,
+    proxy.workers,
+    RESERVED_DB_CONNECTIONS,
+  );
   if (poolLimit === undefined) {
     throw new Error(
       `database max_connections ${context.databaseMaxConnections} cannot serve ${context.maxInstances} instance(s) x ${proxy.workers} worker(s)`,
@@ -145,7 +151,9 @@ export function renderLiteLLMConfig(config: StackConfig, context: RenderContext)
     router_settings: { ...routerSettings, ...extraSettings(config, "router_settings") },
   };
   if (config.mcpServers.length > 0) {
-    document.mcp_servers = Object.fromEntries(config.mcpServers.map((server) => [server.name, mcpServerEntry(server, context)]));
+    document.mcp_servers = Object.fromEntries(
+      config.mcpServers.map((server) => [server.name, mcpServerEntry(server, context)]),
+    );
   }
 
   return { document, yaml: toYaml(document), env: proxyEnv(config, context) };
@@ -216,7 +224,8 @@ function proxyEnv(config: StackConfig, context: RenderContext): ProxyEnvVar[] {
   if (config.tracing.enabled && config.proxy.workers > 1 && !context.readsConfigFile) {
     vars.push({ name: ENV.prometheusMultiprocDir, kind: "value", value: PROMETHEUS_MULTIPROC.path });
   }
-  if (config.proxy.auth) vars.push({ name: ENV.masterKey, kind: "targetSecret", secret: "masterKey", ref: config.proxy.masterKey });
+  if (config.proxy.auth)
+    vars.push({ name: ENV.masterKey, kind: "targetSecret", secret: "masterKey", ref: config.proxy.masterKey });
   vars.push({ name: ENV.saltKey, kind: "targetSecret", secret: "saltKey", ref: config.proxy.saltKey });
   vars.push({ name: ENV.databaseUrl, kind: "targetSecret", secret: "databaseUrl" });
   if (context.redis) {
@@ -228,11 +237,13 @@ function proxyEnv(config: StackConfig, context: RenderContext): ProxyEnvVar[] {
     if (context.redisTls) vars.push({ name: ENV.redisSsl, kind: "value", value: "True" });
   }
   for (const server of config.mcpServers) {
-    if (server.auth !== undefined) vars.push({ name: mcpAuthEnvName(server.name), kind: "secretRef", ref: server.auth.secret });
+    if (server.auth !== undefined)
+      vars.push({ name: mcpAuthEnvName(server.name), kind: "secretRef", ref: server.auth.secret });
   }
   for (const section of SECTIONS) {
     for (const [key, value] of Object.entries(config.litellm[section] ?? {})) {
-      if (isSecretReference(value)) vars.push({ name: settingEnvName(section, key), kind: "secretRef", ref: value.secret });
+      if (isSecretReference(value))
+        vars.push({ name: settingEnvName(section, key), kind: "secretRef", ref: value.secret });
     }
   }
   return vars;
@@ -244,5 +255,11 @@ function proxyEnv(config: StackConfig, context: RenderContext): ProxyEnvVar[] {
  * and quoted strings read the same under 1.2.
  */
 function toYaml(document: object): string {
-  return stringify(document, { version: "1.1", lineWidth: 0, minContentWidth: 0, indentSeq: true, sortMapEntries: false });
+  return stringify(document, {
+    version: "1.1",
+    lineWidth: 0,
+    minContentWidth: 0,
+    indentSeq: true,
+    sortMapEntries: false,
+  });
 }

@@ -75,7 +75,10 @@ function checkSection(section: Section, values: Record<string, unknown>, issue: 
     }
     if (!READ_BY_LITELLM[section].has(key)) {
       const hint = closest(key, [...READ_BY_LITELLM[section]]);
-      issue([key], `is not a ${section} key LiteLLM ${READ_BY_LITELLM.version} reads${hint ? `; did you mean ${quote(hint)}?` : ""}`);
+      issue(
+        [key],
+        `is not a ${section} key LiteLLM ${READ_BY_LITELLM.version} reads${hint ? `; did you mean ${quote(hint)}?` : ""}`,
+      );
       continue;
     }
     if (isSecretReference(value)) continue;
@@ -84,7 +87,13 @@ function checkSection(section: Section, values: Record<string, unknown>, issue: 
 }
 
 export function isSecretReference(value: unknown): value is { secret: unknown } {
-  return value !== null && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 1 && "secret" in value;
+  return (
+    value !== null &&
+    typeof value === "object" &&
+    !Array.isArray(value) &&
+    Object.keys(value).length === 1 &&
+    "secret" in value
+  );
 }
 
 function checkValue(value: unknown, path: (string | number)[], credentialKey: boolean, issue: Issue): void {
@@ -92,7 +101,11 @@ function checkValue(value: unknown, path: (string | number)[], credentialKey: bo
     if (value.trimStart().startsWith(OS_ENVIRON)) {
       issue(path, `must not start with "${OS_ENVIRON}": reference a secret as {secret: {config: <key>}} instead`);
     } else if (credentialKey || CREDENTIAL_TEXT.test(value)) {
-      issue(path, "holds a credential in plain text: set it as a secret and reference it, {secret: {config: <key>}}", true);
+      issue(
+        path,
+        "holds a credential in plain text: set it as a secret and reference it, {secret: {config: <key>}}",
+        true,
+      );
     }
   } else if (Array.isArray(value)) {
     for (const [index, item] of value.entries()) checkValue(item, [...path, index], false, issue);
@@ -104,10 +117,20 @@ function checkValue(value: unknown, path: (string | number)[], credentialKey: bo
 }
 
 /** The zod refinement of the `litellm` block. */
-export function checkSettings(block: Partial<Record<Section, Record<string, unknown>>>, ctx: z.core.$RefinementCtx): void {
+export function checkSettings(
+  block: Partial<Record<Section, Record<string, unknown>>>,
+  ctx: z.core.$RefinementCtx,
+): void {
   for (const section of SECTIONS) {
     const values = block[section];
     if (values === undefined) continue;
-    checkSection(section, values, (path, message, credential) => ctx.addIssue({ code: "custom", path: [section, ...path], message, ...(credential ? { params: { credential } } : {}) }));
+    checkSection(section, values, (path, message, credential) =>
+      ctx.addIssue({
+        code: "custom",
+        path: [section, ...path],
+        message,
+        ...(credential ? { params: { credential } } : {}),
+      }),
+    );
   }
 }

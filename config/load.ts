@@ -11,7 +11,15 @@ import { REGIONS, regionOfArn, regionProblem } from "./awsFacts";
 import { awsNameProblems } from "./awsNames";
 import { CATALOG, CATALOG_FILE, type Catalog, catalogProblem, parseCatalog } from "./bedrock";
 import { PROJECT } from "./constants";
-import { ConfigError, type ConfigProblem, expectation, formatPath, problemsFrom, quote, unknownKeyMessage } from "./errors";
+import {
+  ConfigError,
+  type ConfigProblem,
+  expectation,
+  formatPath,
+  problemsFrom,
+  quote,
+  unknownKeyMessage,
+} from "./errors";
 import { baseSchema, secretRefsOf, type StackConfig, stackConfigSchema } from "./schema";
 
 /** The project's keys as found in a stack, before validation. */
@@ -89,7 +97,8 @@ export function validateStackInput(input: StackInput, options: ValidateOptions =
   }
   const known = [...TOP_LEVEL_KEYS, ...referenced.keys()];
   for (const key of [...otherKeys, ...input.secretKeys]) {
-    if (!referenced.has(key) && !isTopLevelKey(key)) problems.push({ path: key, message: unknownKeyMessage(key, known) });
+    if (!referenced.has(key) && !isTopLevelKey(key))
+      problems.push({ path: key, message: unknownKeyMessage(key, known) });
   }
 
   if (problems.length > 0) throw new ConfigError(input.source, problems);
@@ -109,7 +118,9 @@ function stackOfSource(source: string): string {
  */
 export function configSetCommand(source: string, target: StackConfig["target"], args: string): string {
   const stack = STACK_FILE.exec(source)?.[1] ?? "<stack>";
-  return target === "docker" ? `npx litellm-mcp pulumi --stack ${stack} -- config set ${args}` : `pulumi config set --stack ${stack} ${args}`;
+  return target === "docker"
+    ? `npx litellm-mcp pulumi --stack ${stack} -- config set ${args}`
+    : `pulumi config set --stack ${stack} ${args}`;
 }
 
 /** Rules that tie the project's keys to the AWS provider's region. */
@@ -118,9 +129,15 @@ function stackRegionProblems(source: string, config: StackConfig, configured: un
   // The AWS provider falls back to the environment, as the AWS CLI does.
   const awsRegion = configured ?? (process.env["AWS_REGION"] || process.env["AWS_DEFAULT_REGION"] || undefined);
   if (awsRegion === undefined) {
-    return [{ path: AWS_REGION, message: `is not set: expected the stack's AWS region, e.g. \`${configSetCommand(source, "aws", "aws:region us-east-1")}\`` }];
+    return [
+      {
+        path: AWS_REGION,
+        message: `is not set: expected the stack's AWS region, e.g. \`${configSetCommand(source, "aws", "aws:region us-east-1")}\``,
+      },
+    ];
   }
-  const problem = typeof awsRegion === "string" ? regionProblem(awsRegion) : 'expected an AWS region such as "us-east-1"';
+  const problem =
+    typeof awsRegion === "string" ? regionProblem(awsRegion) : 'expected an AWS region such as "us-east-1"';
   if (problem) return [{ path: AWS_REGION, message: `${problem}, got ${quote(awsRegion)}` }];
   const region = awsRegion as string;
   const problems: ConfigProblem[] = [];
@@ -133,7 +150,10 @@ function stackRegionProblems(source: string, config: StackConfig, configured: un
   }
   const zones = REGIONS[region]!.availabilityZones;
   if (config.aws.network.existing === undefined && config.aws.network.availabilityZones > zones) {
-    problems.push({ path: "aws.network.availabilityZones", message: `expected at most ${zones}: ${region} has ${zones} availability zones` });
+    problems.push({
+      path: "aws.network.availabilityZones",
+      message: `expected at most ${zones}: ${region} has ${zones} availability zones`,
+    });
   }
   return problems;
 }
@@ -145,7 +165,9 @@ export function readStackFile(file: string, given?: string): StackInput {
   try {
     text = given ?? readFileSync(file, "utf8");
   } catch (error) {
-    throw new ConfigError(source, [{ path: "", message: `cannot read the stack file: ${(error as NodeJS.ErrnoException).code ?? String(error)}` }]);
+    throw new ConfigError(source, [
+      { path: "", message: `cannot read the stack file: ${(error as NodeJS.ErrnoException).code ?? String(error)}` },
+    ]);
   }
   const document = parseDocument(text, { prettyErrors: true });
   if (document.errors.length > 0) {
@@ -174,7 +196,10 @@ export function readStackFile(file: string, given?: string): StackInput {
   const problems: ConfigProblem[] = [];
   for (const [fullKey, value] of Object.entries((config ?? {}) as Record<string, unknown>)) {
     if (!fullKey.includes(":")) {
-      problems.push({ path: "", message: `${JSON.stringify(fullKey)}: configuration keys are namespaced, expected "${NAMESPACE}${fullKey}"` });
+      problems.push({
+        path: "",
+        message: `${JSON.stringify(fullKey)}: configuration keys are namespaced, expected "${NAMESPACE}${fullKey}"`,
+      });
       continue;
     }
     if (!fullKey.startsWith(NAMESPACE)) continue;
@@ -184,7 +209,13 @@ export function readStackFile(file: string, given?: string): StackInput {
     else if (isTopLevelKey(key) && containsSecure(value)) problems.push(nestedSecretProblem(key));
     else values[key] = value;
   }
-  return { source, values, secretKeys, problems, awsRegion: (config as Record<string, unknown> | undefined)?.[AWS_REGION] };
+  return {
+    source,
+    values,
+    secretKeys,
+    problems,
+    awsRegion: (config as Record<string, unknown> | undefined)?.[AWS_REGION],
+  };
 }
 
 /** Reads, validates and returns the config of a stack file (or of `text`, were the file to hold it); throws a ConfigError. */
@@ -215,7 +246,13 @@ export function fromConfigText(text: string): unknown {
 }
 
 function isSecure(value: unknown): boolean {
-  return value !== null && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 1 && "secure" in value;
+  return (
+    value !== null &&
+    typeof value === "object" &&
+    !Array.isArray(value) &&
+    Object.keys(value).length === 1 &&
+    "secure" in value
+  );
 }
 
 function containsSecure(value: unknown): boolean {

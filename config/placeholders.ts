@@ -19,9 +19,11 @@ function placeholderIn(text: string): string | undefined {
   const account = EXAMPLE_ACCOUNTS.exec(text);
   if (account) return `the example AWS account ${account[1]} of AWS's documentation`;
   const domain = EXAMPLE_DOMAINS.exec(text);
-  if (domain && /(^|\.)example(\.(com|net|org))?$/i.test(domain[2]!)) return `the example domain ${domain[2]} (reserved for documentation)`;
+  if (domain && /(^|\.)example(\.(com|net|org))?$/i.test(domain[2]!))
+    return `the example domain ${domain[2]} (reserved for documentation)`;
   const v4 = /(?<![\d.])(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})(?![\d.])/.exec(text);
-  if (v4 && DOCUMENTATION_V4.some((block) => v4[1]!.startsWith(block))) return `the documentation address block of ${v4[1]} (RFC 5737)`;
+  if (v4 && DOCUMENTATION_V4.some((block) => v4[1]!.startsWith(block)))
+    return `the documentation address block of ${v4[1]} (RFC 5737)`;
   if (/(^|[^0-9a-f:])2001:0?db8:/i.test(text)) return "the IPv6 documentation prefix 2001:db8::/32 (RFC 3849)";
   return undefined;
 }
@@ -32,7 +34,11 @@ export function placeholderWarnings(config: StackConfig): ConfigProblem[] {
   const visit = (value: unknown, path: PropertyKey[]) => {
     if (typeof value === "string") {
       const found = placeholderIn(value);
-      if (found) problems.push({ path: formatPath(path), message: `warning: ${quote(value)} holds ${found}: replace it with your own before deploying` });
+      if (found)
+        problems.push({
+          path: formatPath(path),
+          message: `warning: ${quote(value)} holds ${found}: replace it with your own before deploying`,
+        });
     } else if (Array.isArray(value)) {
       for (const [index, item] of value.entries()) visit(item, [...path, index]);
     } else if (value !== null && typeof value === "object") {
@@ -49,7 +55,14 @@ export function placeholderWarnings(config: StackConfig): ConfigProblem[] {
  */
 export function smokeReachWarnings(config: StackConfig): ConfigProblem[] {
   const { smoke, network, loadBalancer } = config.aws;
-  if (config.target !== "aws" || smoke.from !== "vpc" || network.existing === undefined || loadBalancer.internal || loadBalancer.ingressCidrs.includes("0.0.0.0/0")) return [];
+  if (
+    config.target !== "aws" ||
+    smoke.from !== "vpc" ||
+    network.existing === undefined ||
+    loadBalancer.internal ||
+    loadBalancer.ingressCidrs.includes("0.0.0.0/0")
+  )
+    return [];
   return [
     {
       path: "aws.smoke.from",
@@ -64,5 +77,9 @@ export function smokeReachWarnings(config: StackConfig): ConfigProblem[] {
  * stage, and a smoke task that may not reach the load balancer.
  */
 export function stackWarnings(config: StackConfig, now: Date, catalog?: Catalog): ConfigProblem[] {
-  return [...lifecycleWarnings(config.models, now, catalog), ...(config.stage === "prod" ? placeholderWarnings(config) : []), ...smokeReachWarnings(config)];
+  return [
+    ...lifecycleWarnings(config.models, now, catalog),
+    ...(config.stage === "prod" ? placeholderWarnings(config) : []),
+    ...smokeReachWarnings(config),
+  ];
 }

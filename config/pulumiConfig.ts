@@ -4,7 +4,15 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { ConfigProblem } from "./errors";
-import { AWS_REGION, fromConfigText, isTopLevelKey, NAMESPACE, nestedSecretProblem, type StackInput, validateStackInput } from "./load";
+import {
+  AWS_REGION,
+  fromConfigText,
+  isTopLevelKey,
+  NAMESPACE,
+  nestedSecretProblem,
+  type StackInput,
+  validateStackInput,
+} from "./load";
 import type { StackConfig } from "./schema";
 
 /** Reads the project's keys from the running Pulumi program (or its mocks). */

@@ -17,7 +17,13 @@ import { checkSettings, isSecretReference, SECTIONS, type Section, type SettingV
 import { BRIDGE, IMAGES, LOOPBACK, MCP_DEFAULTS, OS_ENVIRON, PROXY, RESERVED_DB_CONNECTIONS } from "./constants";
 import { FARGATE_CPU_SIZES, fargateSizeProblem } from "./fargate";
 import { parseImageRef, pinningProblem } from "./images";
-import { DEPLOYMENT_MAXIMUM_PERCENT, LITELLM_DEFAULT_POOL_LIMIT, maxConnectedProxyInstances, readsConfigFile, workerPoolLimit } from "./topology";
+import {
+  DEPLOYMENT_MAXIMUM_PERCENT,
+  LITELLM_DEFAULT_POOL_LIMIT,
+  maxConnectedProxyInstances,
+  readsConfigFile,
+  workerPoolLimit,
+} from "./topology";
 
 // The config is parsed once per run: compiling a fast path for each object schema costs more than it saves.
 z.config({ jitless: true });
@@ -73,7 +79,8 @@ function isCidr(text: string): boolean {
   return Number(prefix) <= (version === 4 ? 32 : 128);
 }
 const cidr = z.string().check((ctx) => {
-  if (!isCidr(ctx.value)) ctx.issues.push({ code: "custom", input: ctx.value, message: 'expected a CIDR block such as "10.0.0.0/8"' });
+  if (!isCidr(ctx.value))
+    ctx.issues.push({ code: "custom", input: ctx.value, message: 'expected a CIDR block such as "10.0.0.0/8"' });
   else {
     const problem = hostBitsProblem(ctx.value);
     if (problem) ctx.issues.push({ code: "custom", input: ctx.value, message: problem });
@@ -94,7 +101,13 @@ function distinct<T extends z.core.$ZodType>(item: T, what: string) {
     ctx.value.forEach((value, index) => {
       const seen = first.get(value);
       if (seen === undefined) first.set(value, index);
-      else ctx.issues.push({ code: "custom", input: value, path: [index], message: `duplicate ${what} (also at [${seen}])` });
+      else
+        ctx.issues.push({
+          code: "custom",
+          input: value,
+          path: [index],
+          message: `duplicate ${what} (also at [${seen}])`,
+        });
     });
   });
 }
@@ -105,7 +118,10 @@ const CONFIG_KEY_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 /** Secrets the stack generates itself: a config key of the same name would give two resources one name. */
 const GENERATED_SECRETS = ["master-key", "salt-key"];
 
-const configKeyName = matching(CONFIG_KEY_NAME, 'expected the name of a secret config key, such as "context7ApiKey"').check(
+const configKeyName = matching(
+  CONFIG_KEY_NAME,
+  'expected the name of a secret config key, such as "context7ApiKey"',
+).check(
   z.refine((key) => !GENERATED_SECRETS.includes(key), {
     error: `must not be ${GENERATED_SECRETS.map((key) => `"${key}"`).join(" or ")}: the stack names its generated secrets so; choose another name, such as "myMasterKey"`,
   }),
@@ -132,7 +148,9 @@ const secretRefSchema = z.pipe(
           'expected exactly one of "config" (the name of a Pulumi secret config key) or "secretsManager" (an existing secret\'s name or ARN)',
       }),
     ),
-  z.transform((ref): SecretRef => (ref.config !== undefined ? { config: ref.config } : { secretsManager: ref.secretsManager! })),
+  z.transform(
+    (ref): SecretRef => (ref.config !== undefined ? { config: ref.config } : { secretsManager: ref.secretsManager! }),
+  ),
 );
 
 export type SecretRef = { readonly config: string } | { readonly secretsManager: string };
@@ -148,7 +166,11 @@ function uniqueNames(kind: string, fold: (name: string) => string = (name) => na
       const seen = first.get(fold(item.name));
       if (seen === undefined) first.set(fold(item.name), index);
       else if (items[seen]!.name === item.name) {
-        ctx.addIssue({ code: "custom", path: [index, "name"], message: `duplicate ${kind} name ${quote(item.name)} (also at [${seen}])` });
+        ctx.addIssue({
+          code: "custom",
+          path: [index, "name"],
+          message: `duplicate ${kind} name ${quote(item.name)} (also at [${seen}])`,
+        });
       } else {
         ctx.addIssue({
           code: "custom",
@@ -201,11 +223,17 @@ const proxySchema = z.strictObject({
 // models
 
 /** Keys of litellm_params that the model entry sets itself, or that would carry a credential. */
-const SET_BY_MODEL_ENTRY = /^(model|aws_region_name|aws_role_name|aws_session_name|aws_profile_name|aws_bedrock_runtime_endpoint)$/i;
+const SET_BY_MODEL_ENTRY =
+  /^(model|aws_region_name|aws_role_name|aws_session_name|aws_profile_name|aws_bedrock_runtime_endpoint)$/i;
 
-const modelName = matching(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/, "expected a model name of letters, digits and . _ : / -").check(
+const modelName = matching(
+  /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/,
+  "expected a model name of letters, digits and . _ : / -",
+).check(
   // LiteLLM replaces os.environ/ in every string of model_list: a name could publish an environment variable.
-  z.refine((name) => !name.startsWith(OS_ENVIRON), { error: `must not start with "${OS_ENVIRON}": the proxy would replace it with the value of an environment variable` }),
+  z.refine((name) => !name.startsWith(OS_ENVIRON), {
+    error: `must not start with "${OS_ENVIRON}": the proxy would replace it with the value of an environment variable`,
+  }),
 );
 
 const modelSchema = z.strictObject({
@@ -216,7 +244,11 @@ const modelSchema = z.strictObject({
   bedrockModelId: z.string().check((ctx) => {
     const id = ctx.value;
     if (id.startsWith("bedrock/")) {
-      ctx.issues.push({ code: "custom", input: id, message: 'expected the Bedrock model id without the "bedrock/" prefix' });
+      ctx.issues.push({
+        code: "custom",
+        input: id,
+        message: 'expected the Bedrock model id without the "bedrock/" prefix',
+      });
     } else if (!/^[a-z0-9-]+\.[A-Za-z0-9][A-Za-z0-9._:-]*$/.test(splitModelId(id).foundationModel)) {
       ctx.issues.push({
         code: "custom",
@@ -227,7 +259,9 @@ const modelSchema = z.strictObject({
   }),
   region,
   /** Assume this role for the model's calls (aws_role_name); the task role or the dev profile is used otherwise. */
-  roleArn: z.optional(matching(/^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, "expected an IAM role ARN")),
+  roleArn: z.optional(
+    matching(/^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, "expected an IAM role ARN"),
+  ),
   sessionName: z.optional(matching(/^[\w+=,.@-]{2,64}$/, "expected a role session name of 2 to 64 characters")),
   rpm: z.optional(integer(1, 10_000_000)),
   tpm: z.optional(integer(1, 1_000_000_000)),
@@ -235,7 +269,9 @@ const modelSchema = z.strictObject({
    * The day `litellm-mcp models` found this id offered in its region, for an id newer than the model catalog
    * (config/bedrock-catalog.json): validation then accepts an id the catalog does not list there.
    */
-  checkedWithBedrock: z.optional(matching(/^\d{4}-\d{2}-\d{2}$/, 'expected the day litellm-mcp models answered for it, such as "2026-12-01"')),
+  checkedWithBedrock: z.optional(
+    matching(/^\d{4}-\d{2}-\d{2}$/, 'expected the day litellm-mcp models answered for it, such as "2026-12-01"'),
+  ),
   /** Further litellm_params (max_tokens, temperature, ...). Credentials are refused here. */
   params: z._default(
     z.record(
@@ -287,7 +323,10 @@ const mcpServerFields = z.strictObject({
    * The server's name in the gateway: letters, digits and _ (LiteLLM reserves "-" as its tool prefix separator),
    * at most 24 characters so that the AWS names derived from it stay within AWS's limits.
    */
-  name: matching(/^[A-Za-z][A-Za-z0-9_]{0,23}$/, "expected a server name of up to 24 letters, digits and _, starting with a letter"),
+  name: matching(
+    /^[A-Za-z][A-Za-z0-9_]{0,23}$/,
+    "expected a server name of up to 24 letters, digits and _, starting with a letter",
+  ),
   /** http: the image speaks Streamable HTTP itself. stdio: it runs behind a bridge in the same container. */
   transport: z.enum(["http", "stdio"]),
   description: z.optional(yamlText(500)),
@@ -296,7 +335,9 @@ const mcpServerFields = z.strictObject({
   /** Or: build an image from a pinned package (stdio servers get the bridge installed too). */
   build: z.optional(buildSchema),
   /** http: the command to run (required with build). stdio: the server's stdio command, run by the bridge. */
-  command: z.optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1, { error: "expected at least one word" }))),
+  command: z.optional(
+    z.array(z.string().check(z.minLength(1))).check(z.minLength(1, { error: "expected at least one word" })),
+  ),
   port: z._default(port, MCP_DEFAULTS.port),
   path: z._default(urlPath, MCP_DEFAULTS.path),
   /** HTTP path answered with 200 when the server is up; stdio servers use the bridge's. */
@@ -305,7 +346,13 @@ const mcpServerFields = z.strictObject({
     z.record(envName, z.string()).check((ctx) => {
       for (const [name, value] of Object.entries(ctx.value)) {
         if (CREDENTIAL_KEY.test(name) || CREDENTIAL_TEXT.test(value)) {
-          ctx.issues.push({ code: "custom", input: value, path: [name], params: { credential: true }, message: "holds a credential in plain text: move it to secrets as a reference, e.g. {config: \"myApiKey\"}" });
+          ctx.issues.push({
+            code: "custom",
+            input: value,
+            path: [name],
+            params: { credential: true },
+            message: 'holds a credential in plain text: move it to secrets as a reference, e.g. {config: "myApiKey"}',
+          });
         }
       }
     }),
@@ -337,20 +384,32 @@ function mcpServerRules(server: z.output<typeof mcpServerFields>, ctx: z.core.$R
       path: ["command"],
       message:
         server.transport === "stdio"
-          ? "expected the stdio command the bridge runs, such as [\"awslabs.aws-documentation-mcp-server\"]"
+          ? 'expected the stdio command the bridge runs, such as ["awslabs.aws-documentation-mcp-server"]'
           : "expected the command that starts the built server",
     });
   }
   if (server.transport === "http" && server.healthPath === undefined) {
-    ctx.addIssue({ code: "custom", path: ["healthPath"], message: 'expected the HTTP path that answers 200 when the server is up, such as "/ping"' });
+    ctx.addIssue({
+      code: "custom",
+      path: ["healthPath"],
+      message: 'expected the HTTP path that answers 200 when the server is up, such as "/ping"',
+    });
   }
   if (server.transport === "stdio" && server.path !== MCP_DEFAULTS.path) {
-    ctx.addIssue({ code: "custom", path: ["path"], message: `expected "${MCP_DEFAULTS.path}": the bridge serves Streamable HTTP there` });
+    ctx.addIssue({
+      code: "custom",
+      path: ["path"],
+      message: `expected "${MCP_DEFAULTS.path}": the bridge serves Streamable HTTP there`,
+    });
   }
   if (server.transport === "stdio" && server.healthPath !== undefined && server.healthPath !== BRIDGE.healthPath) {
-    ctx.addIssue({ code: "custom", path: ["healthPath"], message: `expected "${BRIDGE.healthPath}" (the bridge's) or nothing` });
+    ctx.addIssue({
+      code: "custom",
+      path: ["healthPath"],
+      message: `expected "${BRIDGE.healthPath}" (the bridge's) or nothing`,
+    });
   }
-  const portFlag = server.transport === "http" ? server.command?.indexOf("--port") ?? -1 : -1;
+  const portFlag = server.transport === "http" ? (server.command?.indexOf("--port") ?? -1) : -1;
   if (portFlag >= 0 && server.command?.[portFlag + 1] !== String(server.port)) {
     ctx.addIssue({
       code: "custom",
@@ -360,7 +419,11 @@ function mcpServerRules(server: z.output<typeof mcpServerFields>, ctx: z.core.$R
   }
   for (const name of Object.keys(server.secrets)) {
     if (name in server.environment) {
-      ctx.addIssue({ code: "custom", path: ["secrets", name], message: "is also set in environment: keep it in one of the two" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["secrets", name],
+        message: "is also set in environment: keep it in one of the two",
+      });
     }
   }
 }
@@ -375,7 +438,10 @@ const mcpServerSchema = z.pipe(
 
 /** A Postgres identifier RDS for PostgreSQL accepts as the database's or the master user's name. */
 function postgresName(what: "database" | "user") {
-  return checked((name) => reservedNameProblem(name, what), matching(/^[a-z][a-z0-9_]{0,62}$/, `expected a ${what} name of lower-case letters, digits and _`));
+  return checked(
+    (name) => reservedNameProblem(name, what),
+    matching(/^[a-z][a-z0-9_]{0,62}$/, `expected a ${what} name of lower-case letters, digits and _`),
+  );
 }
 
 const databaseSchema = z.strictObject({
@@ -408,7 +474,12 @@ const tracingSchema = z.strictObject({
 
 /** LiteLLM's budget durations: seconds, minutes, hours, days or months. */
 const budgetDuration = matching(/^[1-9]\d{0,3}(s|m|h|d|mo)$/, 'expected a duration such as "30d", "12h" or "1mo"');
-const usd = z.number({ error: "expected an amount in US dollars" }).check(z.positive({ error: "expected an amount above 0" }), z.lte(10_000_000, { error: "expected at most 10000000" }));
+const usd = z
+  .number({ error: "expected an amount in US dollars" })
+  .check(
+    z.positive({ error: "expected an amount above 0" }),
+    z.lte(10_000_000, { error: "expected at most 10000000" }),
+  );
 
 const spendSchema = z
   .strictObject({
@@ -424,10 +495,18 @@ const spendSchema = z
   .check(
     z.superRefine((spend, ctx) => {
       if (spend.budgetDuration !== undefined && spend.maxBudgetUsd === undefined) {
-        ctx.addIssue({ code: "custom", path: ["budgetDuration"], message: "needs maxBudgetUsd: a duration resets a budget" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["budgetDuration"],
+          message: "needs maxBudgetUsd: a duration resets a budget",
+        });
       }
       if (spend.keyBudgetDuration !== undefined && spend.keyMaxBudgetUsd === undefined) {
-        ctx.addIssue({ code: "custom", path: ["keyBudgetDuration"], message: "needs keyMaxBudgetUsd: a duration resets a budget" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["keyBudgetDuration"],
+          message: "needs keyMaxBudgetUsd: a duration resets a budget",
+        });
       }
     }),
   );
@@ -437,7 +516,10 @@ const spendSchema = z
 
 const dockerSchema = z.strictObject({
   /** Host address the proxy is published on. Anything but loopback exposes it to the network. */
-  bindAddress: z._default(z.string().check(z.refine((ip) => isIP(ip) !== 0, { error: 'expected an IP address such as "127.0.0.1"' })), "127.0.0.1"),
+  bindAddress: z._default(
+    z.string().check(z.refine((ip) => isIP(ip) !== 0, { error: 'expected an IP address such as "127.0.0.1"' })),
+    "127.0.0.1",
+  ),
   hostPort: z._default(port, PROXY.port),
   postgresImage: z._default(imageRef, IMAGES.postgres),
   /** Publish Postgres on 127.0.0.1 at this port (for psql); not published by default. */
@@ -454,7 +536,10 @@ const dockerSchema = z.strictObject({
         /** AWS_REGION of the proxy, for AWS calls that name no region of their own. */
         region: z._default(region, "us-east-1"),
         /** Absolute, or under the home directory of the user running Pulumi (~/...): Docker mounts absolute paths only. */
-        directory: z._default(matching(/^(~|~\/.*|\/.*)$/, 'expected an absolute path or one under ~/, such as "~/.aws"'), "~/.aws"),
+        directory: z._default(
+          matching(/^(~|~\/.*|\/.*)$/, 'expected an absolute path or one under ~/, such as "~/.aws"'),
+          "~/.aws",
+        ),
         /**
          * What of the directory the proxy sees. sso: the profiles' config (read-only) and the SSO token cache, which
          * token refresh writes; no static keys. credentials: config and credentials, read-only, for a profile with
@@ -480,7 +565,9 @@ const dockerSchema = z.strictObject({
 // ---------------------------------------------------------------------------------------------------------
 // aws target
 
-const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
 
 const subnetIds = distinct(matching(/^subnet-[0-9a-f]{8,17}$/, "expected a subnet id"), "subnet").check(
   z.minLength(2, { error: "expected subnets in at least 2 availability zones" }),
@@ -527,21 +614,32 @@ const awsSchema = z.strictObject({
     z.strictObject({
       /** ACM certificate for the HTTPS listener; required in prod. */
       certificateArn: z.optional(
-        matching(/^arn:aws(?:-cn|-us-gov)?:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, "expected an ACM certificate ARN"),
+        matching(
+          /^arn:aws(?:-cn|-us-gov)?:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/,
+          "expected an ACM certificate ARN",
+        ),
       ),
       /**
        * The DNS name clients use, which the certificate covers, pointed (CNAME or Route 53 alias) at the load
        * balancer's own name (the loadBalancerDnsName output): the stack's URLs use it. Required with certificateArn.
        */
       domainName: z.optional(
-        matching(/^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/, 'expected a DNS name in lower case, such as "llm.example.com"'),
+        matching(
+          /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/,
+          'expected a DNS name in lower case, such as "llm.example.com"',
+        ),
       ),
-      ingressCidrs: z._default(distinct(cidr, "CIDR block").check(z.minLength(1, { error: "expected at least one CIDR block" })), ["0.0.0.0/0"]),
+      ingressCidrs: z._default(
+        distinct(cidr, "CIDR block").check(z.minLength(1, { error: "expected at least one CIDR block" })),
+        ["0.0.0.0/0"],
+      ),
       /**
        * Who may reach LiteLLM's admin API and UI (config/constants.ts ADMIN_PATH_PATTERNS); the load balancer answers
        * everyone else 403 there. Unset: whoever reaches the load balancer. Required in prod.
        */
-      adminCidrs: z.optional(distinct(cidr, "CIDR block").check(z.minLength(1, { error: "expected at least one CIDR block" }))),
+      adminCidrs: z.optional(
+        distinct(cidr, "CIDR block").check(z.minLength(1, { error: "expected at least one CIDR block" })),
+      ),
       /** Serve plain HTTP to the whole internet, keys in clear text. Refused unless set. */
       allowPlainHttpFromAnywhere: z._default(z.boolean(), false),
       /** An AWS WAF web ACL on the load balancer: AWS managed rules and a per-client rate limit. */
@@ -573,7 +671,12 @@ const awsSchema = z.strictObject({
        * The manual snapshot the database is restored from (`litellm-mcp rollback --restore-snapshot` sets it).
        * Setting or changing it replaces the database with one restored from that snapshot; taking it out changes nothing.
        */
-      restoreSnapshot: z.optional(matching(/^[a-zA-Z](?:-?[a-zA-Z0-9])*$/, "expected an RDS snapshot identifier (letters, digits and single hyphens, a letter first)")),
+      restoreSnapshot: z.optional(
+        matching(
+          /^[a-zA-Z](?:-?[a-zA-Z0-9])*$/,
+          "expected an RDS snapshot identifier (letters, digits and single hyphens, a letter first)",
+        ),
+      ),
     }),
     {},
   ),
@@ -590,7 +693,11 @@ const awsSchema = z.strictObject({
     z.strictObject({
       /** Days a deleted secret can be restored; 0 deletes at once (test stacks only). */
       recoveryWindowDays: z._default(
-        z.int().check(z.refine((days) => days === 0 || (days >= 7 && days <= 30), { error: "expected 0 or a number of days from 7 to 30" })),
+        z.int().check(
+          z.refine((days) => days === 0 || (days >= 7 && days <= 30), {
+            error: "expected 0 or a number of days from 7 to 30",
+          }),
+        ),
         7,
       ),
     }),
@@ -637,7 +744,8 @@ function settingSecrets(block: Partial<Record<Section, Record<string, unknown>>>
       if (!isSecretReference(value)) continue;
       const parsed = secretRefSchema.safeParse(value.secret);
       if (!parsed.success) {
-        for (const inner of parsed.error.issues) ctx.addIssue({ code: "custom", path: [section, key, "secret", ...inner.path], message: inner.message });
+        for (const inner of parsed.error.issues)
+          ctx.addIssue({ code: "custom", path: [section, key, "secret", ...inner.path], message: inner.message });
       }
     }
   }
@@ -648,7 +756,11 @@ export type ExtraSettings = Partial<Record<Section, Readonly<Record<string, Extr
 
 const litellmSchema = z.pipe(
   z
-    .strictObject({ litellm_settings: settingsSection, general_settings: settingsSection, router_settings: settingsSection })
+    .strictObject({
+      litellm_settings: settingsSection,
+      general_settings: settingsSection,
+      router_settings: settingsSection,
+    })
     .check(z.superRefine(checkSettings), z.superRefine(settingSecrets)),
   z.transform((block): ExtraSettings => {
     const typed: ExtraSettings = {};
@@ -656,7 +768,10 @@ const litellmSchema = z.pipe(
       const values = block[section];
       if (values === undefined) continue;
       typed[section] = Object.fromEntries(
-        Object.entries(values).map(([key, value]) => [key, isSecretReference(value) ? { secret: secretRefSchema.parse(value.secret) } : (value as SettingValue)]),
+        Object.entries(values).map(([key, value]) => [
+          key,
+          isSecretReference(value) ? { secret: secretRefSchema.parse(value.secret) } : (value as SettingValue),
+        ]),
       );
     }
     return typed;
@@ -671,8 +786,13 @@ export const baseSchema = z.strictObject({
   target: z.enum(["docker", "aws"], { error: 'expected "docker" or "aws"' }),
   stage: z.enum(["dev", "test", "prod"], { error: 'expected "dev", "test" or "prod"' }),
   proxy: z.prefault(proxySchema, {}),
-  models: z.array(modelSchema).check(z.minLength(1, { error: "expected at least one model" }), z.superRefine(uniqueNames("model"))),
-  mcpServers: z._default(z.array(mcpServerSchema).check(z.superRefine(uniqueNames("MCP server", (name) => name.toLowerCase()))), []),
+  models: z
+    .array(modelSchema)
+    .check(z.minLength(1, { error: "expected at least one model" }), z.superRefine(uniqueNames("model"))),
+  mcpServers: z._default(
+    z.array(mcpServerSchema).check(z.superRefine(uniqueNames("MCP server", (name) => name.toLowerCase()))),
+    [],
+  ),
   database: z.prefault(databaseSchema, {}),
   cache: z.prefault(cacheSchema, {}),
   spend: z.prefault(spendSchema, {}),
@@ -687,7 +807,9 @@ type ParsedConfig = z.output<typeof baseSchema>;
 type Path = (string | number)[];
 
 /** Every secret reference in a config, with its key path. */
-export function secretRefsOf(config: Pick<ParsedConfig, "proxy" | "mcpServers" | "docker" | "litellm">): { path: Path; ref: SecretRef }[] {
+export function secretRefsOf(
+  config: Pick<ParsedConfig, "proxy" | "mcpServers" | "docker" | "litellm">,
+): { path: Path; ref: SecretRef }[] {
   const found: { path: Path; ref: SecretRef }[] = [];
   const add = (path: Path, ref: SecretRef | undefined) => ref && found.push({ path, ref });
   add(["proxy", "masterKey"], config.proxy.masterKey);
@@ -719,9 +841,13 @@ function crossKeyRules(config: ParsedConfig, ctx: z.core.$RefinementCtx): void {
 
   if (prod && !aws) issue(["target"], 'expected "aws": a prod stage runs on AWS');
   if (!config.proxy.auth) {
-    if (aws || config.stage !== "dev") issue(["proxy", "auth"], "expected true: only a dev stack on the docker target may turn auth off");
+    if (aws || config.stage !== "dev")
+      issue(["proxy", "auth"], "expected true: only a dev stack on the docker target may turn auth off");
     else if (!LOOPBACK.includes(config.docker.bindAddress)) {
-      issue(["proxy", "auth"], `expected true while docker.bindAddress is ${config.docker.bindAddress}: without auth the proxy must stay on loopback`);
+      issue(
+        ["proxy", "auth"],
+        `expected true while docker.bindAddress is ${config.docker.bindAddress}: without auth the proxy must stay on loopback`,
+      );
     }
   }
 
@@ -736,33 +862,52 @@ function crossKeyRules(config: ParsedConfig, ctx: z.core.$RefinementCtx): void {
     for (const [path, image] of images) {
       const problem = image === undefined ? undefined : pinningProblem(image);
       if (problem) {
-        issue(path, `expected an image pinned to a version tag or a digest outside a dev stack on docker, got ${quote(image)}, which ${problem}`);
+        issue(
+          path,
+          `expected an image pinned to a version tag or a digest outside a dev stack on docker, got ${quote(image)}, which ${problem}`,
+        );
       }
     }
   }
 
   for (const { path, ref } of secretRefsOf(config)) {
-    if ("secretsManager" in ref && !aws) issue([...path, "secretsManager"], 'expected "config": Secrets Manager references need the aws target');
+    if ("secretsManager" in ref && !aws)
+      issue([...path, "secretsManager"], 'expected "config": Secrets Manager references need the aws target');
     if ("config" in ref && ref.config in baseSchema.shape) {
-      issue([...path, "config"], `expected the name of a secret config key, not the stack config key ${quote(ref.config)}`);
+      issue(
+        [...path, "config"],
+        `expected the name of a secret config key, not the stack config key ${quote(ref.config)}`,
+      );
     }
   }
   const credentials = config.docker.awsCredentials;
   if (aws && credentials.accessKeyId !== undefined) {
-    issue(["docker", "awsCredentials", "accessKeyId"], "is for the docker target only: on AWS the task role reaches Bedrock");
+    issue(
+      ["docker", "awsCredentials", "accessKeyId"],
+      "is for the docker target only: on AWS the task role reaches Bedrock",
+    );
   }
 
   if (!aws && config.spend.awsMonthlyBudgetUsd !== undefined) {
     issue(["spend", "awsMonthlyBudgetUsd"], "is for the aws target only: an AWS Budget watches the stack's AWS costs");
   }
-  if (!aws && config.docker.postgresHostPort !== undefined && config.docker.postgresHostPort === config.docker.hostPort) {
-    issue(["docker", "postgresHostPort"], `expected another port than docker.hostPort (${config.docker.hostPort}): both are published on the host`);
+  if (
+    !aws &&
+    config.docker.postgresHostPort !== undefined &&
+    config.docker.postgresHostPort === config.docker.hostPort
+  ) {
+    issue(
+      ["docker", "postgresHostPort"],
+      `expected another port than docker.hostPort (${config.docker.hostPort}): both are published on the host`,
+    );
   }
   if (aws) awsRules(config, issue);
 
   config.models.forEach((model, index) => {
     // A region that is not one has its own message already.
-    const problem = region.safeParse(model.region).success ? geographyProblem(model.bedrockModelId, model.region) : undefined;
+    const problem = region.safeParse(model.region).success
+      ? geographyProblem(model.bedrockModelId, model.region)
+      : undefined;
     if (problem) issue(["models", index, "bedrockModelId"], problem);
   });
 
@@ -774,23 +919,35 @@ function crossKeyRules(config: ParsedConfig, ctx: z.core.$RefinementCtx): void {
     const first = modelOfName.get(name);
     if (first === undefined) modelOfName.set(name, foundation);
     else if (first !== foundation) {
-      issue(["models", index, "bedrockModelId"], `expected ${quote(first)}, the model of the other deployments of ${quote(name)}: one name serves one model version, got ${quote(foundation)}`);
+      issue(
+        ["models", index, "bedrockModelId"],
+        `expected ${quote(first)}, the model of the other deployments of ${quote(name)}: one name serves one model version, got ${quote(foundation)}`,
+      );
     }
   });
 
   // A call to a name served by several deployments moves to another deployment only on a retry.
   const served = new Map<string, number>();
-  for (const model of config.models) served.set(model.group ?? model.name, (served.get(model.group ?? model.name) ?? 0) + 1);
+  for (const model of config.models)
+    served.set(model.group ?? model.name, (served.get(model.group ?? model.name) ?? 0) + 1);
   const shared = [...served].find(([, count]) => count > 1);
   if (shared && config.proxy.numRetries < 1) {
-    issue(["proxy", "numRetries"], `expected at least 1: ${quote(shared[0])} is served by ${shared[1]} deployments, and a failed call reaches another one only on a retry`);
+    issue(
+      ["proxy", "numRetries"],
+      `expected at least 1: ${quote(shared[0])} is served by ${shared[1]} deployments, and a failed call reaches another one only on a retry`,
+    );
   }
 
   const workers = defaultWorkers(config);
   const instances = maxConnectedProxyInstances(config);
   const configured = readsConfigFile(config);
-  if (workerPoolLimit(configured, config.database.maxConnections, instances, workers, RESERVED_DB_CONNECTIONS) === undefined) {
-    const during = aws ? ` (maxCount ${config.aws.service.maxCount} at ${DEPLOYMENT_MAXIMUM_PERCENT}% during a rolling deployment)` : "";
+  if (
+    workerPoolLimit(configured, config.database.maxConnections, instances, workers, RESERVED_DB_CONNECTIONS) ===
+    undefined
+  ) {
+    const during = aws
+      ? ` (maxCount ${config.aws.service.maxCount} at ${DEPLOYMENT_MAXIMUM_PERCENT}% during a rolling deployment)`
+      : "";
     const each = configured ? 1 : LITELLM_DEFAULT_POOL_LIMIT;
     const need = configured
       ? "each need a connection"
@@ -821,28 +978,52 @@ function awsRules(config: ParsedConfig, issue: (path: Path, message: string) => 
     const size = fargateSizeProblem(server.cpu, server.memory);
     if (size) issue(["mcpServers", index, FARGATE_CPU_SIZES.includes(server.cpu) ? "memory" : "cpu"], size);
   });
-  if (service.minCount > service.maxCount) issue(["aws", "service", "maxCount"], `expected at least minCount (${service.minCount})`);
-  if (service.desiredCount !== undefined && (service.desiredCount < service.minCount || service.desiredCount > service.maxCount)) {
-    issue(["aws", "service", "desiredCount"], `expected a count from minCount (${service.minCount}) to maxCount (${service.maxCount})`);
+  if (service.minCount > service.maxCount)
+    issue(["aws", "service", "maxCount"], `expected at least minCount (${service.minCount})`);
+  if (
+    service.desiredCount !== undefined &&
+    (service.desiredCount < service.minCount || service.desiredCount > service.maxCount)
+  ) {
+    issue(
+      ["aws", "service", "desiredCount"],
+      `expected a count from minCount (${service.minCount}) to maxCount (${service.maxCount})`,
+    );
   }
   if (config.cache.redis === "never" && service.maxCount > 1) {
-    issue(["cache", "redis"], `expected "auto" or "always": ${service.maxCount} proxy tasks share router state and cache through Redis`);
+    issue(
+      ["cache", "redis"],
+      `expected "auto" or "always": ${service.maxCount} proxy tasks share router state and cache through Redis`,
+    );
   }
   if (config.aws.network.interfaceEndpoints && config.aws.network.existing !== undefined) {
-    issue(["aws", "network", "interfaceEndpoints"], "is for the VPC the stack creates: add interface endpoints to an existing VPC where it is managed");
+    issue(
+      ["aws", "network", "interfaceEndpoints"],
+      "is for the VPC the stack creates: add interface endpoints to an existing VPC where it is managed",
+    );
   }
   if (database.maxAllocatedStorageGb < database.allocatedStorageGb) {
-    issue(["aws", "database", "maxAllocatedStorageGb"], `expected at least allocatedStorageGb (${database.allocatedStorageGb})`);
+    issue(
+      ["aws", "database", "maxAllocatedStorageGb"],
+      `expected at least allocatedStorageGb (${database.allocatedStorageGb})`,
+    );
   }
   if (secrets.recoveryWindowDays === 0 && config.stage !== "test") {
-    issue(["aws", "secrets", "recoveryWindowDays"], "expected 7 to 30: only a test stage may delete secrets without a recovery window");
+    issue(
+      ["aws", "secrets", "recoveryWindowDays"],
+      "expected 7 to 30: only a test stage may delete secrets without a recovery window",
+    );
   }
   const minBackups = prod ? 7 : 1;
   if (database.backupRetentionDays !== undefined && database.backupRetentionDays < minBackups) {
     issue(["aws", "database", "backupRetentionDays"], `expected at least ${minBackups} in a ${config.stage} stage`);
   }
   const open = loadBalancer.ingressCidrs.filter((block) => block === "0.0.0.0/0" || block === "::/0");
-  if (loadBalancer.certificateArn === undefined && !loadBalancer.internal && open.length > 0 && !loadBalancer.allowPlainHttpFromAnywhere) {
+  if (
+    loadBalancer.certificateArn === undefined &&
+    !loadBalancer.internal &&
+    open.length > 0 &&
+    !loadBalancer.allowPlainHttpFromAnywhere
+  ) {
     issue(
       ["aws", "loadBalancer", "ingressCidrs", loadBalancer.ingressCidrs.indexOf(open[0]!)],
       `expected your networks, or a certificate (certificateArn): plain HTTP from ${open[0]} carries the master key and virtual keys across the internet in clear text (allowPlainHttpFromAnywhere: true accepts that)`,
@@ -859,7 +1040,10 @@ function awsRules(config: ParsedConfig, issue: (path: Path, message: string) => 
       issue(["aws", "loadBalancer", "certificateArn"], "expected an ACM certificate ARN: prod serves HTTPS only");
     }
     if (loadBalancer.adminCidrs === undefined && !loadBalancer.internal) {
-      issue(["aws", "loadBalancer", "adminCidrs"], "expected the networks that may reach LiteLLM's admin API and UI: prod keeps them off the internet");
+      issue(
+        ["aws", "loadBalancer", "adminCidrs"],
+        "expected the networks that may reach LiteLLM's admin API and UI: prod keeps them off the internet",
+      );
     }
     for (const key of ["multiAz", "deletionProtection", "finalSnapshot"] as const) {
       if (database[key] === false) issue(["aws", "database", key], "expected true (or unset) in prod");
@@ -876,7 +1060,8 @@ function resolveDefaults(config: ParsedConfig) {
     proxy: { ...config.proxy, workers: defaultWorkers(config) },
     tracing: {
       enabled: config.tracing.enabled ?? prod,
-      collectorImage: config.tracing.collectorImage ?? (config.target === "aws" ? IMAGES.adotCollector : IMAGES.otelCollector),
+      collectorImage:
+        config.tracing.collectorImage ?? (config.target === "aws" ? IMAGES.adotCollector : IMAGES.otelCollector),
     },
     aws: {
       ...aws,

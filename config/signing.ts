@@ -10,7 +10,12 @@
 import { compareVersions, litellmVersionOf, parseImageRef } from "./images";
 
 /** The image variants LiteLLM publishes and signs (the guide's table). */
-export const LITELLM_SIGNED_IMAGES: readonly string[] = ["ghcr.io/berriai/litellm", "ghcr.io/berriai/litellm-database", "ghcr.io/berriai/litellm-non_root", "ghcr.io/berriai/litellm-spend_logs"];
+export const LITELLM_SIGNED_IMAGES: readonly string[] = [
+  "ghcr.io/berriai/litellm",
+  "ghcr.io/berriai/litellm-database",
+  "ghcr.io/berriai/litellm-non_root",
+  "ghcr.io/berriai/litellm-spend_logs",
+];
 
 interface SigningKey {
   /** The first release it signs. */
@@ -28,16 +33,25 @@ const KEYS: readonly SigningKey[] = [
 /** The key at a commit, as the release notes give it: a commit is immutable, a tag could be moved. */
 export const keyUrl = (commit: string) => `https://raw.githubusercontent.com/BerriAI/litellm/${commit}/cosign.pub`;
 
-export type Signing = { readonly kind: "signed"; readonly keyUrl: string } | { readonly kind: "unknown"; readonly why: string } | { readonly kind: "not-litellm" };
+export type Signing =
+  | { readonly kind: "signed"; readonly keyUrl: string }
+  | { readonly kind: "unknown"; readonly why: string }
+  | { readonly kind: "not-litellm" };
 
 /** The public key LiteLLM signs `image` with, why none is known, or that the image is not one of LiteLLM's. */
 export function litellmSigning(image: string): Signing {
   const repository = parseImageRef(image)?.repository;
   if (repository === undefined || !LITELLM_SIGNED_IMAGES.includes(repository)) return { kind: "not-litellm" };
   const version = litellmVersionOf(image);
-  if (version === undefined) return { kind: "unknown", why: "its tag names no release (vX.Y.Z), so no release notes say which key signs it" };
-  if (compareVersions(version, "1.83.0") < 0) return { kind: "unknown", why: `LiteLLM signs its images from 1.83.0 on; ${version} is unsigned` };
-  const key = KEYS.find((candidate) => compareVersions(version, candidate.from) >= 0 && (candidate.before === undefined || compareVersions(version, candidate.before) < 0));
+  if (version === undefined)
+    return { kind: "unknown", why: "its tag names no release (vX.Y.Z), so no release notes say which key signs it" };
+  if (compareVersions(version, "1.83.0") < 0)
+    return { kind: "unknown", why: `LiteLLM signs its images from 1.83.0 on; ${version} is unsigned` };
+  const key = KEYS.find(
+    (candidate) =>
+      compareVersions(version, candidate.from) >= 0 &&
+      (candidate.before === undefined || compareVersions(version, candidate.before) < 0),
+  );
   if (!key) return { kind: "unknown", why: `no release notes known here name the key that signs ${version}` };
   return { kind: "signed", keyUrl: keyUrl(key.commit) };
 }

@@ -39,7 +39,12 @@ export function hasRedis(config: TopologyInput): boolean {
  * LiteLLM's `database_connection_pool_limit` is per worker process; every instance runs `workers` of them.
  * Returns undefined when the database cannot give each process even one connection.
  */
-export function connectionPoolLimit(maxConnections: number, instances: number, workers: number, reserved: number): number | undefined {
+export function connectionPoolLimit(
+  maxConnections: number,
+  instances: number,
+  workers: number,
+  reserved: number,
+): number | undefined {
   const limit = Math.floor((maxConnections - reserved) / (instances * workers));
   return limit >= 1 ? limit : undefined;
 }
@@ -64,7 +69,15 @@ export function readsConfigFile(config: { readonly target: "docker" | "aws" }): 
  * The pool each proxy worker really opens: the one the program sizes, where the CLI reads it from config.yaml, and
  * LiteLLM's own otherwise. Undefined when the database cannot serve every worker of every instance that pool.
  */
-export function workerPoolLimit(readsConfig: boolean, maxConnections: number, instances: number, workers: number, reserved: number): number | undefined {
+export function workerPoolLimit(
+  readsConfig: boolean,
+  maxConnections: number,
+  instances: number,
+  workers: number,
+  reserved: number,
+): number | undefined {
   if (readsConfig) return connectionPoolLimit(maxConnections, instances, workers, reserved);
-  return reserved + instances * workers * LITELLM_DEFAULT_POOL_LIMIT <= maxConnections ? LITELLM_DEFAULT_POOL_LIMIT : undefined;
+  return reserved + instances * workers * LITELLM_DEFAULT_POOL_LIMIT <= maxConnections
+    ? LITELLM_DEFAULT_POOL_LIMIT
+    : undefined;
 }

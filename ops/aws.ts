@@ -10,8 +10,20 @@ import {
   type FilteredLogEvent,
   StartLiveTailCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
-import { DescribeServicesCommand, DescribeTasksCommand, ECSClient, RunTaskCommand, UpdateServiceCommand } from "@aws-sdk/client-ecs";
-import { CreateDBSnapshotCommand, DescribeDBInstancesCommand, DescribeDBSnapshotsCommand, RDSClient, RebootDBInstanceCommand } from "@aws-sdk/client-rds";
+import {
+  DescribeServicesCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  RunTaskCommand,
+  UpdateServiceCommand,
+} from "@aws-sdk/client-ecs";
+import {
+  CreateDBSnapshotCommand,
+  DescribeDBInstancesCommand,
+  DescribeDBSnapshotsCommand,
+  RDSClient,
+  RebootDBInstanceCommand,
+} from "@aws-sdk/client-rds";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { OpsError } from "./errors";
 
@@ -69,7 +81,11 @@ export interface AwsPort {
    */
   applyDatabaseParameters(instance: string, progress: (line: string) => void): Promise<void>;
   /** Takes a manual snapshot of the database and waits until it is available. */
-  snapshotDatabase(instance: string, snapshot: { id: string; tags: Record<string, string> }, progress: (line: string) => void): Promise<void>;
+  snapshotDatabase(
+    instance: string,
+    snapshot: { id: string; tags: Record<string, string> },
+    progress: (line: string) => void,
+  ): Promise<void>;
   /** The database's manual snapshots, newest first. */
   databaseSnapshots(instance: string): Promise<DatabaseSnapshot[]>;
   /** Runs the migration task to its end; fails unless its container exits 0. */
@@ -78,7 +94,11 @@ export interface AwsPort {
    * Runs the smoke task to its end and reads what its container printed from its log stream
    * (`<prefix>/<container>/<task id>` in `logGroup`, as the awslogs driver names it).
    */
-  smoke(target: TaskTarget, log: { group: string; streamPrefix: string }, progress: (line: string) => void): Promise<TaskEnd>;
+  smoke(
+    target: TaskTarget,
+    log: { group: string; streamPrefix: string },
+    progress: (line: string) => void,
+  ): Promise<TaskEnd>;
   services(cluster: string, names: string[]): Promise<ServiceState[]>;
   restart(cluster: string, service: string, progress: (line: string) => void): Promise<void>;
   logs(logGroup: string, options: AwsLogOptions): Promise<void>;
@@ -118,17 +138,23 @@ export class AwsServices implements AwsPort {
   }
 
   async masterKey(secretArn: string): Promise<string> {
-    const secret = await this.call("read the master key", () => this.clients.secrets.send(new GetSecretValueCommand({ SecretId: secretArn })));
+    const secret = await this.call("read the master key", () =>
+      this.clients.secrets.send(new GetSecretValueCommand({ SecretId: secretArn })),
+    );
     if (typeof secret.SecretString !== "string") throw new OpsError("the master key secret holds no string value");
     return secret.SecretString;
   }
 
   async services(cluster: string, names: string[]): Promise<ServiceState[]> {
     if (names.length === 0) return [];
-    const described = await this.call("describe the ECS services", () => this.clients.ecs.send(new DescribeServicesCommand({ cluster, services: names })));
+    const described = await this.call("describe the ECS services", () =>
+      this.clients.ecs.send(new DescribeServicesCommand({ cluster, services: names })),
+    );
     const byName = new Map<string, ServiceState>();
     for (const service of described.services ?? []) {
-      const primary = (service.deployments ?? []).find((deployment: { status?: string }) => deployment.status === "PRIMARY");
+      const primary = (service.deployments ?? []).find(
+        (deployment: { status?: string }) => deployment.status === "PRIMARY",
+      );
       byName.set(service.serviceName, {
         name: service.serviceName,
         status: service.status ?? "UNKNOWN",
@@ -140,23 +166,32 @@ export class AwsServices implements AwsPort {
         rolloutReason: primary?.rolloutStateReason,
       });
     }
-    return names.map((name) => byName.get(name) ?? { name, status: "MISSING", running: 0, desired: 0, pending: 0, deployments: 0 });
+    return names.map(
+      (name) => byName.get(name) ?? { name, status: "MISSING", running: 0, desired: 0, pending: 0, deployments: 0 },
+    );
   }
 
   /** Forces a new deployment and waits until ECS reports it complete (or rolled back), telling progress. */
   async restart(cluster: string, service: string, progress: (line: string) => void): Promise<void> {
-    await this.call(`restart ${service}`, () => this.clients.ecs.send(new UpdateServiceCommand({ cluster, service, forceNewDeployment: true })));
+    await this.call(`restart ${service}`, () =>
+      this.clients.ecs.send(new UpdateServiceCommand({ cluster, service, forceNewDeployment: true })),
+    );
     progress(`${service}: new deployment started`);
     await this.waitFor({
       deadline: Date.now() + this.timing.timeoutMs,
       describe: async () => {
         const [state] = await this.services(cluster, [service]);
-        if (!state || state.status === "MISSING") throw new OpsError(`service ${service} is gone from cluster ${cluster}`);
+        if (!state || state.status === "MISSING")
+          throw new OpsError(`service ${service} is gone from cluster ${cluster}`);
         return state;
       },
-      line: (state) => `${service}: ${state.rollout?.toLowerCase().replace("_", " ") ?? "deploying"}, ${state.running} of ${state.desired} task(s) running, ${state.deployments} deployment(s)`,
+      line: (state) =>
+        `${service}: ${state.rollout?.toLowerCase().replace("_", " ") ?? "deploying"}, ${state.running} of ${state.desired} task(s) running, ${state.deployments} deployment(s)`,
       done: (state) => {
-        if (state.rollout === "FAILED") throw new OpsError(`the new deployment of ${service} failed and was rolled back: ${state.rolloutReason ?? "no reason given"}`);
+        if (state.rollout === "FAILED")
+          throw new OpsError(
+            `the new deployment of ${service} failed and was rolled back: ${state.rolloutReason ?? "no reason given"}`,
+          );
         return state.rollout === "COMPLETED" && state.deployments === 1 && state.running === state.desired;
       },
       timedOut: `${service} did not become stable`,
@@ -169,12 +204,22 @@ export class AwsServices implements AwsPort {
     const rds = this.rds();
     const deadline = Date.now() + this.timing.timeoutMs;
     const describe = async () => {
-      const described = await this.call(`describe the database ${instance}`, () => rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: instance })));
+      const described = await this.call(`describe the database ${instance}`, () =>
+        rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: instance })),
+      );
       const db = described.DBInstances?.[0] as
-        | { DBInstanceStatus?: string; MultiAZ?: boolean; DBParameterGroups?: { DBParameterGroupName?: string; ParameterApplyStatus?: string }[] }
+        | {
+            DBInstanceStatus?: string;
+            MultiAZ?: boolean;
+            DBParameterGroups?: { DBParameterGroupName?: string; ParameterApplyStatus?: string }[];
+          }
         | undefined;
       if (!db) throw new OpsError(`no database ${instance}`);
-      return { status: db.DBInstanceStatus ?? "unknown", multiAz: db.MultiAZ === true, apply: (db.DBParameterGroups ?? []).map((group) => group.ParameterApplyStatus ?? "unknown") };
+      return {
+        status: db.DBInstanceStatus ?? "unknown",
+        multiAz: db.MultiAZ === true,
+        apply: (db.DBParameterGroups ?? []).map((group) => group.ParameterApplyStatus ?? "unknown"),
+      };
     };
     const wait = (done: (state: Awaited<ReturnType<typeof describe>>) => boolean, what: string) =>
       this.waitFor({
@@ -192,13 +237,22 @@ export class AwsServices implements AwsPort {
       return;
     }
     // A multi-AZ database fails over to its standby, which is the shorter interruption.
-    await this.call(`reboot the database ${instance}`, () => rds.send(new RebootDBInstanceCommand({ DBInstanceIdentifier: instance, ForceFailover: settled.multiAz })));
+    await this.call(`reboot the database ${instance}`, () =>
+      rds.send(new RebootDBInstanceCommand({ DBInstanceIdentifier: instance, ForceFailover: settled.multiAz })),
+    );
     progress(`database ${instance}: rebooting${settled.multiAz ? " with failover" : ""} to apply its parameters`);
-    await wait((state) => state.status === "available" && state.apply.every((status) => status === "in-sync"), "come back in sync");
+    await wait(
+      (state) => state.status === "available" && state.apply.every((status) => status === "in-sync"),
+      "come back in sync",
+    );
     progress("database: parameters applied");
   }
 
-  async snapshotDatabase(instance: string, snapshot: { id: string; tags: Record<string, string> }, progress: (line: string) => void): Promise<void> {
+  async snapshotDatabase(
+    instance: string,
+    snapshot: { id: string; tags: Record<string, string> },
+    progress: (line: string) => void,
+  ): Promise<void> {
     const rds = this.rds();
     await this.call(`snapshot the database ${instance}`, () =>
       rds.send(
@@ -213,14 +267,17 @@ export class AwsServices implements AwsPort {
     await this.waitFor({
       deadline: Date.now() + this.timing.timeoutMs,
       describe: async () => {
-        const described = await this.call(`describe the snapshot ${snapshot.id}`, () => rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: snapshot.id })));
+        const described = await this.call(`describe the snapshot ${snapshot.id}`, () =>
+          rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: snapshot.id })),
+        );
         const found = described.DBSnapshots?.[0] as { Status?: string; PercentProgress?: number } | undefined;
         if (!found) throw new OpsError(`the snapshot ${snapshot.id} is gone`);
         return { status: found.Status ?? "unknown", percent: found.PercentProgress ?? 0 };
       },
       line: (state) => `snapshot ${snapshot.id}: ${state.status}, ${state.percent}%`,
       done: (state) => {
-        if (state.status === "failed") throw new OpsError(`RDS could not take the snapshot ${snapshot.id}: the migration does not run`);
+        if (state.status === "failed")
+          throw new OpsError(`RDS could not take the snapshot ${snapshot.id}: the migration does not run`);
         return state.status === "available";
       },
       timedOut: `the snapshot ${snapshot.id} did not become available`,
@@ -235,15 +292,24 @@ export class AwsServices implements AwsPort {
     let marker: string | undefined;
     do {
       const page = await this.call(`list the snapshots of ${instance}`, () =>
-        rds.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: instance, SnapshotType: "manual", Marker: marker })),
+        rds.send(
+          new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: instance, SnapshotType: "manual", Marker: marker }),
+        ),
       );
-      for (const found of (page.DBSnapshots ?? []) as { DBSnapshotIdentifier?: string; Status?: string; SnapshotCreateTime?: Date; TagList?: { Key?: string; Value?: string }[] }[]) {
+      for (const found of (page.DBSnapshots ?? []) as {
+        DBSnapshotIdentifier?: string;
+        Status?: string;
+        SnapshotCreateTime?: Date;
+        TagList?: { Key?: string; Value?: string }[];
+      }[]) {
         if (!found.DBSnapshotIdentifier) continue;
         snapshots.push({
           id: found.DBSnapshotIdentifier,
           status: found.Status ?? "unknown",
           created: found.SnapshotCreateTime,
-          tags: Object.fromEntries((found.TagList ?? []).filter((tag) => tag.Key !== undefined).map((tag) => [tag.Key!, tag.Value ?? ""])),
+          tags: Object.fromEntries(
+            (found.TagList ?? []).filter((tag) => tag.Key !== undefined).map((tag) => [tag.Key!, tag.Value ?? ""]),
+          ),
         });
       }
       marker = page.Marker;
@@ -259,22 +325,36 @@ export class AwsServices implements AwsPort {
   async migrate(target: TaskTarget, progress: (line: string) => void): Promise<void> {
     const { id, container, stoppedReason } = await this.runToEnd(target, "migration", progress);
     if (container?.exitCode !== 0) {
-      const why = container?.exitCode !== undefined ? `exit code ${container.exitCode}` : (container?.reason ?? stoppedReason ?? "no exit code");
-      throw new OpsError(`the database migration failed (${why}); the proxy keeps its current version. Its log: stream migrate/${container?.name ?? "litellm"}/${id}`);
+      const why =
+        container?.exitCode !== undefined
+          ? `exit code ${container.exitCode}`
+          : (container?.reason ?? stoppedReason ?? "no exit code");
+      throw new OpsError(
+        `the database migration failed (${why}); the proxy keeps its current version. Its log: stream migrate/${container?.name ?? "litellm"}/${id}`,
+      );
     }
     progress("migration: done");
   }
 
-  async smoke(target: TaskTarget, log: { group: string; streamPrefix: string }, progress: (line: string) => void): Promise<TaskEnd> {
+  async smoke(
+    target: TaskTarget,
+    log: { group: string; streamPrefix: string },
+    progress: (line: string) => void,
+  ): Promise<TaskEnd> {
     const { id, container, stoppedReason } = await this.runToEnd(target, "smoke", progress);
     const stream = `${log.streamPrefix}/${container?.name ?? "smoke"}/${id}`;
     const lines: string[] = [];
     // The awslogs driver sends what is left when the container stops; a container that never ran, or printed
     // nothing, leaves no stream.
     if (container?.exitCode !== undefined) {
-      await this.eachLogEvent(`read the smoke task's log ${stream}`, { logGroupName: log.group, logStreamNames: [stream] }, (event) => {
-        if (typeof event.message === "string") lines.push(event.message);
-      }, { noStreamIsEmpty: true });
+      await this.eachLogEvent(
+        `read the smoke task's log ${stream}`,
+        { logGroupName: log.group, logStreamNames: [stream] },
+        (event) => {
+          if (typeof event.message === "string") lines.push(event.message);
+        },
+        { noStreamIsEmpty: true },
+      );
     }
     return { taskId: id, exitCode: container?.exitCode, reason: container?.reason ?? stoppedReason, lines };
   }
@@ -289,22 +369,38 @@ export class AwsServices implements AwsPort {
           launchType: "FARGATE",
           count: 1,
           startedBy: `litellm-mcp-${what}`,
-          networkConfiguration: { awsvpcConfiguration: { subnets: [...target.subnets], securityGroups: [...target.securityGroups], assignPublicIp: "DISABLED" } },
+          networkConfiguration: {
+            awsvpcConfiguration: {
+              subnets: [...target.subnets],
+              securityGroups: [...target.securityGroups],
+              assignPublicIp: "DISABLED",
+            },
+          },
         }),
       ),
     );
     const taskArn: string | undefined = started.tasks?.[0]?.taskArn;
     if (!taskArn) {
       const failure = (started.failures ?? [])[0] as { reason?: string; detail?: string } | undefined;
-      throw new OpsError(`AWS: the ${what} task did not start: ${failure?.reason ?? "no reason given"}${failure?.detail ? ` (${failure.detail})` : ""}`);
+      throw new OpsError(
+        `AWS: the ${what} task did not start: ${failure?.reason ?? "no reason given"}${failure?.detail ? ` (${failure.detail})` : ""}`,
+      );
     }
     const id = taskArn.split("/").pop()!;
     progress(`${what} task ${id} started`);
     const task = await this.waitFor({
       deadline: Date.now() + this.timing.timeoutMs,
       describe: async () => {
-        const described = await this.call(`describe the ${what} task`, () => this.clients.ecs.send(new DescribeTasksCommand({ cluster: target.cluster, tasks: [taskArn] })));
-        const found = described.tasks?.[0] as { lastStatus?: string; stoppedReason?: string; containers?: { name?: string; exitCode?: number; reason?: string }[] } | undefined;
+        const described = await this.call(`describe the ${what} task`, () =>
+          this.clients.ecs.send(new DescribeTasksCommand({ cluster: target.cluster, tasks: [taskArn] })),
+        );
+        const found = described.tasks?.[0] as
+          | {
+              lastStatus?: string;
+              stoppedReason?: string;
+              containers?: { name?: string; exitCode?: number; reason?: string }[];
+            }
+          | undefined;
         if (!found) throw new OpsError(`the ${what} task ${id} is gone from cluster ${target.cluster}`);
         return found;
       },
@@ -322,12 +418,19 @@ export class AwsServices implements AwsPort {
     );
     if (!options.follow) return;
 
-    const groups = await this.call(`find ${logGroup}`, () => this.clients.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: logGroup })));
-    const arn = (groups.logGroups ?? []).find((group: { logGroupName?: string }) => group.logGroupName === logGroup)?.logGroupArn;
+    const groups = await this.call(`find ${logGroup}`, () =>
+      this.clients.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: logGroup })),
+    );
+    const arn = (groups.logGroups ?? []).find(
+      (group: { logGroupName?: string }) => group.logGroupName === logGroup,
+    )?.logGroupArn;
     if (!arn) throw new OpsError(`no log group ${logGroup}`);
-    const tail = await this.call(`follow ${logGroup}`, () => this.clients.logs.send(new StartLiveTailCommand({ logGroupIdentifiers: [arn] })));
+    const tail = await this.call(`follow ${logGroup}`, () =>
+      this.clients.logs.send(new StartLiveTailCommand({ logGroupIdentifiers: [arn] })),
+    );
     for await (const event of tail.responseStream ?? []) {
-      for (const result of event.sessionUpdate?.sessionResults ?? []) options.write(formatEvent(result.timestamp, result.logStreamName, result.message));
+      for (const result of event.sessionUpdate?.sessionResults ?? [])
+        options.write(formatEvent(result.timestamp, result.logStreamName, result.message));
     }
   }
 
@@ -341,10 +444,12 @@ export class AwsServices implements AwsPort {
     let nextToken: string | undefined;
     do {
       const page = await this.call(what, () =>
-        this.clients.logs.send(new FilterLogEventsCommand({ ...input, nextToken })).catch((error: { name?: string }) => {
-          if (options.noStreamIsEmpty && error.name === "ResourceNotFoundException") return { events: [] };
-          throw error;
-        }),
+        this.clients.logs
+          .send(new FilterLogEventsCommand({ ...input, nextToken }))
+          .catch((error: { name?: string }) => {
+            if (options.noStreamIsEmpty && error.name === "ResourceNotFoundException") return { events: [] };
+            throw error;
+          }),
       );
       for (const event of (page.events ?? []) as FilteredLogEvent[]) onEvent(event);
       nextToken = page.nextToken;
@@ -370,7 +475,8 @@ export class AwsServices implements AwsPort {
       if (line !== last) wait.progress(line);
       last = line;
       if (wait.done(state)) return state;
-      if (Date.now() > wait.deadline) throw new OpsError(`${wait.timedOut} within ${Math.round(this.timing.timeoutMs / 60_000)} minutes`);
+      if (Date.now() > wait.deadline)
+        throw new OpsError(`${wait.timedOut} within ${Math.round(this.timing.timeoutMs / 60_000)} minutes`);
       await new Promise((resolve) => setTimeout(resolve, this.timing.pollMs));
     }
   }

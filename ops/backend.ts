@@ -27,14 +27,22 @@ export interface Backend {
 
 export function backendFor(project: string, target: "docker" | "aws", env: NodeJS.ProcessEnv): Backend {
   const nothingToPrepare = () => undefined;
-  if (env["PULUMI_BACKEND_URL"]) return { env: {}, description: env["PULUMI_BACKEND_URL"], mayHoldStacks: true, prepare: nothingToPrepare };
-  if (target !== "docker") return { env: {}, description: "the backend you are logged in to (pulumi login)", mayHoldStacks: true, prepare: nothingToPrepare };
+  if (env["PULUMI_BACKEND_URL"])
+    return { env: {}, description: env["PULUMI_BACKEND_URL"], mayHoldStacks: true, prepare: nothingToPrepare };
+  if (target !== "docker")
+    return {
+      env: {},
+      description: "the backend you are logged in to (pulumi login)",
+      mayHoldStacks: true,
+      prepare: nothingToPrepare,
+    };
 
   const stateDir = join(project, STATE_DIR);
   const result: Record<string, string> = { PULUMI_BACKEND_URL: `file://${stateDir}` };
   const description = `the local file backend in ${stateDir}`;
   const mayHoldStacks = existsSync(stateDir);
-  if (env["PULUMI_CONFIG_PASSPHRASE"] !== undefined || env["PULUMI_CONFIG_PASSPHRASE_FILE"]) return { env: result, description, mayHoldStacks, prepare: nothingToPrepare };
+  if (env["PULUMI_CONFIG_PASSPHRASE"] !== undefined || env["PULUMI_CONFIG_PASSPHRASE_FILE"])
+    return { env: result, description, mayHoldStacks, prepare: nothingToPrepare };
   const passphraseFile = join(stateDir, "passphrase");
   result["PULUMI_CONFIG_PASSPHRASE_FILE"] = passphraseFile;
   return {

@@ -3,7 +3,17 @@
  * pg_restore and psql of the server's own version, over its local socket): nothing needs installing on the host,
  * and the database port need not be published.
  */
-import { createReadStream, createWriteStream, mkdirSync, openSync, readSync, closeSync, renameSync, rmSync, statSync } from "node:fs";
+import {
+  createReadStream,
+  createWriteStream,
+  mkdirSync,
+  openSync,
+  readSync,
+  closeSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { Writable } from "node:stream";
@@ -34,7 +44,7 @@ export function restoreCommand(target: DatabaseTarget): string[] {
   const psql = `psql --quiet --no-psqlrc --set=ON_ERROR_STOP=1 --single-transaction --username=${target.username} --dbname=${target.database}`;
   const script = [
     "set -e",
-    'dir=$(mktemp -d)',
+    "dir=$(mktemp -d)",
     `trap 'rm -rf "$dir"' EXIT`,
     'cat > "$dir/archive"',
     'pg_restore --no-owner --file="$dir/restore.sql" "$dir/archive"',
@@ -45,7 +55,10 @@ export function restoreCommand(target: DatabaseTarget): string[] {
 
 /** A moment in UTC to the second, for a name: 20261201T061500Z. */
 export function compactTimestamp(now: Date): string {
-  return now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  return now
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
 }
 
 /** Where `backup` writes when given no --file: the user's data directory, one folder per stack. */
@@ -55,7 +68,10 @@ export function defaultBackupFile(env: NodeJS.ProcessEnv, stack: string, now: Da
 }
 
 /** A Docker stack's database: the Postgres container, and the database and user the stack file names. */
-export function dockerDatabase(outputs: { containers: { postgres: string } }, config: { database: { name: string; username: string } }): DatabaseTarget {
+export function dockerDatabase(
+  outputs: { containers: { postgres: string } },
+  config: { database: { name: string; username: string } },
+): DatabaseTarget {
   return { container: outputs.containers.postgres, database: config.database.name, username: config.database.username };
 }
 
@@ -68,7 +84,10 @@ export async function backupDatabase(docker: DockerPort, target: DatabaseTarget,
     const result = await docker.exec(target.container, dumpCommand(target), { stdout: out });
     out.end();
     await finished(out);
-    if (result.exitCode !== 0) throw new OpsError(`pg_dump failed in ${target.container} (exit ${result.exitCode}): ${firstLines(result.stderr)}`);
+    if (result.exitCode !== 0)
+      throw new OpsError(
+        `pg_dump failed in ${target.container} (exit ${result.exitCode}): ${firstLines(result.stderr)}`,
+      );
     renameSync(partial, file);
     return statSync(file).size;
   } finally {
@@ -94,14 +113,21 @@ export function checkArchive(file: string): void {
   } finally {
     closeSync(fd);
   }
-  if (head.toString("latin1") !== ARCHIVE_MAGIC) throw new UsageError(`${quote(file)} is not a pg_dump custom-format archive (litellm-mcp backup writes one)`);
+  if (head.toString("latin1") !== ARCHIVE_MAGIC)
+    throw new UsageError(`${quote(file)} is not a pg_dump custom-format archive (litellm-mcp backup writes one)`);
 }
 
 /** Restores `file` into the database (see restoreCommand); nothing changes when it fails. */
 export async function restoreDatabase(docker: DockerPort, target: DatabaseTarget, file: string): Promise<void> {
   const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
-  const result = await docker.exec(target.container, restoreCommand(target), { stdin: createReadStream(file), stdout: discard });
-  if (result.exitCode !== 0) throw new OpsError(`the restore failed in ${target.container} (exit ${result.exitCode}) and was rolled back, the database unchanged: ${firstLines(result.stderr)}`);
+  const result = await docker.exec(target.container, restoreCommand(target), {
+    stdin: createReadStream(file),
+    stdout: discard,
+  });
+  if (result.exitCode !== 0)
+    throw new OpsError(
+      `the restore failed in ${target.container} (exit ${result.exitCode}) and was rolled back, the database unchanged: ${firstLines(result.stderr)}`,
+    );
 }
 
 function firstLines(text: string): string {

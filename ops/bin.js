@@ -22,7 +22,13 @@ function ask(question) {
   return terminal.question(question).finally(() => terminal.close());
 }
 
-const io = { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env, ...(process.stdin.isTTY ? { ask } : {}) };
+const io = {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  cwd: process.cwd(),
+  env: process.env,
+  ...(process.stdin.isTTY ? { ask } : {}),
+};
 run(process.argv.slice(2), io).then(
   (status) => {
     process.exitCode = status;

@@ -24,7 +24,8 @@ function day(date: Date | undefined): string | undefined {
 }
 
 async function listRegion(bedrock: BedrockSender, today: Date): Promise<RegionListing> {
-  const summaries = ((await bedrock.send(new (bedrockSdk().ListFoundationModelsCommand)({ byProvider: PROVIDER }))).modelSummaries ?? []) as {
+  const summaries = ((await bedrock.send(new (bedrockSdk().ListFoundationModelsCommand)({ byProvider: PROVIDER })))
+    .modelSummaries ?? []) as {
     modelId: string;
     modelName?: string;
     inferenceTypesSupported?: string[];
@@ -32,26 +33,45 @@ async function listRegion(bedrock: BedrockSender, today: Date): Promise<RegionLi
   const profiles: string[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await bedrock.send(new (bedrockSdk().ListInferenceProfilesCommand)({ typeEquals: "SYSTEM_DEFINED", maxResults: 1000, nextToken }));
-    for (const profile of page.inferenceProfileSummaries ?? []) if (profile.status === "ACTIVE") profiles.push(profile.inferenceProfileId);
+    const page = await bedrock.send(
+      new (bedrockSdk().ListInferenceProfilesCommand)({ typeEquals: "SYSTEM_DEFINED", maxResults: 1000, nextToken }),
+    );
+    for (const profile of page.inferenceProfileSummaries ?? [])
+      if (profile.status === "ACTIVE") profiles.push(profile.inferenceProfileId);
     nextToken = page.nextToken;
   } while (nextToken);
   const models = new Map<string, { name: string; onDemand: boolean; lifecycle: Lifecycle; released?: string }>();
   for (const summary of summaries) {
-    const details = (await bedrock.send(new (bedrockSdk().GetFoundationModelCommand)({ modelIdentifier: summary.modelId }))).modelDetails as {
+    const details = (
+      await bedrock.send(new (bedrockSdk().GetFoundationModelCommand)({ modelIdentifier: summary.modelId }))
+    ).modelDetails as {
       modelLifecycle?: { status?: string; endOfLifeTime?: Date; startOfLifeTime?: Date };
     };
     const lifecycle = details.modelLifecycle;
     const endOfLife = day(lifecycle?.endOfLifeTime);
     const status: Lifecycle =
-      lifecycle?.status === "LEGACY" ? { status: "LEGACY", ...(endOfLife ? { endOfLife } : {}) } : endOfLife !== undefined && endOfLife <= day(today)! ? { status: "EOL", since: endOfLife } : { status: "ACTIVE" };
+      lifecycle?.status === "LEGACY"
+        ? { status: "LEGACY", ...(endOfLife ? { endOfLife } : {}) }
+        : endOfLife !== undefined && endOfLife <= day(today)!
+          ? { status: "EOL", since: endOfLife }
+          : { status: "ACTIVE" };
     const released = day(lifecycle?.startOfLifeTime);
-    models.set(summary.modelId, { name: summary.modelName ?? summary.modelId, onDemand: (summary.inferenceTypesSupported ?? []).includes("ON_DEMAND"), lifecycle: status, ...(released ? { released } : {}) });
+    models.set(summary.modelId, {
+      name: summary.modelName ?? summary.modelId,
+      onDemand: (summary.inferenceTypesSupported ?? []).includes("ON_DEMAND"),
+      lifecycle: status,
+      ...(released ? { released } : {}),
+    });
   }
   // The provider's profiles, those of a model the region no longer lists included: a listed profile of a model gone
   // from the region is what a caller of it meets.
   const prefix = `${PROVIDER.toLowerCase()}.`;
-  return { models, profiles: profiles.filter((id) => splitModelId(id).geography !== undefined && splitModelId(id).foundationModel.startsWith(prefix)) };
+  return {
+    models,
+    profiles: profiles.filter(
+      (id) => splitModelId(id).geography !== undefined && splitModelId(id).foundationModel.startsWith(prefix),
+    ),
+  };
 }
 
 const same = (a: Lifecycle, b: Lifecycle) => JSON.stringify(a) === JSON.stringify(b);
@@ -75,7 +95,12 @@ export interface RefreshResult {
   readonly changes: string[];
 }
 
-export async function refreshCatalog(previous: Catalog, regions: readonly string[], bedrockFor: (region: string) => BedrockSender, today: Date): Promise<RefreshResult> {
+export async function refreshCatalog(
+  previous: Catalog,
+  regions: readonly string[],
+  bedrockFor: (region: string) => BedrockSender,
+  today: Date,
+): Promise<RefreshResult> {
   const listings = new Map<string, RegionListing>();
   const skipped: Record<string, string> = {};
   for (const region of regions) {
@@ -89,7 +114,10 @@ export async function refreshCatalog(previous: Catalog, regions: readonly string
   }
   const reached = [...listings.keys()];
   const source = `refresh-${day(today)}`;
-  const ids = new Set([...Object.keys(previous.models), ...[...listings.values()].flatMap((listing) => [...listing.models.keys()])]);
+  const ids = new Set([
+    ...Object.keys(previous.models),
+    ...[...listings.values()].flatMap((listing) => [...listing.models.keys()]),
+  ]);
   const models: Record<string, CatalogModel> = {};
   for (const id of [...ids].sort()) {
     const before = previous.models[id];
@@ -98,38 +126,61 @@ export async function refreshCatalog(previous: Catalog, regions: readonly string
     if (present.length === 0) {
       if (before === undefined) continue;
       // Listed nowhere it could be asked: gone from Bedrock.
-      const since = before.lifecycle.status === "EOL" ? before.lifecycle.since : before.lifecycle.status === "LEGACY" ? before.lifecycle.endOfLife : undefined;
+      const since =
+        before.lifecycle.status === "EOL"
+          ? before.lifecycle.since
+          : before.lifecycle.status === "LEGACY"
+            ? before.lifecycle.endOfLife
+            : undefined;
       models[id] = {
         ...before,
         lifecycle: { status: "EOL", ...(since ? { since } : {}) },
-        ...(before.regionalLifecycle ? { regionalLifecycle: Object.fromEntries(Object.entries(before.regionalLifecycle).filter(([region]) => !reached.includes(region))) } : {}),
+        ...(before.regionalLifecycle
+          ? {
+              regionalLifecycle: Object.fromEntries(
+                Object.entries(before.regionalLifecycle).filter(([region]) => !reached.includes(region)),
+              ),
+            }
+          : {}),
         sources: [...new Set([...before.sources, source])],
       };
       continue;
     }
     const seen = present.map((region) => listings.get(region)!.models.get(id)!);
-    const lifecycle = before?.lifecycle.status === "EOL" ? before.lifecycle : mostCommon(seen.map((model) => model.lifecycle));
-    const regional: Record<string, Lifecycle> = Object.fromEntries(Object.entries(before?.regionalLifecycle ?? {}).filter(([region]) => !reached.includes(region)));
+    const lifecycle =
+      before?.lifecycle.status === "EOL" ? before.lifecycle : mostCommon(seen.map((model) => model.lifecycle));
+    const regional: Record<string, Lifecycle> = Object.fromEntries(
+      Object.entries(before?.regionalLifecycle ?? {}).filter(([region]) => !reached.includes(region)),
+    );
     present.forEach((region, index) => {
       if (!same(seen[index]!.lifecycle, lifecycle)) regional[region] = seen[index]!.lifecycle;
     });
     const profiles: Record<string, string[]> = {};
-    for (const [prefix, sources] of Object.entries(before?.profiles ?? {})) if (kept(sources).length > 0) profiles[prefix] = kept(sources);
+    for (const [prefix, sources] of Object.entries(before?.profiles ?? {}))
+      if (kept(sources).length > 0) profiles[prefix] = kept(sources);
     for (const region of reached) {
       for (const profile of listings.get(region)!.profiles) {
         const { geography, foundationModel } = splitModelId(profile);
-        if (foundationModel === id && geography !== undefined) profiles[geography] = [...(profiles[geography] ?? []), region];
+        if (foundationModel === id && geography !== undefined)
+          profiles[geography] = [...(profiles[geography] ?? []), region];
       }
     }
-    const usedPrevious = before !== undefined && (kept(before.inRegion).length > 0 || Object.values(before.profiles).some((sources) => kept(sources).length > 0));
+    const usedPrevious =
+      before !== undefined &&
+      (kept(before.inRegion).length > 0 || Object.values(before.profiles).some((sources) => kept(sources).length > 0));
     const released = seen.find((model) => model.released)?.released ?? before?.released;
     models[id] = {
       name: seen[0]!.name,
       ...(released ? { released } : {}),
       lifecycle,
       ...(Object.keys(regional).length > 0 ? { regionalLifecycle: regional } : {}),
-      inRegion: [...kept(before?.inRegion ?? []), ...present.filter((region) => listings.get(region)!.models.get(id)!.onDemand)].sort(),
-      profiles: Object.fromEntries(Object.entries(profiles).map(([prefix, sources]) => [prefix, [...new Set(sources)].sort()])),
+      inRegion: [
+        ...kept(before?.inRegion ?? []),
+        ...present.filter((region) => listings.get(region)!.models.get(id)!.onDemand),
+      ].sort(),
+      profiles: Object.fromEntries(
+        Object.entries(profiles).map(([prefix, sources]) => [prefix, [...new Set(sources)].sort()]),
+      ),
       sources: usedPrevious ? [...new Set([...before!.sources, source])] : [source],
     };
   }
@@ -139,7 +190,9 @@ export async function refreshCatalog(previous: Catalog, regions: readonly string
     what: `ListFoundationModels (${PROVIDER}), ListInferenceProfiles and GetFoundationModel in ${reached.length} region(s) (${reached.join(", ")}), with the caller's AWS credentials`,
     read: day(today)!,
   };
-  const read = Object.values(sources).map((entry) => entry.read).sort()[0]!;
+  const read = Object.values(sources)
+    .map((entry) => entry.read)
+    .sort()[0]!;
   const catalog: Catalog = { read, sources, models };
   return { catalog, skipped, changes: changes(previous, catalog) };
 }
@@ -151,15 +204,19 @@ function changes(before: Catalog, after: Catalog): string[] {
     const [old, now] = [before.models[id], after.models[id]];
     if (old === undefined) lines.push(`added ${id} (${now!.name})`);
     else if (now === undefined) lines.push(`dropped ${id}`);
-    else if (old.lifecycle.status !== now.lifecycle.status) lines.push(`${id}: ${old.lifecycle.status} -> ${now.lifecycle.status}`);
-    else if (JSON.stringify({ ...old, sources: [] }) !== JSON.stringify({ ...now, sources: [] })) lines.push(`${id}: regions or ids changed`);
+    else if (old.lifecycle.status !== now.lifecycle.status)
+      lines.push(`${id}: ${old.lifecycle.status} -> ${now.lifecycle.status}`);
+    else if (JSON.stringify({ ...old, sources: [] }) !== JSON.stringify({ ...now, sources: [] }))
+      lines.push(`${id}: regions or ids changed`);
   }
   return lines;
 }
 
 function lifecycleText(lifecycle: Lifecycle): string {
-  if (lifecycle.status === "ACTIVE") return lifecycle.endOfLifeNotBefore ? `Active (end of life not before ${lifecycle.endOfLifeNotBefore})` : "Active";
-  if (lifecycle.status === "LEGACY") return `Legacy${lifecycle.endOfLife ? `, end of life ${lifecycle.endOfLife}` : ""}`;
+  if (lifecycle.status === "ACTIVE")
+    return lifecycle.endOfLifeNotBefore ? `Active (end of life not before ${lifecycle.endOfLifeNotBefore})` : "Active";
+  if (lifecycle.status === "LEGACY")
+    return `Legacy${lifecycle.endOfLife ? `, end of life ${lifecycle.endOfLife}` : ""}`;
   return `End of life${lifecycle.since ? ` ${lifecycle.approximate ? "about " : ""}${lifecycle.since}` : ""}`;
 }
 
@@ -170,16 +227,30 @@ function lifecycleText(lifecycle: Lifecycle): string {
 export function catalogTable(catalog: Catalog, regions: readonly string[]): string {
   const families = ["Sonnet", "Opus", "Haiku"];
   const family = (model: CatalogModel) => families.findIndex((name) => model.name.includes(name));
-  const rows = Object.entries(catalog.models).sort(([, a], [, b]) => family(a) - family(b) || (b.released ?? "").localeCompare(a.released ?? ""));
+  const rows = Object.entries(catalog.models).sort(
+    ([, a], [, b]) => family(a) - family(b) || (b.released ?? "").localeCompare(a.released ?? ""),
+  );
   const offered = (model: CatalogModel, region: string) => {
-    const ids = [...(model.inRegion.includes(region) ? ["in-Region"] : []), ...Object.keys(model.profiles).filter((prefix) => model.profiles[prefix]!.includes(region)).sort((a, b) => Number(a === "global") - Number(b === "global") || a.localeCompare(b)).map((prefix) => `\`${prefix}.\``)];
+    const ids = [
+      ...(model.inRegion.includes(region) ? ["in-Region"] : []),
+      ...Object.keys(model.profiles)
+        .filter((prefix) => model.profiles[prefix]!.includes(region))
+        .sort((a, b) => Number(a === "global") - Number(b === "global") || a.localeCompare(b))
+        .map((prefix) => `\`${prefix}.\``),
+    ];
     const regional = model.regionalLifecycle?.[region];
     const here = regional ?? model.lifecycle;
     const note = regional ? ` (${lifecycleText(regional)} here)` : here.status === "EOL" ? " (listed, model gone)" : "";
     return ids.length === 0 ? "-" : `${ids.join(", ")}${note}`;
   };
-  const lines = [`| model | id | lifecycle | ${regions.join(" | ")} |`, `| --- | --- | --- |${regions.map(() => " --- |").join("")}`];
-  for (const [id, model] of rows) lines.push(`| ${model.name} | \`${id}\` | ${lifecycleText(model.lifecycle)} | ${regions.map((region) => offered(model, region)).join(" | ")} |`);
+  const lines = [
+    `| model | id | lifecycle | ${regions.join(" | ")} |`,
+    `| --- | --- | --- |${regions.map(() => " --- |").join("")}`,
+  ];
+  for (const [id, model] of rows)
+    lines.push(
+      `| ${model.name} | \`${id}\` | ${lifecycleText(model.lifecycle)} | ${regions.map((region) => offered(model, region)).join(" | ")} |`,
+    );
   return `${lines.join("\n")}\n`;
 }
 
@@ -187,5 +258,9 @@ const TABLE = /(<!-- catalog-table: ([^>]*) -->\n)[\s\S]*?(<!-- \/catalog-table 
 
 /** A README with its catalog table renewed from `catalog`; unchanged when it has none. */
 export function withCatalogTable(readme: string, catalog: Catalog): string {
-  return readme.replace(TABLE, (_, open: string, regions: string, close: string) => `${open}${catalogTable(catalog, regions.trim().split(" "))}${close}`);
+  return readme.replace(
+    TABLE,
+    (_, open: string, regions: string, close: string) =>
+      `${open}${catalogTable(catalog, regions.trim().split(" "))}${close}`,
+  );
 }

@@ -67,7 +67,9 @@ export async function run(argv: readonly string[], io: Io, given?: Deps): Promis
   try {
     if (command === undefined) {
       const suggestion = closest(name, Object.keys(known));
-      throw new UsageError(`unknown command "${name}"${suggestion ? ` (did you mean ${suggestion}?)` : ""}; expected one of: ${Object.keys(known).join(", ")}`);
+      throw new UsageError(
+        `unknown command "${name}"${suggestion ? ` (did you mean ${suggestion}?)` : ""}; expected one of: ${Object.keys(known).join(", ")}`,
+      );
     }
     const { options, positionals } = parseOptions(command, rest);
     if (options["help"]) {
@@ -77,13 +79,17 @@ export async function run(argv: readonly string[], io: Io, given?: Deps): Promis
     const deps = given ?? (require("./context") as typeof import("./context")).realDeps;
     return await command.run({ io, deps, options, positionals });
   } catch (error) {
-    if (error instanceof UsageError || error instanceof OpsError) return fail(json ? error.message : `litellm-mcp: ${error.message}`, error.status);
+    if (error instanceof UsageError || error instanceof OpsError)
+      return fail(json ? error.message : `litellm-mcp: ${error.message}`, error.status);
     if (error instanceof ConfigError) return fail(error.message, EXIT.failed);
     throw error;
   }
 }
 
-function parseOptions(command: Command, args: readonly string[]): { options: Record<string, string | boolean | undefined>; positionals: string[] } {
+function parseOptions(
+  command: Command,
+  args: readonly string[],
+): { options: Record<string, string | boolean | undefined>; positionals: string[] } {
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
@@ -101,7 +107,9 @@ function parseOptions(command: Command, args: readonly string[]): { options: Rec
   }
   const [min, max] = command.positionals ?? [0, 0];
   if (!parsed.values["help"] && (parsed.positionals.length < min || parsed.positionals.length > max)) {
-    throw new UsageError(`expected ${min === max ? min : `${min} to ${max}`} argument(s), got ${parsed.positionals.length}; usage: ${command.usage}`);
+    throw new UsageError(
+      `expected ${min === max ? min : `${min} to ${max}`} argument(s), got ${parsed.positionals.length}; usage: ${command.usage}`,
+    );
   }
   return { options: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals };
 }

@@ -11,13 +11,40 @@ import { catalogBeside, loadStackFile } from "../config/load";
 import { litellmSigning } from "../config/signing";
 import { stackWarnings } from "../config/placeholders";
 import type { StackConfig } from "../config/schema";
-import { type DatabaseTarget, backupDatabase, checkArchive, defaultBackupFile, dockerDatabase, restoreDatabase } from "./backup";
-import { type Context, confirmedByStackName, type DeployedStack, deployedOutputs, deployedStack, masterKeyOf, listStacks, OUTPUTS_OPTION, projectDir, selectStack, stackFile, stackName } from "./context";
+import {
+  type DatabaseTarget,
+  backupDatabase,
+  checkArchive,
+  defaultBackupFile,
+  dockerDatabase,
+  restoreDatabase,
+} from "./backup";
+import {
+  type Context,
+  confirmedByStackName,
+  type DeployedStack,
+  deployedOutputs,
+  deployedStack,
+  masterKeyOf,
+  listStacks,
+  OUTPUTS_OPTION,
+  projectDir,
+  selectStack,
+  stackFile,
+  stackName,
+} from "./context";
 import { checkDockerHost, failedContainers } from "./dockerUp";
 import { EXIT, OpsError, UsageError } from "./errors";
 import { POLICY_PACK_DIR, rollback, SNAPSHOT_TAGS, snapshotId, upgrade } from "./release";
 import { editStackFile } from "./stackFile";
-import { type DockerOutputs, type GatewayOutputs, localServices, mcpServerNames, readOutputs, responseCache } from "./outputs";
+import {
+  type DockerOutputs,
+  type GatewayOutputs,
+  localServices,
+  mcpServerNames,
+  readOutputs,
+  responseCache,
+} from "./outputs";
 import { refreshCatalog, withCatalogTable } from "./catalog";
 import { checkModels, modelsTable } from "./models";
 import { flushCache } from "./proxy";
@@ -41,7 +68,10 @@ export interface Command {
 
 const STACK_ALL = { type: "string", description: "the stack (Pulumi.<stack>.yaml); every stack when absent" } as const;
 const STACK_DEV = { type: "string", description: "the stack (Pulumi.<stack>.yaml); dev when absent" } as const;
-const YES_AWS = { type: "boolean", description: "deploy an AWS stack without asking, once its preview passes" } as const;
+const YES_AWS = {
+  type: "boolean",
+  description: "deploy an AWS stack without asking, once its preview passes",
+} as const;
 const JSON_OUTPUT = { type: "boolean", description: "print JSON instead of a table" } as const;
 
 const write = (context: Context) => (text: string) => context.io.stdout.write(text);
@@ -61,7 +91,9 @@ function report(context: Context, stack: string, checks: readonly Check[]): numb
     context.io.stdout.write(`${JSON.stringify({ stack, healthy, checks }, null, 2)}\n`);
   } else {
     context.io.stdout.write(statusTable(checks));
-    context.io.stdout.write(`\n${stack}: ${healthy ? "healthy" : `${checks.filter((check) => !check.ok).length} check(s) failed`}\n`);
+    context.io.stdout.write(
+      `\n${stack}: ${healthy ? "healthy" : `${checks.filter((check) => !check.ok).length} check(s) failed`}\n`,
+    );
   }
   return healthy ? EXIT.ok : EXIT.failed;
 }
@@ -95,7 +127,8 @@ export const COMMANDS: Record<string, Command> = {
           // Rendering checks what only the whole config can tell (pool sizes, MCP URLs).
           renderStack(config, stack);
           context.io.stdout.write(`Pulumi.${stack}.yaml: valid (${config.target} target, ${config.stage} stage)\n`);
-          for (const warning of stackWarnings(config, new Date(), catalogBeside(file))) context.io.stderr.write(`${formatProblem(`Pulumi.${stack}.yaml`, warning)}\n`);
+          for (const warning of stackWarnings(config, new Date(), catalogBeside(file)))
+            context.io.stderr.write(`${formatProblem(`Pulumi.${stack}.yaml`, warning)}\n`);
         } catch (error) {
           if (!(error instanceof ConfigError)) throw error;
           context.io.stderr.write(`${error.message}\n`);
@@ -107,13 +140,20 @@ export const COMMANDS: Record<string, Command> = {
   },
 
   models: {
-    summary: "ask Bedrock whether each configured model is offered, Active and may be invoked; --refresh renews the model catalog",
+    summary:
+      "ask Bedrock whether each configured model is offered, Active and may be invoked; --refresh renews the model catalog",
     usage: "litellm-mcp models [--stack <name>] [--json] | litellm-mcp models --refresh [--regions <region,region>]",
     options: {
       stack: STACK_DEV,
       json: JSON_OUTPUT,
-      refresh: { type: "boolean", description: `rebuild ${CATALOG_FILE} from Bedrock in each region, with your AWS credentials` },
-      regions: { type: "string", description: "with --refresh: the regions to ask, comma-separated (default: every region the catalog names)" },
+      refresh: {
+        type: "boolean",
+        description: `rebuild ${CATALOG_FILE} from Bedrock in each region, with your AWS credentials`,
+      },
+      regions: {
+        type: "string",
+        description: "with --refresh: the regions to ask, comma-separated (default: every region the catalog names)",
+      },
     },
     async run(context) {
       if (context.options["refresh"] === true) return refreshModelCatalog(context);
@@ -123,7 +163,8 @@ export const COMMANDS: Record<string, Command> = {
       const config = loadStackFile(stackFile(projectDir(context.io.cwd), stack), { catalog: false });
       const reports = await checkModels(config.models, (region) => context.deps.bedrock(region));
       const failed = reports.some((report) => report.verdict === "failed");
-      if (context.options["json"]) context.io.stdout.write(`${JSON.stringify({ stack, ok: !failed, models: reports }, null, 2)}\n`);
+      if (context.options["json"])
+        context.io.stdout.write(`${JSON.stringify({ stack, ok: !failed, models: reports }, null, 2)}\n`);
       else context.io.stdout.write(modelsTable(reports));
       return failed ? EXIT.failed : EXIT.ok;
     },
@@ -146,7 +187,14 @@ export const COMMANDS: Record<string, Command> = {
           context.io.stdout.write(`\nStack ${stack} is up to date: nothing to deploy\n`);
           return EXIT.ok;
         }
-        if (!(await confirmedByStackName(context, stack, `deploy the AWS stack ${stack}`, `Deploy these changes to ${stack}?`))) {
+        if (
+          !(await confirmedByStackName(
+            context,
+            stack,
+            `deploy the AWS stack ${stack}`,
+            `Deploy these changes to ${stack}?`,
+          ))
+        ) {
           context.io.stdout.write(`Not deployed: the answer was not "${stack}"\n`);
           return EXIT.failed;
         }
@@ -158,11 +206,14 @@ export const COMMANDS: Record<string, Command> = {
         await pulumi.up(stack, write(context), { policyPack });
       } catch (error) {
         // Pulumi names the resource that failed; the container, its service and its health check say why.
-        if (docker) for (const line of await failedContainers(docker, stack, config)) context.io.stderr.write(`${line}\n`);
+        if (docker)
+          for (const line of await failedContainers(docker, stack, config)) context.io.stderr.write(`${line}\n`);
         throw error;
       }
       const outputs = readOutputs(stack, await pulumi.outputs(stack));
-      context.io.stdout.write(`\nStack ${stack} is up: proxy ${outputs.proxyUrl}, MCP gateway ${outputs.mcpGatewayUrl}\nCheck it: litellm-mcp status --stack ${stack}\n`);
+      context.io.stdout.write(
+        `\nStack ${stack} is up: proxy ${outputs.proxyUrl}, MCP gateway ${outputs.mcpGatewayUrl}\nCheck it: litellm-mcp status --stack ${stack}\n`,
+      );
       return EXIT.ok;
     },
   },
@@ -174,7 +225,9 @@ export const COMMANDS: Record<string, Command> = {
     async run(context) {
       const { project, stack, config, pulumi } = selectStack(context, "dev");
       await context.deps.build(project, write(context));
-      await pulumi.preview(stack, write(context), { policyPack: config.target === "aws" ? join(project, POLICY_PACK_DIR) : undefined });
+      await pulumi.preview(stack, write(context), {
+        policyPack: config.target === "aws" ? join(project, POLICY_PACK_DIR) : undefined,
+      });
       return EXIT.ok;
     },
   },
@@ -189,7 +242,8 @@ export const COMMANDS: Record<string, Command> = {
         throw new UsageError(`refusing to destroy the AWS stack ${stack} without --yes`);
       }
       // The plan is said once Pulumi has the stack open: a missing CLI or stack fails before it.
-      const announce = () => context.io.stdout.write(`Destroying stack ${stack}. It ${whatDownKeeps(stack, config).join("; ")}.\n`);
+      const announce = () =>
+        context.io.stdout.write(`Destroying stack ${stack}. It ${whatDownKeeps(stack, config).join("; ")}.\n`);
       // The keys are protected exactly where the data they unlock outlives the stack: they stay with it.
       await pulumi.destroy(stack, write(context), { keepProtected: keysKept(config), onSelected: announce });
       return EXIT.ok;
@@ -202,18 +256,25 @@ export const COMMANDS: Record<string, Command> = {
     options: {
       stack: STACK_DEV,
       json: JSON_OUTPUT,
-      "call-models": { type: "boolean", description: "also call each model once through the proxy (one token, billed)" },
+      "call-models": {
+        type: "boolean",
+        description: "also call each model once through the proxy (one token, billed)",
+      },
       outputs: OUTPUTS_OPTION,
     },
     async run(context) {
       const deployed = await deployedStack(context, "dev");
-      const sources = { ...statusSources(context, deployed.outputs), callModels: context.options["call-models"] === true };
+      const sources = {
+        ...statusSources(context, deployed.outputs),
+        callModels: context.options["call-models"] === true,
+      };
       return report(context, deployed.stack, await collectStatus(deployed.outputs, deployed.key, sources));
     },
   },
 
   smoke: {
-    summary: "check a deployed gateway end to end: health, the models, one call of each, each MCP server's tools (AWS: from a task in the VPC)",
+    summary:
+      "check a deployed gateway end to end: health, the models, one call of each, each MCP server's tools (AWS: from a task in the VPC)",
     usage: "litellm-mcp smoke [--stack <name>] [--json] [--outputs <file>]",
     options: { stack: STACK_DEV, json: JSON_OUTPUT, outputs: OUTPUTS_OPTION },
     async run(context) {
@@ -222,16 +283,28 @@ export const COMMANDS: Record<string, Command> = {
       let checks: Check[];
       if (outputs.target === "aws" && outputs.smoke?.from === "vpc") {
         // The task reads the master key itself, through the ECS agent: this machine needs none, nor a way in.
-        const target = { cluster: outputs.clusterName, taskDefinition: outputs.smoke.taskDefinition, subnets: outputs.smoke.subnets, securityGroups: outputs.smoke.securityGroups };
+        const target = {
+          cluster: outputs.clusterName,
+          taskDefinition: outputs.smoke.taskDefinition,
+          subnets: outputs.smoke.subnets,
+          securityGroups: outputs.smoke.securityGroups,
+        };
         const end = await context.deps
           .aws(outputs.region)
-          .smoke(target, { group: outputs.logGroups.proxy, streamPrefix: SMOKE_TASK.streamPrefix }, (line) => context.io.stderr.write(`${line}\n`));
+          .smoke(target, { group: outputs.logGroups.proxy, streamPrefix: SMOKE_TASK.streamPrefix }, (line) =>
+            context.io.stderr.write(`${line}\n`),
+          );
         checks = smokeTaskChecks(end);
       } else {
         if (outputs.target === "aws" && outputs.smoke === undefined) {
-          context.io.stderr.write(`${found.stack} was deployed before its smoke task existed: checking from this machine (litellm-mcp up adds the task)\n`);
+          context.io.stderr.write(
+            `${found.stack} was deployed before its smoke task existed: checking from this machine (litellm-mcp up adds the task)\n`,
+          );
         }
-        checks = await collectStatus(outputs, await masterKeyOf(context, outputs), { ...statusSources(context, outputs), callModels: true });
+        checks = await collectStatus(outputs, await masterKeyOf(context, outputs), {
+          ...statusSources(context, outputs),
+          callModels: true,
+        });
       }
       return report(context, found.stack, checks);
     },
@@ -251,21 +324,34 @@ export const COMMANDS: Record<string, Command> = {
       const service = context.positionals[0]!;
       const since = parseSince(context.options["since"]);
       const deployed = await deployedStack(context, "dev");
-      const options = { follow: context.options["follow"] === true, write: (line: string) => context.io.stdout.write(`${line}\n`) };
+      const options = {
+        follow: context.options["follow"] === true,
+        write: (line: string) => context.io.stdout.write(`${line}\n`),
+      };
       if (deployed.outputs.target === "local") {
         const processes = localServices(deployed.outputs);
         const process = processes[service];
         if (!process) throw new UsageError(unknownService(service, Object.keys(processes)));
-        if (since !== undefined) throw new UsageError("--since: the log files of local processes carry no timestamps of their own; leave it out");
+        if (since !== undefined)
+          throw new UsageError(
+            "--since: the log files of local processes carry no timestamps of their own; leave it out",
+          );
         await context.deps.local.logs(process, options);
       } else if (deployed.outputs.target === "docker") {
         const container = dockerServices(deployed.outputs)[service];
         if (!container) throw new UsageError(unknownService(service, Object.keys(dockerServices(deployed.outputs))));
-        await context.deps.docker(context.io.env).logs(container, { ...options, since: since === undefined ? undefined : Math.floor(since / 1000) });
+        await context.deps
+          .docker(context.io.env)
+          .logs(container, { ...options, since: since === undefined ? undefined : Math.floor(since / 1000) });
       } else {
-        const groups: Record<string, string> = { litellm: deployed.outputs.logGroups.proxy, ...deployed.outputs.logGroups.mcpServers };
+        const groups: Record<string, string> = {
+          litellm: deployed.outputs.logGroups.proxy,
+          ...deployed.outputs.logGroups.mcpServers,
+        };
         if (service === "postgres" || service === "redis") {
-          throw new OpsError(`${service} runs as a managed AWS service on the ${deployed.stack} stack: see its events in the RDS or ElastiCache console`);
+          throw new OpsError(
+            `${service} runs as a managed AWS service on the ${deployed.stack} stack: see its events in the RDS or ElastiCache console`,
+          );
         }
         const group = groups[service];
         if (!group) throw new UsageError(unknownService(service, Object.keys(groups)));
@@ -285,7 +371,9 @@ export const COMMANDS: Record<string, Command> = {
       const deployed = await deployedStack(context, "dev");
       const say = (line: string) => context.io.stdout.write(`${line}\n`);
       if (deployed.outputs.target === "local") {
-        throw new OpsError("the gateway's processes were started outside litellm-mcp (--outputs): restart them where they were started");
+        throw new OpsError(
+          "the gateway's processes were started outside litellm-mcp (--outputs): restart them where they were started",
+        );
       }
       if (deployed.outputs.target === "docker") {
         const containers = dockerServices(deployed.outputs);
@@ -298,7 +386,10 @@ export const COMMANDS: Record<string, Command> = {
           say(`${name}: restarted`);
         }
       } else {
-        const services: Record<string, string> = { litellm: deployed.outputs.services.proxy, ...deployed.outputs.services.mcpServers };
+        const services: Record<string, string> = {
+          litellm: deployed.outputs.services.proxy,
+          ...deployed.outputs.services.mcpServers,
+        };
         const chosen = pick(services, service, [...mcpServerNames(deployed.outputs), "litellm"]);
         const aws = context.deps.aws(deployed.outputs.region);
         for (const [, ecsService] of chosen) await aws.restart(deployed.outputs.clusterName, ecsService, say);
@@ -308,7 +399,8 @@ export const COMMANDS: Record<string, Command> = {
   },
 
   "apply-db-parameters": {
-    summary: "reboot the database when a parameter change waits for one (pulumi up runs it on AWS when max_connections changes)",
+    summary:
+      "reboot the database when a parameter change waits for one (pulumi up runs it on AWS when max_connections changes)",
     usage: "litellm-mcp apply-db-parameters --region <region> --instance <identifier>",
     options: {
       region: { type: "string", description: "the stack's AWS region" },
@@ -323,7 +415,8 @@ export const COMMANDS: Record<string, Command> = {
   },
 
   upgrade: {
-    summary: "move a stack to a newer LiteLLM release: its schema migrations shown, the database backed up, previewed and deployed",
+    summary:
+      "move a stack to a newer LiteLLM release: its schema migrations shown, the database backed up, previewed and deployed",
     usage: "litellm-mcp upgrade --to <version> [--stack <name>] [--yes] [--outputs <file>]",
     options: {
       stack: STACK_DEV,
@@ -335,21 +428,31 @@ export const COMMANDS: Record<string, Command> = {
   },
 
   rollback: {
-    summary: "move a stack back to an older LiteLLM release; across a schema migration only with the backup or snapshot taken before it",
-    usage: "litellm-mcp rollback --to <version> [--stack <name>] [--restore <backup file> | --restore-snapshot <id>] [--yes] [--outputs <file>]",
+    summary:
+      "move a stack back to an older LiteLLM release; across a schema migration only with the backup or snapshot taken before it",
+    usage:
+      "litellm-mcp rollback --to <version> [--stack <name>] [--restore <backup file> | --restore-snapshot <id>] [--yes] [--outputs <file>]",
     options: {
       stack: STACK_DEV,
       outputs: OUTPUTS_OPTION,
       to: { type: "string", description: "the older LiteLLM release, e.g. 1.106.3" },
-      restore: { type: "string", description: "Docker: restore this backup (litellm-mcp upgrade took one) before the older release starts" },
-      "restore-snapshot": { type: "string", description: "AWS: replace the database with one restored from this RDS snapshot (pulumi up took one before the migration)" },
+      restore: {
+        type: "string",
+        description: "Docker: restore this backup (litellm-mcp upgrade took one) before the older release starts",
+      },
+      "restore-snapshot": {
+        type: "string",
+        description:
+          "AWS: replace the database with one restored from this RDS snapshot (pulumi up took one before the migration)",
+      },
       yes: YES_AWS,
     },
     run: rollback,
   },
 
   "snapshot-db": {
-    summary: "take a snapshot of the database before a LiteLLM release migrates it, and wait for it (pulumi up runs it on AWS)",
+    summary:
+      "take a snapshot of the database before a LiteLLM release migrates it, and wait for it (pulumi up runs it on AWS)",
     usage: "litellm-mcp snapshot-db --region <region> --instance <identifier> --stack <name> --before-image <image>",
     options: {
       region: { type: "string", description: "the stack's AWS region" },
@@ -362,16 +465,23 @@ export const COMMANDS: Record<string, Command> = {
       const instance = requiredOption(context, "instance", RDS_INSTANCE, "an RDS instance identifier");
       const stack = stackName(context.options);
       const image = requiredOption(context, "before-image", /^\S+$/, "an image reference");
-      if (parseImageRef(image) === undefined) throw new UsageError(`--before-image: expected an image reference, got ${quote(image)}`);
-      const snapshot = { id: snapshotId(stack, image, new Date()), tags: { [SNAPSHOT_TAGS.stack]: stack, [SNAPSHOT_TAGS.beforeImage]: image } };
-      await context.deps.aws(region).snapshotDatabase(instance, snapshot, (line) => context.io.stdout.write(`${line}\n`));
+      if (parseImageRef(image) === undefined)
+        throw new UsageError(`--before-image: expected an image reference, got ${quote(image)}`);
+      const snapshot = {
+        id: snapshotId(stack, image, new Date()),
+        tags: { [SNAPSHOT_TAGS.stack]: stack, [SNAPSHOT_TAGS.beforeImage]: image },
+      };
+      await context.deps
+        .aws(region)
+        .snapshotDatabase(instance, snapshot, (line) => context.io.stdout.write(`${line}\n`));
       return EXIT.ok;
     },
   },
 
   migrate: {
     summary: "run the proxy's database migration as a one-off ECS task, and wait for it (pulumi up runs it on AWS)",
-    usage: "litellm-mcp migrate --region <region> --cluster <arn> --task-definition <arn> --subnets <id,id> --security-group <id>",
+    usage:
+      "litellm-mcp migrate --region <region> --cluster <arn> --task-definition <arn> --subnets <id,id> --security-group <id>",
     options: {
       region: { type: "string", description: "the stack's AWS region" },
       cluster: { type: "string", description: "the ECS cluster" },
@@ -380,11 +490,16 @@ export const COMMANDS: Record<string, Command> = {
       "security-group": { type: "string", description: "the proxy's security group" },
     },
     async run(context) {
-      const value = (name: string, pattern: RegExp, expected: string) => requiredOption(context, name, pattern, expected);
+      const value = (name: string, pattern: RegExp, expected: string) =>
+        requiredOption(context, name, pattern, expected);
       const region = value("region", REGION, 'an AWS region such as "us-east-1"');
       const target = {
         cluster: value("cluster", /^arn:aws[\w-]*:ecs:[\w-]+:\d{12}:cluster\/[\w-]+$/, "an ECS cluster ARN"),
-        taskDefinition: value("task-definition", /^arn:aws[\w-]*:ecs:[\w-]+:\d{12}:task-definition\/[\w-]+:\d+$/, "a task definition ARN with its revision"),
+        taskDefinition: value(
+          "task-definition",
+          /^arn:aws[\w-]*:ecs:[\w-]+:\d{12}:task-definition\/[\w-]+:\d+$/,
+          "a task definition ARN with its revision",
+        ),
         subnets: value("subnets", /^subnet-[0-9a-f]+(,subnet-[0-9a-f]+)*$/, "subnet ids, comma-separated").split(","),
         securityGroups: [value("security-group", /^sg-[0-9a-f]+$/, "a security group id")],
       };
@@ -402,24 +517,33 @@ export const COMMANDS: Record<string, Command> = {
       const image = loadStackFile(stackFile(projectDir(context.io.cwd), stack)).proxy.image;
       const signing = litellmSigning(image);
       if (signing.kind === "not-litellm") {
-        context.io.stdout.write(`${image} is not an image LiteLLM publishes on ghcr.io/berriai: no signature of LiteLLM's to verify\n`);
+        context.io.stdout.write(
+          `${image} is not an image LiteLLM publishes on ghcr.io/berriai: no signature of LiteLLM's to verify\n`,
+        );
         return EXIT.ok;
       }
       if (signing.kind === "unknown") throw new OpsError(`cannot verify ${image}: ${signing.why}`);
       context.io.stdout.write(`Verifying ${image} with ${signing.keyUrl}\n`);
-      await context.deps.signatures(context.io.env).verify(image, signing.keyUrl, (text) => context.io.stdout.write(text));
+      await context.deps
+        .signatures(context.io.env)
+        .verify(image, signing.keyUrl, (text) => context.io.stdout.write(text));
       context.io.stdout.write(`${image}: signed by LiteLLM's key\n`);
       return EXIT.ok;
     },
   },
 
   "pin-images": {
-    summary: "resolve each image tag a stack deploys to the digest its registry serves now; --write pins them in the stack file",
+    summary:
+      "resolve each image tag a stack deploys to the digest its registry serves now; --write pins them in the stack file",
     usage: "litellm-mcp pin-images [--stack <name>] [--write] [--refresh]",
     options: {
       stack: STACK_DEV,
       write: { type: "boolean", description: "write tag@digest into Pulumi.<stack>.yaml (its comments kept)" },
-      refresh: { type: "boolean", description: "also resolve the tag of each image already pinned as tag@digest again, to the digest the tag has now" },
+      refresh: {
+        type: "boolean",
+        description:
+          "also resolve the tag of each image already pinned as tag@digest again, to the digest the tag has now",
+      },
     },
     async run(context) {
       const stack = stackName(context.options, "dev");
@@ -431,19 +555,33 @@ export const COMMANDS: Record<string, Command> = {
       for (const { path, image } of deployedImages(config, IMAGES)) {
         const ref = parseImageRef(image);
         // An image pinned by digest alone has no tag to resolve again: it stays as it is.
-        const tagged = ref?.digest !== undefined && ref.tag !== undefined && refresh ? image.slice(0, image.lastIndexOf("@")) : undefined;
-        const pinned = tagged !== undefined ? `${tagged}@${await registry.digestOf(tagged)}` : ref?.digest !== undefined ? image : `${image}@${await registry.digestOf(image)}`;
+        const tagged =
+          ref?.digest !== undefined && ref.tag !== undefined && refresh
+            ? image.slice(0, image.lastIndexOf("@"))
+            : undefined;
+        const pinned =
+          tagged !== undefined
+            ? `${tagged}@${await registry.digestOf(tagged)}`
+            : ref?.digest !== undefined
+              ? image
+              : `${image}@${await registry.digestOf(image)}`;
         pins.push({ key: formatPath(path), path, from: image, to: pinned });
       }
       const width = Math.max(...pins.map((pin) => pin.key.length));
       const kept = refresh ? "(unchanged)" : "(already pinned)";
-      for (const pin of pins) context.io.stdout.write(`${pin.key.padEnd(width)}  ${pin.to === pin.from ? `${pin.to} ${kept}` : pin.to}\n`);
+      for (const pin of pins)
+        context.io.stdout.write(`${pin.key.padEnd(width)}  ${pin.to === pin.from ? `${pin.to} ${kept}` : pin.to}\n`);
       if (context.options["write"] !== true) {
         context.io.stdout.write(`\nNothing written: --write pins these in Pulumi.${stack}.yaml\n`);
         return EXIT.ok;
       }
-      editStackFile(file, pins.map((pin) => ({ path: pin.path, value: pin.to })));
-      context.io.stdout.write(`\nPinned ${pins.filter((pin) => pin.to !== pin.from).length} image(s) in Pulumi.${stack}.yaml\n`);
+      editStackFile(
+        file,
+        pins.map((pin) => ({ path: pin.path, value: pin.to })),
+      );
+      context.io.stdout.write(
+        `\nPinned ${pins.filter((pin) => pin.to !== pin.from).length} image(s) in Pulumi.${stack}.yaml\n`,
+      );
       return EXIT.ok;
     },
   },
@@ -453,16 +591,25 @@ export const COMMANDS: Record<string, Command> = {
     usage: "litellm-mcp backup [--stack <name>] [--file <path>] [--outputs <file>]",
     options: {
       stack: STACK_DEV,
-      file: { type: "string", description: "where to write the dump (default: ~/.local/share/litellm-mcp/backups/<stack>/<stack>-<time>.dump)" },
+      file: {
+        type: "string",
+        description:
+          "where to write the dump (default: ~/.local/share/litellm-mcp/backups/<stack>/<stack>-<time>.dump)",
+      },
       outputs: OUTPUTS_OPTION,
     },
     async run(context) {
       const deployed = await deployedStack(context, "dev");
       const target = databaseTarget(deployed, "backup");
       const given = context.options["file"];
-      const file = typeof given === "string" ? resolve(context.io.cwd, given) : defaultBackupFile(context.io.env, deployed.stack, new Date());
+      const file =
+        typeof given === "string"
+          ? resolve(context.io.cwd, given)
+          : defaultBackupFile(context.io.env, deployed.stack, new Date());
       const bytes = await backupDatabase(context.deps.docker(context.io.env), target, file);
-      context.io.stdout.write(`Backed up the ${target.database} database of ${deployed.stack} to ${file} (${formatBytes(bytes)})\nRestore it: litellm-mcp restore ${file} --stack ${deployed.stack}\n`);
+      context.io.stdout.write(
+        `Backed up the ${target.database} database of ${deployed.stack} to ${file} (${formatBytes(bytes)})\nRestore it: litellm-mcp restore ${file} --stack ${deployed.stack}\n`,
+      );
       return EXIT.ok;
     },
   },
@@ -470,7 +617,11 @@ export const COMMANDS: Record<string, Command> = {
   restore: {
     summary: "put a Docker stack's database back as a backup holds it (the proxy stopped meanwhile)",
     usage: "litellm-mcp restore <file> [--stack <name>] [--yes] [--outputs <file>]",
-    options: { stack: STACK_DEV, yes: { type: "boolean", description: "restore without asking" }, outputs: OUTPUTS_OPTION },
+    options: {
+      stack: STACK_DEV,
+      yes: { type: "boolean", description: "restore without asking" },
+      outputs: OUTPUTS_OPTION,
+    },
     positionals: [1, 1],
     async run(context) {
       const file = resolve(context.io.cwd, context.positionals[0]!);
@@ -478,7 +629,9 @@ export const COMMANDS: Record<string, Command> = {
       const deployed = await deployedStack(context, "dev");
       const target = databaseTarget(deployed, "restore");
       const question = `Replace everything in the ${target.database} database of ${deployed.stack} with ${file}?`;
-      if (!(await confirmedByStackName(context, deployed.stack, `replace the database of ${deployed.stack}`, question))) {
+      if (
+        !(await confirmedByStackName(context, deployed.stack, `replace the database of ${deployed.stack}`, question))
+      ) {
         context.io.stdout.write(`Not restored: the answer was not "${deployed.stack}"\n`);
         return EXIT.failed;
       }
@@ -496,11 +649,15 @@ export const COMMANDS: Record<string, Command> = {
       const deployed = await deployedStack(context, "dev");
       const cache = responseCache(deployed.outputs.configYaml);
       if (cache === "none") {
-        context.io.stdout.write(`${deployed.stack} has no response cache (cache.responses is false): nothing to clear\n`);
+        context.io.stdout.write(
+          `${deployed.stack} has no response cache (cache.responses is false): nothing to clear\n`,
+        );
         return EXIT.ok;
       }
       if (cache === "local") {
-        throw new OpsError(`${deployed.stack} caches responses in the proxy's memory, which LiteLLM cannot flush through its API: litellm-mcp restart litellm --stack ${deployed.stack} empties it`);
+        throw new OpsError(
+          `${deployed.stack} caches responses in the proxy's memory, which LiteLLM cannot flush through its API: litellm-mcp restart litellm --stack ${deployed.stack} empties it`,
+        );
       }
       const result = await flushCache(deployed.outputs.proxyUrl, deployed.key, context.deps.timeoutMs);
       if (!result.ok) throw new OpsError(`could not clear the cache of ${deployed.stack}: ${result.detail}`);
@@ -526,32 +683,43 @@ export const COMMANDS: Record<string, Command> = {
 
 /** models --refresh: renews the catalog file from Bedrock, and says what changed. */
 async function refreshModelCatalog(context: Context): Promise<number> {
-  if (context.options["stack"] !== undefined || context.options["json"] !== undefined) throw new UsageError("--refresh renews the catalog for every stack: leave out --stack and --json");
+  if (context.options["stack"] !== undefined || context.options["json"] !== undefined)
+    throw new UsageError("--refresh renews the catalog for every stack: leave out --stack and --json");
   const file = join(projectDir(context.io.cwd), CATALOG_FILE);
   const previous = parseCatalog(JSON.parse(readFileSync(file, "utf8")));
   const given = context.options["regions"];
   const regions =
     typeof given === "string"
       ? given.split(",").map((region) => {
-          if (!REGION.test(region)) throw new UsageError(`--regions: expected AWS regions such as "us-east-1,ap-northeast-1", got ${quote(region)}`);
+          if (!REGION.test(region))
+            throw new UsageError(
+              `--regions: expected AWS regions such as "us-east-1,ap-northeast-1", got ${quote(region)}`,
+            );
           return region;
         })
       : catalogRegions(previous);
   const say = (line: string) => context.io.stdout.write(`${line}\n`);
   say(`Asking Bedrock in ${regions.length} region(s) with your AWS credentials...`);
   const result = await refreshCatalog(previous, regions, (region) => context.deps.bedrock(region), new Date());
-  for (const [region, why] of Object.entries(result.skipped)) say(`skipped ${region} (kept what the catalog held): ${why}`);
-  if (Object.keys(result.skipped).length === regions.length) throw new OpsError("no region could be asked: the catalog is unchanged");
+  for (const [region, why] of Object.entries(result.skipped))
+    say(`skipped ${region} (kept what the catalog held): ${why}`);
+  if (Object.keys(result.skipped).length === regions.length)
+    throw new OpsError("no region could be asked: the catalog is unchanged");
   writeFileSync(file, `${JSON.stringify(result.catalog, null, 2)}\n`);
   const readme = join(projectDir(context.io.cwd), "README.md");
   if (existsSync(readme)) writeFileSync(readme, withCatalogTable(readFileSync(readme, "utf8"), result.catalog));
   for (const line of result.changes) say(line);
-  say(`Wrote ${CATALOG_FILE} and the README's model table (${Object.keys(result.catalog.models).length} models${result.changes.length === 0 ? ", unchanged" : `, ${result.changes.length} change(s)`}); review and commit them, then run litellm-mcp validate`);
+  say(
+    `Wrote ${CATALOG_FILE} and the README's model table (${Object.keys(result.catalog.models).length} models${result.changes.length === 0 ? ", unchanged" : `, ${result.changes.length} change(s)`}); review and commit them, then run litellm-mcp validate`,
+  );
   return EXIT.ok;
 }
 
 /** The database of a Docker stack, for backup and restore; AWS keeps its own. */
-function databaseTarget(deployed: DeployedStack, what: "backup" | "restore"): DatabaseTarget & { outputs: DockerOutputs } {
+function databaseTarget(
+  deployed: DeployedStack,
+  what: "backup" | "restore",
+): DatabaseTarget & { outputs: DockerOutputs } {
   if (deployed.outputs.target === "aws") {
     throw new OpsError(
       what === "backup"
@@ -559,7 +727,10 @@ function databaseTarget(deployed: DeployedStack, what: "backup" | "restore"): Da
         : `${deployed.stack} runs its database on RDS: a snapshot is restored by litellm-mcp rollback --restore-snapshot <id>`,
     );
   }
-  if (deployed.outputs.target !== "docker") throw new OpsError(`the gateway of ${deployed.stack} was started outside litellm-mcp (--outputs): ${what} its database where it runs`);
+  if (deployed.outputs.target !== "docker")
+    throw new OpsError(
+      `the gateway of ${deployed.stack} was started outside litellm-mcp (--outputs): ${what} its database where it runs`,
+    );
   return { ...dockerDatabase(deployed.outputs, deployed.config), outputs: deployed.outputs };
 }
 
@@ -584,7 +755,9 @@ function formatBytes(bytes: number): string {
 
 /** Whether the stack's generated keys are protected: where their data outlives the stack (components/keys.ts). */
 function keysKept(config: StackConfig): boolean {
-  return config.target === "docker" ? config.docker.retainVolume : config.aws.database.deletionProtection || config.aws.database.finalSnapshot;
+  return config.target === "docker"
+    ? config.docker.retainVolume
+    : config.aws.database.deletionProtection || config.aws.database.finalSnapshot;
 }
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
@@ -593,7 +766,8 @@ const RDS_INSTANCE = /^[a-z][a-z0-9-]{0,62}$/;
 /** A string option that must be given and match. */
 function requiredOption(context: Context, name: string, pattern: RegExp, expected: string): string {
   const given = context.options[name];
-  if (typeof given !== "string" || !pattern.test(given)) throw new UsageError(`--${name}: expected ${expected}${given === undefined ? "" : `, got "${given}"`}`);
+  if (typeof given !== "string" || !pattern.test(given))
+    throw new UsageError(`--${name}: expected ${expected}${given === undefined ? "" : `, got "${given}"`}`);
   return given;
 }
 
@@ -606,19 +780,32 @@ function whatDownKeeps(stack: string, config: StackConfig): string[] {
           `keeps the Postgres volume ${volume} (docker.retainVolume) and the keys and password that read it, so the next up finds its data`,
           "keeps the pulled images",
         ]
-      : [`deletes the Postgres volume ${volume} and its keys (docker.retainVolume is false)`, "keeps the pulled images"];
+      : [
+          `deletes the Postgres volume ${volume} and its keys (docker.retainVolume is false)`,
+          "keeps the pulled images",
+        ];
   }
   const database = config.aws.database;
-  const kept = [database.finalSnapshot ? `takes a final database snapshot (litellm-mcp-${stack}-final-<suffix of this database>)` : "deletes the database without a snapshot"];
-  if (keysKept(config)) kept.push("keeps the master and salt keys, in the stack and in Secrets Manager, for the data that outlives it");
-  if (database.deletionProtection) kept.push("cannot delete the database while its deletion protection is on (set aws.database.deletionProtection: false and run up first)");
+  const kept = [
+    database.finalSnapshot
+      ? `takes a final database snapshot (litellm-mcp-${stack}-final-<suffix of this database>)`
+      : "deletes the database without a snapshot",
+  ];
+  if (keysKept(config))
+    kept.push("keeps the master and salt keys, in the stack and in Secrets Manager, for the data that outlives it");
+  if (database.deletionProtection)
+    kept.push(
+      "cannot delete the database while its deletion protection is on (set aws.database.deletionProtection: false and run up first)",
+    );
   const window = config.aws.secrets.recoveryWindowDays;
   kept.push(window === 0 ? "deletes the secrets at once" : `keeps the secrets restorable for ${window} days`);
   if (config.stage === "prod") kept.push("keeps the config bucket, whose versions must be emptied before it can go");
   return kept;
 }
 
-function dockerServices(outputs: { containers: { litellm: string; postgres: string; redis?: string; otel?: string; mcpServers: Record<string, string> } }): Record<string, string> {
+function dockerServices(outputs: {
+  containers: { litellm: string; postgres: string; redis?: string; otel?: string; mcpServers: Record<string, string> };
+}): Record<string, string> {
   const { litellm, postgres, redis, otel, mcpServers } = outputs.containers;
   return { litellm, postgres, ...(redis ? { redis } : {}), ...(otel ? { otel } : {}), ...mcpServers };
 }

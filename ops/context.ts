@@ -54,13 +54,15 @@ export interface Deps {
  * command first uses it: `--help`, `--version` and the commands that read files start without them.
  */
 export const realDeps: Deps = {
-  pulumi: (project, backend) => new (require("./pulumi") as typeof import("./pulumi")).AutomationPulumi(project, backend),
+  pulumi: (project, backend) =>
+    new (require("./pulumi") as typeof import("./pulumi")).AutomationPulumi(project, backend),
   docker: (env) => {
     const { DockerEngine, dockerConnection } = require("./docker") as typeof import("./docker");
     return new DockerEngine(dockerConnection(env));
   },
   aws: (region) => (require("./aws") as typeof import("./aws")).AwsServices.forRegion(region),
-  bedrock: (region) => new (require("@aws-sdk/client-bedrock") as typeof import("@aws-sdk/client-bedrock")).BedrockClient({ region }),
+  bedrock: (region) =>
+    new (require("@aws-sdk/client-bedrock") as typeof import("@aws-sdk/client-bedrock")).BedrockClient({ region }),
   registry: () => new (require("./registry") as typeof import("./registry")).OciRegistry(),
   releases: () => new (require("./releases") as typeof import("./releases")).PyPiReleases(),
   signatures: (env) => new (require("./cosign") as typeof import("./cosign")).Cosign(env),
@@ -83,7 +85,8 @@ export interface Context {
 export function projectDir(cwd: string): string {
   for (let dir = resolve(cwd); ; dir = dirname(dir)) {
     if (existsSync(join(dir, "Pulumi.yaml"))) return dir;
-    if (dirname(dir) === dir) throw new UsageError(`no Pulumi.yaml in ${resolve(cwd)} or its parents: run litellm-mcp inside the project`);
+    if (dirname(dir) === dir)
+      throw new UsageError(`no Pulumi.yaml in ${resolve(cwd)} or its parents: run litellm-mcp inside the project`);
   }
 }
 
@@ -98,7 +101,9 @@ export function stackFile(project: string, stack: string): string {
   const file = join(project, `Pulumi.${stack}.yaml`);
   if (!existsSync(file)) {
     const known = listStacks(project);
-    throw new UsageError(`no stack file Pulumi.${stack}.yaml in ${project}${known.length ? `; stacks: ${known.join(", ")}` : ""}`);
+    throw new UsageError(
+      `no stack file Pulumi.${stack}.yaml in ${project}${known.length ? `; stacks: ${known.join(", ")}` : ""}`,
+    );
   }
   return file;
 }
@@ -109,7 +114,8 @@ const STACK_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 export function stackName(options: Options, fallback?: string): string {
   const stack = options["stack"] ?? fallback;
   if (typeof stack !== "string") throw new UsageError("--stack <name> is required");
-  if (!STACK_NAME.test(stack)) throw new UsageError(`--stack: expected a stack name of letters, digits and _ . -, got ${quote(stack)}`);
+  if (!STACK_NAME.test(stack))
+    throw new UsageError(`--stack: expected a stack name of letters, digits and _ . -, got ${quote(stack)}`);
   return stack;
 }
 
@@ -138,20 +144,28 @@ export interface DeployedStack extends SelectedStack {
 /** The --outputs option shared by the commands that act on a running gateway. */
 export const OUTPUTS_OPTION = {
   type: "string",
-  description: "read the gateway's outputs from this JSON file instead of the stack's state (pulumi stack output --json, or a gateway run as local processes)",
+  description:
+    "read the gateway's outputs from this JSON file instead of the stack's state (pulumi stack output --json, or a gateway run as local processes)",
 } as const;
 
 /** The stack's raw outputs: from the --outputs file when given, else from its Pulumi state. */
 export async function stackOutputs(context: Context, selected: SelectedStack): Promise<Outputs> {
   const file = context.options["outputs"];
-  return typeof file === "string" ? readOutputsFile(resolve(context.io.cwd, file)) : await selected.pulumi.outputs(selected.stack);
+  return typeof file === "string"
+    ? readOutputsFile(resolve(context.io.cwd, file))
+    : await selected.pulumi.outputs(selected.stack);
 }
 
 /**
  * Whether to go on with what changes a stack: --yes, or the stack's name typed back after `question`. Without
  * --yes and without a terminal to ask on, refuses to `action` (a usage error).
  */
-export async function confirmedByStackName(context: Context, stack: string, action: string, question: string): Promise<boolean> {
+export async function confirmedByStackName(
+  context: Context,
+  stack: string,
+  action: string,
+  question: string,
+): Promise<boolean> {
   if (context.options["yes"] === true) return true;
   if (!context.io.ask) throw new UsageError(`refusing to ${action} without a yes: run it on a terminal, or pass --yes`);
   return (await context.io.ask(`${question} Type the stack name to confirm: `)).trim() === stack;
@@ -172,5 +186,7 @@ export async function deployedStack(context: Context, fallback?: string): Promis
 /** The master key of a deployed stack (from Secrets Manager on AWS), when auth is on. */
 export async function masterKeyOf(context: Context, outputs: GatewayOutputs): Promise<string | undefined> {
   if (outputs.target !== "aws") return outputs.masterKey;
-  return outputs.masterKeySecretArn ? context.deps.aws(outputs.region).masterKey(outputs.masterKeySecretArn) : undefined;
+  return outputs.masterKeySecretArn
+    ? context.deps.aws(outputs.region).masterKey(outputs.masterKeySecretArn)
+    : undefined;
 }

@@ -52,7 +52,11 @@ export interface DockerPort {
   stop(container: string): Promise<void>;
   start(container: string): Promise<void>;
   /** Runs `command` inside the container (docker exec, no TTY); its exit code and what it wrote on stderr. */
-  exec(container: string, command: readonly string[], options: ExecOptions): Promise<{ exitCode: number; stderr: string }>;
+  exec(
+    container: string,
+    command: readonly string[],
+    options: ExecOptions,
+  ): Promise<{ exitCode: number; stderr: string }>;
 }
 
 export interface DockerConnection {
@@ -85,15 +89,27 @@ function contextHost(env: NodeJS.ProcessEnv): { host: string; context: string } 
   if (!context || context === "default") return undefined;
   // The CLI stores a context's endpoints under the SHA-256 of its name.
   const meta = join(dir, "contexts", "meta", createHash("sha256").update(context).digest("hex"), "meta.json");
-  if (!existsSync(meta)) throw new OpsError(`the Docker context "${context}" does not exist (docker context ls lists them)`);
-  const host = (JSON.parse(readFileSync(meta, "utf8")) as { Endpoints?: { docker?: { Host?: string } } }).Endpoints?.docker?.Host;
+  if (!existsSync(meta))
+    throw new OpsError(`the Docker context "${context}" does not exist (docker context ls lists them)`);
+  const host = (JSON.parse(readFileSync(meta, "utf8")) as { Endpoints?: { docker?: { Host?: string } } }).Endpoints
+    ?.docker?.Host;
   if (!host) throw new OpsError(`the Docker context "${context}" names no Docker endpoint`);
   return { host, context };
 }
 
 /** How to reach the daemon, as the docker CLI would with this environment. */
 export function dockerConnection(env: NodeJS.ProcessEnv): DockerConnection {
-  const none = { host: undefined, port: undefined, socketPath: undefined, protocol: undefined, username: undefined, sshOptions: undefined, ca: undefined, cert: undefined, key: undefined };
+  const none = {
+    host: undefined,
+    port: undefined,
+    socketPath: undefined,
+    protocol: undefined,
+    username: undefined,
+    sshOptions: undefined,
+    ca: undefined,
+    cert: undefined,
+    key: undefined,
+  };
   const fromContext = env["DOCKER_HOST"] ? undefined : contextHost(env);
   const address = env["DOCKER_HOST"] || fromContext?.host;
   const via = fromContext ? ` (Docker context ${fromContext.context})` : "";
@@ -114,17 +130,38 @@ export function dockerConnection(env: NodeJS.ProcessEnv): DockerConnection {
   }
   if (url.protocol === "ssh:") {
     return {
-      options: { ...none, protocol: "ssh", host: url.hostname, port: Number(url.port || 22), username: decodeURIComponent(url.username) || undefined, sshOptions: { agent: env["SSH_AUTH_SOCK"] } },
+      options: {
+        ...none,
+        protocol: "ssh",
+        host: url.hostname,
+        port: Number(url.port || 22),
+        username: decodeURIComponent(url.username) || undefined,
+        sshOptions: { agent: env["SSH_AUTH_SOCK"] },
+      },
       description: `${address}${via}`,
       local: false,
     };
   }
-  if (url.protocol !== "tcp:") throw new OpsError(`DOCKER_HOST=${address}: expected unix://<socket>, tcp://<host>:<port> or ssh://<user>@<host>`);
+  if (url.protocol !== "tcp:")
+    throw new OpsError(`DOCKER_HOST=${address}: expected unix://<socket>, tcp://<host>:<port> or ssh://<user>@<host>`);
   const tls = env["DOCKER_TLS_VERIFY"] === "1" || url.port === "2376";
   const certs = env["DOCKER_CERT_PATH"];
-  const files = tls && certs ? { ca: readFileSync(join(certs, "ca.pem")), cert: readFileSync(join(certs, "cert.pem")), key: readFileSync(join(certs, "key.pem")) } : {};
+  const files =
+    tls && certs
+      ? {
+          ca: readFileSync(join(certs, "ca.pem")),
+          cert: readFileSync(join(certs, "cert.pem")),
+          key: readFileSync(join(certs, "key.pem")),
+        }
+      : {};
   return {
-    options: { ...none, protocol: tls ? "https" : "http", host: url.hostname, port: Number(url.port || (tls ? 2376 : 2375)), ...files },
+    options: {
+      ...none,
+      protocol: tls ? "https" : "http",
+      host: url.hostname,
+      port: Number(url.port || (tls ? 2376 : 2375)),
+      ...files,
+    },
     description: `${address}${via}`,
     local: ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname),
   };
@@ -158,11 +195,15 @@ export class DockerEngine implements DockerPort {
       const state = body.State;
       const probe = state?.Health?.Log?.at(-1);
       const bindings = (body.HostConfig?.PortBindings ?? {}) as Record<string, { HostPort?: string }[] | null>;
-      const published = Object.values(bindings).flatMap((list) => (list ?? []).map((binding) => Number(binding.HostPort)));
+      const published = Object.values(bindings).flatMap((list) =>
+        (list ?? []).map((binding) => Number(binding.HostPort)),
+      );
       return {
         status: state?.Status ?? "unknown",
         health: state?.Health?.Status,
-        ...(probe && probe.ExitCode !== 0 ? { failedHealthCheck: failedCheck(probe, body.Config?.Healthcheck?.Test ?? []) } : {}),
+        ...(probe && probe.ExitCode !== 0
+          ? { failedHealthCheck: failedCheck(probe, body.Config?.Healthcheck?.Test ?? []) }
+          : {}),
         ...(state?.Status === "exited" ? { exitCode: state.ExitCode } : {}),
         restartCount: body.RestartCount ?? 0,
         published: published.filter((port) => Number.isInteger(port) && port > 0),
@@ -174,7 +215,12 @@ export class DockerEngine implements DockerPort {
   }
 
   async logs(container: string, options: LogOptions): Promise<void> {
-    const query = { stdout: true, stderr: true, timestamps: true, ...(options.since === undefined ? {} : { since: options.since }) };
+    const query = {
+      stdout: true,
+      stderr: true,
+      timestamps: true,
+      ...(options.since === undefined ? {} : { since: options.since }),
+    };
     try {
       if (options.follow) {
         await demultiplex(await this.docker.getContainer(container).logs({ ...query, follow: true }), options.write);
@@ -211,10 +257,16 @@ export class DockerEngine implements DockerPort {
     }
   }
 
-  async exec(container: string, command: readonly string[], options: ExecOptions): Promise<{ exitCode: number; stderr: string }> {
+  async exec(
+    container: string,
+    command: readonly string[],
+    options: ExecOptions,
+  ): Promise<{ exitCode: number; stderr: string }> {
     try {
       const stdin = options.stdin !== undefined;
-      const exec = await this.docker.getContainer(container).exec({ Cmd: [...command], AttachStdin: stdin, AttachStdout: true, AttachStderr: true, Tty: false });
+      const exec = await this.docker
+        .getContainer(container)
+        .exec({ Cmd: [...command], AttachStdin: stdin, AttachStdout: true, AttachStderr: true, Tty: false });
       // Hijacked: the connection carries stdin up and the multiplexed stdout and stderr down.
       const stream = await exec.start({ hijack: true, stdin });
       const stderr: Buffer[] = [];
@@ -229,7 +281,9 @@ export class DockerEngine implements DockerPort {
         stream.on("close", resolve);
         // A command that exits before reading all its input closes the connection under the input still being
         // sent: its exit code says what happened.
-        stream.on("error", (error: NodeJS.ErrnoException) => (stdin && (error.code === "EPIPE" || error.code === "ECONNRESET") ? resolve() : reject(error)));
+        stream.on("error", (error: NodeJS.ErrnoException) =>
+          stdin && (error.code === "EPIPE" || error.code === "ECONNRESET") ? resolve() : reject(error),
+        );
       });
       this.docker.modem.demuxStream(stream, options.stdout, errors);
       // The end of the input half-closes the connection: the daemon then closes the command's stdin.
@@ -257,7 +311,10 @@ export class DockerEngine implements DockerPort {
   }
 }
 
-function failedCheck(probe: { ExitCode: number; Output: string }, test: readonly string[]): NonNullable<ContainerState["failedHealthCheck"]> {
+function failedCheck(
+  probe: { ExitCode: number; Output: string },
+  test: readonly string[],
+): NonNullable<ContainerState["failedHealthCheck"]> {
   const url = test.find((word) => /^https?:\/\//.test(word)) ?? /https?:\/\/[^\s'"]+/.exec(test.join(" "))?.[0];
   return { exitCode: probe.ExitCode, ...(url ? { url } : {}), output: probe.Output.trim().split("\n").at(-1) ?? "" };
 }
@@ -266,7 +323,10 @@ function failedCheck(probe: { ExitCode: number; Output: string }, test: readonly
  * A container without a TTY sends its logs as frames: one byte for the stream, three of padding, a 32-bit
  * big-endian length, then that many bytes of output.
  */
-export async function demultiplex(stream: AsyncIterable<Buffer | string> | Iterable<Buffer | string>, write: (line: string) => void): Promise<void> {
+export async function demultiplex(
+  stream: AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
+  write: (line: string) => void,
+): Promise<void> {
   let pending = Buffer.alloc(0);
   let text = "";
   for await (const chunk of stream) {

@@ -36,7 +36,8 @@ export function readOutputsFile(file: string): Outputs {
   } catch {
     throw new OpsError(`--outputs: ${file} is not JSON`);
   }
-  if (values === null || typeof values !== "object" || Array.isArray(values)) throw new OpsError(`--outputs: ${file} is not a JSON object of outputs`);
+  if (values === null || typeof values !== "object" || Array.isArray(values))
+    throw new OpsError(`--outputs: ${file} is not a JSON object of outputs`);
   return Object.fromEntries(Object.entries(values).map(([key, value]) => [key, { value, secret: false }]));
 }
 

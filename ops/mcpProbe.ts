@@ -15,14 +15,22 @@ export interface McpProbeResult {
   readonly detail: string;
 }
 
-export async function probeMcp(url: string, options: { headers?: Record<string, string>; timeoutMs: number }): Promise<McpProbeResult> {
+export async function probeMcp(
+  url: string,
+  options: { headers?: Record<string, string>; timeoutMs: number },
+): Promise<McpProbeResult> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
-  const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: options.headers ?? {} } });
+  const transport = new StreamableHTTPClientTransport(new URL(url), {
+    requestInit: { headers: options.headers ?? {} },
+  });
   const client = new Client({ name: "litellm-mcp-status", version: "1.0.0" });
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${Math.round(options.timeoutMs / 1000)} s`)), options.timeoutMs);
+    timer = setTimeout(
+      () => reject(new Error(`no answer within ${Math.round(options.timeoutMs / 1000)} s`)),
+      options.timeoutMs,
+    );
   });
   try {
     await Promise.race([client.connect(transport), deadline]);

@@ -11,7 +11,13 @@ const dockerOutputs = z.object({
   proxyUrl: z.string(),
   mcpGatewayUrl: z.string(),
   masterKey: z.optional(z.string()),
-  containers: z.object({ litellm: z.string(), postgres: z.string(), redis: z.optional(z.string()), otel: z.optional(z.string()), mcpServers: names }),
+  containers: z.object({
+    litellm: z.string(),
+    postgres: z.string(),
+    redis: z.optional(z.string()),
+    otel: z.optional(z.string()),
+    mcpServers: names,
+  }),
   configYaml: z.string(),
 });
 
@@ -30,7 +36,12 @@ const awsOutputs = z.object({
   smoke: z.optional(
     z.discriminatedUnion("from", [
       z.object({ from: z.literal("runner") }),
-      z.object({ from: z.literal("vpc"), taskDefinition: z.string(), subnets: z.array(z.string()), securityGroups: z.array(z.string()) }),
+      z.object({
+        from: z.literal("vpc"),
+        taskDefinition: z.string(),
+        subnets: z.array(z.string()),
+        securityGroups: z.array(z.string()),
+      }),
     ]),
   ),
   configYaml: z.string(),
@@ -44,7 +55,11 @@ const localOutputs = z.object({
   proxyUrl: z.string(),
   mcpGatewayUrl: z.string(),
   masterKey: z.optional(z.string()),
-  processes: z.object({ litellm: localProcess, redis: z.optional(localProcess), mcpServers: z.record(z.string(), localProcess) }),
+  processes: z.object({
+    litellm: localProcess,
+    redis: z.optional(localProcess),
+    mcpServers: z.record(z.string(), localProcess),
+  }),
   configYaml: z.string(),
 });
 
@@ -62,7 +77,9 @@ export function readOutputs(stack: string, outputs: Outputs): GatewayOutputs {
   const values = Object.fromEntries(Object.entries(outputs).map(([key, output]) => [key, output.value]));
   const parsed = gatewayOutputs.safeParse(values);
   if (!parsed.success) {
-    throw new OpsError(`stack ${stack}'s outputs are not this program's (${parsed.error.issues[0]?.path.join(".")}): run litellm-mcp up --stack ${stack}`);
+    throw new OpsError(
+      `stack ${stack}'s outputs are not this program's (${parsed.error.issues[0]?.path.join(".")}): run litellm-mcp up --stack ${stack}`,
+    );
   }
   return parsed.data;
 }
@@ -81,7 +98,8 @@ export function localServices(outputs: LocalOutputs): Record<string, LocalOutput
 
 /** What the deployed config.yaml caches responses in. */
 export function responseCache(configYaml: string): "none" | "redis" | "local" {
-  const settings = (parse(configYaml) as { litellm_settings?: { cache?: boolean; cache_params?: { type?: string } } }).litellm_settings;
+  const settings = (parse(configYaml) as { litellm_settings?: { cache?: boolean; cache_params?: { type?: string } } })
+    .litellm_settings;
   if (settings?.cache !== true) return "none";
   return (settings.cache_params?.type ?? "redis") === "redis" ? "redis" : "local";
 }

@@ -11,12 +11,20 @@ export interface PulumiPort {
   /** policyPack: a policy pack directory, enforced on the update. */
   up(stack: string, write: (text: string) => void, options?: { policyPack?: string }): Promise<void>;
   /** Returns whether the preview would change anything. */
-  preview(stack: string, write: (text: string) => void, options?: { policyPack?: string }): Promise<{ changes: boolean }>;
+  preview(
+    stack: string,
+    write: (text: string) => void,
+    options?: { policyPack?: string },
+  ): Promise<{ changes: boolean }>;
   /**
    * keepProtected: destroy everything but the protected resources (`pulumi destroy --exclude-protected`).
    * onSelected: called once Pulumi has opened the stack, before anything is destroyed.
    */
-  destroy(stack: string, write: (text: string) => void, options: { keepProtected: boolean; onSelected?: () => void }): Promise<void>;
+  destroy(
+    stack: string,
+    write: (text: string) => void,
+    options: { keepProtected: boolean; onSelected?: () => void },
+  ): Promise<void>;
   /** Runs the Pulumi CLI itself with the stack's backend, for anything else; returns its exit status. */
   passthrough(stack: string, args: string[]): Promise<number>;
 }
@@ -36,14 +44,24 @@ export class AutomationPulumi implements PulumiPort {
     await this.run(stack, "update", true, (selected) => selected.up({ onOutput: write, color: "auto", policyPacks }));
   }
 
-  async preview(stack: string, write: (text: string) => void, options: { policyPack?: string } = {}): Promise<{ changes: boolean }> {
+  async preview(
+    stack: string,
+    write: (text: string) => void,
+    options: { policyPack?: string } = {},
+  ): Promise<{ changes: boolean }> {
     const policyPacks = options.policyPack ? [options.policyPack] : undefined;
-    const result = await this.run(stack, "preview", true, (selected) => selected.preview({ onOutput: write, color: "auto", diff: true, policyPacks }));
+    const result = await this.run(stack, "preview", true, (selected) =>
+      selected.preview({ onOutput: write, color: "auto", diff: true, policyPacks }),
+    );
     const counts = result.changeSummary as Record<string, number | undefined>;
     return { changes: Object.entries(counts).some(([operation, count]) => operation !== "same" && (count ?? 0) > 0) };
   }
 
-  async destroy(stack: string, write: (text: string) => void, options: { keepProtected: boolean; onSelected?: () => void }): Promise<void> {
+  async destroy(
+    stack: string,
+    write: (text: string) => void,
+    options: { keepProtected: boolean; onSelected?: () => void },
+  ): Promise<void> {
     await this.run(stack, "destroy", false, (selected) => {
       options.onSelected?.();
       return selected.destroy({ onOutput: write, color: "auto", excludeProtected: options.keepProtected });
@@ -53,20 +71,31 @@ export class AutomationPulumi implements PulumiPort {
   passthrough(stack: string, args: string[]): Promise<number> {
     this.backend.prepare();
     return new Promise((resolve, reject) => {
-      const child = spawn("pulumi", [...args, "--stack", stack], { cwd: this.project, stdio: "inherit", env: { ...process.env, ...this.backend.env } });
+      const child = spawn("pulumi", [...args, "--stack", stack], {
+        cwd: this.project,
+        stdio: "inherit",
+        env: { ...process.env, ...this.backend.env },
+      });
       child.on("error", (error) => reject(cliMissing(error) ?? error));
       child.on("exit", (code) => resolve(code ?? 1));
     });
   }
 
-  private async run<T>(stack: string, what: string, create: boolean, action: (selected: Stack) => Promise<T>): Promise<T> {
+  private async run<T>(
+    stack: string,
+    what: string,
+    create: boolean,
+    action: (selected: Stack) => Promise<T>,
+  ): Promise<T> {
     if (!create && !this.backend.mayHoldStacks) throw new OpsError(notDeployed(stack, this.backend));
     if (create) this.backend.prepare();
     let selected: Stack;
     try {
       const args = { stackName: stack, workDir: this.project };
       const options = { envVars: this.backend.env };
-      selected = create ? await LocalWorkspace.createOrSelectStack(args, options) : await LocalWorkspace.selectStack(args, options);
+      selected = create
+        ? await LocalWorkspace.createOrSelectStack(args, options)
+        : await LocalWorkspace.selectStack(args, options);
     } catch (error) {
       if (error instanceof StackNotFoundError) {
         throw new OpsError(notDeployed(stack, this.backend));
@@ -77,7 +106,8 @@ export class AutomationPulumi implements PulumiPort {
       return await action(selected);
     } catch (error) {
       // Pulumi has already streamed the details; one line says what failed.
-      if (error instanceof CommandError) throw new OpsError(`pulumi could not ${what} stack ${stack}: ${firstLine(error)}`);
+      if (error instanceof CommandError)
+        throw new OpsError(`pulumi could not ${what} stack ${stack}: ${firstLine(error)}`);
       throw error;
     }
   }
@@ -96,6 +126,9 @@ function cliMissing(error: unknown): OpsError | undefined {
 
 function firstLine(error: unknown): string {
   const message = (error as Error).message ?? String(error);
-  const lines = message.split("\n").map((line) => line.trim()).filter(Boolean);
+  const lines = message
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean);
   return lines.find((line) => /^error:/i.test(line))?.replace(/^error:\s*/i, "") ?? lines[0] ?? "unknown error";
 }

@@ -58,14 +58,21 @@ export class OciRegistry implements RegistryPort {
     // No digest header: the digest is the SHA-256 of the manifest as the registry serves it.
     const manifest = await this.request(url, "GET", auth, host);
     if (!manifest.ok) throw new OpsError(`${host} refused ${name}:${tag}: HTTP ${manifest.status}`);
-    return `sha256:${createHash("sha256").update(Buffer.from(await manifest.arrayBuffer())).digest("hex")}`;
+    return `sha256:${createHash("sha256")
+      .update(Buffer.from(await manifest.arrayBuffer()))
+      .digest("hex")}`;
   }
 
   /** The distribution spec's token exchange, anonymous: a pull token for the repository. */
   private async token(challenge: string | null, host: string, name: string): Promise<string> {
     const bearer = /^Bearer\s+(.*)$/i.exec(challenge ?? "");
-    if (!bearer) throw new OpsError(`${host} asks for credentials (${challenge ?? "no challenge"}): only anonymous pulls are resolved`);
-    const params = Object.fromEntries([...bearer[1]!.matchAll(/(\w+)="([^"]*)"/g)].map((match) => [match[1]!, match[2]!]));
+    if (!bearer)
+      throw new OpsError(
+        `${host} asks for credentials (${challenge ?? "no challenge"}): only anonymous pulls are resolved`,
+      );
+    const params = Object.fromEntries(
+      [...bearer[1]!.matchAll(/(\w+)="([^"]*)"/g)].map((match) => [match[1]!, match[2]!]),
+    );
     if (!params["realm"]) throw new OpsError(`${host} asks for a token without saying where to get it`);
     const url = new URL(params["realm"]);
     if (params["service"]) url.searchParams.set("service", params["service"]);
@@ -78,9 +85,19 @@ export class OciRegistry implements RegistryPort {
     return token;
   }
 
-  private async request(url: string, method: "HEAD" | "GET", headers: Record<string, string>, host: string): Promise<Response> {
+  private async request(
+    url: string,
+    method: "HEAD" | "GET",
+    headers: Record<string, string>,
+    host: string,
+  ): Promise<Response> {
     try {
-      return await fetch(url, { method, headers: { accept: ACCEPT, ...headers }, signal: AbortSignal.timeout(this.timeoutMs), redirect: "follow" });
+      return await fetch(url, {
+        method,
+        headers: { accept: ACCEPT, ...headers },
+        signal: AbortSignal.timeout(this.timeoutMs),
+        redirect: "follow",
+      });
     } catch (error) {
       throw new OpsError(`cannot reach ${host}: ${describeNetworkError(error)}`);
     }

@@ -47,12 +47,18 @@ export class PyPiReleases implements ReleasesPort {
     const metadata = entries[`litellm-${version}.dist-info/METADATA`];
     if (!metadata) throw new OpsError(`${filename} holds no METADATA: cannot tell which litellm-proxy-extras it needs`);
     const requirement = /^Requires-Dist:\s*litellm-proxy-extras\s*==\s*([\w.]+)/im.exec(await metadata.text());
-    if (!requirement) throw new OpsError(`LiteLLM ${version} names no litellm-proxy-extras release: its proxy has no migrations of its own`);
+    if (!requirement)
+      throw new OpsError(
+        `LiteLLM ${version} names no litellm-proxy-extras release: its proxy has no migrations of its own`,
+      );
     return requirement[1]!;
   }
 
   /** The entries of a wheel of `project` at `version` (see wheel), read over HTTP ranges: nothing is downloaded whole. */
-  private async wheelEntries(project: string, version: string): Promise<{ filename: string; entries: Record<string, ZipEntry> }> {
+  private async wheelEntries(
+    project: string,
+    version: string,
+  ): Promise<{ filename: string; entries: Record<string, ZipEntry> }> {
     const wheel = await this.wheel(project, version);
     const { unzip } = await import("unzipit");
     const { entries } = await unzip(this.rangeReader(wheel.url));
@@ -66,7 +72,9 @@ export class PyPiReleases implements ReleasesPort {
     if (!response.ok) throw new OpsError(`${url} answered HTTP ${response.status}`);
     const files = ((await response.json()) as { files?: IndexFile[] }).files ?? [];
     const prefix = `${project.replace(/-/g, "_")}-${version}-`;
-    const wheels = files.filter((file) => file.filename.startsWith(prefix) && file.filename.endsWith(".whl") && !file.yanked);
+    const wheels = files.filter(
+      (file) => file.filename.startsWith(prefix) && file.filename.endsWith(".whl") && !file.yanked,
+    );
     const chosen = wheels.find((file) => file.filename.endsWith("-none-any.whl")) ?? wheels[0];
     if (!chosen) throw new OpsError(`${project} ${quote(version)} is not on ${this.index}: no wheel of that release`);
     return chosen;
@@ -78,7 +86,8 @@ export class PyPiReleases implements ReleasesPort {
       getLength: async () => {
         const response = await this.fetch(url, {}, "HEAD");
         const length = Number(response.headers.get("content-length"));
-        if (!response.ok || !Number.isFinite(length)) throw new OpsError(`${url} answered HTTP ${response.status} without a length`);
+        if (!response.ok || !Number.isFinite(length))
+          throw new OpsError(`${url} answered HTTP ${response.status} without a length`);
         return length;
       },
       read: async (offset, length) => {

@@ -11,5 +11,7 @@ export function parseSince(since: string | boolean | undefined, now = Date.now()
   if (duration) return now - Number(duration[1]) * UNITS[duration[2]!]!;
   const time = Date.parse(since);
   if (!Number.isNaN(time) && /^\d{4}-\d{2}-\d{2}/.test(since)) return time;
-  throw new UsageError(`--since: expected a duration such as 10m, 2h or 1d, or a time such as 2026-11-24T10:00:00Z, got ${quote(since)}`);
+  throw new UsageError(
+    `--since: expected a duration such as 10m, 2h or 1d, or a time such as 2026-11-24T10:00:00Z, got ${quote(since)}`,
+  );
 }

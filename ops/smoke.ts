@@ -24,7 +24,8 @@ function reported(line: string): ReportedCheck | { smoke: "passed" | "failed" } 
   if (typeof parsed !== "object" || parsed === null) return undefined;
   const value = parsed as Record<string, unknown>;
   if (value["smoke"] === "passed" || value["smoke"] === "failed") return { smoke: value["smoke"] };
-  if (typeof value["check"] === "string" && typeof value["ok"] === "boolean" && typeof value["detail"] === "string") return value as unknown as ReportedCheck;
+  if (typeof value["check"] === "string" && typeof value["ok"] === "boolean" && typeof value["detail"] === "string")
+    return value as unknown as ReportedCheck;
   return undefined;
 }
 
@@ -40,12 +41,25 @@ export function smokeTaskChecks(end: TaskEnd): Check[] {
     const entry = reported(line);
     if (entry === undefined) other.push(line);
     else if ("smoke" in entry) verdict = entry.smoke;
-    else checks.push({ name: entry.check, ok: entry.ok, latencyMs: entry.latencyMs, detail: entry.detail, ...(entry.tools ? { tools: entry.tools } : {}) });
+    else
+      checks.push({
+        name: entry.check,
+        ok: entry.ok,
+        latencyMs: entry.latencyMs,
+        detail: entry.detail,
+        ...(entry.tools ? { tools: entry.tools } : {}),
+      });
   }
   const task = `smoke task ${end.taskId}`;
-  if (end.exitCode === undefined) return [...checks, { name: task, ok: false, detail: `it did not run: ${end.reason ?? "ECS gave no reason"}` }];
+  if (end.exitCode === undefined)
+    return [...checks, { name: task, ok: false, detail: `it did not run: ${end.reason ?? "ECS gave no reason"}` }];
   const last = other.at(-1);
-  if (verdict === undefined) return [...checks, { name: task, ok: false, detail: `exit code ${end.exitCode} without a report${last ? `: ${last}` : ""}` }];
-  if ((verdict === "passed") !== (end.exitCode === 0)) return [...checks, { name: task, ok: false, detail: `exit code ${end.exitCode}, yet its report says ${verdict}` }];
+  if (verdict === undefined)
+    return [
+      ...checks,
+      { name: task, ok: false, detail: `exit code ${end.exitCode} without a report${last ? `: ${last}` : ""}` },
+    ];
+  if ((verdict === "passed") !== (end.exitCode === 0))
+    return [...checks, { name: task, ok: false, detail: `exit code ${end.exitCode}, yet its report says ${verdict}` }];
   return checks;
 }

@@ -29,7 +29,11 @@ export interface StatusSources {
   readonly callModels?: boolean;
 }
 
-export async function collectStatus(outputs: GatewayOutputs, key: string | undefined, sources: StatusSources): Promise<Check[]> {
+export async function collectStatus(
+  outputs: GatewayOutputs,
+  key: string | undefined,
+  sources: StatusSources,
+): Promise<Check[]> {
   const { timeoutMs } = sources;
   const proxy = outputs.proxyUrl;
   const gatewayHeaders: Record<string, string> = key ? { "x-litellm-api-key": `Bearer ${key}` } : {};
@@ -38,17 +42,23 @@ export async function collectStatus(outputs: GatewayOutputs, key: string | undef
     readiness(proxy, timeoutMs).then((result) => ({ name: "proxy readiness", ...result })),
     models(proxy, key, timeoutMs).then(async ({ ids, ...result }) => [
       { name: "models", ...result },
-      ...(sources.callModels ? await Promise.all(ids.map(async (id) => ({ name: `call ${id}`, ...(await callModel(proxy, key, id, timeoutMs)) }))) : []),
+      ...(sources.callModels
+        ? await Promise.all(
+            ids.map(async (id) => ({ name: `call ${id}`, ...(await callModel(proxy, key, id, timeoutMs)) })),
+          )
+        : []),
     ]),
     ...mcpServerNames(outputs).map((server) =>
       // The gateway serves every server at /mcp; the header narrows it to one.
-      probeMcp()(outputs.mcpGatewayUrl, { headers: { ...gatewayHeaders, "x-mcp-servers": server }, timeoutMs }).then((result) => ({
-        name: `mcp ${server}`,
-        ok: result.ok && result.tools.length > 0,
-        latencyMs: result.latencyMs,
-        detail: result.ok && result.tools.length === 0 ? "the gateway lists no tool for it" : result.detail,
-        tools: result.tools,
-      })),
+      probeMcp()(outputs.mcpGatewayUrl, { headers: { ...gatewayHeaders, "x-mcp-servers": server }, timeoutMs }).then(
+        (result) => ({
+          name: `mcp ${server}`,
+          ok: result.ok && result.tools.length > 0,
+          latencyMs: result.latencyMs,
+          detail: result.ok && result.tools.length === 0 ? "the gateway lists no tool for it" : result.detail,
+          tools: result.tools,
+        }),
+      ),
     ),
   ];
   if (outputs.target === "docker" && sources.docker) checks.push(containerChecks(outputs, sources.docker));
@@ -70,14 +80,23 @@ export async function collectStatus(outputs: GatewayOutputs, key: string | undef
 }
 
 async function containerChecks(outputs: DockerOutputs, docker: DockerPort): Promise<Check[]> {
-  const containers = { litellm: outputs.containers.litellm, postgres: outputs.containers.postgres, ...(outputs.containers.redis ? { redis: outputs.containers.redis } : {}), ...outputs.containers.mcpServers };
+  const containers = {
+    litellm: outputs.containers.litellm,
+    postgres: outputs.containers.postgres,
+    ...(outputs.containers.redis ? { redis: outputs.containers.redis } : {}),
+    ...outputs.containers.mcpServers,
+  };
   return Promise.all(
     Object.values(containers).map(async (name) => {
       const state = await docker.inspect(name);
       if (!state) return { name: `container ${name}`, ok: false, detail: "not found" };
       const ok = state.status === "running" && (state.health === undefined || state.health === "healthy");
       const restarts = state.restartCount > 0 ? `, ${state.restartCount} restart(s)` : "";
-      return { name: `container ${name}`, ok, detail: `${state.status}${state.health ? `, ${state.health}` : ""}${restarts}` };
+      return {
+        name: `container ${name}`,
+        ok,
+        detail: `${state.status}${state.health ? `, ${state.health}` : ""}${restarts}`,
+      };
     }),
   );
 }
@@ -85,14 +104,24 @@ async function containerChecks(outputs: DockerOutputs, docker: DockerPort): Prom
 function processChecks(outputs: LocalOutputs, local: LocalPort): Check[] {
   return Object.entries(localServices(outputs)).map(([name, process]) => {
     const { running } = local.inspect(process);
-    return { name: `process ${name}`, ok: running, detail: `${running ? "running" : "not running"} (pid ${process.pid})` };
+    return {
+      name: `process ${name}`,
+      ok: running,
+      detail: `${running ? "running" : "not running"} (pid ${process.pid})`,
+    };
   });
 }
 
 export function statusTable(checks: readonly Check[]): string {
-  const rows = checks.map((check) => [check.name, check.ok ? "ok" : "FAIL", check.latencyMs === undefined ? "-" : `${check.latencyMs} ms`, check.detail]);
+  const rows = checks.map((check) => [
+    check.name,
+    check.ok ? "ok" : "FAIL",
+    check.latencyMs === undefined ? "-" : `${check.latencyMs} ms`,
+    check.detail,
+  ]);
   const header = ["CHECK", "RESULT", "LATENCY", "DETAIL"];
   const widths = [0, 1, 2].map((column) => Math.max(header[column]!.length, ...rows.map((row) => row[column]!.length)));
-  const line = (row: string[]) => [row[0]!.padEnd(widths[0]!), row[1]!.padEnd(widths[1]!), row[2]!.padStart(widths[2]!), row[3]].join("  ").trimEnd();
+  const line = (row: string[]) =>
+    [row[0]!.padEnd(widths[0]!), row[1]!.padEnd(widths[1]!), row[2]!.padStart(widths[2]!), row[3]].join("  ").trimEnd();
   return `${[header, ...rows].map(line).join("\n")}\n`;
 }

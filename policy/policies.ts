@@ -15,7 +15,10 @@ import { pinningProblem } from "../config/images";
 type Props = Record<string, unknown>;
 
 /** Runs `validate` on resources of the given types only. */
-function forTypes(types: readonly string[], validate: (props: Props, args: ResourceValidationArgs, report: ReportViolation) => void): ResourceValidation {
+function forTypes(
+  types: readonly string[],
+  validate: (props: Props, args: ResourceValidationArgs, report: ReportViolation) => void,
+): ResourceValidation {
   return (args, report) => {
     if (types.includes(args.type)) validate(args.props as Props, args, report);
   };
@@ -44,7 +47,8 @@ export const rdsEncryptedAndPrivate: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   validateResource: forTypes(["aws:rds/instance:Instance"], (props, _, report) => {
     if (props["storageEncrypted"] !== true) report("RDS instance storage must be encrypted (storageEncrypted: true).");
-    if (props["publiclyAccessible"] === true) report("RDS instance must not be publicly accessible (publiclyAccessible: false).");
+    if (props["publiclyAccessible"] === true)
+      report("RDS instance must not be publicly accessible (publiclyAccessible: false).");
   }),
 };
 
@@ -56,10 +60,12 @@ export const rdsProdProtection: ResourceValidationPolicy = {
   validateResource: forTypes(["aws:rds/instance:Instance"], (props, args, report) => {
     const prodStacks = args.getConfig<ProdConfig>().prodStacks ?? ["prod"];
     if (!prodStacks.includes(stackOf(args.urn))) return;
-    if (props["deletionProtection"] !== true) report("A prod RDS instance must have deletion protection (deletionProtection: true).");
+    if (props["deletionProtection"] !== true)
+      report("A prod RDS instance must have deletion protection (deletionProtection: true).");
     if (props["multiAz"] !== true) report("A prod RDS instance must be multi-AZ (multiAz: true).");
     const backups = Number(props["backupRetentionPeriod"] ?? 0);
-    if (backups < 7) report(`A prod RDS instance must keep backups for at least 7 days (backupRetentionPeriod is ${backups}).`);
+    if (backups < 7)
+      report(`A prod RDS instance must keep backups for at least 7 days (backupRetentionPeriod is ${backups}).`);
   }),
 };
 
@@ -80,7 +86,9 @@ function checkOpenIngress(rule: Props, cidrs: unknown[], loadBalancer: boolean, 
     const to = Number(rule["toPort"]);
     const listenerPort = from === to && LISTENER_PORTS.includes(from);
     if (!(loadBalancer && listenerPort)) {
-      report(`Ingress from ${cidr} on ports ${rule["fromPort"] ?? "all"}-${rule["toPort"] ?? "all"} is open to the internet; only the load balancer may accept it, on 80 or 443.`);
+      report(
+        `Ingress from ${cidr} on ports ${rule["fromPort"] ?? "all"}-${rule["toPort"] ?? "all"} is open to the internet; only the load balancer may accept it, on 80 or 443.`,
+      );
     }
   }
 }
@@ -97,13 +105,23 @@ export const noPublicIngress: ResourceValidationPolicy = {
     forTypes(["aws:ec2/securityGroup:SecurityGroup"], (props, _, report) => {
       const loadBalancer = tagsOf(props)[LABELS.role] === "load-balancer";
       for (const rule of (props["ingress"] as Props[] | undefined) ?? []) {
-        checkOpenIngress(rule, [...((rule["cidrBlocks"] as unknown[]) ?? []), ...((rule["ipv6CidrBlocks"] as unknown[]) ?? [])], loadBalancer, report);
+        checkOpenIngress(
+          rule,
+          [...((rule["cidrBlocks"] as unknown[]) ?? []), ...((rule["ipv6CidrBlocks"] as unknown[]) ?? [])],
+          loadBalancer,
+          report,
+        );
       }
     }),
     forTypes(["aws:ec2/securityGroupRule:SecurityGroupRule"], (props, _, report) => {
       // This resource carries no tags: it cannot be the load balancer's.
       if (props["type"] !== "ingress") return;
-      checkOpenIngress(props, [...((props["cidrBlocks"] as unknown[]) ?? []), ...((props["ipv6CidrBlocks"] as unknown[]) ?? [])], false, report);
+      checkOpenIngress(
+        props,
+        [...((props["cidrBlocks"] as unknown[]) ?? []), ...((props["ipv6CidrBlocks"] as unknown[]) ?? [])],
+        false,
+        report,
+      );
     }),
   ],
 };
@@ -134,15 +152,22 @@ interface EnvironmentConfig {
 
 export const ecsSecretsNotInEnvironment: ResourceValidationPolicy = {
   name: "ecs-secrets-not-in-environment",
-  description: "ECS containers receive secrets through `secrets` (valueFrom), never as plaintext `environment` entries.",
+  description:
+    "ECS containers receive secrets through `secrets` (valueFrom), never as plaintext `environment` entries.",
   enforcementLevel: "mandatory",
-  configSchema: { properties: { allowedNames: { type: "array", items: { type: "string" }, default: ["LITELLM_CONFIG_BUCKET_OBJECT_KEY"] } } },
+  configSchema: {
+    properties: {
+      allowedNames: { type: "array", items: { type: "string" }, default: ["LITELLM_CONFIG_BUCKET_OBJECT_KEY"] },
+    },
+  },
   validateResource: forTypes(["aws:ecs/taskDefinition:TaskDefinition"], (props, args, report) => {
     const allowed = args.getConfig<EnvironmentConfig>().allowedNames ?? ["LITELLM_CONFIG_BUCKET_OBJECT_KEY"];
     for (const container of containersOf(props) ?? []) {
       for (const entry of container.environment ?? []) {
         if (entry.name && SECRET_LIKE.test(entry.name) && !allowed.includes(entry.name)) {
-          report(`Container "${container.name}" has the environment variable ${entry.name}, which looks like a secret: inject it with "secrets" (valueFrom) instead.`);
+          report(
+            `Container "${container.name}" has the environment variable ${entry.name}, which looks like a secret: inject it with "secrets" (valueFrom) instead.`,
+          );
         }
       }
     }
@@ -151,13 +176,17 @@ export const ecsSecretsNotInEnvironment: ResourceValidationPolicy = {
 
 export const ecsImagesPinned: ResourceValidationPolicy = {
   name: "ecs-images-pinned",
-  description: "ECS containers run images pinned to a version tag or a digest, never latest, main-latest or main-stable.",
+  description:
+    "ECS containers run images pinned to a version tag or a digest, never latest, main-latest or main-stable.",
   enforcementLevel: "mandatory",
   validateResource: forTypes(["aws:ecs/taskDefinition:TaskDefinition"], (props, _, report) => {
     for (const container of containersOf(props) ?? []) {
       if (typeof container.image !== "string") continue;
       const problem = pinningProblem(container.image);
-      if (problem) report(`Container "${container.name}" runs the image "${container.image}", which ${problem}: pin a version tag or a digest.`);
+      if (problem)
+        report(
+          `Container "${container.name}" runs the image "${container.image}", which ${problem}: pin a version tag or a digest.`,
+        );
     }
   }),
 };
@@ -171,7 +200,8 @@ const DIGEST = /@sha256:[0-9a-f]{64}$/;
  */
 export const ecsImagesDigestInProd: ResourceValidationPolicy = {
   name: "ecs-images-digest-in-prod",
-  description: "In prod stacks, ECS containers run images pinned by digest (tag@sha256:...), which a registry cannot re-point as it can a tag.",
+  description:
+    "In prod stacks, ECS containers run images pinned by digest (tag@sha256:...), which a registry cannot re-point as it can a tag.",
   enforcementLevel: "advisory",
   configSchema: prodStacksSchema,
   validateResource: forTypes(["aws:ecs/taskDefinition:TaskDefinition"], (props, args, report) => {
@@ -180,7 +210,9 @@ export const ecsImagesDigestInProd: ResourceValidationPolicy = {
     if (!prodStacks.includes(stack)) return;
     for (const container of containersOf(props) ?? []) {
       if (typeof container.image !== "string" || DIGEST.test(container.image)) continue;
-      report(`Container "${container.name}" runs "${container.image}" by tag only: pin its digest (npx litellm-mcp pin-images --stack ${stack} --write).`);
+      report(
+        `Container "${container.name}" runs "${container.image}" by tag only: pin its digest (npx litellm-mcp pin-images --stack ${stack} --write).`,
+      );
     }
   }),
 };
@@ -196,15 +228,27 @@ export const s3BucketsPrivateAndEncrypted: StackValidationPolicy = {
   enforcementLevel: "mandatory",
   validateStack: (args, report) => {
     const attachedTo = (type: string, bucketUrn: string) =>
-      args.resources.filter((resource) => resource.type === type && (resource.propertyDependencies["bucket"] ?? []).some((dependency) => dependency.urn === bucketUrn));
+      args.resources.filter(
+        (resource) =>
+          resource.type === type &&
+          (resource.propertyDependencies["bucket"] ?? []).some((dependency) => dependency.urn === bucketUrn),
+      );
     for (const bucket of args.resources.filter((resource) => BUCKETS.includes(resource.type))) {
       const blocks = attachedTo("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", bucket.urn);
-      const blocked = blocks.some((block) => ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"].every((key) => block.props[key] === true));
+      const blocked = blocks.some((block) =>
+        ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"].every(
+          (key) => block.props[key] === true,
+        ),
+      );
       if (!blocked) report(`Bucket ${bucket.name} has no public access block with all four settings on.`, bucket.urn);
       const encrypted =
         bucket.props["serverSideEncryptionConfiguration"] !== undefined ||
-        attachedTo("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", bucket.urn).length > 0 ||
-        attachedTo("aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", bucket.urn).length > 0;
+        attachedTo("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", bucket.urn)
+          .length > 0 ||
+        attachedTo(
+          "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+          bucket.urn,
+        ).length > 0;
       if (!encrypted) report(`Bucket ${bucket.name} has no default encryption.`, bucket.urn);
     }
   },
@@ -219,7 +263,8 @@ export const logGroupRetention: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   validateResource: forTypes(["aws:cloudwatch/logGroup:LogGroup"], (props, args, report) => {
     const days = props["retentionInDays"];
-    if (typeof days !== "number" || days <= 0) report(`Log group ${args.name} keeps logs for ever: set retentionInDays.`);
+    if (typeof days !== "number" || days <= 0)
+      report(`Log group ${args.name} keeps logs for ever: set retentionInDays.`);
   }),
 };
 
@@ -260,7 +305,9 @@ export const dockerPublishedOnLoopback: ResourceValidationPolicy = {
     if (labelsOf(props)[LABELS.expose] === "true") return;
     for (const port of (props["ports"] as Port[] | undefined) ?? []) {
       if (port.ip === undefined || !LOOPBACK.includes(port.ip)) {
-        report(`Container "${props["name"]}" publishes port ${port.external ?? port.internal} on ${port.ip ?? "every interface"}; bind it to 127.0.0.1 or label it ${LABELS.expose}=true.`);
+        report(
+          `Container "${props["name"]}" publishes port ${port.external ?? port.internal} on ${port.ip ?? "every interface"}; bind it to 127.0.0.1 or label it ${LABELS.expose}=true.`,
+        );
       }
     }
   }),
@@ -287,7 +334,8 @@ function checkBedrockScope(document: unknown, report: ReportViolation): void {
     const actions = [statement.Action ?? []].flat();
     const resources = [statement.Resource ?? []].flat();
     for (const action of actions) {
-      if (action === "*" || action.toLowerCase() === "bedrock:*") report(`IAM policy grants "${action}": name the Bedrock actions it needs.`);
+      if (action === "*" || action.toLowerCase() === "bedrock:*")
+        report(`IAM policy grants "${action}": name the Bedrock actions it needs.`);
     }
     if (actions.some((action) => action.toLowerCase().startsWith("bedrock:")) && resources.includes("*")) {
       report('IAM policy grants Bedrock actions on Resource "*": name the model and inference-profile ARNs.');
@@ -297,14 +345,22 @@ function checkBedrockScope(document: unknown, report: ReportViolation): void {
 
 export const iamBedrockScoped: ResourceValidationPolicy = {
   name: "iam-bedrock-scoped",
-  description: "IAM policies name the Bedrock actions and models they grant: no bedrock:*, no Resource \"*\" with Bedrock actions.",
+  description:
+    'IAM policies name the Bedrock actions and models they grant: no bedrock:*, no Resource "*" with Bedrock actions.',
   enforcementLevel: "advisory",
   validateResource: [
-    forTypes(["aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy", "aws:iam/userPolicy:UserPolicy", "aws:iam/groupPolicy:GroupPolicy"], (props, _, report) =>
-      checkBedrockScope(props["policy"], report),
+    forTypes(
+      [
+        "aws:iam/policy:Policy",
+        "aws:iam/rolePolicy:RolePolicy",
+        "aws:iam/userPolicy:UserPolicy",
+        "aws:iam/groupPolicy:GroupPolicy",
+      ],
+      (props, _, report) => checkBedrockScope(props["policy"], report),
     ),
     forTypes(["aws:iam/role:Role"], (props, _, report) => {
-      for (const inline of (props["inlinePolicies"] as { policy?: string }[] | undefined) ?? []) checkBedrockScope(inline.policy, report);
+      for (const inline of (props["inlinePolicies"] as { policy?: string }[] | undefined) ?? [])
+        checkBedrockScope(inline.policy, report);
     }),
   ],
 };
@@ -327,11 +383,16 @@ export const keysOutliveTheirData: StackValidationPolicy = {
   enforcementLevel: "mandatory",
   validateStack: (args, report) => {
     const kept = args.resources.some(
-      (resource) => resource.type === "aws:rds/instance:Instance" && (resource.props["deletionProtection"] === true || resource.props["skipFinalSnapshot"] === false),
+      (resource) =>
+        resource.type === "aws:rds/instance:Instance" &&
+        (resource.props["deletionProtection"] === true || resource.props["skipFinalSnapshot"] === false),
     );
     if (!kept) return;
-    for (const key of args.resources.filter((resource) => resource.type === "random:index/randomPassword:RandomPassword" && KEY_NAMES.includes(resource.name))) {
-      if (!key.opts.protect) report(`${key.name} must be protected (protect: true): the database it reads outlives the stack.`, key.urn);
+    for (const key of args.resources.filter(
+      (resource) => resource.type === "random:index/randomPassword:RandomPassword" && KEY_NAMES.includes(resource.name),
+    )) {
+      if (!key.opts.protect)
+        report(`${key.name} must be protected (protect: true): the database it reads outlives the stack.`, key.urn);
     }
   },
 };
@@ -346,7 +407,10 @@ export const proxyKeepaliveAboveIdleTimeout: StackValidationPolicy = {
   enforcementLevel: "mandatory",
   validateStack: (args, report) => {
     const idle = args.resources
-      .filter((resource) => resource.type === "aws:lb/loadBalancer:LoadBalancer" && typeof resource.props["idleTimeout"] === "number")
+      .filter(
+        (resource) =>
+          resource.type === "aws:lb/loadBalancer:LoadBalancer" && typeof resource.props["idleTimeout"] === "number",
+      )
       .map((resource) => resource.props["idleTimeout"] as number);
     if (idle.length === 0) return;
     const longest = Math.max(...idle);
@@ -359,7 +423,10 @@ export const proxyKeepaliveAboveIdleTimeout: StackValidationPolicy = {
         if ((container.name !== PROXY_CONTAINER && flag < 0) || migratesOnly(container)) continue;
         const keepalive = flag < 0 ? 5 : Number(command[flag + 1]);
         if (!(keepalive > longest)) {
-          report(`Container "${container.name}" keeps idle connections ${keepalive} s, not longer than the load balancer's idle timeout (${longest} s): set --keepalive_timeout above it.`, task.urn);
+          report(
+            `Container "${container.name}" keeps idle connections ${keepalive} s, not longer than the load balancer's idle timeout (${longest} s): set --keepalive_timeout above it.`,
+            task.urn,
+          );
         }
       }
     }
@@ -374,8 +441,13 @@ export const servingTasksDoNotMigrate: ResourceValidationPolicy = {
   validateResource: forTypes(["aws:ecs/taskDefinition:TaskDefinition"], (props, _, report) => {
     for (const container of containersOf(props) ?? []) {
       if (container.name !== PROXY_CONTAINER || migratesOnly(container)) continue;
-      const disabled = (container.environment ?? []).some((entry) => entry.name === "DISABLE_SCHEMA_UPDATE" && entry.value === "true");
-      if (!disabled) report(`Container "${container.name}" serves without DISABLE_SCHEMA_UPDATE=true: it would migrate the schema at start, beside the other tasks.`);
+      const disabled = (container.environment ?? []).some(
+        (entry) => entry.name === "DISABLE_SCHEMA_UPDATE" && entry.value === "true",
+      );
+      if (!disabled)
+        report(
+          `Container "${container.name}" serves without DISABLE_SCHEMA_UPDATE=true: it would migrate the schema at start, beside the other tasks.`,
+        );
     }
   }),
 };
@@ -390,20 +462,30 @@ export const noPlaintextToTheWorld: StackValidationPolicy = {
   enforcementLevel: "mandatory",
   validateStack: (args, report) => {
     const publicAlbs = args.resources.filter(
-      (resource) => resource.type === "aws:lb/loadBalancer:LoadBalancer" && resource.props["internal"] !== true && tagsOf(resource.props)[LABELS.plainHttpFromAnywhere] !== "allowed",
+      (resource) =>
+        resource.type === "aws:lb/loadBalancer:LoadBalancer" &&
+        resource.props["internal"] !== true &&
+        tagsOf(resource.props)[LABELS.plainHttpFromAnywhere] !== "allowed",
     );
     if (publicAlbs.length === 0) return;
     const forwardsHttp = args.resources.some(
       (resource) =>
         resource.type === "aws:lb/listener:Listener" &&
         resource.props["protocol"] === "HTTP" &&
-        ((resource.props["defaultActions"] as { type?: string }[] | undefined) ?? []).some((action) => action.type === "forward"),
+        ((resource.props["defaultActions"] as { type?: string }[] | undefined) ?? []).some(
+          (action) => action.type === "forward",
+        ),
     );
     if (!forwardsHttp) return;
-    for (const rule of args.resources.filter((resource) => resource.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")) {
+    for (const rule of args.resources.filter(
+      (resource) => resource.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    )) {
       const open = OPEN.includes(String(rule.props["cidrIpv4"])) || OPEN.includes(String(rule.props["cidrIpv6"]));
       if (open && tagsOf(rule.props)[LABELS.role] === "load-balancer" && rule.props["fromPort"] === 80) {
-        report("The load balancer forwards plain HTTP and admits the whole internet on port 80: add a certificate, or limit ingressCidrs to your networks.", rule.urn);
+        report(
+          "The load balancer forwards plain HTTP and admits the whole internet on port 80: add a certificate, or limit ingressCidrs to your networks.",
+          rule.urn,
+        );
       }
     }
   },
@@ -411,21 +493,38 @@ export const noPlaintextToTheWorld: StackValidationPolicy = {
 
 export const adminRoutesRestrictedInProd: StackValidationPolicy = {
   name: "admin-routes-restricted-in-prod",
-  description: "In prod stacks, an internet-facing load balancer answers LiteLLM's admin API and UI (/ui, /key/*, ...) with 403 outside the admin networks.",
+  description:
+    "In prod stacks, an internet-facing load balancer answers LiteLLM's admin API and UI (/ui, /key/*, ...) with 403 outside the admin networks.",
   enforcementLevel: "mandatory",
   configSchema: prodStacksSchema,
   validateStack: (args, report) => {
     const prodStacks = args.getConfig<ProdConfig>().prodStacks ?? ["prod"];
-    for (const alb of args.resources.filter((resource) => resource.type === "aws:lb/loadBalancer:LoadBalancer" && resource.props["internal"] !== true)) {
+    for (const alb of args.resources.filter(
+      (resource) => resource.type === "aws:lb/loadBalancer:LoadBalancer" && resource.props["internal"] !== true,
+    )) {
       if (!prodStacks.includes(stackOf(alb.urn))) continue;
       const denied = new Set(
         args.resources
           .filter((resource) => resource.type === "aws:lb/listenerRule:ListenerRule")
-          .filter((rule) => ((rule.props["actions"] as { type?: string; fixedResponse?: { statusCode?: string } }[] | undefined) ?? []).some((action) => action.type === "fixed-response" && action.fixedResponse?.statusCode === "403"))
-          .flatMap((rule) => ((rule.props["conditions"] as { pathPattern?: { values?: string[] } }[] | undefined) ?? []).flatMap((condition) => condition.pathPattern?.values ?? [])),
+          .filter((rule) =>
+            (
+              (rule.props["actions"] as { type?: string; fixedResponse?: { statusCode?: string } }[] | undefined) ?? []
+            ).some((action) => action.type === "fixed-response" && action.fixedResponse?.statusCode === "403"),
+          )
+          .flatMap((rule) =>
+            ((rule.props["conditions"] as { pathPattern?: { values?: string[] } }[] | undefined) ?? []).flatMap(
+              (condition) => condition.pathPattern?.values ?? [],
+            ),
+          ),
       );
-      const missing = ["/ui/*", "/key/*", "/team/*", "/user/*", "/model/*", "/config/*", "/spend/*"].filter((pattern) => !denied.has(pattern));
-      if (missing.length > 0) report(`The prod load balancer serves LiteLLM's admin routes to everyone it admits: no 403 rule for ${missing.join(", ")} (set aws.loadBalancer.adminCidrs).`, alb.urn);
+      const missing = ["/ui/*", "/key/*", "/team/*", "/user/*", "/model/*", "/config/*", "/spend/*"].filter(
+        (pattern) => !denied.has(pattern),
+      );
+      if (missing.length > 0)
+        report(
+          `The prod load balancer serves LiteLLM's admin routes to everyone it admits: no 403 rule for ${missing.join(", ")} (set aws.loadBalancer.adminCidrs).`,
+          alb.urn,
+        );
     }
   },
 };

@@ -7,7 +7,10 @@ import { loadVariant } from "./support/stacks";
 describe("AWS building blocks", () => {
   describe("subnetCidr", () => {
     it("carves /20 blocks out of a /16 like cidrsubnet()", () => {
-      assert.deepEqual([0, 1, 8, 15].map((index) => subnetCidr("10.40.0.0/16", 4, index)), ["10.40.0.0/20", "10.40.16.0/20", "10.40.128.0/20", "10.40.240.0/20"]);
+      assert.deepEqual(
+        [0, 1, 8, 15].map((index) => subnetCidr("10.40.0.0/16", 4, index)),
+        ["10.40.0.0/20", "10.40.16.0/20", "10.40.128.0/20", "10.40.240.0/20"],
+      );
     });
 
     it("ignores host bits in the base and refuses a block that does not exist", () => {
@@ -36,7 +39,9 @@ describe("AWS building blocks", () => {
 
     it("grants a foundation model used directly in its region only, with no condition", () => {
       // London offers Claude Sonnet 4.6 in-Region.
-      const model = loadVariant("prod", (v) => Object.assign(v.models[2], { bedrockModelId: "anthropic.claude-sonnet-4-6", region: "eu-west-2" })).models[2];
+      const model = loadVariant("prod", (v) =>
+        Object.assign(v.models[2], { bedrockModelId: "anthropic.claude-sonnet-4-6", region: "eu-west-2" }),
+      ).models[2];
       assert.deepEqual(bedrockStatements([model!], "aws-cn", "123456789012"), [
         {
           Sid: "InvokeConfiguredModels",
@@ -56,10 +61,24 @@ describe("AWS building blocks", () => {
 
   describe("fargateSizeProblem", () => {
     it("accepts the sizes Fargate offers and explains the ones it does not", () => {
-      assert.deepEqual([fargateSizeProblem(256, 512), fargateSizeProblem(256, 2048), fargateSizeProblem(2048, 16384), fargateSizeProblem(16384, 122880)], [undefined, undefined, undefined, undefined]);
+      assert.deepEqual(
+        [
+          fargateSizeProblem(256, 512),
+          fargateSizeProblem(256, 2048),
+          fargateSizeProblem(2048, 16384),
+          fargateSizeProblem(16384, 122880),
+        ],
+        [undefined, undefined, undefined, undefined],
+      );
       assert.equal(fargateSizeProblem(256, 1536), "expected memory for 256 CPU units of 512, 1024, 2048 MiB, got 1536");
-      assert.equal(fargateSizeProblem(8192, 18000), "expected memory for 8192 CPU units between 16384 and 61440 MiB in steps of 4096, got 18000");
-      assert.equal(fargateSizeProblem(3000, 8192), "expected a Fargate CPU size (256, 512, 1024, 2048, 4096, 8192, 16384), got 3000");
+      assert.equal(
+        fargateSizeProblem(8192, 18000),
+        "expected memory for 8192 CPU units between 16384 and 61440 MiB in steps of 4096, got 18000",
+      );
+      assert.equal(
+        fargateSizeProblem(3000, 8192),
+        "expected a Fargate CPU size (256, 512, 1024, 2048, 4096, 8192, 16384), got 3000",
+      );
     });
   });
 });

@@ -9,30 +9,50 @@ import { engineConfigOfVariant, type Values } from "./support/stacks";
 function runOffered(names: string[], change: (values: Values) => void = () => undefined): Promise<ProgramRun> {
   const calls = {
     ...awsCalls,
-    "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({ names, zoneIds: names.map((_, index) => `use1-az${index + 1}`), id: "us-east-1" }),
+    "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({
+      names,
+      zoneIds: names.map((_, index) => `use1-az${index + 1}`),
+      id: "us-east-1",
+    }),
   };
   return runProgram("prod", { outputs: awsOutputs, calls, config: engineConfigOfVariant("prod", change) });
 }
 
 /** The zone of each subnet, by its name (gateway-vpc-public-0, ...). */
 function subnetZonesOf(run: ProgramRun): Record<string, string | undefined> {
-  return Object.fromEntries(run.ofType("aws:ec2/subnet:Subnet").map((subnet) => [subnet.name.replace("gateway-vpc-", ""), reveal<string | undefined>(subnet.inputs["availabilityZone"])]));
+  return Object.fromEntries(
+    run
+      .ofType("aws:ec2/subnet:Subnet")
+      .map((subnet) => [
+        subnet.name.replace("gateway-vpc-", ""),
+        reveal<string | undefined>(subnet.inputs["availabilityZone"]),
+      ]),
+  );
 }
 
 describe("availability zones of a new VPC", () => {
   describe("subnetZones", () => {
     it("takes the first zones by name, whatever order AWS lists them in", () => {
-      assert.deepEqual(subnetZones(["us-east-1d", "us-east-1a", "us-east-1f", "us-east-1b"], 3, "us-east-1"), ["us-east-1a", "us-east-1b", "us-east-1d"]);
+      assert.deepEqual(subnetZones(["us-east-1d", "us-east-1a", "us-east-1f", "us-east-1b"], 3, "us-east-1"), [
+        "us-east-1a",
+        "us-east-1b",
+        "us-east-1d",
+      ]);
     });
 
     it("takes every zone when the account is offered exactly as many", () => {
-      assert.deepEqual(subnetZones(["ap-northeast-1d", "ap-northeast-1a", "ap-northeast-1c"], 3, "ap-northeast-1"), ["ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"]);
+      assert.deepEqual(subnetZones(["ap-northeast-1d", "ap-northeast-1a", "ap-northeast-1c"], 3, "ap-northeast-1"), [
+        "ap-northeast-1a",
+        "ap-northeast-1c",
+        "ap-northeast-1d",
+      ]);
     });
 
     it("refuses more zones than the account is offered, naming them and the count to set", () => {
       assert.deepEqual(subnetZones(["us-east-1b", "us-east-1a"], 3, "us-east-1"), {
         path: "aws.network.availabilityZones",
-        message: "asks for 3 zones, and the account is offered 2 in us-east-1 (us-east-1a, us-east-1b): set it to 2 or fewer; nothing was changed",
+        message:
+          "asks for 3 zones, and the account is offered 2 in us-east-1 (us-east-1a, us-east-1b): set it to 2 or fewer; nothing was changed",
       });
     });
 
@@ -71,7 +91,14 @@ describe("availability zones of a new VPC", () => {
     });
 
     it("takes the first zones by name when the account is offered more", async () => {
-      const run = await runOffered(["us-east-1f", "us-east-1d", "us-east-1a", "us-east-1e", "us-east-1c", "us-east-1b"]);
+      const run = await runOffered([
+        "us-east-1f",
+        "us-east-1d",
+        "us-east-1a",
+        "us-east-1e",
+        "us-east-1c",
+        "us-east-1b",
+      ]);
       assert.deepEqual(subnetZonesOf(run), {
         "public-0": "us-east-1a",
         "public-1": "us-east-1b",
@@ -83,9 +110,17 @@ describe("availability zones of a new VPC", () => {
     });
 
     it("asks nothing of the account for an existing VPC", async () => {
-      const existing = { vpcId: "vpc-0abc12345def67890", publicSubnetIds: ["subnet-0aaa1111", "subnet-0bbb2222"], privateSubnetIds: ["subnet-0ccc3333", "subnet-0ddd4444"] };
+      const existing = {
+        vpcId: "vpc-0abc12345def67890",
+        publicSubnetIds: ["subnet-0aaa1111", "subnet-0bbb2222"],
+        privateSubnetIds: ["subnet-0ccc3333", "subnet-0ddd4444"],
+      };
       const { "aws:index/getAvailabilityZones:getAvailabilityZones": _, ...calls } = awsCalls;
-      const run = await runProgram("prod", { outputs: awsOutputs, calls, config: engineConfigOfVariant("prod", (v) => (v["aws"]["network"] = { existing })) });
+      const run = await runProgram("prod", {
+        outputs: awsOutputs,
+        calls,
+        config: engineConfigOfVariant("prod", (v) => (v["aws"]["network"] = { existing })),
+      });
       assert.deepEqual(run.ofType("aws:ec2/subnet:Subnet"), []);
     });
   });

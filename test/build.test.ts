@@ -27,13 +27,19 @@ describe("the compiled program and its sources", () => {
   it("compiles exactly the sources the freshness check watches", () => {
     const build = JSON.parse(readFileSync(join(PROJECT_DIR, "tsconfig.build.json"), "utf8")) as { include: string[] };
     const roots = build.include.map((pattern) => pattern.replace(/\/\*\*\/\*\.ts$/, ""));
-    assert.deepEqual([...roots, "tsconfig.json", "tsconfig.build.json", "scripts/build.js"].sort(), [...SOURCES].sort());
+    assert.deepEqual(
+      [...roots, "tsconfig.json", "tsconfig.build.json", "scripts/build.js"].sort(),
+      [...SOURCES].sort(),
+    );
   });
 
   it("names every source added, changed or removed since a build", () => {
     const dir = projectCopy();
     const before = fingerprint(dir);
-    writeFileSync(join(dir, "config", "schema.ts"), `${readFileSync(join(dir, "config", "schema.ts"), "utf8")}\n// edited\n`);
+    writeFileSync(
+      join(dir, "config", "schema.ts"),
+      `${readFileSync(join(dir, "config", "schema.ts"), "utf8")}\n// edited\n`,
+    );
     writeFileSync(join(dir, "components", "extra.ts"), "export const extra = 1;\n");
     assert.deepEqual(changedSince(dir, before), ["components/extra.ts", "config/schema.ts"]);
     assert.equal(staleness(dir, join(dir, "dist")), "dist has no build-info.json: it was not built by npm run build");
@@ -48,7 +54,14 @@ describe("the compiled program and its sources", () => {
     });
 
     it("compiles the program and the command per file, with source maps, and leaves every library to node_modules", () => {
-      for (const file of ["index.js", "index.js.map", "program.js", "ops/cli.js", "ops/commands.js", "config/bedrock-catalog.json"]) {
+      for (const file of [
+        "index.js",
+        "index.js.map",
+        "program.js",
+        "ops/cli.js",
+        "ops/commands.js",
+        "config/bedrock-catalog.json",
+      ]) {
         assert.ok(existsSync(join(dir, "dist", file)), `dist/${file} is missing`);
       }
       const program = readFileSync(join(dir, "dist", "index.js"), "utf8");
@@ -58,8 +71,13 @@ describe("the compiled program and its sources", () => {
 
     it("registers under mocks, compiled, exactly what its TypeScript registers", async function () {
       this.timeout(60_000);
-      const names = (resources: { type: string; name: string }[]) => resources.map((resource) => `${resource.type} ${resource.name}`).sort();
-      const compiled = await runProgram("test", { program: join(dir, "dist", "index.js"), outputs: awsOutputs, calls: awsCalls });
+      const names = (resources: { type: string; name: string }[]) =>
+        resources.map((resource) => `${resource.type} ${resource.name}`).sort();
+      const compiled = await runProgram("test", {
+        program: join(dir, "dist", "index.js"),
+        outputs: awsOutputs,
+        calls: awsCalls,
+      });
       const typescript = await runProgram("test", { outputs: awsOutputs, calls: awsCalls });
       assert.ok(compiled.resources.length > 100);
       assert.deepEqual(names(compiled.resources), names(typescript.resources));
@@ -76,10 +94,15 @@ describe("the compiled program and its sources", () => {
 
     it("is built again by up and preview when a source changed since, and not when none did", async function () {
       this.timeout(120_000);
-      writeFileSync(join(dir, "config", "schema.ts"), `${readFileSync(join(dir, "config", "schema.ts"), "utf8")}\n// edited after the build\n`);
+      writeFileSync(
+        join(dir, "config", "schema.ts"),
+        `${readFileSync(join(dir, "config", "schema.ts"), "utf8")}\n// edited after the build\n`,
+      );
       const said: string[] = [];
       await ensureBuilt(dir, (text) => said.push(text));
-      assert.deepEqual(said, ["Building the program first: the compiled program in dist/ is older than its TypeScript (changed: config/schema.ts)\n"]);
+      assert.deepEqual(said, [
+        "Building the program first: the compiled program in dist/ is older than its TypeScript (changed: config/schema.ts)\n",
+      ]);
       assert.equal(staleness(dir, join(dir, "dist")), undefined);
       await ensureBuilt(dir, (text) => said.push(text));
       assert.equal(said.length, 1, "a current build is not rebuilt");
@@ -87,18 +110,36 @@ describe("the compiled program and its sources", () => {
 
     it("answers --version and --help from the compiled command, and says when its sources changed since the build", async () => {
       const version = await run(process.execPath, [join(dir, "ops", "bin.js"), "--version"], { cwd: dir });
-      assert.deepEqual([version.stdout, version.stderr], [`litellm-mcp ${(JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { version: string }).version}\n`, ""]);
+      assert.deepEqual(
+        [version.stdout, version.stderr],
+        [
+          `litellm-mcp ${(JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { version: string }).version}\n`,
+          "",
+        ],
+      );
       const help = await run(process.execPath, [join(dir, "ops", "bin.js"), "--help"], { cwd: dir });
       assert.match(help.stdout, /^Usage: litellm-mcp <command> \[options\]\n/);
       const rendered = await run(process.execPath, [join(dir, "ops", "bin.js"), "render"], { cwd: dir });
       assert.match(rendered.stdout, /^model_list:/);
-      await assert.rejects(run(process.execPath, [join(dir, "ops", "bin.js"), "render", "--stack", "staging"], { cwd: dir }), (error: { code: number; stderr: string }) => {
-        assert.deepEqual([error.code, error.stderr], [2, `litellm-mcp: no stack file Pulumi.staging.yaml in ${dir}; stacks: dev, test\n`]);
-        return true;
-      });
-      writeFileSync(join(dir, "ops", "since.ts"), `${readFileSync(join(dir, "ops", "since.ts"), "utf8")}\n// edited after the build\n`);
+      await assert.rejects(
+        run(process.execPath, [join(dir, "ops", "bin.js"), "render", "--stack", "staging"], { cwd: dir }),
+        (error: { code: number; stderr: string }) => {
+          assert.deepEqual(
+            [error.code, error.stderr],
+            [2, `litellm-mcp: no stack file Pulumi.staging.yaml in ${dir}; stacks: dev, test\n`],
+          );
+          return true;
+        },
+      );
+      writeFileSync(
+        join(dir, "ops", "since.ts"),
+        `${readFileSync(join(dir, "ops", "since.ts"), "utf8")}\n// edited after the build\n`,
+      );
       const stale = await run(process.execPath, [join(dir, "ops", "bin.js"), "--version"], { cwd: dir });
-      assert.equal(stale.stderr, "litellm-mcp: the compiled program in dist/ is older than its TypeScript (changed: ops/since.ts); running the command as last built (npm run build)\n");
+      assert.equal(
+        stale.stderr,
+        "litellm-mcp: the compiled program in dist/ is older than its TypeScript (changed: ops/since.ts); running the command as last built (npm run build)\n",
+      );
     });
   });
 });

@@ -49,19 +49,29 @@ describe("litellm-mcp CLI", () => {
     });
 
     it("renders the dev stack without --stack, as every command that acts on one stack defaults to dev", async () => {
-      assert.deepEqual(await cli(["render"]), { status: 0, stdout: renderStack(loadStack("dev"), "dev").yaml, stderr: "" });
+      assert.deepEqual(await cli(["render"]), {
+        status: 0,
+        stdout: renderStack(loadStack("dev"), "dev").yaml,
+        stderr: "",
+      });
     });
 
     it("suggests the option meant by a misspelt one, exit 2", async () => {
       const result = await cli(["render", "--stak", "dev"]);
       assert.equal(result.status, 2);
-      assert.equal(result.stderr, "litellm-mcp: Unknown option '--stak' (did you mean --stack?); usage: litellm-mcp render [--stack <name>]\n");
+      assert.equal(
+        result.stderr,
+        "litellm-mcp: Unknown option '--stak' (did you mean --stack?); usage: litellm-mcp render [--stack <name>]\n",
+      );
     });
 
     it("lists the stacks there are when the named one has no file, exit 2", async () => {
       const result = await cli(["render", "--stack", "staging"]);
       assert.equal(result.status, 2);
-      assert.equal(result.stderr, `litellm-mcp: no stack file Pulumi.staging.yaml in ${PROJECT_DIR}; stacks: dev, prod, test\n`);
+      assert.equal(
+        result.stderr,
+        `litellm-mcp: no stack file Pulumi.staging.yaml in ${PROJECT_DIR}; stacks: dev, prod, test\n`,
+      );
     });
 
     it("refuses a stack name that is not one, exit 2", async () => {
@@ -76,7 +86,8 @@ describe("litellm-mcp CLI", () => {
       assert.deepEqual(result, {
         status: 1,
         stdout: "",
-        stderr: 'Pulumi.dev.yaml: litellm-mcp:models[0].region: expected an AWS region such as "us-east-1" (the regions AWS has are listed in config/awsFacts.ts), got "virginia"\n',
+        stderr:
+          'Pulumi.dev.yaml: litellm-mcp:models[0].region: expected an AWS region such as "us-east-1" (the regions AWS has are listed in config/awsFacts.ts), got "virginia"\n',
       });
     });
   });
@@ -119,16 +130,25 @@ describe("litellm-mcp CLI", () => {
         "      existing: { vpcId: vpc-0abc12345def67890, publicSubnetIds: [subnet-0aaa1111, subnet-0bbb2222], privateSubnetIds: [subnet-0ccc3333, subnet-0ddd4444] }\n",
       );
       const result = await cli(["validate", "--stack", "test"], projectCopy({ "Pulumi.test.yaml": existing }));
-      assert.deepEqual([result.status, result.stderr], [
-        0,
-        "Pulumi.test.yaml: litellm-mcp:aws.smoke.from: warning: the smoke task reaches the internet-facing load balancer through the existing VPC's NAT gateways, whose addresses this program does not know: add them to aws.loadBalancer.ingressCidrs, or set aws.smoke.from to runner\n",
-      ]);
+      assert.deepEqual(
+        [result.status, result.stderr],
+        [
+          0,
+          "Pulumi.test.yaml: litellm-mcp:aws.smoke.from: warning: the smoke task reaches the internet-facing load balancer through the existing VPC's NAT gateways, whose addresses this program does not know: add them to aws.loadBalancer.ingressCidrs, or set aws.smoke.from to runner\n",
+        ],
+      );
       const fromRunner = existing.replace("    loadBalancer:\n", "    smoke: { from: runner }\n    loadBalancer:\n");
-      assert.equal((await cli(["validate", "--stack", "test"], projectCopy({ "Pulumi.test.yaml": fromRunner }))).stderr, "");
+      assert.equal(
+        (await cli(["validate", "--stack", "test"], projectCopy({ "Pulumi.test.yaml": fromRunner }))).stderr,
+        "",
+      );
     });
 
     it("checks every stack and fails when one is broken, naming its key path, exit 1", async () => {
-      const broken = readFileSync(stackFile("prod"), "utf8").replace("    auth: true\n", "    auth: true\n    aut: true\n");
+      const broken = readFileSync(stackFile("prod"), "utf8").replace(
+        "    auth: true\n",
+        "    auth: true\n    aut: true\n",
+      );
       const result = await cli(["validate"], projectCopy({ "Pulumi.prod.yaml": broken }));
       assert.equal(result.status, 1);
       assert.equal(result.stderr, 'Pulumi.prod.yaml: litellm-mcp:proxy.aut: unknown key; did you mean "auth"?\n');
@@ -137,7 +157,10 @@ describe("litellm-mcp CLI", () => {
     });
 
     it("fails, exit 1, on a model id at its end of life in its region, naming its key path, the catalog and the Active ids there", async () => {
-      const eol = readFileSync(stackFile("dev"), "utf8").replace("bedrockModelId: jp.anthropic.claude-sonnet-4-6", "bedrockModelId: apac.anthropic.claude-3-7-sonnet-20250219-v1:0");
+      const eol = readFileSync(stackFile("dev"), "utf8").replace(
+        "bedrockModelId: jp.anthropic.claude-sonnet-4-6",
+        "bedrockModelId: apac.anthropic.claude-3-7-sonnet-20250219-v1:0",
+      );
       const result = await cli(["validate", "--stack", "dev"], projectCopy({ "Pulumi.dev.yaml": eol }));
       assert.deepEqual(result, {
         status: 1,
@@ -149,7 +172,12 @@ describe("litellm-mcp CLI", () => {
 
     it("refuses a stack file that expands beyond reason (an alias bomb) in one line, exit 1", async () => {
       const levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
-      for (let level = 1; level < 9; level++) levels.push(`${String.fromCharCode(97 + level)}: &${String.fromCharCode(97 + level)} [${Array(10).fill(`*${String.fromCharCode(96 + level)}`).join(", ")}]`);
+      for (let level = 1; level < 9; level++)
+        levels.push(
+          `${String.fromCharCode(97 + level)}: &${String.fromCharCode(97 + level)} [${Array(10)
+            .fill(`*${String.fromCharCode(96 + level)}`)
+            .join(", ")}]`,
+        );
       const bomb = `${levels.join("\n")}\nconfig:\n  litellm-mcp:target: docker\n`;
       const result = await cli(["validate", "--stack", "bomb"], projectCopy({ "Pulumi.bomb.yaml": bomb }));
       assert.equal(result.status, 1);
@@ -166,7 +194,10 @@ describe("litellm-mcp CLI", () => {
       mkdirSync(join(dir, "sub"));
       const result = await cli(["validate"], join(dir, "sub"));
       assert.equal(result.status, 2);
-      assert.match(result.stderr, /^litellm-mcp: no Pulumi\.yaml in .*sub or its parents: run litellm-mcp inside the project\n$/);
+      assert.match(
+        result.stderr,
+        /^litellm-mcp: no Pulumi\.yaml in .*sub or its parents: run litellm-mcp inside the project\n$/,
+      );
     });
   });
 
@@ -191,7 +222,8 @@ describe("litellm-mcp CLI", () => {
       assert.deepEqual(await cli(["deploy"]), {
         status: 2,
         stdout: "",
-        stderr: 'litellm-mcp: unknown command "deploy"; expected one of: render, validate, models, up, preview, down, status, smoke, logs, restart, apply-db-parameters, upgrade, rollback, snapshot-db, migrate, verify-image, pin-images, backup, restore, clear-cache, pulumi\n',
+        stderr:
+          'litellm-mcp: unknown command "deploy"; expected one of: render, validate, models, up, preview, down, status, smoke, logs, restart, apply-db-parameters, upgrade, rollback, snapshot-db, migrate, verify-image, pin-images, backup, restore, clear-cache, pulumi\n',
       });
     });
 

@@ -12,10 +12,22 @@ describe("LiteLLM releases in image tags", () => {
   });
 
   it("moves a tag to another release in the same form, without its digest", () => {
-    assert.equal(atLitellmVersion("ghcr.io/berriai/litellm-database:v1.108.7", "1.109.0"), "ghcr.io/berriai/litellm-database:v1.109.0");
-    assert.equal(atLitellmVersion("ghcr.io/berriai/litellm-database:1.84.1", "1.85.0"), "ghcr.io/berriai/litellm-database:1.85.0");
-    assert.equal(atLitellmVersion(`ghcr.io/berriai/litellm:v1.83.10-stable@sha256:${"a".repeat(64)}`, "1.83.14"), "ghcr.io/berriai/litellm:v1.83.14-stable");
-    assert.throws(() => atLitellmVersion("ghcr.io/berriai/litellm:main-latest", "1.0.0"), /carries no LiteLLM release in its tag/);
+    assert.equal(
+      atLitellmVersion("ghcr.io/berriai/litellm-database:v1.108.7", "1.109.0"),
+      "ghcr.io/berriai/litellm-database:v1.109.0",
+    );
+    assert.equal(
+      atLitellmVersion("ghcr.io/berriai/litellm-database:1.84.1", "1.85.0"),
+      "ghcr.io/berriai/litellm-database:1.85.0",
+    );
+    assert.equal(
+      atLitellmVersion(`ghcr.io/berriai/litellm:v1.83.10-stable@sha256:${"a".repeat(64)}`, "1.83.14"),
+      "ghcr.io/berriai/litellm:v1.83.14-stable",
+    );
+    assert.throws(
+      () => atLitellmVersion("ghcr.io/berriai/litellm:main-latest", "1.0.0"),
+      /carries no LiteLLM release in its tag/,
+    );
   });
 
   it("orders releases by their numbers, not their text", () => {

@@ -52,13 +52,17 @@ describe("stack config loading", () => {
 
     it("rejects a key without a namespace", () => {
       const file = writeStack("Pulumi.dev.yaml", `${devText}  target: aws\n`);
-      assert.deepEqual(errorLines(() => loadStackFile(file)), [
-        'Pulumi.dev.yaml: "target": configuration keys are namespaced, expected "litellm-mcp:target"',
-      ]);
+      assert.deepEqual(
+        errorLines(() => loadStackFile(file)),
+        ['Pulumi.dev.yaml: "target": configuration keys are namespaced, expected "litellm-mcp:target"'],
+      );
     });
 
     it("rejects a secret nested inside a structured key", () => {
-      const file = writeStack("Pulumi.dev.yaml", devText.replace("    auth: true\n", "    auth: true\n    masterKey:\n      secure: v1:abc\n"));
+      const file = writeStack(
+        "Pulumi.dev.yaml",
+        devText.replace("    auth: true\n", "    auth: true\n    masterKey:\n      secure: v1:abc\n"),
+      );
       assert.deepEqual(errorLines(() => loadStackFile(file)).slice(0, 1), [
         'Pulumi.dev.yaml: litellm-mcp:proxy: holds a secret value: keep each secret in a key of its own and reference it, e.g. {config: "myApiKey"}',
       ]);
@@ -71,7 +75,10 @@ describe("stack config loading", () => {
     });
 
     it("reports a file that cannot be read", () => {
-      assert.deepEqual(errorLines(() => loadStackFile("/nonexistent/Pulumi.gone.yaml")), ["Pulumi.gone.yaml: cannot read the stack file: ENOENT"]);
+      assert.deepEqual(
+        errorLines(() => loadStackFile("/nonexistent/Pulumi.gone.yaml")),
+        ["Pulumi.gone.yaml: cannot read the stack file: ENOENT"],
+      );
     });
   });
 
@@ -81,9 +88,23 @@ describe("stack config loading", () => {
     it("reads a value given as JSON text as the file reader does, structure or not", async () => {
       // `pulumi config set litellm-mcp:cache '{"redis":"never"}'` stores text; the engine hands it over as the
       // same JSON text as a structured value, so the program cannot tell the two apart, and validate must not.
-      await pulumi.runtime.setMocks({ newResource: (args) => ({ id: args.name, state: args.inputs }), call: (args) => args.inputs }, "litellm-mcp", "dev");
-      const models = JSON.stringify(loadStack("dev").models.map(({ name, group, bedrockModelId, region }) => ({ name, group, bedrockModelId, region })));
-      const asText = devText.replace(/ {2}litellm-mcp:models:\n(?: {4}.*\n| *#.*\n)+/, `  litellm-mcp:models: '${models}'\n`);
+      await pulumi.runtime.setMocks(
+        { newResource: (args) => ({ id: args.name, state: args.inputs }), call: (args) => args.inputs },
+        "litellm-mcp",
+        "dev",
+      );
+      const models = JSON.stringify(
+        loadStack("dev").models.map(({ name, group, bedrockModelId, region }) => ({
+          name,
+          group,
+          bedrockModelId,
+          region,
+        })),
+      );
+      const asText = devText.replace(
+        / {2}litellm-mcp:models:\n(?: {4}.*\n| *#.*\n)+/,
+        `  litellm-mcp:models: '${models}'\n`,
+      );
       assert.notEqual(asText, devText);
       const file = writeStack("Pulumi.dev.yaml", asText);
       const { config, secretKeys } = engineConfigOf("dev");
@@ -91,15 +112,27 @@ describe("stack config loading", () => {
       assert.deepEqual(loadStackFile(file), loadPulumiConfig());
       assert.deepEqual(loadStackFile(file).models, loadStack("dev").models);
 
-      const broken = writeStack("Pulumi.dev.yaml", devText.replace(/ {2}litellm-mcp:models:\n(?: {4}.*\n| *#.*\n)+/, "  litellm-mcp:models: '[{oops'\n"));
+      const broken = writeStack(
+        "Pulumi.dev.yaml",
+        devText.replace(/ {2}litellm-mcp:models:\n(?: {4}.*\n| *#.*\n)+/, "  litellm-mcp:models: '[{oops'\n"),
+      );
       pulumi.runtime.setAllConfig({ ...config, "litellm-mcp:models": "[{oops" }, secretKeys);
-      assert.deepEqual(errorLines(() => loadStackFile(broken)), errorLines(loadPulumiConfig));
-      assert.deepEqual(errorLines(loadPulumiConfig), ['Pulumi.dev.yaml: litellm-mcp:models: expected a list, got "[{oops"']);
+      assert.deepEqual(
+        errorLines(() => loadStackFile(broken)),
+        errorLines(loadPulumiConfig),
+      );
+      assert.deepEqual(errorLines(loadPulumiConfig), [
+        'Pulumi.dev.yaml: litellm-mcp:models: expected a list, got "[{oops"',
+      ]);
     });
 
     for (const stack of ["dev", "test", "prod"]) {
       it(`reads the same config as the file for the ${stack} stack`, async () => {
-        await pulumi.runtime.setMocks({ newResource: (args) => ({ id: args.name, state: args.inputs }), call: (args) => args.inputs }, "litellm-mcp", stack);
+        await pulumi.runtime.setMocks(
+          { newResource: (args) => ({ id: args.name, state: args.inputs }), call: (args) => args.inputs },
+          "litellm-mcp",
+          stack,
+        );
         const { config, secretKeys } = engineConfigOf(stack);
         pulumi.runtime.setAllConfig(config, secretKeys);
         assert.deepEqual(loadPulumiConfig(), loadStack(stack));
@@ -107,14 +140,24 @@ describe("stack config loading", () => {
     }
 
     it("names the stack file in its errors", async () => {
-      await pulumi.runtime.setMocks({ newResource: (args) => ({ id: args.name, state: args.inputs }), call: (args) => args.inputs }, "litellm-mcp", "dev");
+      await pulumi.runtime.setMocks(
+        { newResource: (args) => ({ id: args.name, state: args.inputs }), call: (args) => args.inputs },
+        "litellm-mcp",
+        "dev",
+      );
       const { config, secretKeys } = engineConfigOf("dev");
       pulumi.runtime.setAllConfig({ ...config, "litellm-mcp:target": "kubernetes" }, secretKeys);
-      assert.deepEqual(errorLines(loadPulumiConfig), ['Pulumi.dev.yaml: litellm-mcp:target: expected "docker" or "aws", got "kubernetes"']);
+      assert.deepEqual(errorLines(loadPulumiConfig), [
+        'Pulumi.dev.yaml: litellm-mcp:target: expected "docker" or "aws", got "kubernetes"',
+      ]);
     });
 
     it("counts a secret key as set and a structured key holding a secret as a mistake", async () => {
-      await pulumi.runtime.setMocks({ newResource: (args) => ({ id: args.name, state: args.inputs }), call: (args) => args.inputs }, "litellm-mcp", "dev");
+      await pulumi.runtime.setMocks(
+        { newResource: (args) => ({ id: args.name, state: args.inputs }), call: (args) => args.inputs },
+        "litellm-mcp",
+        "dev",
+      );
       const { config, secretKeys } = engineConfigOf("dev");
       const servers = JSON.parse(config["litellm-mcp:mcpServers"]!);
       servers[0].auth = { type: "bearer_token", secret: { config: "context7ApiKey" } };

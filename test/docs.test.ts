@@ -73,10 +73,14 @@ function referencedSecrets(value: Yaml): string[] {
 /** A copy of the project's stack files and catalog, with a YAML block merged into the file it names. */
 function projectWith(block: Block): { dir: string; stack: string } {
   const named = /^# Pulumi\.(\w+)\.yaml\b/.exec(block.text);
-  assert.ok(named, `README.md:${block.line}: a YAML block starts with the stack file it goes into, e.g. "# Pulumi.dev.yaml"`);
+  assert.ok(
+    named,
+    `README.md:${block.line}: a YAML block starts with the stack file it goes into, e.g. "# Pulumi.dev.yaml"`,
+  );
   const stack = named[1]!;
   const dir = tempDir("litellm-mcp-readme-");
-  for (const file of ["Pulumi.yaml", ...committedStacks().map((name) => `Pulumi.${name}.yaml`), "config"]) cpSync(join(PROJECT_DIR, file), join(dir, file), { recursive: true });
+  for (const file of ["Pulumi.yaml", ...committedStacks().map((name) => `Pulumi.${name}.yaml`), "config"])
+    cpSync(join(PROJECT_DIR, file), join(dir, file), { recursive: true });
   const document = parse(readFileSync(stackFile(stack), "utf8")) as { config: Record<string, Yaml> };
   const patch = parse(block.text) as Record<string, Yaml>;
   const config = merge(document.config, patch) as Record<string, Yaml>;
@@ -100,13 +104,26 @@ function commandLines(text: string): string[] {
 /** Whether every command of the block can run on this machine, without Docker, Pulumi, AWS or the network. */
 function runsHere(lines: readonly string[]): boolean {
   return lines.every((line) =>
-    line.split(" | ").every((part, index) => (index === 0 ? /^npx litellm-mcp (\S+)/.exec(part)?.[1] !== undefined && OFFLINE.has(/^npx litellm-mcp (\S+)/.exec(part)![1]!) : /^grep /.test(part))),
+    line
+      .split(" | ")
+      .every((part, index) =>
+        index === 0
+          ? /^npx litellm-mcp (\S+)/.exec(part)?.[1] !== undefined &&
+            OFFLINE.has(/^npx litellm-mcp (\S+)/.exec(part)![1]!)
+          : /^grep /.test(part),
+      ),
   );
 }
 
 /** Every `... config set ...` instruction, with where it is. */
 function configSetInstructions(): { where: string; text: string }[] {
-  const files = [{ where: "README.md", text: README }, ...committedStacks().map((stack) => ({ where: `Pulumi.${stack}.yaml`, text: readFileSync(stackFile(stack), "utf8") }))];
+  const files = [
+    { where: "README.md", text: README },
+    ...committedStacks().map((stack) => ({
+      where: `Pulumi.${stack}.yaml`,
+      text: readFileSync(stackFile(stack), "utf8"),
+    })),
+  ];
   return files.flatMap(({ where, text }) =>
     text
       .split("\n")
@@ -132,7 +149,9 @@ describe("instructions as printed", () => {
       for (const block of shell) {
         for (const line of commandLines(block.text)) {
           // Options after `--` are the Pulumi CLI's.
-          for (const call of line.matchAll(/npx litellm-mcp ([\w-]+)((?: (?!--(?: |$))[^|;&]*?)?)(?= -- | \||;|&|$)/g)) {
+          for (const call of line.matchAll(
+            /npx litellm-mcp ([\w-]+)((?: (?!--(?: |$))[^|;&]*?)?)(?= -- | \||;|&|$)/g,
+          )) {
             const command = COMMANDS[call[1]!];
             assert.ok(command, `README.md:${block.line}: no command ${call[1]}`);
             for (const option of call[2]!.matchAll(/ --([\w-]+)/g)) {
@@ -144,11 +163,15 @@ describe("instructions as printed", () => {
     });
 
     const runnable = shell.filter((block) => runsHere(commandLines(block.text)));
-    it("runs at least the recipes' checks", () => assert.ok(runnable.length >= 3, `${runnable.length} runnable block(s)`));
+    it("runs at least the recipes' checks", () =>
+      assert.ok(runnable.length >= 3, `${runnable.length} runnable block(s)`));
     for (const block of runnable) {
       it(`README.md:${block.line} (${block.section.replace(/^#+ /, "")}) runs, with the YAML block above it applied`, function () {
         this.timeout(30_000);
-        const yaml = blocks().filter((candidate) => candidate.lang === "yaml" && candidate.section === block.section && candidate.line < block.line);
+        const yaml = blocks().filter(
+          (candidate) =>
+            candidate.lang === "yaml" && candidate.section === block.section && candidate.line < block.line,
+        );
         const { dir } = yaml.length > 0 ? projectWith(yaml.at(-1)!) : { dir: PROJECT_DIR };
         // npx litellm-mcp is this repository's command; set -e and pipefail: every command and every grep must succeed.
         const script = `set -eo pipefail\nnpx() { if [ "$1" = litellm-mcp ]; then shift; node ${JSON.stringify(join(PROJECT_DIR, "ops", "bin.js"))} "$@"; else return 127; fi; }\n${block.text}\n`;
@@ -168,11 +191,16 @@ describe("instructions as printed", () => {
     const instructions = configSetInstructions();
     assert.ok(instructions.length >= 5);
     for (const { where, text } of instructions) {
-      for (const command of text.match(/(npx litellm-mcp pulumi --stack \w+ -- |npm run pulumi:dev -- |litellm-mcp pulumi [^`]*-- )?(?:pulumi )?config set[^`\n]*/g) ?? []) {
-        const viaCli = /^(npx litellm-mcp pulumi --stack \w+ -- |npm run pulumi:dev -- |litellm-mcp pulumi )/.test(command);
+      for (const command of text.match(
+        /(npx litellm-mcp pulumi --stack \w+ -- |npm run pulumi:dev -- |litellm-mcp pulumi [^`]*-- )?(?:pulumi )?config set[^`\n]*/g,
+      ) ?? []) {
+        const viaCli = /^(npx litellm-mcp pulumi --stack \w+ -- |npm run pulumi:dev -- |litellm-mcp pulumi )/.test(
+          command,
+        );
         const named = /--stack (test|prod)\b/.test(command);
         assert.ok(viaCli || named, `${where}: "${command}" would run on whatever stack and backend are selected`);
-        if (/--stack dev\b/.test(command)) assert.ok(viaCli, `${where}: "${command}" misses the dev stack's local backend`);
+        if (/--stack dev\b/.test(command))
+          assert.ok(viaCli, `${where}: "${command}" misses the dev stack's local backend`);
       }
     }
   });

@@ -13,9 +13,16 @@ const dockerOutputs: OutputMocks = {
 };
 
 const RENAMED = require.resolve("./support/renamedProgram");
-const KEY_TYPES = new Set(["random:index/randomPassword:RandomPassword", "aws:secretsmanager/secret:Secret", "aws:secretsmanager/secretVersion:SecretVersion"]);
+const KEY_TYPES = new Set([
+  "random:index/randomPassword:RandomPassword",
+  "aws:secretsmanager/secret:Secret",
+  "aws:secretsmanager/secretVersion:SecretVersion",
+]);
 
-async function run(stack: string, options: { change?: (values: Values) => void; secrets?: Record<string, string>; program?: string } = {}): Promise<ProgramRun> {
+async function run(
+  stack: string,
+  options: { change?: (values: Values) => void; secrets?: Record<string, string>; program?: string } = {},
+): Promise<ProgramRun> {
   const secrets = options.secrets ?? {};
   const aws = stack !== "dev";
   return runProgram(stack, {
@@ -29,40 +36,76 @@ async function run(stack: string, options: { change?: (values: Values) => void; 
 
 /** The generated keys: their random source and, on AWS, the secrets that hold them. */
 function keysOf(result: ProgramRun): Registered[] {
-  return result.resources.filter((resource) => KEY_TYPES.has(resource.type) && /^proxy-(master-key|salt-key|database-password)/.test(resource.name));
+  return result.resources.filter(
+    (resource) => KEY_TYPES.has(resource.type) && /^proxy-(master-key|salt-key|database-password)/.test(resource.name),
+  );
 }
 
 describe("keys that outlive the stack's resources", () => {
   for (const [stack, names] of [
     ["dev", ["proxy-database-password", "proxy-master-key", "proxy-salt-key"]],
-    ["prod", ["proxy-master-key", "proxy-master-key", "proxy-master-key-value", "proxy-salt-key", "proxy-salt-key", "proxy-salt-key-value"]],
+    [
+      "prod",
+      [
+        "proxy-master-key",
+        "proxy-master-key",
+        "proxy-master-key-value",
+        "proxy-salt-key",
+        "proxy-salt-key",
+        "proxy-salt-key-value",
+      ],
+    ],
   ] as const) {
     it(`keeps the ${stack} keys at the same URNs when the gateway component is renamed`, async () => {
       const before = await run(stack);
       const renamed = await run(stack, { program: RENAMED });
-      assert.deepEqual(keysOf(before).map((key) => key.name).sort(), names);
-      assert.deepEqual(keysOf(renamed).map((key) => key.urn).sort(), keysOf(before).map((key) => key.urn).sort());
-      for (const key of keysOf(before)) assert.equal(key.options.parent, "", `${key.name} sits at the top of the stack`);
+      assert.deepEqual(
+        keysOf(before)
+          .map((key) => key.name)
+          .sort(),
+        names,
+      );
+      assert.deepEqual(
+        keysOf(renamed)
+          .map((key) => key.urn)
+          .sort(),
+        keysOf(before)
+          .map((key) => key.urn)
+          .sort(),
+      );
+      for (const key of keysOf(before))
+        assert.equal(key.options.parent, "", `${key.name} sits at the top of the stack`);
       // The rename did move the rest: the component and everything under it have new URNs.
-      const components = (result: ProgramRun) => result.resources.filter((resource) => resource.type.startsWith("litellm-mcp:")).map((resource) => resource.urn);
+      const components = (result: ProgramRun) =>
+        result.resources.filter((resource) => resource.type.startsWith("litellm-mcp:")).map((resource) => resource.urn);
       assert.ok(components(renamed).every((urn) => !components(before).includes(urn)));
     });
   }
 
   it("never replaces a key for a changed generator option", async () => {
     const result = await run("prod");
-    for (const key of keysOf(result).filter((resource) => resource.type === "random:index/randomPassword:RandomPassword")) {
-      assert.ok(["length", "special", "upper", "lower", "numeric"].every((input) => key.options.ignoreChanges.includes(input)), key.name);
+    for (const key of keysOf(result).filter(
+      (resource) => resource.type === "random:index/randomPassword:RandomPassword",
+    )) {
+      assert.ok(
+        ["length", "special", "upper", "lower", "numeric"].every((input) => key.options.ignoreChanges.includes(input)),
+        key.name,
+      );
     }
   });
 
   it("protects the dev keys while the volume they unlock is kept, and not once it goes with the stack", async () => {
     const kept = await run("dev");
-    assert.deepEqual(keysOf(kept).map((key) => [key.name, key.options.protect]).sort(), [
-      ["proxy-database-password", true],
-      ["proxy-master-key", true],
-      ["proxy-salt-key", true],
-    ]);
+    assert.deepEqual(
+      keysOf(kept)
+        .map((key) => [key.name, key.options.protect])
+        .sort(),
+      [
+        ["proxy-database-password", true],
+        ["proxy-master-key", true],
+        ["proxy-salt-key", true],
+      ],
+    );
     assert.equal(kept.one("docker:index/volume:Volume").options.retainOnDelete, true);
     const dropped = await run("dev", { change: (v) => (v.docker.retainVolume = false) });
     assert.ok(keysOf(dropped).every((key) => !key.options.protect));
@@ -71,9 +114,14 @@ describe("keys that outlive the stack's resources", () => {
   it("protects the prod keys and keeps their secrets in AWS on delete, as the database is; test's go with the stack", async () => {
     const prod = await run("prod");
     assert.equal(prod.one("aws:rds/instance:Instance").inputs["deletionProtection"], true);
-    for (const key of keysOf(prod)) assert.deepEqual([key.name, key.options.protect, key.options.retainOnDelete || key.type.startsWith("random:")], [key.name, true, true]);
+    for (const key of keysOf(prod))
+      assert.deepEqual(
+        [key.name, key.options.protect, key.options.retainOnDelete || key.type.startsWith("random:")],
+        [key.name, true, true],
+      );
     const test = await run("test");
-    for (const key of keysOf(test)) assert.deepEqual([key.name, key.options.protect, key.options.retainOnDelete], [key.name, false, false]);
+    for (const key of keysOf(test))
+      assert.deepEqual([key.name, key.options.protect, key.options.retainOnDelete], [key.name, false, false]);
     // A test stage that keeps a final snapshot keeps the keys that read it.
     const snapshotted = await run("test", { change: (v) => (v.aws.database.finalSnapshot = true) });
     assert.ok(keysOf(snapshotted).every((key) => key.options.protect));
@@ -86,10 +134,18 @@ describe("keys that outlive the stack's resources", () => {
         secrets: { "litellm-mcp:context7ApiKey": value },
       });
     const [first, second] = [await withKey("ctx7-first"), await withKey("ctx7-second")];
-    const definitionOf = (result: ProgramRun, name: string) => reveal<string>(result.resources.find((resource) => resource.name === name)!.inputs["containerDefinitions"]);
+    const definitionOf = (result: ProgramRun, name: string) =>
+      reveal<string>(result.resources.find((resource) => resource.name === name)!.inputs["containerDefinitions"]);
     const secretOf = (result: ProgramRun) =>
-      (JSON.parse(definitionOf(result, "gateway-proxy-task")) as { secrets: { name: string; valueFrom: string }[] }[])[0]!.secrets.find((secret) => secret.name === "MCP_CONTEXT7_AUTH")!.valueFrom;
-    assert.match(secretOf(first), new RegExp(`^arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:litellm-mcp/prod/context7ApiKey-AbCdEf:::[0-9a-f-]{36}$`));
+      (
+        JSON.parse(definitionOf(result, "gateway-proxy-task")) as { secrets: { name: string; valueFrom: string }[] }[]
+      )[0]!.secrets.find((secret) => secret.name === "MCP_CONTEXT7_AUTH")!.valueFrom;
+    assert.match(
+      secretOf(first),
+      new RegExp(
+        `^arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:litellm-mcp/prod/context7ApiKey-AbCdEf:::[0-9a-f-]{36}$`,
+      ),
+    );
     assert.notEqual(secretOf(first), secretOf(second));
     assert.notEqual(definitionOf(first, "gateway-proxy-task"), definitionOf(second, "gateway-proxy-task"));
     // The MCP servers do not read it: their task definitions stay as they were.

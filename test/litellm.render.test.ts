@@ -27,10 +27,26 @@ describe("LiteLLM config renderer", () => {
     it("lists every model as a Bedrock deployment in its region, with no credential", () => {
       const { document } = render(loadStack("dev"));
       assert.deepEqual(document.model_list, [
-        { model_name: "claude-sonnet", litellm_params: { model: "bedrock/us.anthropic.claude-sonnet-5-5", aws_region_name: "us-east-1" }, model_info: { id: "claude-sonnet.us-east-1" } },
-        { model_name: "claude-sonnet", litellm_params: { model: "bedrock/global.anthropic.claude-sonnet-5-5", aws_region_name: "ap-northeast-1" }, model_info: { id: "claude-sonnet.ap-northeast-1" } },
-        { model_name: "claude-sonnet-us", litellm_params: { model: "bedrock/us.anthropic.claude-sonnet-5-5", aws_region_name: "us-east-1" }, model_info: { id: "claude-sonnet-us" } },
-        { model_name: "claude-sonnet-4-6-jp", litellm_params: { model: "bedrock/jp.anthropic.claude-sonnet-4-6", aws_region_name: "ap-northeast-1" }, model_info: { id: "claude-sonnet-4-6-jp" } },
+        {
+          model_name: "claude-sonnet",
+          litellm_params: { model: "bedrock/us.anthropic.claude-sonnet-5-5", aws_region_name: "us-east-1" },
+          model_info: { id: "claude-sonnet.us-east-1" },
+        },
+        {
+          model_name: "claude-sonnet",
+          litellm_params: { model: "bedrock/global.anthropic.claude-sonnet-5-5", aws_region_name: "ap-northeast-1" },
+          model_info: { id: "claude-sonnet.ap-northeast-1" },
+        },
+        {
+          model_name: "claude-sonnet-us",
+          litellm_params: { model: "bedrock/us.anthropic.claude-sonnet-5-5", aws_region_name: "us-east-1" },
+          model_info: { id: "claude-sonnet-us" },
+        },
+        {
+          model_name: "claude-sonnet-4-6-jp",
+          litellm_params: { model: "bedrock/jp.anthropic.claude-sonnet-4-6", aws_region_name: "ap-northeast-1" },
+          model_info: { id: "claude-sonnet-4-6-jp" },
+        },
       ]);
     });
 
@@ -40,7 +56,10 @@ describe("LiteLLM config renderer", () => {
         v.models[2].roleArn = "arn:aws:iam::123456789012:role/bedrock-us";
         v.models[2].sessionName = "gateway";
       });
-      const params = render(config).document.model_list.map((entry) => [entry.litellm_params["aws_role_name"], entry.litellm_params["aws_session_name"]]);
+      const params = render(config).document.model_list.map((entry) => [
+        entry.litellm_params["aws_role_name"],
+        entry.litellm_params["aws_session_name"],
+      ]);
       assert.deepEqual(params, [
         [undefined, undefined],
         ["arn:aws:iam::123456789012:role/bedrock-apac", "litellm-mcp"],
@@ -52,9 +71,14 @@ describe("LiteLLM config renderer", () => {
     it("serves models of one group under the group's name, each with its own id", () => {
       const config = loadVariant("dev", (v) => {
         v.models[2].group = "claude-sonnet-pinned";
-        Object.assign(v.models[3], { group: "claude-sonnet-pinned", bedrockModelId: "global.anthropic.claude-sonnet-5-5" });
+        Object.assign(v.models[3], {
+          group: "claude-sonnet-pinned",
+          bedrockModelId: "global.anthropic.claude-sonnet-5-5",
+        });
       });
-      const entries = render(config).document.model_list.slice(2).map((entry) => [entry.model_name, entry.model_info.id]);
+      const entries = render(config)
+        .document.model_list.slice(2)
+        .map((entry) => [entry.model_name, entry.model_info.id]);
       assert.deepEqual(entries, [
         ["claude-sonnet-pinned", "claude-sonnet-us"],
         ["claude-sonnet-pinned", "claude-sonnet-4-6-jp"],
@@ -80,36 +104,66 @@ describe("LiteLLM config renderer", () => {
 
   describe("general_settings", () => {
     it("reads the master key and the database URL from the environment and sizes the pool per worker", () => {
-      assert.deepEqual(render(loadStack("prod"), { maxInstances: 6, databaseMaxConnections: 130, readsConfigFile: true }).document.general_settings, {
-        master_key: "os.environ/LITELLM_MASTER_KEY",
-        database_url: "os.environ/DATABASE_URL",
-        // (130 - 10 reserved) / (6 instances x 2 workers)
-        database_connection_pool_limit: 10,
-        store_model_in_db: false,
-        proxy_batch_write_at: 60,
-        allow_requests_on_db_unavailable: false,
-        disable_spend_logs: false,
-      });
+      assert.deepEqual(
+        render(loadStack("prod"), { maxInstances: 6, databaseMaxConnections: 130, readsConfigFile: true }).document
+          .general_settings,
+        {
+          master_key: "os.environ/LITELLM_MASTER_KEY",
+          database_url: "os.environ/DATABASE_URL",
+          // (130 - 10 reserved) / (6 instances x 2 workers)
+          database_connection_pool_limit: 10,
+          store_model_in_db: false,
+          proxy_batch_write_at: 60,
+          allow_requests_on_db_unavailable: false,
+          disable_spend_logs: false,
+        },
+      );
     });
 
     it("sizes the pool of a proxy that reads config.yaml from a file (Docker), at the limits", () => {
       const poolOf = (maxConnections: number) =>
-        renderStack(loadVariant("dev", (v) => (v.database.maxConnections = maxConnections)), "dev").document.general_settings["database_connection_pool_limit"];
+        renderStack(
+          loadVariant("dev", (v) => (v.database.maxConnections = maxConnections)),
+          "dev",
+        ).document.general_settings["database_connection_pool_limit"];
       // Docker replaces its single container: one instance, 10 connections reserved.
       assert.deepEqual([poolOf(20), poolOf(100)], [10, 90]);
       const eightWorkers = (maxConnections: number) =>
-        renderStack(loadVariant("dev", (v) => Object.assign(v.proxy, { workers: 8 }) && Object.assign(v.database, { maxConnections })), "dev").document.general_settings["database_connection_pool_limit"];
+        renderStack(
+          loadVariant(
+            "dev",
+            (v) => Object.assign(v.proxy, { workers: 8 }) && Object.assign(v.database, { maxConnections }),
+          ),
+          "dev",
+        ).document.general_settings["database_connection_pool_limit"];
       assert.deepEqual([eightWorkers(25), eightWorkers(26)], [1, 2]);
-      assert.throws(() => loadVariant("dev", (v) => Object.assign(v.proxy, { workers: 16 }) && Object.assign(v.database, { maxConnections: 25 })), /expected at least 26: 1 proxy instance\(s\) x 16 worker\(s\) each need a connection/);
+      assert.throws(
+        () =>
+          loadVariant(
+            "dev",
+            (v) => Object.assign(v.proxy, { workers: 16 }) && Object.assign(v.database, { maxConnections: 25 }),
+          ),
+        /expected at least 26: 1 proxy instance\(s\) x 16 worker\(s\) each need a connection/,
+      );
     });
 
     it("on AWS renders no pool setting, which the proxy would not read, and sizes the database for LiteLLM's own pool in every task a rolling deployment runs", () => {
-      const general = (maxConnections: number) => renderStack(loadVariant("prod", (v) => (v.database.maxConnections = maxConnections)), "prod").document.general_settings;
+      const general = (maxConnections: number) =>
+        renderStack(
+          loadVariant("prod", (v) => (v.database.maxConnections = maxConnections)),
+          "prod",
+        ).document.general_settings;
       // prod: maxCount 6, twice that during a deployment (200%), 2 workers per task, 10 connections each, 10 reserved.
       assert.ok(!("database_connection_pool_limit" in general(250)));
-      assert.throws(() => loadVariant("prod", (v) => (v.database.maxConnections = 249)), /expected at least 250: 12 proxy instance\(s\) \(maxCount 6 at 200% during a rolling deployment\) x 2 worker\(s\) each open LiteLLM's own pool of 10 connections/);
+      assert.throws(
+        () => loadVariant("prod", (v) => (v.database.maxConnections = 249)),
+        /expected at least 250: 12 proxy instance\(s\) \(maxCount 6 at 200% during a rolling deployment\) x 2 worker\(s\) each open LiteLLM's own pool of 10 connections/,
+      );
       // The test stack: maxCount 2 at 200% is 4 tasks of 1 worker: 20 connections are not enough.
-      assert.throws(() => loadVariant("test", (v) => (v.database.maxConnections = 20)), /expected at least 50: 4 proxy instance\(s\)/);
+      assert.throws(
+        () => loadVariant("test", (v) => (v.database.maxConnections = 20)),
+        /expected at least 50: 4 proxy instance\(s\)/,
+      );
     });
 
     it("has no master key when auth is off", () => {
@@ -120,7 +174,10 @@ describe("LiteLLM config renderer", () => {
     });
 
     it("refuses a database that cannot give every worker a connection", () => {
-      assert.throws(() => render(loadStack("dev"), { databaseMaxConnections: 10 }), /cannot serve 1 instance\(s\) x 1 worker\(s\)/);
+      assert.throws(
+        () => render(loadStack("dev"), { databaseMaxConnections: 10 }),
+        /cannot serve 1 instance\(s\) x 1 worker\(s\)/,
+      );
     });
   });
 
@@ -170,7 +227,11 @@ describe("LiteLLM config renderer", () => {
         "dev",
         (v) =>
           (v.litellm = {
-            litellm_settings: { success_callback: ["prometheus"], max_end_user_budget: 5, api_key: { secret: { config: "openaiKey" } } },
+            litellm_settings: {
+              success_callback: ["prometheus"],
+              max_end_user_budget: 5,
+              api_key: { secret: { config: "openaiKey" } },
+            },
             general_settings: { max_parallel_requests: 100 },
             router_settings: { enable_pre_call_checks: true },
           }),
@@ -201,12 +262,22 @@ describe("LiteLLM config renderer", () => {
         v.spend = { maxBudgetUsd: 5000, budgetDuration: "1mo", keyMaxBudgetUsd: 50, keyBudgetDuration: "30d" };
       });
       const { document } = render(config, { redis: true, redisTls: true });
-      for (const section of SECTIONS) assert.deepEqual(Object.keys(document[section]).sort(), Object.keys(MODELLED[section]).sort(), section);
+      for (const section of SECTIONS)
+        assert.deepEqual(Object.keys(document[section]).sort(), Object.keys(MODELLED[section]).sort(), section);
     });
 
     it("caps spend with LiteLLM's budgets: the proxy's, and a default for every new virtual key", () => {
-      const settings = render(loadVariant("dev", (v) => (v.spend = { maxBudgetUsd: 1000, budgetDuration: "1mo", keyMaxBudgetUsd: 25.5, keyBudgetDuration: "30d" }))).document.litellm_settings;
-      assert.deepEqual([settings["max_budget"], settings["budget_duration"], settings["default_key_generate_params"]], [1000, "1mo", { max_budget: 25.5, budget_duration: "30d" }]);
+      const settings = render(
+        loadVariant(
+          "dev",
+          (v) =>
+            (v.spend = { maxBudgetUsd: 1000, budgetDuration: "1mo", keyMaxBudgetUsd: 25.5, keyBudgetDuration: "30d" }),
+        ),
+      ).document.litellm_settings;
+      assert.deepEqual(
+        [settings["max_budget"], settings["budget_duration"], settings["default_key_generate_params"]],
+        [1000, "1mo", { max_budget: 25.5, budget_duration: "30d" }],
+      );
       const none = render(loadStack("dev")).document.litellm_settings;
       assert.ok(!("max_budget" in none) && !("default_key_generate_params" in none));
     });
@@ -216,13 +287,21 @@ describe("LiteLLM config renderer", () => {
         v.proxy.allowedFails = 2;
         v.proxy.cooldownSeconds = 120;
       });
-      assert.deepEqual(render(config).document.router_settings, { routing_strategy: "simple-shuffle", allowed_fails: 2, cooldown_time: 120 });
+      assert.deepEqual(render(config).document.router_settings, {
+        routing_strategy: "simple-shuffle",
+        allowed_fails: 2,
+        cooldown_time: 120,
+      });
     });
 
     it("caches in memory without a Redis, and not at all unless asked", () => {
       const cached = render(loadVariant("dev", (v) => (v.cache.responses = true))).document;
       assert.deepEqual(cached.litellm_settings["cache_params"], { type: "local", ttl: 600 });
-      assert.deepEqual(cached.router_settings, { routing_strategy: "simple-shuffle", allowed_fails: 0, cooldown_time: 30 });
+      assert.deepEqual(cached.router_settings, {
+        routing_strategy: "simple-shuffle",
+        allowed_fails: 0,
+        cooldown_time: 30,
+      });
       assert.ok(!("cache" in render(loadStack("dev")).document.litellm_settings));
     });
   });
@@ -245,11 +324,19 @@ describe("LiteLLM config renderer", () => {
     });
 
     it("sends a server's credential from an environment variable the proxy receives as a secret", () => {
-      const config = loadVariant("dev", (v) => (v.mcpServers[0].auth = { type: "bearer_token", secret: { config: "context7ApiKey" } }), ["context7ApiKey"]);
+      const config = loadVariant(
+        "dev",
+        (v) => (v.mcpServers[0].auth = { type: "bearer_token", secret: { config: "context7ApiKey" } }),
+        ["context7ApiKey"],
+      );
       const rendered = render(config);
       assert.equal(rendered.document.mcp_servers?.["context7"]?.["auth_type"], "bearer_token");
       assert.equal(rendered.document.mcp_servers?.["context7"]?.["auth_value"], "os.environ/MCP_CONTEXT7_AUTH");
-      assert.deepEqual(rendered.env.at(-1), { name: "MCP_CONTEXT7_AUTH", kind: "secretRef", ref: { config: "context7ApiKey" } });
+      assert.deepEqual(rendered.env.at(-1), {
+        name: "MCP_CONTEXT7_AUTH",
+        kind: "secretRef",
+        ref: { config: "context7ApiKey" },
+      });
     });
 
     it("leaves mcp_servers out when no server is configured", () => {
@@ -261,11 +348,19 @@ describe("LiteLLM config renderer", () => {
     it("switches uvicorn's and start-up logs to JSON with json_logs, and leaves them alone without", () => {
       const names = (config: StackConfig) => render(config).env.map((variable) => variable.name);
       assert.ok(!names(loadStack("dev")).includes("JSON_LOGS"));
-      assert.deepEqual(render(loadVariant("dev", (v) => (v.proxy.jsonLogs = true))).env.find((variable) => variable.name === "JSON_LOGS"), { name: "JSON_LOGS", kind: "value", value: "true" });
+      assert.deepEqual(
+        render(loadVariant("dev", (v) => (v.proxy.jsonLogs = true))).env.find(
+          (variable) => variable.name === "JSON_LOGS",
+        ),
+        { name: "JSON_LOGS", kind: "value", value: "true" },
+      );
     });
 
     it("lists every variable the proxy needs and where it comes from", () => {
-      const config = loadVariant("prod", (v) => (v.mcpServers[0].auth = { type: "api_key", secret: { secretsManager: "litellm/context7" } }));
+      const config = loadVariant(
+        "prod",
+        (v) => (v.mcpServers[0].auth = { type: "api_key", secret: { secretsManager: "litellm/context7" } }),
+      );
       assert.deepEqual(render(config, { redis: true, redisTls: true }).env, [
         { name: "LITELLM_LOG", kind: "value", value: "ERROR" },
         { name: "LITELLM_MODE", kind: "value", value: "PRODUCTION" },
@@ -309,9 +404,17 @@ describe("LiteLLM config renderer", () => {
       const reversed = Object.fromEntries(
         Object.entries(input.values)
           .reverse()
-          .map(([key, value]) => [key, value !== null && typeof value === "object" && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).reverse()) : value]),
+          .map(([key, value]) => [
+            key,
+            value !== null && typeof value === "object" && !Array.isArray(value)
+              ? Object.fromEntries(Object.entries(value).reverse())
+              : value,
+          ]),
       );
-      assert.equal(renderStack(validateStackInput({ ...input, values: reversed }), "prod").yaml, renderStack(loadStack("prod"), "prod").yaml);
+      assert.equal(
+        renderStack(validateStackInput({ ...input, values: reversed }), "prod").yaml,
+        renderStack(loadStack("prod"), "prod").yaml,
+      );
     });
 
     it("parses back to the document it was rendered from", () => {
@@ -338,11 +441,22 @@ describe("LiteLLM config renderer", () => {
         "null",
       ];
       const config = loadVariant("dev", (v: Values) => {
-        v.mcpServers = hostile.map((description, index) => ({ ...v.mcpServers[0], name: `server${index}`, description }));
+        v.mcpServers = hostile.map((description, index) => ({
+          ...v.mcpServers[0],
+          name: `server${index}`,
+          description,
+        }));
       });
-      const urls = Object.fromEntries(config.mcpServers.map((server) => [server.name, `http://${server.name}:8080/mcp`]));
-      const parsed = parse(render(config, { mcpServerUrls: urls }).yaml) as { mcp_servers: Record<string, { description: string }> };
-      assert.deepEqual(Object.values(parsed.mcp_servers).map((server) => server.description), hostile);
+      const urls = Object.fromEntries(
+        config.mcpServers.map((server) => [server.name, `http://${server.name}:8080/mcp`]),
+      );
+      const parsed = parse(render(config, { mcpServerUrls: urls }).yaml) as {
+        mcp_servers: Record<string, { description: string }>;
+      };
+      assert.deepEqual(
+        Object.values(parsed.mcp_servers).map((server) => server.description),
+        hostile,
+      );
     });
 
     it("holds no secret value, only os.environ/ references, in any committed stack", () => {
@@ -371,8 +485,15 @@ describe("LiteLLM config renderer", () => {
         v.mcpServers[0].name = "No";
         v.mcpServers[0].description = "yes";
       });
-      for (const [label, config] of [...committedStacks().map((stack) => [stack, loadStack(stack)] as const), ["hostile", hostile] as const]) {
-        const { yaml, document } = render(config, { mcpServerUrls: Object.fromEntries(config.mcpServers.map((server) => [server.name, `http://${server.name}:8080/mcp`])) });
+      for (const [label, config] of [
+        ...committedStacks().map((stack) => [stack, loadStack(stack)] as const),
+        ["hostile", hostile] as const,
+      ]) {
+        const { yaml, document } = render(config, {
+          mcpServerUrls: Object.fromEntries(
+            config.mcpServers.map((server) => [server.name, `http://${server.name}:8080/mcp`]),
+          ),
+        });
         assert.deepEqual(parse(yaml, { version: "1.1" }), JSON.parse(JSON.stringify(document)), label);
       }
     });
@@ -391,9 +512,16 @@ describe("LiteLLM config renderer", () => {
     });
 
     it("gives Redis to a stack that can run more than one proxy, and to one that asks", () => {
-      const redis = (stack: string, change: (v: Values) => void = () => undefined) => renderContextFor(loadVariant(stack, change), stack).redis;
+      const redis = (stack: string, change: (v: Values) => void = () => undefined) =>
+        renderContextFor(loadVariant(stack, change), stack).redis;
       assert.deepEqual(
-        [redis("dev"), redis("dev", (v) => (v.cache.redis = "always")), redis("test"), redis("prod"), redis("prod", (v) => (v.aws.service.minCount = v.aws.service.maxCount = 1))],
+        [
+          redis("dev"),
+          redis("dev", (v) => (v.cache.redis = "always")),
+          redis("test"),
+          redis("prod"),
+          redis("prod", (v) => (v.aws.service.minCount = v.aws.service.maxCount = 1)),
+        ],
         [false, true, true, true, false],
       );
     });
@@ -405,17 +533,34 @@ describe("LiteLLM config renderer", () => {
         bedrockRuntimeEndpoints: { "us-east-1": "http://127.0.0.1:1003" },
       });
       const target = renderContextFor(config, "prod");
-      assert.deepEqual(loopback, { ...target, redisTls: false, mcpServerUrls: loopback.mcpServerUrls, bedrockRuntimeEndpoints: { "us-east-1": "http://127.0.0.1:1003" } });
+      assert.deepEqual(loopback, {
+        ...target,
+        redisTls: false,
+        mcpServerUrls: loopback.mcpServerUrls,
+        bedrockRuntimeEndpoints: { "us-east-1": "http://127.0.0.1:1003" },
+      });
       const models = renderLiteLLMConfig(config, loopback).document.model_list;
       assert.deepEqual(
-        models.map((model) => [model.litellm_params["aws_region_name"], model.litellm_params["aws_bedrock_runtime_endpoint"]]),
-        models.map((model) => [model.litellm_params["aws_region_name"], model.litellm_params["aws_region_name"] === "us-east-1" ? "http://127.0.0.1:1003" : undefined]),
+        models.map((model) => [
+          model.litellm_params["aws_region_name"],
+          model.litellm_params["aws_bedrock_runtime_endpoint"],
+        ]),
+        models.map((model) => [
+          model.litellm_params["aws_region_name"],
+          model.litellm_params["aws_region_name"] === "us-east-1" ? "http://127.0.0.1:1003" : undefined,
+        ]),
       );
-      assert.ok(!renderStack(config, "prod").yaml.includes("aws_bedrock_runtime_endpoint"), "a deployed stack reaches Bedrock at its public endpoint");
+      assert.ok(
+        !renderStack(config, "prod").yaml.includes("aws_bedrock_runtime_endpoint"),
+        "a deployed stack reaches Bedrock at its public endpoint",
+      );
     });
 
     it("refuses a loopback context that leaves an MCP server without a URL", () => {
-      assert.throws(() => loopbackRenderContext(loadStack("dev"), "dev", { mcpServerUrls: { context7: "http://127.0.0.1:1/mcp" } }), /no loopback URL for MCP server\(s\) aws_docs/);
+      assert.throws(
+        () => loopbackRenderContext(loadStack("dev"), "dev", { mcpServerUrls: { context7: "http://127.0.0.1:1/mcp" } }),
+        /no loopback URL for MCP server\(s\) aws_docs/,
+      );
     });
   });
 });

@@ -35,10 +35,19 @@ describe("Docker Engine client (against a stand-in that answers as the Engine AP
         status: "running",
         health: "unhealthy",
         restartCount: 2,
-        healthTest: ["CMD", "python3", "-c", "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=5)", "http://127.0.0.1:8080/status"],
+        healthTest: [
+          "CMD",
+          "python3",
+          "-c",
+          "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=5)",
+          "http://127.0.0.1:8080/status",
+        ],
         healthLog: [
           { exitCode: 0, output: "" },
-          { exitCode: 1, output: "Traceback (most recent call last):\nurllib.error.HTTPError: HTTP Error 404: Not Found\n" },
+          {
+            exitCode: 1,
+            output: "Traceback (most recent call last):\nurllib.error.HTTPError: HTTP Error 404: Not Found\n",
+          },
         ],
       },
       // Commands "inside" this container run here as given.
@@ -56,23 +65,43 @@ describe("Docker Engine client (against a stand-in that answers as the Engine AP
   after(() => docker.stop());
 
   it("reads a container's state, health, last failed check, exit code and published ports, and says when there is no such container", async () => {
-    assert.deepEqual(await engine.inspect("proxy"), { status: "running", health: "starting", restartCount: 0, published: [4000] });
+    assert.deepEqual(await engine.inspect("proxy"), {
+      status: "running",
+      health: "starting",
+      restartCount: 0,
+      published: [4000],
+    });
     assert.deepEqual(await engine.inspect("mcp"), {
       status: "running",
       health: "unhealthy",
-      failedHealthCheck: { exitCode: 1, url: "http://127.0.0.1:8080/status", output: "urllib.error.HTTPError: HTTP Error 404: Not Found" },
+      failedHealthCheck: {
+        exitCode: 1,
+        url: "http://127.0.0.1:8080/status",
+        output: "urllib.error.HTTPError: HTTP Error 404: Not Found",
+      },
       restartCount: 2,
       published: [],
     });
-    assert.deepEqual(await engine.inspect("db"), { status: "exited", health: undefined, exitCode: 0, restartCount: 0, published: [] });
+    assert.deepEqual(await engine.inspect("db"), {
+      status: "exited",
+      health: undefined,
+      exitCode: 0,
+      restartCount: 0,
+      published: [],
+    });
     assert.equal(await engine.inspect("gone"), undefined);
   });
 
   it("answers a ping of a daemon that runs, and says where it looked for one that does not", async () => {
     await engine.ping();
     assert.equal(engine.local, true);
-    const missing = new DockerEngine(dockerConnection({ DOCKER_HOST: `unix://${join(tempDir("no-docker-"), "docker.sock")}` }));
-    await assert.rejects(missing.ping(), /^OpsError: cannot reach the Docker daemon at .*docker\.sock: no such socket; start Docker \(Docker Desktop, or sudo systemctl start docker\), or point DOCKER_HOST at the daemon$/);
+    const missing = new DockerEngine(
+      dockerConnection({ DOCKER_HOST: `unix://${join(tempDir("no-docker-"), "docker.sock")}` }),
+    );
+    await assert.rejects(
+      missing.ping(),
+      /^OpsError: cannot reach the Docker daemon at .*docker\.sock: no such socket; start Docker \(Docker Desktop, or sudo systemctl start docker\), or point DOCKER_HOST at the daemon$/,
+    );
   });
 
   it("splits multiplexed logs into lines, stdout and stderr alike, and passes since and follow", async () => {
@@ -99,21 +128,38 @@ describe("Docker Engine client (against a stand-in that answers as the Engine AP
   it("runs a command inside a container: stdin in and closed at its end, stdout and stderr apart, its exit code", async () => {
     const input = Buffer.alloc(3 * 1024 * 1024, "x\n");
     const output = collector();
-    const result = await engine.exec("shell", ["sh", "-c", "cat; echo closed >&2; exit 3"], { stdin: Readable.from([input.subarray(0, 1000), input.subarray(1000)]), stdout: output.stream });
+    const result = await engine.exec("shell", ["sh", "-c", "cat; echo closed >&2; exit 3"], {
+      stdin: Readable.from([input.subarray(0, 1000), input.subarray(1000)]),
+      stdout: output.stream,
+    });
     assert.equal(result.exitCode, 3);
     assert.equal(result.stderr, "closed\n");
     assert.ok(output.bytes().equals(input), "what the command read is what was sent, byte for byte");
-    assert.deepEqual(docker.execs.at(-1), { container: "shell", command: ["sh", "-c", "cat; echo closed >&2; exit 3"] });
+    assert.deepEqual(docker.execs.at(-1), {
+      container: "shell",
+      command: ["sh", "-c", "cat; echo closed >&2; exit 3"],
+    });
 
     const quiet = collector();
-    assert.deepEqual(await engine.exec("shell", ["sh", "-c", "echo out"], { stdout: quiet.stream }), { exitCode: 0, stderr: "" });
+    assert.deepEqual(await engine.exec("shell", ["sh", "-c", "echo out"], { stdout: quiet.stream }), {
+      exitCode: 0,
+      stderr: "",
+    });
     assert.equal(quiet.bytes().toString(), "out\n");
-    await assert.rejects(engine.exec("db", ["pg_dump"], { stdout: quiet.stream }), new OpsError("Docker could not run pg_dump in db (HTTP 409): container db is not running"));
+    await assert.rejects(
+      engine.exec("db", ["pg_dump"], { stdout: quiet.stream }),
+      new OpsError("Docker could not run pg_dump in db (HTTP 409): container db is not running"),
+    );
   });
 
   it("says when the daemon cannot be reached", async () => {
-    const missing = new DockerEngine(dockerConnection({ DOCKER_HOST: `unix://${join(tempDir("no-docker-"), "docker.sock")}` }));
-    await assert.rejects(missing.inspect("proxy"), /^OpsError: cannot reach the Docker daemon at .*docker\.sock: no such socket; start Docker/);
+    const missing = new DockerEngine(
+      dockerConnection({ DOCKER_HOST: `unix://${join(tempDir("no-docker-"), "docker.sock")}` }),
+    );
+    await assert.rejects(
+      missing.inspect("proxy"),
+      /^OpsError: cannot reach the Docker daemon at .*docker\.sock: no such socket; start Docker/,
+    );
   });
 
   it("finds the daemon from DOCKER_HOST as the docker CLI does: unix, tcp (TLS on 2376) and ssh", () => {
@@ -124,9 +170,22 @@ describe("Docker Engine client (against a stand-in that answers as the Engine AP
       return { ...set, description };
     };
     assert.deepEqual(at({}), { socketPath: "/var/run/docker.sock", description: "/var/run/docker.sock" });
-    assert.deepEqual(at({ DOCKER_HOST: "unix:///run/user/1000/docker.sock" }), { socketPath: "/run/user/1000/docker.sock", description: "/run/user/1000/docker.sock" });
-    assert.deepEqual(at({ DOCKER_HOST: "tcp://10.0.0.5:2375" }), { protocol: "http", host: "10.0.0.5", port: 2375, description: "tcp://10.0.0.5:2375" });
-    assert.deepEqual(at({ DOCKER_HOST: "tcp://10.0.0.5:2376" }), { protocol: "https", host: "10.0.0.5", port: 2376, description: "tcp://10.0.0.5:2376" });
+    assert.deepEqual(at({ DOCKER_HOST: "unix:///run/user/1000/docker.sock" }), {
+      socketPath: "/run/user/1000/docker.sock",
+      description: "/run/user/1000/docker.sock",
+    });
+    assert.deepEqual(at({ DOCKER_HOST: "tcp://10.0.0.5:2375" }), {
+      protocol: "http",
+      host: "10.0.0.5",
+      port: 2375,
+      description: "tcp://10.0.0.5:2375",
+    });
+    assert.deepEqual(at({ DOCKER_HOST: "tcp://10.0.0.5:2376" }), {
+      protocol: "https",
+      host: "10.0.0.5",
+      port: 2376,
+      description: "tcp://10.0.0.5:2376",
+    });
     assert.deepEqual(at({ DOCKER_HOST: "ssh://me@build-box", SSH_AUTH_SOCK: "/tmp/agent.sock" }), {
       protocol: "ssh",
       host: "build-box",
@@ -138,12 +197,21 @@ describe("Docker Engine client (against a stand-in that answers as the Engine AP
     // Only a daemon on this machine publishes its ports and mounts its paths here.
     const local = (host: string) => dockerConnection({ HOME: home, DOCKER_HOST: host }).local;
     assert.deepEqual(
-      ["unix:///x.sock", "tcp://127.0.0.1:2375", "tcp://localhost:2375", "tcp://10.0.0.5:2375", "ssh://me@build-box"].map(local),
+      [
+        "unix:///x.sock",
+        "tcp://127.0.0.1:2375",
+        "tcp://localhost:2375",
+        "tcp://10.0.0.5:2375",
+        "ssh://me@build-box",
+      ].map(local),
       [true, true, true, false, false],
     );
     // Unset keys stay set to undefined: docker-modem must not fall back to this process's own DOCKER_HOST.
     assert.ok("host" in dockerConnection({ HOME: home, DOCKER_HOST: "unix:///x.sock" }).options);
-    assert.throws(() => dockerConnection({ HOME: home, DOCKER_HOST: "ftp://box" }), /expected unix:\/\/<socket>, tcp:\/\/<host>:<port> or ssh:\/\/<user>@<host>/);
+    assert.throws(
+      () => dockerConnection({ HOME: home, DOCKER_HOST: "ftp://box" }),
+      /expected unix:\/\/<socket>, tcp:\/\/<host>:<port> or ssh:\/\/<user>@<host>/,
+    );
   });
 
   it("follows the current Docker context (Colima, OrbStack, rootless, ssh) where DOCKER_HOST is unset", () => {
@@ -151,24 +219,40 @@ describe("Docker Engine client (against a stand-in that answers as the Engine AP
     const context = (name: string, host: string) => {
       const dir = join(config, "contexts", "meta", createHash("sha256").update(name).digest("hex"));
       mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, "meta.json"), JSON.stringify({ Name: name, Metadata: {}, Endpoints: { docker: { Host: host, SkipTLSVerify: false } } }));
+      writeFileSync(
+        join(dir, "meta.json"),
+        JSON.stringify({ Name: name, Metadata: {}, Endpoints: { docker: { Host: host, SkipTLSVerify: false } } }),
+      );
     };
     context("colima", "unix:///Users/me/.colima/default/docker.sock");
     context("build-box", "ssh://me@build-box:2222");
     writeFileSync(join(config, "config.json"), JSON.stringify({ currentContext: "colima" }));
     const env = { HOME: "/nonexistent", DOCKER_CONFIG: config };
-    assert.deepEqual(dockerConnection(env).description, "/Users/me/.colima/default/docker.sock (Docker context colima)");
+    assert.deepEqual(
+      dockerConnection(env).description,
+      "/Users/me/.colima/default/docker.sock (Docker context colima)",
+    );
     assert.equal(dockerConnection(env).options.socketPath, "/Users/me/.colima/default/docker.sock");
     assert.deepEqual(dockerConnection({ ...env, DOCKER_CONTEXT: "build-box" }).options.port, 2222);
     assert.equal(dockerConnection({ ...env, DOCKER_CONTEXT: "default" }).options.socketPath, "/var/run/docker.sock");
-    assert.equal(dockerConnection({ ...env, DOCKER_HOST: "tcp://10.0.0.5:2375" }).options.host, "10.0.0.5", "DOCKER_HOST wins over the context");
-    assert.throws(() => dockerConnection({ ...env, DOCKER_CONTEXT: "gone" }), /the Docker context "gone" does not exist \(docker context ls lists them\)/);
+    assert.equal(
+      dockerConnection({ ...env, DOCKER_HOST: "tcp://10.0.0.5:2375" }).options.host,
+      "10.0.0.5",
+      "DOCKER_HOST wins over the context",
+    );
+    assert.throws(
+      () => dockerConnection({ ...env, DOCKER_CONTEXT: "gone" }),
+      /the Docker context "gone" does not exist \(docker context ls lists them\)/,
+    );
   });
 
   it("reports a missing container at once, the daemon's answer drained", async () => {
     const started = Date.now();
     assert.equal(await engine.inspect("gone"), undefined);
-    await assert.rejects(engine.logs("gone", { follow: false, write: () => undefined }), new OpsError("no container gone: is the stack up?"));
+    await assert.rejects(
+      engine.logs("gone", { follow: false, write: () => undefined }),
+      new OpsError("no container gone: is the stack up?"),
+    );
     assert.ok(Date.now() - started < 1000, `took ${Date.now() - started} ms`);
   });
 
@@ -202,42 +286,90 @@ describe("AWS adapter (with stand-in SDK clients)", () => {
   it("reads the master key from Secrets Manager", async () => {
     const secrets = client({ GetSecretValueCommand: () => ({ SecretString: "sk-from-secrets-manager" }) });
     const aws = new AwsServices({ ecs: nothing, logs: nothing, secrets });
-    assert.equal(await aws.masterKey("arn:aws:secretsmanager:us-east-1:123456789012:secret:key"), "sk-from-secrets-manager");
-    assert.deepEqual(secrets.sent, [["GetSecretValueCommand", { SecretId: "arn:aws:secretsmanager:us-east-1:123456789012:secret:key" }]]);
+    assert.equal(
+      await aws.masterKey("arn:aws:secretsmanager:us-east-1:123456789012:secret:key"),
+      "sk-from-secrets-manager",
+    );
+    assert.deepEqual(secrets.sent, [
+      ["GetSecretValueCommand", { SecretId: "arn:aws:secretsmanager:us-east-1:123456789012:secret:key" }],
+    ]);
   });
 
   it("turns an SDK error into one line the user can act on", async () => {
-    const secrets = client({ GetSecretValueCommand: () => Promise.reject(Object.assign(new Error("Could not load credentials"), { name: "CredentialsProviderError" })) });
+    const secrets = client({
+      GetSecretValueCommand: () =>
+        Promise.reject(Object.assign(new Error("Could not load credentials"), { name: "CredentialsProviderError" })),
+    });
     const aws = new AwsServices({ ecs: nothing, logs: nothing, secrets });
-    await assert.rejects(aws.masterKey("arn"), new OpsError("AWS: cannot read the master key: no AWS credentials (set AWS_PROFILE or log in with aws sso login)"));
+    await assert.rejects(
+      aws.masterKey("arn"),
+      new OpsError(
+        "AWS: cannot read the master key: no AWS credentials (set AWS_PROFILE or log in with aws sso login)",
+      ),
+    );
   });
 
   it("reports each service's running and desired counts, and a missing one", async () => {
     const ecs = client({
       DescribeServicesCommand: () => ({
-        services: [{ serviceName: "proxy", status: "ACTIVE", runningCount: 2, desiredCount: 2, pendingCount: 0, deployments: [{ status: "PRIMARY", rolloutState: "COMPLETED" }] }],
+        services: [
+          {
+            serviceName: "proxy",
+            status: "ACTIVE",
+            runningCount: 2,
+            desiredCount: 2,
+            pendingCount: 0,
+            deployments: [{ status: "PRIMARY", rolloutState: "COMPLETED" }],
+          },
+        ],
       }),
     });
     const aws = new AwsServices({ ecs, logs: nothing, secrets: nothing });
     assert.deepEqual(await aws.services("cluster", ["proxy", "mcp"]), [
-      { name: "proxy", status: "ACTIVE", running: 2, desired: 2, pending: 0, deployments: 1, rollout: "COMPLETED", rolloutReason: undefined },
+      {
+        name: "proxy",
+        status: "ACTIVE",
+        running: 2,
+        desired: 2,
+        pending: 0,
+        deployments: 1,
+        rollout: "COMPLETED",
+        rolloutReason: undefined,
+      },
       { name: "mcp", status: "MISSING", running: 0, desired: 0, pending: 0, deployments: 0 },
     ]);
   });
 
   it("forces a new deployment and waits until it completes, telling its progress", async () => {
     const states = [
-      { runningCount: 2, desiredCount: 2, deployments: [{ status: "PRIMARY", rolloutState: "IN_PROGRESS" }, { status: "ACTIVE" }] },
-      { runningCount: 3, desiredCount: 2, deployments: [{ status: "PRIMARY", rolloutState: "IN_PROGRESS" }, { status: "ACTIVE" }] },
+      {
+        runningCount: 2,
+        desiredCount: 2,
+        deployments: [{ status: "PRIMARY", rolloutState: "IN_PROGRESS" }, { status: "ACTIVE" }],
+      },
+      {
+        runningCount: 3,
+        desiredCount: 2,
+        deployments: [{ status: "PRIMARY", rolloutState: "IN_PROGRESS" }, { status: "ACTIVE" }],
+      },
       { runningCount: 2, desiredCount: 2, deployments: [{ status: "PRIMARY", rolloutState: "COMPLETED" }] },
     ];
     const ecs = client({
       UpdateServiceCommand: () => ({}),
-      DescribeServicesCommand: () => ({ services: [{ serviceName: "proxy", status: "ACTIVE", pendingCount: 0, ...states.shift()! }] }),
+      DescribeServicesCommand: () => ({
+        services: [{ serviceName: "proxy", status: "ACTIVE", pendingCount: 0, ...states.shift()! }],
+      }),
     });
     const progress: string[] = [];
-    await new AwsServices({ ecs, logs: nothing, secrets: nothing }, { pollMs: 0, timeoutMs: 10_000 }).restart("cluster", "proxy", (line) => progress.push(line));
-    assert.deepEqual(ecs.sent[0], ["UpdateServiceCommand", { cluster: "cluster", service: "proxy", forceNewDeployment: true }]);
+    await new AwsServices({ ecs, logs: nothing, secrets: nothing }, { pollMs: 0, timeoutMs: 10_000 }).restart(
+      "cluster",
+      "proxy",
+      (line) => progress.push(line),
+    );
+    assert.deepEqual(ecs.sent[0], [
+      "UpdateServiceCommand",
+      { cluster: "cluster", service: "proxy", forceNewDeployment: true },
+    ]);
     assert.deepEqual(progress, [
       "proxy: new deployment started",
       "proxy: in progress, 2 of 2 task(s) running, 2 deployment(s)",
@@ -251,11 +383,22 @@ describe("AWS adapter (with stand-in SDK clients)", () => {
     const ecs = client({
       UpdateServiceCommand: () => ({}),
       DescribeServicesCommand: () => ({
-        services: [{ serviceName: "proxy", status: "ACTIVE", runningCount: 1, desiredCount: 2, deployments: [{ status: "PRIMARY", rolloutState: "FAILED", rolloutStateReason: "tasks failed to start" }] }],
+        services: [
+          {
+            serviceName: "proxy",
+            status: "ACTIVE",
+            runningCount: 1,
+            desiredCount: 2,
+            deployments: [{ status: "PRIMARY", rolloutState: "FAILED", rolloutStateReason: "tasks failed to start" }],
+          },
+        ],
       }),
     });
     const aws = new AwsServices({ ecs, logs: nothing, secrets: nothing }, { pollMs: 0, timeoutMs: 10_000 });
-    await assert.rejects(aws.restart("cluster", "proxy", () => undefined), new OpsError("the new deployment of proxy failed and was rolled back: tasks failed to start"));
+    await assert.rejects(
+      aws.restart("cluster", "proxy", () => undefined),
+      new OpsError("the new deployment of proxy failed and was rolled back: tasks failed to start"),
+    );
   });
 
   describe("database parameters that wait for a reboot (stand-in RDS answering as DescribeDBInstances and RebootDBInstance are documented)", () => {
@@ -263,7 +406,15 @@ describe("AWS adapter (with stand-in SDK clients)", () => {
       client({
         DescribeDBInstancesCommand: () => {
           const state = states.length > 1 ? states.shift()! : states[0]!;
-          return { DBInstances: [{ DBInstanceStatus: state.DBInstanceStatus, MultiAZ: true, DBParameterGroups: [{ DBParameterGroupName: "pg", ParameterApplyStatus: state.apply }] }] };
+          return {
+            DBInstances: [
+              {
+                DBInstanceStatus: state.DBInstanceStatus,
+                MultiAZ: true,
+                DBParameterGroups: [{ DBParameterGroupName: "pg", ParameterApplyStatus: state.apply }],
+              },
+            ],
+          };
         },
         RebootDBInstanceCommand: () => ({ DBInstance: {} }),
       });
@@ -271,9 +422,18 @@ describe("AWS adapter (with stand-in SDK clients)", () => {
     it("does nothing when the parameters are in sync", async () => {
       const rds = rdsWith([{ DBInstanceStatus: "available", apply: "in-sync" }]);
       const progress: string[] = [];
-      await new AwsServices({ ecs: nothing, logs: nothing, secrets: nothing, rds }, { pollMs: 0, timeoutMs: 10_000 }).applyDatabaseParameters("db-1", (line) => progress.push(line));
-      assert.deepEqual(rds.sent.map(([name]) => name), ["DescribeDBInstancesCommand"]);
-      assert.deepEqual(progress, ["database db-1: available, parameters in-sync", "database: parameters in sync, no reboot needed"]);
+      await new AwsServices(
+        { ecs: nothing, logs: nothing, secrets: nothing, rds },
+        { pollMs: 0, timeoutMs: 10_000 },
+      ).applyDatabaseParameters("db-1", (line) => progress.push(line));
+      assert.deepEqual(
+        rds.sent.map(([name]) => name),
+        ["DescribeDBInstancesCommand"],
+      );
+      assert.deepEqual(progress, [
+        "database db-1: available, parameters in-sync",
+        "database: parameters in sync, no reboot needed",
+      ]);
     });
 
     it("waits out 'applying', reboots with failover on pending-reboot, and waits until in sync", async () => {
@@ -284,8 +444,14 @@ describe("AWS adapter (with stand-in SDK clients)", () => {
         { DBInstanceStatus: "available", apply: "in-sync" },
       ]);
       const progress: string[] = [];
-      await new AwsServices({ ecs: nothing, logs: nothing, secrets: nothing, rds }, { pollMs: 0, timeoutMs: 10_000 }).applyDatabaseParameters("db-1", (line) => progress.push(line));
-      assert.deepEqual(rds.sent.find(([name]) => name === "RebootDBInstanceCommand"), ["RebootDBInstanceCommand", { DBInstanceIdentifier: "db-1", ForceFailover: true }]);
+      await new AwsServices(
+        { ecs: nothing, logs: nothing, secrets: nothing, rds },
+        { pollMs: 0, timeoutMs: 10_000 },
+      ).applyDatabaseParameters("db-1", (line) => progress.push(line));
+      assert.deepEqual(
+        rds.sent.find(([name]) => name === "RebootDBInstanceCommand"),
+        ["RebootDBInstanceCommand", { DBInstanceIdentifier: "db-1", ForceFailover: true }],
+      );
       assert.deepEqual(progress, [
         "database db-1: available, parameters applying",
         "database db-1: available, parameters pending-reboot",
@@ -315,10 +481,17 @@ describe("AWS adapter (with stand-in SDK clients)", () => {
       const ecs = ecsWith([
         { lastStatus: "PROVISIONING", containers: [{ name: "litellm" }] },
         { lastStatus: "RUNNING", containers: [{ name: "litellm" }] },
-        { lastStatus: "STOPPED", stoppedReason: "Essential container in task exited", containers: [{ name: "litellm", exitCode: 0 }] },
+        {
+          lastStatus: "STOPPED",
+          stoppedReason: "Essential container in task exited",
+          containers: [{ name: "litellm", exitCode: 0 }],
+        },
       ]);
       const progress: string[] = [];
-      await new AwsServices({ ecs, logs: nothing, secrets: nothing }, { pollMs: 0, timeoutMs: 10_000 }).migrate(target, (line) => progress.push(line));
+      await new AwsServices({ ecs, logs: nothing, secrets: nothing }, { pollMs: 0, timeoutMs: 10_000 }).migrate(
+        target,
+        (line) => progress.push(line),
+      );
       assert.deepEqual(ecs.sent[0], [
         "RunTaskCommand",
         {
@@ -327,7 +500,13 @@ describe("AWS adapter (with stand-in SDK clients)", () => {
           launchType: "FARGATE",
           count: 1,
           startedBy: "litellm-mcp-migration",
-          networkConfiguration: { awsvpcConfiguration: { subnets: target.subnets, securityGroups: target.securityGroups, assignPublicIp: "DISABLED" } },
+          networkConfiguration: {
+            awsvpcConfiguration: {
+              subnets: target.subnets,
+              securityGroups: target.securityGroups,
+              assignPublicIp: "DISABLED",
+            },
+          },
         },
       ]);
       assert.deepEqual(progress, [
@@ -344,14 +523,21 @@ describe("AWS adapter (with stand-in SDK clients)", () => {
       const aws = new AwsServices({ ecs, logs: nothing, secrets: nothing }, { pollMs: 0, timeoutMs: 10_000 });
       await assert.rejects(
         aws.migrate(target, () => undefined),
-        new OpsError("the database migration failed (exit code 2); the proxy keeps its current version. Its log: stream migrate/litellm/4f9c2e1d"),
+        new OpsError(
+          "the database migration failed (exit code 2); the proxy keeps its current version. Its log: stream migrate/litellm/4f9c2e1d",
+        ),
       );
     });
 
     it("says why the task did not start", async () => {
-      const ecs = client({ RunTaskCommand: () => ({ tasks: [], failures: [{ reason: "RESOURCE:ENI", detail: "no free addresses" }] }) });
+      const ecs = client({
+        RunTaskCommand: () => ({ tasks: [], failures: [{ reason: "RESOURCE:ENI", detail: "no free addresses" }] }),
+      });
       const aws = new AwsServices({ ecs, logs: nothing, secrets: nothing }, { pollMs: 0, timeoutMs: 10_000 });
-      await assert.rejects(aws.migrate(target, () => undefined), new OpsError("AWS: the migration task did not start: RESOURCE:ENI (no free addresses)"));
+      await assert.rejects(
+        aws.migrate(target, () => undefined),
+        new OpsError("AWS: the migration task did not start: RESOURCE:ENI (no free addresses)"),
+      );
     });
   });
 
@@ -374,13 +560,30 @@ describe("AWS adapter (with stand-in SDK clients)", () => {
       const ecs = ecsEnding({ name: "smoke", exitCode: 1 });
       const logs = client({
         FilterLogEventsCommand: (input) =>
-          input["nextToken"] === undefined ? { events: [{ message: '{"check": "models"}' }], nextToken: "page-2" } : { events: [{ message: '{"smoke": "failed"}' }] },
+          input["nextToken"] === undefined
+            ? { events: [{ message: '{"check": "models"}' }], nextToken: "page-2" }
+            : { events: [{ message: '{"smoke": "failed"}' }] },
       });
       const progress: string[] = [];
-      const end = await new AwsServices({ ecs, logs, secrets: nothing }, { pollMs: 0, timeoutMs: 10_000 }).smoke(target, log, (line) => progress.push(line));
-      assert.deepEqual(end, { taskId: "7d1e0b3a", exitCode: 1, reason: undefined, lines: ['{"check": "models"}', '{"smoke": "failed"}'] });
+      const end = await new AwsServices({ ecs, logs, secrets: nothing }, { pollMs: 0, timeoutMs: 10_000 }).smoke(
+        target,
+        log,
+        (line) => progress.push(line),
+      );
+      assert.deepEqual(end, {
+        taskId: "7d1e0b3a",
+        exitCode: 1,
+        reason: undefined,
+        lines: ['{"check": "models"}', '{"smoke": "failed"}'],
+      });
       assert.deepEqual((ecs.sent[0]![1] as { startedBy: string }).startedBy, "litellm-mcp-smoke");
-      assert.deepEqual(ecs.sent[0]![1]["networkConfiguration"], { awsvpcConfiguration: { subnets: target.subnets, securityGroups: target.securityGroups, assignPublicIp: "DISABLED" } });
+      assert.deepEqual(ecs.sent[0]![1]["networkConfiguration"], {
+        awsvpcConfiguration: {
+          subnets: target.subnets,
+          securityGroups: target.securityGroups,
+          assignPublicIp: "DISABLED",
+        },
+      });
       assert.deepEqual(
         logs.sent.map(([name, input]) => [name, input["logGroupName"], input["logStreamNames"], input["nextToken"]]),
         [
@@ -394,17 +597,33 @@ describe("AWS adapter (with stand-in SDK clients)", () => {
     it("gives no lines for a container that printed nothing (CloudWatch has no such stream)", async () => {
       const logs = client({
         FilterLogEventsCommand: () => {
-          throw Object.assign(new Error("The specified log stream does not exist."), { name: "ResourceNotFoundException" });
+          throw Object.assign(new Error("The specified log stream does not exist."), {
+            name: "ResourceNotFoundException",
+          });
         },
       });
-      const end = await new AwsServices({ ecs: ecsEnding({ name: "smoke", exitCode: 0 }), logs, secrets: nothing }, { pollMs: 0, timeoutMs: 10_000 }).smoke(target, log, () => undefined);
+      const end = await new AwsServices(
+        { ecs: ecsEnding({ name: "smoke", exitCode: 0 }), logs, secrets: nothing },
+        { pollMs: 0, timeoutMs: 10_000 },
+      ).smoke(target, log, () => undefined);
       assert.deepEqual(end.lines, []);
     });
 
     it("reads no log and says why ECS stopped a task whose container never ran", async () => {
-      const ecs = ecsEnding({ name: "smoke", reason: "CannotPullContainerError: pull access denied" }, "Task failed to start");
-      const end = await new AwsServices({ ecs, logs: nothing, secrets: nothing }, { pollMs: 0, timeoutMs: 10_000 }).smoke(target, log, () => undefined);
-      assert.deepEqual(end, { taskId: "7d1e0b3a", exitCode: undefined, reason: "CannotPullContainerError: pull access denied", lines: [] });
+      const ecs = ecsEnding(
+        { name: "smoke", reason: "CannotPullContainerError: pull access denied" },
+        "Task failed to start",
+      );
+      const end = await new AwsServices(
+        { ecs, logs: nothing, secrets: nothing },
+        { pollMs: 0, timeoutMs: 10_000 },
+      ).smoke(target, log, () => undefined);
+      assert.deepEqual(end, {
+        taskId: "7d1e0b3a",
+        exitCode: undefined,
+        reason: "CannotPullContainerError: pull access denied",
+        lines: [],
+      });
     });
   });
 
@@ -414,22 +633,40 @@ describe("AWS adapter (with stand-in SDK clients)", () => {
         input["nextToken"] === undefined
           ? { events: [{ timestamp: 0, logStreamName: "proxy/litellm/1", message: "started\n" }], nextToken: "page-2" }
           : { events: [{ timestamp: 1000, logStreamName: "proxy/litellm/1", message: "ready" }] },
-      DescribeLogGroupsCommand: () => ({ logGroups: [{ logGroupName: "/litellm-mcp/test/proxy", logGroupArn: "arn:aws:logs:us-east-1:123456789012:log-group:/litellm-mcp/test/proxy" }] }),
+      DescribeLogGroupsCommand: () => ({
+        logGroups: [
+          {
+            logGroupName: "/litellm-mcp/test/proxy",
+            logGroupArn: "arn:aws:logs:us-east-1:123456789012:log-group:/litellm-mcp/test/proxy",
+          },
+        ],
+      }),
       StartLiveTailCommand: () => ({
         responseStream: (async function* () {
           yield { sessionStart: {} };
-          yield { sessionUpdate: { sessionResults: [{ timestamp: 2000, logStreamName: "proxy/litellm/2", message: "request" }] } };
+          yield {
+            sessionUpdate: {
+              sessionResults: [{ timestamp: 2000, logStreamName: "proxy/litellm/2", message: "request" }],
+            },
+          };
         })(),
       }),
     });
     const lines: string[] = [];
-    await new AwsServices({ ecs: nothing, logs, secrets: nothing }).logs("/litellm-mcp/test/proxy", { since: 0, follow: true, write: (line) => lines.push(line) });
+    await new AwsServices({ ecs: nothing, logs, secrets: nothing }).logs("/litellm-mcp/test/proxy", {
+      since: 0,
+      follow: true,
+      write: (line) => lines.push(line),
+    });
     assert.deepEqual(lines, [
       "1970-01-01T00:00:00.000Z proxy/litellm/1 started",
       "1970-01-01T00:00:01.000Z proxy/litellm/1 ready",
       "1970-01-01T00:00:02.000Z proxy/litellm/2 request",
     ]);
-    assert.deepEqual(logs.sent.at(-1), ["StartLiveTailCommand", { logGroupIdentifiers: ["arn:aws:logs:us-east-1:123456789012:log-group:/litellm-mcp/test/proxy"] }]);
+    assert.deepEqual(logs.sent.at(-1), [
+      "StartLiveTailCommand",
+      { logGroupIdentifiers: ["arn:aws:logs:us-east-1:123456789012:log-group:/litellm-mcp/test/proxy"] },
+    ]);
   });
 });
 
@@ -438,7 +675,10 @@ describe("operations building blocks", () => {
     const project = tempDir("litellm-mcp-backend-");
     const dev = backendFor(project, "docker", {});
     const passphrase = join(project, ".pulumi-state", "passphrase");
-    assert.deepEqual([dev.env, dev.mayHoldStacks], [{ PULUMI_BACKEND_URL: `file://${project}/.pulumi-state`, PULUMI_CONFIG_PASSPHRASE_FILE: passphrase }, false]);
+    assert.deepEqual(
+      [dev.env, dev.mayHoldStacks],
+      [{ PULUMI_BACKEND_URL: `file://${project}/.pulumi-state`, PULUMI_CONFIG_PASSPHRASE_FILE: passphrase }, false],
+    );
     assert.ok(!existsSync(join(project, ".pulumi-state")), "choosing the backend writes nothing");
     dev.prepare();
     assert.match(readFileSync(passphrase, "utf8"), /^[0-9a-f]{64}$/);
@@ -451,13 +691,20 @@ describe("operations building blocks", () => {
     assert.deepEqual(backendFor(project, "aws", {}).env, {});
     const elsewhere = backendFor(project, "docker", { PULUMI_BACKEND_URL: "s3://state" });
     assert.deepEqual([elsewhere.env, elsewhere.description, elsewhere.mayHoldStacks], [{}, "s3://state", true]);
-    assert.deepEqual(backendFor(project, "docker", { PULUMI_CONFIG_PASSPHRASE: "mine" }).env, { PULUMI_BACKEND_URL: `file://${project}/.pulumi-state` });
+    assert.deepEqual(backendFor(project, "docker", { PULUMI_CONFIG_PASSPHRASE: "mine" }).env, {
+      PULUMI_BACKEND_URL: `file://${project}/.pulumi-state`,
+    });
   });
 
   it("reads no stack from a project that never wrote one, and creates nothing doing so", async () => {
     const project = tempDir("litellm-mcp-backend-");
     const pulumi = new AutomationPulumi(project, backendFor(project, "docker", {}));
-    await assert.rejects(pulumi.outputs("dev"), new OpsError(`no stack dev in the local file backend in ${project}/.pulumi-state: it was never deployed (litellm-mcp up --stack dev)`));
+    await assert.rejects(
+      pulumi.outputs("dev"),
+      new OpsError(
+        `no stack dev in the local file backend in ${project}/.pulumi-state: it was never deployed (litellm-mcp up --stack dev)`,
+      ),
+    );
     assert.deepEqual(readdirSync(project), []);
   });
 
@@ -491,8 +738,14 @@ describe("operations building blocks", () => {
   });
 
   it("knows a stack that was never deployed and outputs that are not this program's", () => {
-    assert.throws(() => readOutputs("dev", {}), new OpsError("stack dev has no outputs: it has not been deployed yet (litellm-mcp up --stack dev)"));
-    assert.throws(() => readOutputs("dev", { target: { value: "docker", secret: false } }), /^OpsError: stack dev's outputs are not this program's \(proxyUrl\)/);
+    assert.throws(
+      () => readOutputs("dev", {}),
+      new OpsError("stack dev has no outputs: it has not been deployed yet (litellm-mcp up --stack dev)"),
+    );
+    assert.throws(
+      () => readOutputs("dev", { target: { value: "docker", secret: false } }),
+      /^OpsError: stack dev's outputs are not this program's \(proxyUrl\)/,
+    );
   });
 
   it("reads the response cache of a deployed config", () => {

@@ -47,7 +47,11 @@ class FakePulumi implements PulumiPort {
     write("Previewing update (dev)\n");
     return { changes: this.changes };
   }
-  async destroy(stack: string, write: (text: string) => void, options: { keepProtected: boolean; onSelected?: () => void }) {
+  async destroy(
+    stack: string,
+    write: (text: string) => void,
+    options: { keepProtected: boolean; onSelected?: () => void },
+  ) {
     options.onSelected?.();
     this.calls.push(`destroy ${stack}${options.keepProtected ? " --exclude-protected" : ""}`);
     write("Destroying (dev)\n");
@@ -59,7 +63,9 @@ class FakePulumi implements PulumiPort {
 }
 
 function policyOf(options: { policyPack?: string }): string {
-  return options.policyPack === undefined ? "" : ` --policy-pack ${options.policyPack === `${PROJECT_DIR}/policy` ? "policy" : options.policyPack}`;
+  return options.policyPack === undefined
+    ? ""
+    : ` --policy-pack ${options.policyPack === `${PROJECT_DIR}/policy` ? "policy" : options.policyPack}`;
 }
 
 const outputsOf = (values: Record<string, unknown>): Outputs =>
@@ -71,7 +77,11 @@ function dockerOutputs(proxyUrl: string, extra: Record<string, unknown> = {}): O
     proxyUrl,
     mcpGatewayUrl: `${proxyUrl}/mcp`,
     masterKey: KEY,
-    containers: { litellm: "litellm-mcp-dev-litellm", postgres: "litellm-mcp-dev-postgres", mcpServers: { context7: "litellm-mcp-dev-mcp-context7" } },
+    containers: {
+      litellm: "litellm-mcp-dev-litellm",
+      postgres: "litellm-mcp-dev-postgres",
+      mcpServers: { context7: "litellm-mcp-dev-mcp-context7" },
+    },
     configYaml: "litellm_settings:\n  drop_params: true\n",
     ...extra,
   });
@@ -86,7 +96,10 @@ function awsOutputs(): Outputs {
     region: "us-east-1",
     clusterName: "cluster-1",
     services: { proxy: "proxy-svc", mcpServers: { context7: "context7-svc", aws_docs: "docs-svc" } },
-    logGroups: { proxy: "/litellm-mcp/test/proxy", mcpServers: { context7: "/litellm-mcp/test/mcp/context7", aws_docs: "/litellm-mcp/test/mcp/aws_docs" } },
+    logGroups: {
+      proxy: "/litellm-mcp/test/proxy",
+      mcpServers: { context7: "/litellm-mcp/test/mcp/context7", aws_docs: "/litellm-mcp/test/mcp/aws_docs" },
+    },
     configYaml: "litellm_settings:\n  cache: true\n  cache_params:\n    type: redis\n",
   });
 }
@@ -206,16 +219,24 @@ describe("operations commands", () => {
       it("refuses, in one line, a host port another program holds, and never runs Pulumi", async () => {
         const pulumi = new FakePulumi(dockerOutputs("http://127.0.0.1:4000"));
         const result = await cli(["up"], { pulumi, docker: fakeDocker({}), ports: { "127.0.0.1:4000": "taken" } });
-        assert.deepEqual([result.status, result.stderr], [
-          1,
-          "litellm-mcp: 127.0.0.1:4000 is in use by another program on this machine (docker.hostPort of Pulumi.dev.yaml): stop it, or set docker.hostPort to a free port; nothing was changed\n",
-        ]);
+        assert.deepEqual(
+          [result.status, result.stderr],
+          [
+            1,
+            "litellm-mcp: 127.0.0.1:4000 is in use by another program on this machine (docker.hostPort of Pulumi.dev.yaml): stop it, or set docker.hostPort to a free port; nothing was changed\n",
+          ],
+        );
         assert.deepEqual(pulumi.calls, ["build project"]);
       });
 
       it("goes on when the port is held by the stack's own proxy, which the update replaces", async () => {
         const pulumi = new FakePulumi(dockerOutputs("http://127.0.0.1:4000"));
-        const own = fakeDocker({ inspect: async (name) => (name === "litellm-mcp-dev-litellm" ? { status: "running", health: "healthy", restartCount: 0, published: [4000] } : undefined) });
+        const own = fakeDocker({
+          inspect: async (name) =>
+            name === "litellm-mcp-dev-litellm"
+              ? { status: "running", health: "healthy", restartCount: 0, published: [4000] }
+              : undefined,
+        });
         const result = await cli(["up"], { pulumi, docker: own, ports: { "127.0.0.1:4000": "taken" } });
         assert.equal(result.status, 0, result.stderr);
         assert.deepEqual(pulumi.calls, ["build project", "up dev", "outputs dev"]);
@@ -223,23 +244,42 @@ describe("operations commands", () => {
 
       it("refuses a bind address this machine does not have", async () => {
         const pulumi = new FakePulumi(dockerOutputs("http://127.0.0.1:4000"));
-        const result = await cli(["up"], { pulumi, docker: fakeDocker({}), ports: { "127.0.0.1:4000": "no such address" } });
+        const result = await cli(["up"], {
+          pulumi,
+          docker: fakeDocker({}),
+          ports: { "127.0.0.1:4000": "no such address" },
+        });
         assert.equal(result.status, 1);
-        assert.match(result.stderr, /^litellm-mcp: 127\.0\.0\.1 is not an address of this machine, so Docker cannot publish docker\.hostPort there/);
+        assert.match(
+          result.stderr,
+          /^litellm-mcp: 127\.0\.0\.1 is not an address of this machine, so Docker cannot publish docker\.hostPort there/,
+        );
         assert.deepEqual(pulumi.calls, ["build project"]);
       });
 
       it("does not look at this machine's ports for a daemon elsewhere (ssh, tcp to another host)", async () => {
         const pulumi = new FakePulumi(dockerOutputs("http://127.0.0.1:4000"));
-        const result = await cli(["up"], { pulumi, docker: { ...fakeDocker({}), local: false }, ports: { "127.0.0.1:4000": "taken" } });
+        const result = await cli(["up"], {
+          pulumi,
+          docker: { ...fakeDocker({}), local: false },
+          ports: { "127.0.0.1:4000": "taken" },
+        });
         assert.equal(result.status, 0, result.stderr);
       });
 
       it("says the daemon does not answer, and never runs Pulumi", async () => {
         const pulumi = new FakePulumi(dockerOutputs("http://127.0.0.1:4000"));
-        const down = fakeDocker({ ping: async () => Promise.reject(new OpsError("cannot reach the Docker daemon at /var/run/docker.sock: no such socket; start Docker")) });
+        const down = fakeDocker({
+          ping: async () =>
+            Promise.reject(
+              new OpsError("cannot reach the Docker daemon at /var/run/docker.sock: no such socket; start Docker"),
+            ),
+        });
         const result = await cli(["up"], { pulumi, docker: down });
-        assert.deepEqual([result.status, result.stderr], [1, "litellm-mcp: cannot reach the Docker daemon at /var/run/docker.sock: no such socket; start Docker\n"]);
+        assert.deepEqual(
+          [result.status, result.stderr],
+          [1, "litellm-mcp: cannot reach the Docker daemon at /var/run/docker.sock: no such socket; start Docker\n"],
+        );
         assert.deepEqual(pulumi.calls, ["build project"]);
       });
 
@@ -248,7 +288,13 @@ describe("operations commands", () => {
         pulumi.upFailure = new OpsError("pulumi could not update stack dev: container failed to be in a healthy state");
         const states: Record<string, ContainerState> = {
           "litellm-mcp-dev-postgres": { status: "running", health: "healthy", restartCount: 0, published: [] },
-          "litellm-mcp-dev-mcp-context7": { status: "running", health: "unhealthy", failedHealthCheck: { exitCode: 1, url: "http://127.0.0.1:8080/ping", output: "" }, restartCount: 0, published: [] },
+          "litellm-mcp-dev-mcp-context7": {
+            status: "running",
+            health: "unhealthy",
+            failedHealthCheck: { exitCode: 1, url: "http://127.0.0.1:8080/ping", output: "" },
+            restartCount: 0,
+            published: [],
+          },
           "litellm-mcp-dev-mcp-aws-docs": { status: "exited", exitCode: 1, restartCount: 3, published: [] },
         };
         const result = await cli(["up"], { pulumi, docker: fakeDocker({ inspect: async (name) => states[name] }) });
@@ -275,8 +321,16 @@ describe("operations commands", () => {
       const pulumi = new FakePulumi(awsOutputs());
       const result = await cli(["up", "--stack", "prod"], { pulumi, answers: ["prod"] });
       assert.equal(result.status, 0);
-      assert.deepEqual(pulumi.calls, ["build project", "preview prod --policy-pack policy", "up prod --policy-pack policy", "outputs prod"]);
-      assert.match(result.stdout, /^Previewing stack prod \(aws target\) with the policy pack\nPreviewing update \(dev\)\nDeploy these changes to prod\? Type the stack name to confirm: Deploying stack prod \(aws target\)\n/);
+      assert.deepEqual(pulumi.calls, [
+        "build project",
+        "preview prod --policy-pack policy",
+        "up prod --policy-pack policy",
+        "outputs prod",
+      ]);
+      assert.match(
+        result.stdout,
+        /^Previewing stack prod \(aws target\) with the policy pack\nPreviewing update \(dev\)\nDeploy these changes to prod\? Type the stack name to confirm: Deploying stack prod \(aws target\)\n/,
+      );
     });
 
     it("deploys nothing on another answer, and nothing without a terminal unless --yes", async () => {
@@ -288,12 +342,20 @@ describe("operations commands", () => {
 
       const unattended = new FakePulumi(awsOutputs());
       const refused = await cli(["up", "--stack", "test"], { pulumi: unattended });
-      assert.deepEqual([refused.status, refused.stderr], [2, "litellm-mcp: refusing to deploy the AWS stack test without a yes: run it on a terminal, or pass --yes\n"]);
+      assert.deepEqual(
+        [refused.status, refused.stderr],
+        [2, "litellm-mcp: refusing to deploy the AWS stack test without a yes: run it on a terminal, or pass --yes\n"],
+      );
       assert.deepEqual(unattended.calls, ["build project", "preview test --policy-pack policy"]);
 
       const confirmed = new FakePulumi(awsOutputs());
       assert.equal((await cli(["up", "--stack", "test", "--yes"], { pulumi: confirmed })).status, 0);
-      assert.deepEqual(confirmed.calls, ["build project", "preview test --policy-pack policy", "up test --policy-pack policy", "outputs test"]);
+      assert.deepEqual(confirmed.calls, [
+        "build project",
+        "preview test --policy-pack policy",
+        "up test --policy-pack policy",
+        "outputs test",
+      ]);
     });
 
     it("stops after the preview when an AWS stack is up to date", async () => {
@@ -347,7 +409,9 @@ describe("operations commands", () => {
     });
 
     it("says the Pulumi CLI is missing in one line", async () => {
-      const pulumi = new FakePulumi(new OpsError("the Pulumi CLI is not installed; see https://www.pulumi.com/docs/install/"));
+      const pulumi = new FakePulumi(
+        new OpsError("the Pulumi CLI is not installed; see https://www.pulumi.com/docs/install/"),
+      );
       assert.deepEqual(await cli(["status"], { pulumi }), {
         status: 1,
         stdout: "",
@@ -360,7 +424,13 @@ describe("operations commands", () => {
     let proxy: LiteLLMStandIn;
     let docker: Awaited<ReturnType<typeof startDockerStandIn>>;
     before(async () => {
-      proxy = await startLiteLLMStandIn({ masterKey: KEY, models: ["claude-3-7-sonnet-us"], database: "connected", cache: "none", mcpServers: {} });
+      proxy = await startLiteLLMStandIn({
+        masterKey: KEY,
+        models: ["claude-3-7-sonnet-us"],
+        database: "connected",
+        cache: "none",
+        mcpServers: {},
+      });
       docker = await startDockerStandIn({
         "litellm-mcp-dev-litellm": { status: "running", health: "healthy" },
         "litellm-mcp-dev-postgres": { status: "running", health: "healthy" },
@@ -370,7 +440,10 @@ describe("operations commands", () => {
     after(async () => Promise.all([proxy.stop(), docker.stop()]));
 
     it("fails, exit 1, when an MCP server does not answer through the gateway, and names it", async () => {
-      const result = await cli(["status"], { pulumi: new FakePulumi(dockerOutputs(proxy.url)), docker: new DockerEngine(dockerConnection({ DOCKER_HOST: `unix://${docker.socketPath}` })) });
+      const result = await cli(["status"], {
+        pulumi: new FakePulumi(dockerOutputs(proxy.url)),
+        docker: new DockerEngine(dockerConnection({ DOCKER_HOST: `unix://${docker.socketPath}` })),
+      });
       assert.equal(result.status, 1);
       assert.match(result.stdout, /^CHECK +RESULT +LATENCY +DETAIL\n/);
       assert.match(result.stdout, /\nproxy readiness +ok +\d+ ms +database connected, LiteLLM 1\.108\.7\n/);
@@ -381,17 +454,41 @@ describe("operations commands", () => {
     });
 
     it("is healthy, exit 0, and prints JSON with --json", async () => {
-      const outputs = dockerOutputs(proxy.url, { containers: { litellm: "litellm-mcp-dev-litellm", postgres: "litellm-mcp-dev-postgres", mcpServers: {} } });
-      const result = await cli(["status", "--json"], { pulumi: new FakePulumi(outputs), docker: new DockerEngine(dockerConnection({ DOCKER_HOST: `unix://${docker.socketPath}` })) });
+      const outputs = dockerOutputs(proxy.url, {
+        containers: { litellm: "litellm-mcp-dev-litellm", postgres: "litellm-mcp-dev-postgres", mcpServers: {} },
+      });
+      const result = await cli(["status", "--json"], {
+        pulumi: new FakePulumi(outputs),
+        docker: new DockerEngine(dockerConnection({ DOCKER_HOST: `unix://${docker.socketPath}` })),
+      });
       assert.equal(result.status, 0, result.stdout);
-      const report = JSON.parse(result.stdout) as { stack: string; healthy: boolean; checks: { name: string; ok: boolean }[] };
+      const report = JSON.parse(result.stdout) as {
+        stack: string;
+        healthy: boolean;
+        checks: { name: string; ok: boolean }[];
+      };
       assert.deepEqual([report.stack, report.healthy], ["dev", true]);
-      assert.deepEqual(report.checks.map((check) => check.name), ["proxy liveness", "proxy readiness", "models", "container litellm-mcp-dev-litellm", "container litellm-mcp-dev-postgres"]);
+      assert.deepEqual(
+        report.checks.map((check) => check.name),
+        [
+          "proxy liveness",
+          "proxy readiness",
+          "models",
+          "container litellm-mcp-dev-litellm",
+          "container litellm-mcp-dev-postgres",
+        ],
+      );
     });
 
     it("reports a wrong key as a failed model check", async () => {
-      const outputs = dockerOutputs(proxy.url, { masterKey: "sk-wrong", containers: { litellm: "litellm-mcp-dev-litellm", postgres: "litellm-mcp-dev-postgres", mcpServers: {} } });
-      const result = await cli(["status"], { pulumi: new FakePulumi(outputs), docker: new DockerEngine(dockerConnection({ DOCKER_HOST: `unix://${docker.socketPath}` })) });
+      const outputs = dockerOutputs(proxy.url, {
+        masterKey: "sk-wrong",
+        containers: { litellm: "litellm-mcp-dev-litellm", postgres: "litellm-mcp-dev-postgres", mcpServers: {} },
+      });
+      const result = await cli(["status"], {
+        pulumi: new FakePulumi(outputs),
+        docker: new DockerEngine(dockerConnection({ DOCKER_HOST: `unix://${docker.socketPath}` })),
+      });
       assert.equal(result.status, 1);
       assert.match(result.stdout, /\nmodels +FAIL +\d+ ms +the proxy refused the key \(HTTP 401\)\n/);
     });
@@ -412,7 +509,14 @@ describe("operations commands", () => {
           return KEY;
         },
         async services(_cluster, names) {
-          return names.map((name) => ({ name, status: "ACTIVE", running: name === "docs-svc" ? 0 : 1, desired: 1, pending: 0, deployments: 1 }));
+          return names.map((name) => ({
+            name,
+            status: "ACTIVE",
+            running: name === "docs-svc" ? 0 : 1,
+            desired: 1,
+            pending: 0,
+            deployments: 1,
+          }));
         },
         logs: () => assert.fail("not reading logs"),
       });
@@ -422,7 +526,9 @@ describe("operations commands", () => {
       (outputs["services"] as { value: unknown }).value = { proxy: "proxy-svc", mcpServers: { aws_docs: "docs-svc" } };
       const result = await cli(["status", "--stack", "test"], { pulumi: new FakePulumi(outputs), aws });
       assert.equal(result.status, 1);
-      assert.deepEqual(keysRead, ["arn:aws:secretsmanager:us-east-1:123456789012:secret:litellm-mcp/test/master-key-AbCdEf"]);
+      assert.deepEqual(keysRead, [
+        "arn:aws:secretsmanager:us-east-1:123456789012:secret:litellm-mcp/test/master-key-AbCdEf",
+      ]);
       assert.match(result.stdout, /\nmodels +ok +\d+ ms +1 model\(s\): claude-3-7-sonnet-us\n/);
       assert.match(result.stdout, /\nservice proxy-svc +ok +- +1\/1 running\n/);
       assert.match(result.stdout, /\nservice docs-svc +FAIL +- +0\/1 running\n/);
@@ -432,7 +538,15 @@ describe("operations commands", () => {
   describe("smoke", () => {
     const vpcOutputs = () => {
       const outputs = awsOutputs();
-      outputs["smoke"] = { secret: false, value: { from: "vpc", taskDefinition: "arn:aws:ecs:us-east-1:123456789012:task-definition/litellm-mcp-test-smoke:2", subnets: ["subnet-0a1b", "subnet-0c2d"], securityGroups: ["sg-0456"] } };
+      outputs["smoke"] = {
+        secret: false,
+        value: {
+          from: "vpc",
+          taskDefinition: "arn:aws:ecs:us-east-1:123456789012:task-definition/litellm-mcp-test-smoke:2",
+          subnets: ["subnet-0a1b", "subnet-0c2d"],
+          securityGroups: ["sg-0456"],
+        },
+      };
       return outputs;
     };
     const line = (check: string, ok: boolean, detail: string) => JSON.stringify({ check, ok, latencyMs: 12, detail });
@@ -444,42 +558,90 @@ describe("operations commands", () => {
         async smoke(target, log, progress) {
           runs.push({ target, log });
           progress("smoke task 7d1e0b3a started");
-          return { taskId: "7d1e0b3a", exitCode: 0, lines: [line("proxy liveness", true, "alive"), line("call claude-sonnet-us", true, "answered"), line("mcp aws_docs", true, "awslabs 1.0: 4 tool(s)"), '{"smoke": "passed", "failed": []}'] };
+          return {
+            taskId: "7d1e0b3a",
+            exitCode: 0,
+            lines: [
+              line("proxy liveness", true, "alive"),
+              line("call claude-sonnet-us", true, "answered"),
+              line("mcp aws_docs", true, "awslabs 1.0: 4 tool(s)"),
+              '{"smoke": "passed", "failed": []}',
+            ],
+          };
         },
       });
       const result = await cli(["smoke", "--stack", "test"], { pulumi: new FakePulumi(vpcOutputs()), aws });
       assert.equal(result.status, 0, result.stdout);
       assert.deepEqual(runs, [
         {
-          target: { cluster: "cluster-1", taskDefinition: "arn:aws:ecs:us-east-1:123456789012:task-definition/litellm-mcp-test-smoke:2", subnets: ["subnet-0a1b", "subnet-0c2d"], securityGroups: ["sg-0456"] },
+          target: {
+            cluster: "cluster-1",
+            taskDefinition: "arn:aws:ecs:us-east-1:123456789012:task-definition/litellm-mcp-test-smoke:2",
+            subnets: ["subnet-0a1b", "subnet-0c2d"],
+            securityGroups: ["sg-0456"],
+          },
           log: { group: "/litellm-mcp/test/proxy", streamPrefix: "smoke" },
         },
       ]);
       assert.equal(result.stderr, "smoke task 7d1e0b3a started\n");
-      assert.match(result.stdout, /^CHECK +RESULT +LATENCY +DETAIL\nproxy liveness +ok +12 ms +alive\ncall claude-sonnet-us +ok +12 ms +answered\nmcp aws_docs +ok +12 ms +awslabs 1\.0: 4 tool\(s\)\n\ntest: healthy\n$/);
+      assert.match(
+        result.stdout,
+        /^CHECK +RESULT +LATENCY +DETAIL\nproxy liveness +ok +12 ms +alive\ncall claude-sonnet-us +ok +12 ms +answered\nmcp aws_docs +ok +12 ms +awslabs 1\.0: 4 tool\(s\)\n\ntest: healthy\n$/,
+      );
     });
 
     it("fails, exit 1, on a failed check the task reported, and on a task that never ran", async () => {
       const failed = fakeAws({
-        smoke: async () => ({ taskId: "7d1e0b3a", exitCode: 1, lines: [line("call claude-sonnet-us", false, "AccessDeniedException: not authorized"), '{"smoke": "failed", "failed": ["call claude-sonnet-us"]}'] }),
+        smoke: async () => ({
+          taskId: "7d1e0b3a",
+          exitCode: 1,
+          lines: [
+            line("call claude-sonnet-us", false, "AccessDeniedException: not authorized"),
+            '{"smoke": "failed", "failed": ["call claude-sonnet-us"]}',
+          ],
+        }),
       });
       const result = await cli(["smoke", "--stack", "test"], { pulumi: new FakePulumi(vpcOutputs()), aws: failed });
       assert.equal(result.status, 1);
-      assert.match(result.stdout, /\ncall claude-sonnet-us +FAIL +12 ms +AccessDeniedException: not authorized\n\ntest: 1 check\(s\) failed\n$/);
-      const unpulled = fakeAws({ smoke: async () => ({ taskId: "7d1e0b3a", reason: "CannotPullContainerError: pull access denied", lines: [] }) });
-      const json = await cli(["smoke", "--stack", "test", "--json"], { pulumi: new FakePulumi(vpcOutputs()), aws: unpulled });
+      assert.match(
+        result.stdout,
+        /\ncall claude-sonnet-us +FAIL +12 ms +AccessDeniedException: not authorized\n\ntest: 1 check\(s\) failed\n$/,
+      );
+      const unpulled = fakeAws({
+        smoke: async () => ({ taskId: "7d1e0b3a", reason: "CannotPullContainerError: pull access denied", lines: [] }),
+      });
+      const json = await cli(["smoke", "--stack", "test", "--json"], {
+        pulumi: new FakePulumi(vpcOutputs()),
+        aws: unpulled,
+      });
       assert.equal(json.status, 1);
       assert.deepEqual(JSON.parse(json.stdout), {
         stack: "test",
         healthy: false,
-        checks: [{ name: "smoke task 7d1e0b3a", ok: false, detail: "it did not run: CannotPullContainerError: pull access denied" }],
+        checks: [
+          {
+            name: "smoke task 7d1e0b3a",
+            ok: false,
+            detail: "it did not run: CannotPullContainerError: pull access denied",
+          },
+        ],
       });
     });
 
     it("checks from this machine, calling each model once, when the stack says so or was deployed before its smoke task", async () => {
-      const proxy = await startLiteLLMStandIn({ masterKey: KEY, models: ["claude-sonnet-us"], database: "connected", cache: "none", mcpServers: {} });
+      const proxy = await startLiteLLMStandIn({
+        masterKey: KEY,
+        models: ["claude-sonnet-us"],
+        database: "connected",
+        cache: "none",
+        mcpServers: {},
+      });
       try {
-        const aws = fakeAws({ smoke: () => assert.fail("no smoke task"), services: async (_cluster, names) => names.map((name) => ({ name, status: "ACTIVE", running: 1, desired: 1, pending: 0, deployments: 1 })) });
+        const aws = fakeAws({
+          smoke: () => assert.fail("no smoke task"),
+          services: async (_cluster, names) =>
+            names.map((name) => ({ name, status: "ACTIVE", running: 1, desired: 1, pending: 0, deployments: 1 })),
+        });
         for (const smoke of [{ from: "runner" }, undefined]) {
           const outputs = awsOutputs();
           (outputs["proxyUrl"] as { value: string }).value = proxy.url;
@@ -489,7 +651,12 @@ describe("operations commands", () => {
           const result = await cli(["smoke", "--stack", "test"], { pulumi: new FakePulumi(outputs), aws });
           assert.equal(result.status, 0, result.stdout);
           assert.match(result.stdout, /\ncall claude-sonnet-us +ok +\d+ ms +answered\n/);
-          assert.equal(result.stderr, smoke ? "" : "test was deployed before its smoke task existed: checking from this machine (litellm-mcp up adds the task)\n");
+          assert.equal(
+            result.stderr,
+            smoke
+              ? ""
+              : "test was deployed before its smoke task existed: checking from this machine (litellm-mcp up adds the task)\n",
+          );
         }
         assert.equal(proxy.requests.filter((request) => request === "POST /v1/chat/completions").length, 2);
       } finally {
@@ -508,7 +675,11 @@ describe("operations commands", () => {
         },
       });
       const pulumi = new FakePulumi(dockerOutputs("http://127.0.0.1:4000"));
-      assert.deepEqual(await cli(["logs", "context7", "--since", "10m", "--follow"], { pulumi, docker }), { status: 0, stdout: "hello\n", stderr: "" });
+      assert.deepEqual(await cli(["logs", "context7", "--since", "10m", "--follow"], { pulumi, docker }), {
+        status: 0,
+        stdout: "hello\n",
+        stderr: "",
+      });
       assert.deepEqual(calls, ["litellm-mcp-dev-mcp-context7 follow=true since=true"]);
       assert.deepEqual(await cli(["logs", "nginx"], { pulumi, docker }), {
         status: 2,
@@ -516,7 +687,10 @@ describe("operations commands", () => {
         stderr: 'litellm-mcp: unknown service "nginx"; this stack has: litellm, postgres, context7\n',
       });
       assert.equal((await cli(["logs", "litellm", "--since", "yesterday"], { pulumi, docker })).status, 2);
-      assert.equal((await cli(["logs"], { pulumi, docker })).stderr, "litellm-mcp: expected 1 argument(s), got 0; usage: litellm-mcp logs <service> [--stack <name>] [--follow] [--since <10m|2h|1d|ISO time>] [--outputs <file>]\n");
+      assert.equal(
+        (await cli(["logs"], { pulumi, docker })).stderr,
+        "litellm-mcp: expected 1 argument(s), got 0; usage: litellm-mcp logs <service> [--stack <name>] [--follow] [--since <10m|2h|1d|ISO time>] [--outputs <file>]\n",
+      );
     });
 
     it("reads an AWS service's log group and explains where the database's logs are", async () => {
@@ -534,7 +708,8 @@ describe("operations commands", () => {
       assert.deepEqual(await cli(["logs", "postgres", "--stack", "test"], { pulumi, aws }), {
         status: 1,
         stdout: "",
-        stderr: "litellm-mcp: postgres runs as a managed AWS service on the test stack: see its events in the RDS or ElastiCache console\n",
+        stderr:
+          "litellm-mcp: postgres runs as a managed AWS service on the test stack: see its events in the RDS or ElastiCache console\n",
       });
     });
 
@@ -546,7 +721,10 @@ describe("operations commands", () => {
       assert.deepEqual(restarted, ["litellm-mcp-dev-mcp-context7", "litellm-mcp-dev-litellm"]);
       restarted.length = 0;
       const result = await cli(["restart", "litellm"], { pulumi, docker });
-      assert.deepEqual([result.stdout, restarted], ["restarting litellm (litellm-mcp-dev-litellm)\nlitellm: restarted\n", ["litellm-mcp-dev-litellm"]]);
+      assert.deepEqual(
+        [result.stdout, restarted],
+        ["restarting litellm (litellm-mcp-dev-litellm)\nlitellm: restarted\n", ["litellm-mcp-dev-litellm"]],
+      );
       restarted.length = 0;
       await cli(["restart", "postgres"], { pulumi, docker });
       assert.deepEqual(restarted, ["litellm-mcp-dev-postgres"]);
@@ -574,7 +752,10 @@ describe("operations commands", () => {
         },
       });
       const file = join(tempDir("litellm-mcp-outputs-"), "outputs.json");
-      writeFileSync(file, JSON.stringify(Object.fromEntries(Object.entries(awsOutputs()).map(([name, output]) => [name, output.value]))));
+      writeFileSync(
+        file,
+        JSON.stringify(Object.fromEntries(Object.entries(awsOutputs()).map(([name, output]) => [name, output.value]))),
+      );
       const pulumi = new FakePulumi(new Error("the state is not reachable"));
       const result = await cli(["restart", "aws_docs", "--stack", "test", "--outputs", file], { pulumi, aws });
       assert.deepEqual([result.status, restarted, pulumi.calls], [0, ["cluster-1/docs-svc"], []], result.stderr);
@@ -590,27 +771,39 @@ describe("operations commands", () => {
       });
       const args = [
         "migrate",
-        "--region", "us-east-1",
-        "--cluster", "arn:aws:ecs:us-east-1:123456789012:cluster/litellm-mcp-test",
-        "--task-definition", "arn:aws:ecs:us-east-1:123456789012:task-definition/litellm-mcp-test-migrate:7",
-        "--subnets", "subnet-0a1b,subnet-0c2d",
-        "--security-group", "sg-0123",
+        "--region",
+        "us-east-1",
+        "--cluster",
+        "arn:aws:ecs:us-east-1:123456789012:cluster/litellm-mcp-test",
+        "--task-definition",
+        "arn:aws:ecs:us-east-1:123456789012:task-definition/litellm-mcp-test-migrate:7",
+        "--subnets",
+        "subnet-0a1b,subnet-0c2d",
+        "--security-group",
+        "sg-0123",
       ];
       const result = await cli(args, { pulumi: new FakePulumi({}), aws });
       assert.deepEqual(result, { status: 0, stdout: "migration: done\n", stderr: "" });
-      assert.deepEqual(migrations.map((text) => JSON.parse(text)), [
-        {
-          cluster: "arn:aws:ecs:us-east-1:123456789012:cluster/litellm-mcp-test",
-          taskDefinition: "arn:aws:ecs:us-east-1:123456789012:task-definition/litellm-mcp-test-migrate:7",
-          subnets: ["subnet-0a1b", "subnet-0c2d"],
-          securityGroups: ["sg-0123"],
-        },
-      ]);
-      const unrevisioned = await cli(args.map((arg) => arg.replace(/:7$/, "")), { pulumi: new FakePulumi({}), aws });
+      assert.deepEqual(
+        migrations.map((text) => JSON.parse(text)),
+        [
+          {
+            cluster: "arn:aws:ecs:us-east-1:123456789012:cluster/litellm-mcp-test",
+            taskDefinition: "arn:aws:ecs:us-east-1:123456789012:task-definition/litellm-mcp-test-migrate:7",
+            subnets: ["subnet-0a1b", "subnet-0c2d"],
+            securityGroups: ["sg-0123"],
+          },
+        ],
+      );
+      const unrevisioned = await cli(
+        args.map((arg) => arg.replace(/:7$/, "")),
+        { pulumi: new FakePulumi({}), aws },
+      );
       assert.deepEqual(unrevisioned, {
         status: 2,
         stdout: "",
-        stderr: 'litellm-mcp: --task-definition: expected a task definition ARN with its revision, got "arn:aws:ecs:us-east-1:123456789012:task-definition/litellm-mcp-test-migrate"\n',
+        stderr:
+          'litellm-mcp: --task-definition: expected a task definition ARN with its revision, got "arn:aws:ecs:us-east-1:123456789012:task-definition/litellm-mcp-test-migrate"\n',
       });
       assert.equal(migrations.length, 1);
     });
@@ -623,10 +816,20 @@ describe("operations commands", () => {
           progress("database: parameters in sync, no reboot needed");
         },
       });
-      const ok = await cli(["apply-db-parameters", "--region", "us-east-1", "--instance", "gateway-database-instance-7g8h9i"], { pulumi: new FakePulumi({}), aws });
+      const ok = await cli(
+        ["apply-db-parameters", "--region", "us-east-1", "--instance", "gateway-database-instance-7g8h9i"],
+        { pulumi: new FakePulumi({}), aws },
+      );
       assert.deepEqual(ok, { status: 0, stdout: "database: parameters in sync, no reboot needed\n", stderr: "" });
-      const bad = await cli(["apply-db-parameters", "--region", "us-east-1", "--instance", "db; reboot"], { pulumi: new FakePulumi({}), aws });
-      assert.deepEqual(bad, { status: 2, stdout: "", stderr: 'litellm-mcp: --instance: expected an RDS instance identifier, got "db; reboot"\n' });
+      const bad = await cli(["apply-db-parameters", "--region", "us-east-1", "--instance", "db; reboot"], {
+        pulumi: new FakePulumi({}),
+        aws,
+      });
+      assert.deepEqual(bad, {
+        status: 2,
+        stdout: "",
+        stderr: 'litellm-mcp: --instance: expected an RDS instance identifier, got "db; reboot"\n',
+      });
       assert.deepEqual(applied, ["gateway-database-instance-7g8h9i"]);
     });
 
@@ -636,24 +839,42 @@ describe("operations commands", () => {
         stdout: "dev has no response cache (cache.responses is false): nothing to clear\n",
         stderr: "",
       });
-      const local = dockerOutputs("http://127.0.0.1:4000", { configYaml: "litellm_settings:\n  cache: true\n  cache_params:\n    type: local\n" });
+      const local = dockerOutputs("http://127.0.0.1:4000", {
+        configYaml: "litellm_settings:\n  cache: true\n  cache_params:\n    type: local\n",
+      });
       const result = await cli(["clear-cache"], { pulumi: new FakePulumi(local) });
       assert.equal(result.status, 1);
-      assert.match(result.stderr, /caches responses in the proxy's memory, which LiteLLM cannot flush through its API: litellm-mcp restart litellm --stack dev empties it\n$/);
+      assert.match(
+        result.stderr,
+        /caches responses in the proxy's memory, which LiteLLM cannot flush through its API: litellm-mcp restart litellm --stack dev empties it\n$/,
+      );
     });
 
     it("flushes a Redis response cache through the proxy (LiteLLM stand-in)", async () => {
-      const proxy = await startLiteLLMStandIn({ masterKey: KEY, models: [], database: "connected", cache: "redis", mcpServers: {} });
+      const proxy = await startLiteLLMStandIn({
+        masterKey: KEY,
+        models: [],
+        database: "connected",
+        cache: "redis",
+        mcpServers: {},
+      });
       try {
-        const outputs = dockerOutputs(proxy.url, { configYaml: "litellm_settings:\n  cache: true\n  cache_params:\n    type: redis\n" });
+        const outputs = dockerOutputs(proxy.url, {
+          configYaml: "litellm_settings:\n  cache: true\n  cache_params:\n    type: redis\n",
+        });
         const result = await cli(["clear-cache"], { pulumi: new FakePulumi(outputs) });
         assert.equal(result.status, 0);
         assert.match(result.stdout, /^Cleared the response cache of dev in Redis \(\d+ ms\)\./);
         assert.ok(proxy.requests.includes("POST /cache/flushall"));
-        const unreachable = dockerOutputs("http://127.0.0.1:1", { configYaml: "litellm_settings:\n  cache: true\n  cache_params:\n    type: redis\n" });
+        const unreachable = dockerOutputs("http://127.0.0.1:1", {
+          configYaml: "litellm_settings:\n  cache: true\n  cache_params:\n    type: redis\n",
+        });
         const failed = await cli(["clear-cache"], { pulumi: new FakePulumi(unreachable) });
         assert.equal(failed.status, 1);
-        assert.match(failed.stderr, /^litellm-mcp: could not clear the cache of dev: cannot reach the proxy at http:\/\/127\.0\.0\.1:1: /);
+        assert.match(
+          failed.stderr,
+          /^litellm-mcp: could not clear the cache of dev: cannot reach the proxy at http:\/\/127\.0\.0\.1:1: /,
+        );
       } finally {
         await proxy.stop();
       }
@@ -675,16 +896,26 @@ describe("a gateway run as local processes (--outputs)", () => {
       proxyUrl: "http://127.0.0.1:9",
       mcpGatewayUrl: "http://127.0.0.1:9/mcp",
       masterKey: "sk-local",
-      processes: { litellm: { pid: process.pid, logFile }, mcpServers: { context7: { pid: gone, logFile: join(dir, "context7.log") } } },
+      processes: {
+        litellm: { pid: process.pid, logFile },
+        mcpServers: { context7: { pid: gone, logFile: join(dir, "context7.log") } },
+      },
       configYaml: "model_list: []\n",
     }),
   );
   const harness = () => ({ pulumi: new FakePulumi({}) });
 
   it("prints a process's log file, and refuses --since and an unknown service", async () => {
-    assert.deepEqual(await cli(["logs", "litellm", "--outputs", outputsFile], harness()), { status: 0, stdout: "INFO: started\nINFO: Uvicorn running on http://127.0.0.1:4000\n", stderr: "" });
+    assert.deepEqual(await cli(["logs", "litellm", "--outputs", outputsFile], harness()), {
+      status: 0,
+      stdout: "INFO: started\nINFO: Uvicorn running on http://127.0.0.1:4000\n",
+      stderr: "",
+    });
     const since = await cli(["logs", "litellm", "--since", "10m", "--outputs", outputsFile], harness());
-    assert.deepEqual([since.status, since.stderr], [2, "litellm-mcp: --since: the log files of local processes carry no timestamps of their own; leave it out\n"]);
+    assert.deepEqual(
+      [since.status, since.stderr],
+      [2, "litellm-mcp: --since: the log files of local processes carry no timestamps of their own; leave it out\n"],
+    );
     const unknown = await cli(["logs", "postgres", "--outputs", outputsFile], harness());
     assert.equal(unknown.status, 2);
     assert.match(unknown.stderr, /postgres/);
@@ -703,12 +934,19 @@ describe("a gateway run as local processes (--outputs)", () => {
 
   it("says which file it cannot read", async () => {
     const result = await cli(["status", "--outputs", join(dir, "missing.json")], harness());
-    assert.deepEqual([result.status, result.stderr], [1, `litellm-mcp: --outputs: cannot read ${join(dir, "missing.json")}: ENOENT\n`]);
+    assert.deepEqual(
+      [result.status, result.stderr],
+      [1, `litellm-mcp: --outputs: cannot read ${join(dir, "missing.json")}: ENOENT\n`],
+    );
   });
 });
 
 describe("models (against a stand-in of Bedrock's control plane, holding what the model catalog says)", () => {
-  const harness = (bedrock: BedrockControlPlaneStandIn, cwd?: string): Harness => ({ pulumi: new FakePulumi({}), bedrock: (region) => bedrock.client(region), cwd });
+  const harness = (bedrock: BedrockControlPlaneStandIn, cwd?: string): Harness => ({
+    pulumi: new FakePulumi({}),
+    bedrock: (region) => bedrock.client(region),
+    cwd,
+  });
   /** The dev stack with a model changed: a project folder of its own, with the stack file and the catalog. */
   const projectWith = (change: (values: Values) => void): string => {
     const dir = tempDir("litellm-mcp-models-");
@@ -717,7 +955,12 @@ describe("models (against a stand-in of Bedrock's control plane, holding what th
     copyFileSync(join(PROJECT_DIR, "config", "bedrock-catalog.json"), join(dir, "config", "bedrock-catalog.json"));
     copyFileSync(join(PROJECT_DIR, "README.md"), join(dir, "README.md"));
     const input = variant("dev", change);
-    writeFileSync(join(dir, "Pulumi.dev.yaml"), stringify({ config: Object.fromEntries(Object.entries(input.values).map(([key, value]) => [`litellm-mcp:${key}`, value])) }));
+    writeFileSync(
+      join(dir, "Pulumi.dev.yaml"),
+      stringify({
+        config: Object.fromEntries(Object.entries(input.values).map(([key, value]) => [`litellm-mcp:${key}`, value])),
+      }),
+    );
     return dir;
   };
 
@@ -731,7 +974,15 @@ describe("models (against a stand-in of Bedrock's control plane, holding what th
       rows.slice(1).map((row) => row.split(/ {2,}/)),
       [
         ["claude-sonnet.us-east-1", "us-east-1", "us.anthropic.claude-sonnet-5-5", "ACTIVE", "-", "granted", "ok"],
-        ["claude-sonnet.ap-northeast-1", "ap-northeast-1", "global.anthropic.claude-sonnet-5-5", "ACTIVE", "-", "granted", "ok"],
+        [
+          "claude-sonnet.ap-northeast-1",
+          "ap-northeast-1",
+          "global.anthropic.claude-sonnet-5-5",
+          "ACTIVE",
+          "-",
+          "granted",
+          "ok",
+        ],
         ["claude-sonnet-us", "us-east-1", "us.anthropic.claude-sonnet-5-5", "ACTIVE", "-", "granted", "ok"],
         ["claude-sonnet-4-6-jp", "ap-northeast-1", "jp.anthropic.claude-sonnet-4-6", "ACTIVE", "-", "granted", "ok"],
       ],
@@ -751,7 +1002,12 @@ describe("models (against a stand-in of Bedrock's control plane, holding what th
 
   it("says an id is not offered in its region, exit 1, with the ids AWS offers there", async () => {
     // A stack that claims, wrongly, to have checked the id with Bedrock gets past validation.
-    const cwd = projectWith((v) => Object.assign(v.models[3], { bedrockModelId: "jp.anthropic.claude-sonnet-5-5", checkedWithBedrock: "2026-11-30" }));
+    const cwd = projectWith((v) =>
+      Object.assign(v.models[3], {
+        bedrockModelId: "jp.anthropic.claude-sonnet-5-5",
+        checkedWithBedrock: "2026-11-30",
+      }),
+    );
     const result = await cli(["models", "--stack", "dev", "--json"], harness(new BedrockControlPlaneStandIn(), cwd));
     const report = JSON.parse(result.stdout) as { ok: boolean; models: Record<string, unknown>[] };
     assert.deepEqual([result.status, report.ok], [1, false]);
@@ -770,10 +1026,15 @@ describe("models (against a stand-in of Bedrock's control plane, holding what th
 
   it("says a model is at its end of life, exit 1, with since when and an Active replacement", async () => {
     const bedrock = new BedrockControlPlaneStandIn();
-    bedrock.regions["ap-northeast-1"]!.models["anthropic.claude-sonnet-4-6"]!.endOfLifeTime = new Date("2026-11-28T00:00:00Z");
+    bedrock.regions["ap-northeast-1"]!.models["anthropic.claude-sonnet-4-6"]!.endOfLifeTime = new Date(
+      "2026-11-28T00:00:00Z",
+    );
     const result = await cli(["models", "--stack", "dev"], harness(bedrock));
     assert.equal(result.status, 1);
-    assert.match(result.stdout, /\nclaude-sonnet-4-6-jp +ap-northeast-1 +jp\.anthropic\.claude-sonnet-4-6 +EOL +2026-11-28 +- +FAIL\n/);
+    assert.match(
+      result.stdout,
+      /\nclaude-sonnet-4-6-jp +ap-northeast-1 +jp\.anthropic\.claude-sonnet-4-6 +EOL +2026-11-28 +- +FAIL\n/,
+    );
     assert.match(
       result.stdout,
       /\nerror: claude-sonnet-4-6-jp \(ap-northeast-1\): end of life since 2026-11-28: every call fails\n {2}fix: set bedrockModelId to an Active one offered in ap-northeast-1, such as "jp\.anthropic\.claude-sonnet-4-5-20250929-v1:0"/,
@@ -787,17 +1048,31 @@ describe("models (against a stand-in of Bedrock's control plane, holding what th
     const report = JSON.parse(result.stdout) as { models: { name: string; outcome: string; detail: string }[] };
     assert.equal(result.status, 1);
     assert.deepEqual(
-      report.models.filter((model) => model.outcome !== "active").map((model) => [model.name, model.outcome, model.detail]),
-      [["claude-sonnet-4-6-jp", "end-of-life", "the inference profile is listed, but Bedrock no longer has anthropic.claude-sonnet-4-6 in ap-northeast-1"]],
+      report.models
+        .filter((model) => model.outcome !== "active")
+        .map((model) => [model.name, model.outcome, model.detail]),
+      [
+        [
+          "claude-sonnet-4-6-jp",
+          "end-of-life",
+          "the inference profile is listed, but Bedrock no longer has anthropic.claude-sonnet-4-6 in ap-northeast-1",
+        ],
+      ],
     );
   });
 
   it("warns, exit 0, of a model that is legacy until a date, with what to move to", async () => {
     const bedrock = new BedrockControlPlaneStandIn();
-    Object.assign(bedrock.regions["us-east-1"]!.models["anthropic.claude-sonnet-5-5"]!, { status: "LEGACY", endOfLifeTime: new Date("2027-06-30T00:00:00Z") });
+    Object.assign(bedrock.regions["us-east-1"]!.models["anthropic.claude-sonnet-5-5"]!, {
+      status: "LEGACY",
+      endOfLifeTime: new Date("2027-06-30T00:00:00Z"),
+    });
     const result = await cli(["models", "--stack", "dev"], harness(bedrock));
     assert.equal(result.status, 0);
-    assert.match(result.stdout, /\nwarning: claude-sonnet-us \(us-east-1\): legacy until 2027-06-30\n {2}fix: before then, set bedrockModelId to an Active one offered in us-east-1, such as "us\.anthropic\.claude-sonnet-5"/);
+    assert.match(
+      result.stdout,
+      /\nwarning: claude-sonnet-us \(us-east-1\): legacy until 2027-06-30\n {2}fix: before then, set bedrockModelId to an Active one offered in us-east-1, such as "us\.anthropic\.claude-sonnet-5"/,
+    );
   });
 
   it("says the account has no access, exit 1, and where to ask for it; and names a question Bedrock refused", async () => {
@@ -810,14 +1085,30 @@ describe("models (against a stand-in of Bedrock's control plane, holding what th
       result.stdout,
       /\nerror: claude-sonnet-us \(us-east-1\): no access: the account may not invoke it\n {2}fix: request access to anthropic\.claude-sonnet-5-5 in the Bedrock console \(Model access\) in us-east-1/,
     );
-    assert.match(result.stdout, /\nerror: claude-sonnet-4-6-jp \(ap-northeast-1\): cannot ask Bedrock in ap-northeast-1: AccessDeniedException: User is not authorized to perform: bedrock:GetInferenceProfile\n/);
+    assert.match(
+      result.stdout,
+      /\nerror: claude-sonnet-4-6-jp \(ap-northeast-1\): cannot ask Bedrock in ap-northeast-1: AccessDeniedException: User is not authorized to perform: bedrock:GetInferenceProfile\n/,
+    );
   });
 
   it("says once, without a stack trace, that there are no AWS credentials", async () => {
-    const noCredentials = { send: async () => Promise.reject(Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" })) };
-    const result = await cli(["models", "--stack", "dev"], { pulumi: new FakePulumi({}), bedrock: () => noCredentials });
+    const noCredentials = {
+      send: async () =>
+        Promise.reject(
+          Object.assign(new Error("Could not load credentials from any providers"), {
+            name: "CredentialsProviderError",
+          }),
+        ),
+    };
+    const result = await cli(["models", "--stack", "dev"], {
+      pulumi: new FakePulumi({}),
+      bedrock: () => noCredentials,
+    });
     assert.deepEqual([result.status, result.stdout], [1, ""]);
-    assert.equal(result.stderr, "litellm-mcp: no AWS credentials to ask Bedrock with: run `aws sso login` (or `aws configure`), or set AWS_PROFILE to a profile that has them, and try again\n");
+    assert.equal(
+      result.stderr,
+      "litellm-mcp: no AWS credentials to ask Bedrock with: run `aws sso login` (or `aws configure`), or set AWS_PROFILE to a profile that has them, and try again\n",
+    );
   });
 
   it("asks Bedrock about an id newer than the catalog, which validation refuses, and says how to have it accepted", async () => {
@@ -826,11 +1117,17 @@ describe("models (against a stand-in of Bedrock's control plane, holding what th
     bedrock.regions["us-east-1"]!.models["anthropic.claude-sonnet-6"] = { status: "ACTIVE" };
     const cwd = projectWith((v) => (v.models[2].bedrockModelId = "us.anthropic.claude-sonnet-6"));
     const validate = await cli(["validate", "--stack", "dev"], harness(bedrock, cwd));
-    assert.match(validate.stderr, /models\[2\]\.bedrockModelId: "us\.anthropic\.claude-sonnet-6" is not in the model catalog/);
+    assert.match(
+      validate.stderr,
+      /models\[2\]\.bedrockModelId: "us\.anthropic\.claude-sonnet-6" is not in the model catalog/,
+    );
     const result = await cli(["models", "--stack", "dev", "--json"], harness(bedrock, cwd));
     const report = JSON.parse(result.stdout) as { models: { name: string; detail: string }[] };
     assert.equal(result.status, 0);
-    assert.match(report.models[2]!.detail, /^Active; newer than the model catalog: set checkedWithBedrock: "\d{4}-\d{2}-\d{2}" on it$/);
+    assert.match(
+      report.models[2]!.detail,
+      /^Active; newer than the model catalog: set checkedWithBedrock: "\d{4}-\d{2}-\d{2}" on it$/,
+    );
   });
 
   it("renews the catalog with --refresh: asks every region the catalog names, writes the file and says what changed", async () => {
@@ -839,23 +1136,46 @@ describe("models (against a stand-in of Bedrock's control plane, holding what th
     bedrock.regions["us-east-1"]!.profiles.push("us.anthropic.claude-sonnet-6");
     bedrock.regions["ap-south-1"]!.denied = "not opted in";
     const cwd = projectWith((v) => (v.models[2].bedrockModelId = "us.anthropic.claude-sonnet-6"));
-    assert.equal((await cli(["validate", "--stack", "dev"], harness(bedrock, cwd))).status, 1, "the new id is not in the catalog yet");
+    assert.equal(
+      (await cli(["validate", "--stack", "dev"], harness(bedrock, cwd))).status,
+      1,
+      "the new id is not in the catalog yet",
+    );
     const result = await cli(["models", "--refresh"], harness(bedrock, cwd));
     assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stdout, /^Asking Bedrock in \d+ region\(s\) with your AWS credentials\.\.\.\nskipped ap-south-1 \(kept what the catalog held\): AccessDeniedException: not opted in\n/);
+    assert.match(
+      result.stdout,
+      /^Asking Bedrock in \d+ region\(s\) with your AWS credentials\.\.\.\nskipped ap-south-1 \(kept what the catalog held\): AccessDeniedException: not opted in\n/,
+    );
     assert.match(result.stdout, /\nadded anthropic\.claude-sonnet-6 \(Claude Sonnet 6\)\n/);
-    assert.match(result.stdout, /\nWrote config\/bedrock-catalog\.json and the README's model table \(\d+ models, \d+ change\(s\)\); review and commit them, then run litellm-mcp validate\n$/);
-    assert.match(readFileSync(join(cwd, "README.md"), "utf8"), /\n\| Claude Sonnet 6 \| `anthropic\.claude-sonnet-6` \| Active \| `us\.` \| - \|\n/);
+    assert.match(
+      result.stdout,
+      /\nWrote config\/bedrock-catalog\.json and the README's model table \(\d+ models, \d+ change\(s\)\); review and commit them, then run litellm-mcp validate\n$/,
+    );
+    assert.match(
+      readFileSync(join(cwd, "README.md"), "utf8"),
+      /\n\| Claude Sonnet 6 \| `anthropic\.claude-sonnet-6` \| Active \| `us\.` \| - \|\n/,
+    );
     const validate = await cli(["validate", "--stack", "dev"], harness(bedrock, cwd));
-    assert.deepEqual([validate.status, validate.stdout], [0, "Pulumi.dev.yaml: valid (docker target, dev stage)\n"], validate.stderr);
+    assert.deepEqual(
+      [validate.status, validate.stdout],
+      [0, "Pulumi.dev.yaml: valid (docker target, dev stage)\n"],
+      validate.stderr,
+    );
   });
 
   it("refuses --refresh with a stack, and regions that are not regions, changing nothing", async () => {
     const bedrock = new BedrockControlPlaneStandIn();
     const withStack = await cli(["models", "--refresh", "--stack", "dev"], harness(bedrock));
-    assert.deepEqual([withStack.status, withStack.stderr], [2, "litellm-mcp: --refresh renews the catalog for every stack: leave out --stack and --json\n"]);
+    assert.deepEqual(
+      [withStack.status, withStack.stderr],
+      [2, "litellm-mcp: --refresh renews the catalog for every stack: leave out --stack and --json\n"],
+    );
     const badRegion = await cli(["models", "--refresh", "--regions", "us-east-1,tokyo"], harness(bedrock));
-    assert.deepEqual([badRegion.status, badRegion.stderr], [2, 'litellm-mcp: --regions: expected AWS regions such as "us-east-1,ap-northeast-1", got "tokyo"\n']);
+    assert.deepEqual(
+      [badRegion.status, badRegion.stderr],
+      [2, 'litellm-mcp: --regions: expected AWS regions such as "us-east-1,ap-northeast-1", got "tokyo"\n'],
+    );
     assert.deepEqual(bedrock.calls, []);
   });
 
@@ -889,11 +1209,19 @@ describe("backup and restore of a Docker stack's database (the commands' side; t
       return { exitCode: 0, stderr: "" };
     });
     const file = join(tempDir("backup-"), "nested", "dev.dump");
-    const result = await cli(["backup", "--file", file], { pulumi: new FakePulumi(dockerOutputs("http://127.0.0.1:4000")), docker });
+    const result = await cli(["backup", "--file", file], {
+      pulumi: new FakePulumi(dockerOutputs("http://127.0.0.1:4000")),
+      docker,
+    });
     assert.equal(result.status, 0, result.stderr);
-    assert.deepEqual(calls, ["exec litellm-mcp-dev-postgres pg_dump --format=custom --username=litellm --dbname=litellm"]);
+    assert.deepEqual(calls, [
+      "exec litellm-mcp-dev-postgres pg_dump --format=custom --username=litellm --dbname=litellm",
+    ]);
     assert.ok(readFileSync(file).equals(ARCHIVE));
-    assert.equal(result.stdout, `Backed up the litellm database of dev to ${file} (0.0 KiB)\nRestore it: litellm-mcp restore ${file} --stack dev\n`);
+    assert.equal(
+      result.stdout,
+      `Backed up the litellm database of dev to ${file} (0.0 KiB)\nRestore it: litellm-mcp restore ${file} --stack dev\n`,
+    );
   });
 
   it("writes under XDG_DATA_HOME/litellm-mcp/backups/<stack>/ when given no file", async () => {
@@ -902,8 +1230,13 @@ describe("backup and restore of a Docker stack's database (the commands' side; t
       options.stdout.write(ARCHIVE);
       return { exitCode: 0, stderr: "" };
     });
-    const result = await cli(["backup"], { pulumi: new FakePulumi(dockerOutputs("http://127.0.0.1:4000")), docker, env: { XDG_DATA_HOME: data } });
-    const file = /^Backed up the litellm database of dev to (\S+) /.exec(result.stdout)?.[1] ?? assert.fail(result.stdout);
+    const result = await cli(["backup"], {
+      pulumi: new FakePulumi(dockerOutputs("http://127.0.0.1:4000")),
+      docker,
+      env: { XDG_DATA_HOME: data },
+    });
+    const file =
+      /^Backed up the litellm database of dev to (\S+) /.exec(result.stdout)?.[1] ?? assert.fail(result.stdout);
     assert.match(file, new RegExp(`^${data}/litellm-mcp/backups/dev/dev-\\d{8}T\\d{6}Z\\.dump$`));
     assert.ok(readFileSync(file).equals(ARCHIVE));
   });
@@ -911,12 +1244,22 @@ describe("backup and restore of a Docker stack's database (the commands' side; t
   it("leaves no file behind when pg_dump fails, and says why", async () => {
     const { docker } = recordingDocker(async (_container, _command, options) => {
       options.stdout.write("PGDMP partial");
-      return { exitCode: 1, stderr: 'pg_dump: error: connection to server on socket "/var/run/postgresql/.s.PGSQL.5432" failed: FATAL:  the database system is starting up\n' };
+      return {
+        exitCode: 1,
+        stderr:
+          'pg_dump: error: connection to server on socket "/var/run/postgresql/.s.PGSQL.5432" failed: FATAL:  the database system is starting up\n',
+      };
     });
     const dir = tempDir("backup-");
-    const result = await cli(["backup", "--file", join(dir, "dev.dump")], { pulumi: new FakePulumi(dockerOutputs("http://127.0.0.1:4000")), docker });
+    const result = await cli(["backup", "--file", join(dir, "dev.dump")], {
+      pulumi: new FakePulumi(dockerOutputs("http://127.0.0.1:4000")),
+      docker,
+    });
     assert.equal(result.status, 1);
-    assert.match(result.stderr, /^litellm-mcp: pg_dump failed in litellm-mcp-dev-postgres \(exit 1\): pg_dump: error: .*the database system is starting up\n$/);
+    assert.match(
+      result.stderr,
+      /^litellm-mcp: pg_dump failed in litellm-mcp-dev-postgres \(exit 1\): pg_dump: error: .*the database system is starting up\n$/,
+    );
     assert.deepEqual(readdirSync(dir), []);
   });
 
@@ -928,7 +1271,10 @@ describe("backup and restore of a Docker stack's database (the commands' side; t
     });
     const file = join(tempDir("restore-"), "dev.dump");
     writeFileSync(file, ARCHIVE);
-    const result = await cli(["restore", file, "--yes"], { pulumi: new FakePulumi(dockerOutputs("http://127.0.0.1:4000")), docker });
+    const result = await cli(["restore", file, "--yes"], {
+      pulumi: new FakePulumi(dockerOutputs("http://127.0.0.1:4000")),
+      docker,
+    });
     assert.equal(result.status, 0, result.stderr);
     assert.deepEqual(calls, [
       "stop litellm-mcp-dev-litellm",
@@ -946,13 +1292,22 @@ describe("backup and restore of a Docker stack's database (the commands' side; t
   });
 
   it("starts the proxy again when the restore fails, and says the database is unchanged", async () => {
-    const { calls, docker } = recordingDocker(async () => ({ exitCode: 3, stderr: 'psql:<stdin>:40: ERROR:  relation "LiteLLM_X" already exists\n' }));
+    const { calls, docker } = recordingDocker(async () => ({
+      exitCode: 3,
+      stderr: 'psql:<stdin>:40: ERROR:  relation "LiteLLM_X" already exists\n',
+    }));
     const file = join(tempDir("restore-"), "dev.dump");
     writeFileSync(file, ARCHIVE);
-    const result = await cli(["restore", file, "--yes"], { pulumi: new FakePulumi(dockerOutputs("http://127.0.0.1:4000")), docker });
+    const result = await cli(["restore", file, "--yes"], {
+      pulumi: new FakePulumi(dockerOutputs("http://127.0.0.1:4000")),
+      docker,
+    });
     assert.equal(result.status, 1);
     assert.equal(calls.at(-1), "start litellm-mcp-dev-litellm");
-    assert.match(result.stderr, /^litellm-mcp: the restore failed in litellm-mcp-dev-postgres \(exit 3\) and was rolled back, the database unchanged: psql:<stdin>:40: ERROR: {2}relation "LiteLLM_X" already exists\n$/);
+    assert.match(
+      result.stderr,
+      /^litellm-mcp: the restore failed in litellm-mcp-dev-postgres \(exit 3\) and was rolled back, the database unchanged: psql:<stdin>:40: ERROR: {2}relation "LiteLLM_X" already exists\n$/,
+    );
   });
 
   it("refuses a file that is no archive, and a restore without a yes, before anything stops", async () => {
@@ -969,7 +1324,8 @@ describe("backup and restore of a Docker stack's database (the commands' side; t
     assert.deepEqual(await cli(["restore", join(dir, "dev.dump")], { pulumi, docker }), {
       status: 2,
       stdout: "",
-      stderr: "litellm-mcp: refusing to replace the database of dev without a yes: run it on a terminal, or pass --yes\n",
+      stderr:
+        "litellm-mcp: refusing to replace the database of dev without a yes: run it on a terminal, or pass --yes\n",
     });
     const declined = await cli(["restore", join(dir, "dev.dump")], { pulumi, docker, answers: ["no"] });
     assert.equal(declined.status, 1);
@@ -991,20 +1347,40 @@ describe("upgrade and rollback of LiteLLM (PyPI's migration lists, Docker, AWS a
   /** Each release's litellm-proxy-extras migrations, as PyPI's wheels list them. */
   const MIGRATIONS: Record<string, string[]> = {
     [OLD]: ["20250101000000_init", "20261001000000_add_budgets"],
-    [NOW]: ["20250101000000_init", "20261001000000_add_budgets", "20261008120000_add_daily_request_errors", "20261015000000_managed_object_end_user_id"],
-    [NEXT]: ["20250101000000_init", "20261001000000_add_budgets", "20261008120000_add_daily_request_errors", "20261015000000_managed_object_end_user_id", "20261101000000_add_skills"],
-    "1.108.5": ["20250101000000_init", "20261001000000_add_budgets", "20261008120000_add_daily_request_errors", "20261015000000_managed_object_end_user_id"],
+    [NOW]: [
+      "20250101000000_init",
+      "20261001000000_add_budgets",
+      "20261008120000_add_daily_request_errors",
+      "20261015000000_managed_object_end_user_id",
+    ],
+    [NEXT]: [
+      "20250101000000_init",
+      "20261001000000_add_budgets",
+      "20261008120000_add_daily_request_errors",
+      "20261015000000_managed_object_end_user_id",
+      "20261101000000_add_skills",
+    ],
+    "1.108.5": [
+      "20250101000000_init",
+      "20261001000000_add_budgets",
+      "20261008120000_add_daily_request_errors",
+      "20261015000000_managed_object_end_user_id",
+    ],
   };
-  const releases: ReleasesPort = { migrations: async (version) => MIGRATIONS[version] ?? assert.fail(`no release ${version} here`) };
+  const releases: ReleasesPort = {
+    migrations: async (version) => MIGRATIONS[version] ?? assert.fail(`no release ${version} here`),
+  };
 
   /** A project folder of its own holding the committed stack files, so that the commands may change them. */
   const project = (): string => {
     const dir = tempDir("litellm-mcp-release-");
     mkdirSync(join(dir, "config"));
-    for (const file of ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.test.yaml", join("config", "bedrock-catalog.json")]) copyFileSync(join(PROJECT_DIR, file), join(dir, file));
+    for (const file of ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.test.yaml", join("config", "bedrock-catalog.json")])
+      copyFileSync(join(PROJECT_DIR, file), join(dir, file));
     return dir;
   };
-  const imageIn = (dir: string, stack: string) => /^ {4}image: (\S+)$/m.exec(readFileSync(join(dir, `Pulumi.${stack}.yaml`), "utf8"))?.[1];
+  const imageIn = (dir: string, stack: string) =>
+    /^ {4}image: (\S+)$/m.exec(readFileSync(join(dir, `Pulumi.${stack}.yaml`), "utf8"))?.[1];
 
   /** Docker that records into the same list as Pulumi, and dumps a small archive. */
   const dockerInto = (calls: string[]) =>
@@ -1022,7 +1398,13 @@ describe("upgrade and rollback of LiteLLM (PyPI's migration lists, Docker, AWS a
     const cwd = project();
     const data = tempDir("data-");
     const pulumi = new FakePulumi(dockerOutputs("http://127.0.0.1:4000"));
-    const result = await cli(["upgrade", "--to", NEXT], { pulumi, docker: dockerInto(pulumi.calls), releases, cwd, env: { XDG_DATA_HOME: data } });
+    const result = await cli(["upgrade", "--to", NEXT], {
+      pulumi,
+      docker: dockerInto(pulumi.calls),
+      releases,
+      cwd,
+      env: { XDG_DATA_HOME: data },
+    });
     assert.equal(result.status, 0, result.stderr);
     const backup = readdirSync(join(data, "litellm-mcp", "backups", "dev"));
     assert.equal(backup.length, 1);
@@ -1033,10 +1415,21 @@ describe("upgrade and rollback of LiteLLM (PyPI's migration lists, Docker, AWS a
       result.stdout.split("Previewing")[0],
       `LiteLLM ${NOW} -> ${NEXT}: 1 schema migration(s), which a rollback to ${NOW} undoes only by restoring the database:\n  20261101000000_add_skills\nBacking up the database of dev before ${NEXT} migrates it\nBackup: ${file}\n`,
     );
-    assert.deepEqual(pulumi.calls, ["outputs dev", "docker exec litellm-mcp-dev-postgres pg_dump", `build ${cwd}`, "preview dev", "up dev"]);
+    assert.deepEqual(pulumi.calls, [
+      "outputs dev",
+      "docker exec litellm-mcp-dev-postgres pg_dump",
+      `build ${cwd}`,
+      "preview dev",
+      "up dev",
+    ]);
     assert.equal(imageIn(cwd, "dev"), `ghcr.io/berriai/litellm-database:v${NEXT}`);
     assert.match(readFileSync(join(cwd, "Pulumi.dev.yaml"), "utf8"), /^# /m, "the stack file's comments are kept");
-    assert.ok(result.stdout.endsWith(`\ndev runs LiteLLM ${NEXT}. Check it: litellm-mcp smoke --stack dev\nGo back: litellm-mcp rollback --stack dev --to ${NOW} --restore ${file}\n`), result.stdout);
+    assert.ok(
+      result.stdout.endsWith(
+        `\ndev runs LiteLLM ${NEXT}. Check it: litellm-mcp smoke --stack dev\nGo back: litellm-mcp rollback --stack dev --to ${NOW} --restore ${file}\n`,
+      ),
+      result.stdout,
+    );
   });
 
   it("upgrade refuses a wrong, older, current or compromised release, and changes nothing", async () => {
@@ -1044,11 +1437,32 @@ describe("upgrade and rollback of LiteLLM (PyPI's migration lists, Docker, AWS a
     const before = readFileSync(join(cwd, "Pulumi.dev.yaml"), "utf8");
     const pulumi = new FakePulumi(dockerOutputs("http://127.0.0.1:4000"));
     const attempt = (to: string[]) => cli(["upgrade", ...to], { pulumi, releases, cwd });
-    assert.deepEqual(await attempt([]), { status: 2, stdout: "", stderr: 'litellm-mcp: --to: expected a LiteLLM release such as "1.108.7"\n' });
-    assert.deepEqual(await attempt(["--to", "v1.109"]), { status: 2, stdout: "", stderr: 'litellm-mcp: --to: expected a LiteLLM release such as "1.108.7", got "v1.109"\n' });
-    assert.deepEqual(await attempt(["--to", OLD]), { status: 2, stdout: "", stderr: `litellm-mcp: ${OLD} is older than ${NOW}, which dev runs: litellm-mcp rollback --to ${OLD} goes back\n` });
-    assert.deepEqual(await attempt(["--to", NOW]), { status: 1, stdout: "", stderr: `litellm-mcp: dev already runs LiteLLM ${NOW}\n` });
-    assert.deepEqual(await attempt(["--to", "1.107.0"]), { status: 1, stdout: "", stderr: "litellm-mcp: LiteLLM 1.107.0 was published compromised (LiteLLM's security incident post): choose another release\n" });
+    assert.deepEqual(await attempt([]), {
+      status: 2,
+      stdout: "",
+      stderr: 'litellm-mcp: --to: expected a LiteLLM release such as "1.108.7"\n',
+    });
+    assert.deepEqual(await attempt(["--to", "v1.109"]), {
+      status: 2,
+      stdout: "",
+      stderr: 'litellm-mcp: --to: expected a LiteLLM release such as "1.108.7", got "v1.109"\n',
+    });
+    assert.deepEqual(await attempt(["--to", OLD]), {
+      status: 2,
+      stdout: "",
+      stderr: `litellm-mcp: ${OLD} is older than ${NOW}, which dev runs: litellm-mcp rollback --to ${OLD} goes back\n`,
+    });
+    assert.deepEqual(await attempt(["--to", NOW]), {
+      status: 1,
+      stdout: "",
+      stderr: `litellm-mcp: dev already runs LiteLLM ${NOW}\n`,
+    });
+    assert.deepEqual(await attempt(["--to", "1.107.0"]), {
+      status: 1,
+      stdout: "",
+      stderr:
+        "litellm-mcp: LiteLLM 1.107.0 was published compromised (LiteLLM's security incident post): choose another release\n",
+    });
     assert.deepEqual(pulumi.calls, []);
     assert.equal(readFileSync(join(cwd, "Pulumi.dev.yaml"), "utf8"), before);
   });
@@ -1057,9 +1471,17 @@ describe("upgrade and rollback of LiteLLM (PyPI's migration lists, Docker, AWS a
     const cwd = project();
     const before = readFileSync(join(cwd, "Pulumi.test.yaml"), "utf8");
     const declined = new FakePulumi(awsOutputs());
-    const no = await cli(["upgrade", "--stack", "test", "--to", NEXT], { pulumi: declined, releases, cwd, answers: ["prod"] });
+    const no = await cli(["upgrade", "--stack", "test", "--to", NEXT], {
+      pulumi: declined,
+      releases,
+      cwd,
+      answers: ["prod"],
+    });
     assert.equal(no.status, 1);
-    assert.match(no.stdout, /pulumi up snapshots the database before 1\.109\.0's migration task runs \(tagged litellm-mcp:before-image=ghcr\.io\/berriai\/litellm-database:v1\.109\.0\)\n/);
+    assert.match(
+      no.stdout,
+      /pulumi up snapshots the database before 1\.109\.0's migration task runs \(tagged litellm-mcp:before-image=ghcr\.io\/berriai\/litellm-database:v1\.109\.0\)\n/,
+    );
     assert.match(no.stdout, /Not done: the answer was not "test"; Pulumi\.test\.yaml is as it was\n$/);
     assert.deepEqual(declined.calls, ["outputs test", `build ${cwd}`, `preview test --policy-pack ${cwd}/policy`]);
     assert.equal(readFileSync(join(cwd, "Pulumi.test.yaml"), "utf8"), before);
@@ -1067,16 +1489,27 @@ describe("upgrade and rollback of LiteLLM (PyPI's migration lists, Docker, AWS a
     const confirmed = new FakePulumi(awsOutputs());
     const yes = await cli(["upgrade", "--stack", "test", "--to", NEXT, "--yes"], { pulumi: confirmed, releases, cwd });
     assert.equal(yes.status, 0, yes.stderr);
-    assert.deepEqual(confirmed.calls, ["outputs test", `build ${cwd}`, `preview test --policy-pack ${cwd}/policy`, `up test --policy-pack ${cwd}/policy`]);
+    assert.deepEqual(confirmed.calls, [
+      "outputs test",
+      `build ${cwd}`,
+      `preview test --policy-pack ${cwd}/policy`,
+      `up test --policy-pack ${cwd}/policy`,
+    ]);
     assert.equal(imageIn(cwd, "test"), `ghcr.io/berriai/litellm-database:v${NEXT}`);
-    assert.match(yes.stdout, /Go back: litellm-mcp rollback --stack test --to 1\.108\.7 --restore-snapshot <the snapshot taken before it>\n$/);
+    assert.match(
+      yes.stdout,
+      /Go back: litellm-mcp rollback --stack test --to 1\.108\.7 --restore-snapshot <the snapshot taken before it>\n$/,
+    );
   });
 
   it("upgrade keeps an image pinned by digest pinned: the new tag's digest from its registry", async () => {
     const cwd = project();
     const file = join(cwd, "Pulumi.test.yaml");
     const digest = (n: string) => `sha256:${n.repeat(64)}`;
-    writeFileSync(file, readFileSync(file, "utf8").replace(`litellm-database:v${NOW}`, `litellm-database:v${NOW}@${digest("a")}`));
+    writeFileSync(
+      file,
+      readFileSync(file, "utf8").replace(`litellm-database:v${NOW}`, `litellm-database:v${NOW}@${digest("a")}`),
+    );
     const asked: string[] = [];
     const registry: RegistryPort = {
       async digestOf(image) {
@@ -1084,7 +1517,12 @@ describe("upgrade and rollback of LiteLLM (PyPI's migration lists, Docker, AWS a
         return digest("b");
       },
     };
-    const result = await cli(["upgrade", "--stack", "test", "--to", NEXT, "--yes"], { pulumi: new FakePulumi(awsOutputs()), releases, registry, cwd });
+    const result = await cli(["upgrade", "--stack", "test", "--to", NEXT, "--yes"], {
+      pulumi: new FakePulumi(awsOutputs()),
+      releases,
+      registry,
+      cwd,
+    });
     assert.equal(result.status, 0, result.stderr);
     assert.deepEqual(asked, [`ghcr.io/berriai/litellm-database:v${NEXT}`]);
     assert.equal(imageIn(cwd, "test"), `ghcr.io/berriai/litellm-database:v${NEXT}@${digest("b")}`);
@@ -1095,9 +1533,21 @@ describe("upgrade and rollback of LiteLLM (PyPI's migration lists, Docker, AWS a
     const data = tempDir("data-");
     const pulumi = new FakePulumi(dockerOutputs("http://127.0.0.1:4000"));
     pulumi.upFailure = new OpsError("pulumi up failed: litellm-mcp-dev-litellm: container exited (1)");
-    const result = await cli(["upgrade", "--to", NEXT], { pulumi, docker: dockerInto(pulumi.calls), releases, cwd, env: { XDG_DATA_HOME: data } });
+    const result = await cli(["upgrade", "--to", NEXT], {
+      pulumi,
+      docker: dockerInto(pulumi.calls),
+      releases,
+      cwd,
+      env: { XDG_DATA_HOME: data },
+    });
     assert.equal(result.status, 1);
-    const backup = join(data, "litellm-mcp", "backups", "dev", readdirSync(join(data, "litellm-mcp", "backups", "dev"))[0]!);
+    const backup = join(
+      data,
+      "litellm-mcp",
+      "backups",
+      "dev",
+      readdirSync(join(data, "litellm-mcp", "backups", "dev"))[0]!,
+    );
     assert.equal(
       result.stderr,
       `litellm-mcp: pulumi up failed: litellm-mcp-dev-litellm: container exited (1)\nThe upgrade to ${NEXT} did not finish (Pulumi.dev.yaml names ghcr.io/berriai/litellm-database:v${NEXT}). Go back: litellm-mcp rollback --stack dev --to ${NOW} --restore ${backup}\n`,
@@ -1109,10 +1559,21 @@ describe("upgrade and rollback of LiteLLM (PyPI's migration lists, Docker, AWS a
     const data = tempDir("data-");
     const dir = join(data, "litellm-mcp", "backups", "dev");
     mkdirSync(dir, { recursive: true });
-    for (const name of ["dev-20261101T090000Z-before-1.108.7.dump", "dev-20261120T090000Z-before-1.108.7.dump", "dev-20261125T090000Z.dump"]) writeFileSync(join(dir, name), "PGDMP");
+    for (const name of [
+      "dev-20261101T090000Z-before-1.108.7.dump",
+      "dev-20261120T090000Z-before-1.108.7.dump",
+      "dev-20261125T090000Z.dump",
+    ])
+      writeFileSync(join(dir, name), "PGDMP");
     const before = readFileSync(join(cwd, "Pulumi.dev.yaml"), "utf8");
     const pulumi = new FakePulumi(dockerOutputs("http://127.0.0.1:4000"));
-    const result = await cli(["rollback", "--to", OLD], { pulumi, docker: dockerInto(pulumi.calls), releases, cwd, env: { XDG_DATA_HOME: data } });
+    const result = await cli(["rollback", "--to", OLD], {
+      pulumi,
+      docker: dockerInto(pulumi.calls),
+      releases,
+      cwd,
+      env: { XDG_DATA_HOME: data },
+    });
     assert.deepEqual(result, {
       status: 1,
       stdout: "",
@@ -1135,19 +1596,39 @@ describe("upgrade and rollback of LiteLLM (PyPI's migration lists, Docker, AWS a
     const backup = join(tempDir("backup-"), "dev.dump");
     writeFileSync(backup, "PGDMP archive");
     const pulumi = new FakePulumi(dockerOutputs("http://127.0.0.1:4000"));
-    const result = await cli(["rollback", "--to", OLD, "--restore", backup], { pulumi, docker: dockerInto(pulumi.calls), releases, cwd });
+    const result = await cli(["rollback", "--to", OLD, "--restore", backup], {
+      pulumi,
+      docker: dockerInto(pulumi.calls),
+      releases,
+      cwd,
+    });
     assert.equal(result.status, 0, result.stderr);
     // No start in between: the newer release would migrate the restored database again.
-    assert.deepEqual(pulumi.calls, ["outputs dev", "docker stop litellm-mcp-dev-litellm", "docker exec litellm-mcp-dev-postgres sh (restore)", `build ${cwd}`, "preview dev", "up dev"]);
+    assert.deepEqual(pulumi.calls, [
+      "outputs dev",
+      "docker stop litellm-mcp-dev-litellm",
+      "docker exec litellm-mcp-dev-postgres sh (restore)",
+      `build ${cwd}`,
+      "preview dev",
+      "up dev",
+    ]);
     assert.equal(imageIn(cwd, "dev"), `ghcr.io/berriai/litellm-database:v${OLD}`);
 
     const failing = new FakePulumi(dockerOutputs("http://127.0.0.1:4000"));
     failing.upFailure = new OpsError("pulumi up failed: image not found");
-    const failed = await cli(["rollback", "--to", OLD, "--restore", backup], { pulumi: failing, docker: dockerInto(failing.calls), releases, cwd: project() });
-    assert.deepEqual([failed.status, failed.stderr], [
-      1,
-      `litellm-mcp: pulumi up failed: image not found\nThe rollback to ${OLD} did not finish (Pulumi.dev.yaml names ghcr.io/berriai/litellm-database:v${OLD}; the database holds the backup and the proxy stays stopped until then): fix the cause and run litellm-mcp up --stack dev\n`,
-    ]);
+    const failed = await cli(["rollback", "--to", OLD, "--restore", backup], {
+      pulumi: failing,
+      docker: dockerInto(failing.calls),
+      releases,
+      cwd: project(),
+    });
+    assert.deepEqual(
+      [failed.status, failed.stderr],
+      [
+        1,
+        `litellm-mcp: pulumi up failed: image not found\nThe rollback to ${OLD} did not finish (Pulumi.dev.yaml names ghcr.io/berriai/litellm-database:v${OLD}; the database holds the backup and the proxy stays stopped until then): fix the cause and run litellm-mcp up --stack dev\n`,
+      ],
+    );
   });
 
   it("rollback of a stack never deployed only changes the image", async () => {
@@ -1164,15 +1645,28 @@ describe("upgrade and rollback of LiteLLM (PyPI's migration lists, Docker, AWS a
     const pulumi = new FakePulumi(dockerOutputs("http://127.0.0.1:4000"));
     const result = await cli(["rollback", "--to", "1.108.5"], { pulumi, releases, cwd });
     assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stdout, /^LiteLLM 1\.108\.7 -> 1\.108\.5: no schema migration in between; the database stays as it is\n/);
+    assert.match(
+      result.stdout,
+      /^LiteLLM 1\.108\.7 -> 1\.108\.5: no schema migration in between; the database stays as it is\n/,
+    );
     assert.deepEqual(pulumi.calls, ["outputs dev", `build ${cwd}`, "preview dev", "up dev"]);
   });
 
   it("rollback of an AWS stack names the snapshot taken before the migration, and restores it through the stack file", async () => {
     const cwd = project();
     const snapshots = [
-      { id: "litellm-mcp-test-before-1-108-7-20261120t090000z", status: "available", created: new Date("2026-11-20T09:00:00Z"), tags: { "litellm-mcp:stack": "test", "litellm-mcp:before-image": "ghcr.io/berriai/litellm-database:v1.108.7" } },
-      { id: "litellm-mcp-test-before-1-106-3-20261001t090000z", status: "available", created: new Date("2026-10-01T09:00:00Z"), tags: { "litellm-mcp:stack": "test", "litellm-mcp:before-image": "ghcr.io/berriai/litellm-database:v1.106.3" } },
+      {
+        id: "litellm-mcp-test-before-1-108-7-20261120t090000z",
+        status: "available",
+        created: new Date("2026-11-20T09:00:00Z"),
+        tags: { "litellm-mcp:stack": "test", "litellm-mcp:before-image": "ghcr.io/berriai/litellm-database:v1.108.7" },
+      },
+      {
+        id: "litellm-mcp-test-before-1-106-3-20261001t090000z",
+        status: "available",
+        created: new Date("2026-10-01T09:00:00Z"),
+        tags: { "litellm-mcp:stack": "test", "litellm-mcp:before-image": "ghcr.io/berriai/litellm-database:v1.106.3" },
+      },
     ];
     const asked: string[] = [];
     const aws = fakeAws({
@@ -1181,7 +1675,11 @@ describe("upgrade and rollback of LiteLLM (PyPI's migration lists, Docker, AWS a
         return snapshots;
       },
     });
-    const outputs = () => new FakePulumi({ ...awsOutputs(), databaseInstance: { value: "gateway-database-instance-7g8h9i", secret: false } });
+    const outputs = () =>
+      new FakePulumi({
+        ...awsOutputs(),
+        databaseInstance: { value: "gateway-database-instance-7g8h9i", secret: false },
+      });
     const refused = await cli(["rollback", "--stack", "test", "--to", OLD], { pulumi: outputs(), aws, releases, cwd });
     assert.equal(refused.status, 1);
     assert.ok(
@@ -1198,15 +1696,31 @@ describe("upgrade and rollback of LiteLLM (PyPI's migration lists, Docker, AWS a
     assert.deepEqual(asked, ["gateway-database-instance-7g8h9i"]);
 
     const pulumi = outputs();
-    const restored = await cli(["rollback", "--stack", "test", "--to", OLD, "--restore-snapshot", snapshots[0]!.id, "--yes"], { pulumi, aws, releases, cwd });
+    const restored = await cli(
+      ["rollback", "--stack", "test", "--to", OLD, "--restore-snapshot", snapshots[0]!.id, "--yes"],
+      { pulumi, aws, releases, cwd },
+    );
     assert.equal(restored.status, 0, restored.stderr);
-    assert.deepEqual(pulumi.calls, ["outputs test", `build ${cwd}`, `preview test --policy-pack ${cwd}/policy`, `up test --policy-pack ${cwd}/policy`]);
+    assert.deepEqual(pulumi.calls, [
+      "outputs test",
+      `build ${cwd}`,
+      `preview test --policy-pack ${cwd}/policy`,
+      `up test --policy-pack ${cwd}/policy`,
+    ]);
     const written = readFileSync(join(cwd, "Pulumi.test.yaml"), "utf8");
     assert.equal(imageIn(cwd, "test"), `ghcr.io/berriai/litellm-database:v${OLD}`);
     assert.match(written, /\n {6}restoreSnapshot: litellm-mcp-test-before-1-108-7-20261120t090000z\n/);
 
-    const unknown = await cli(["rollback", "--stack", "test", "--to", OLD, "--restore-snapshot", "nope", "--yes"], { pulumi: outputs(), aws, releases, cwd: project() });
-    assert.deepEqual([unknown.status, unknown.stderr], [1, 'litellm-mcp: gateway-database-instance-7g8h9i has no manual snapshot "nope"\n']);
+    const unknown = await cli(["rollback", "--stack", "test", "--to", OLD, "--restore-snapshot", "nope", "--yes"], {
+      pulumi: outputs(),
+      aws,
+      releases,
+      cwd: project(),
+    });
+    assert.deepEqual(
+      [unknown.status, unknown.stderr],
+      [1, 'litellm-mcp: gateway-database-instance-7g8h9i has no manual snapshot "nope"\n'],
+    );
   });
 
   it("rollback refuses a restore of the other target's kind, and both at once", async () => {
@@ -1217,11 +1731,15 @@ describe("upgrade and rollback of LiteLLM (PyPI's migration lists, Docker, AWS a
       stdout: "",
       stderr: "litellm-mcp: --restore-snapshot takes an RDS snapshot; dev is on Docker: --restore <backup file>\n",
     });
-    assert.deepEqual(await cli(["rollback", "--to", OLD, "--restore", "a.dump", "--restore-snapshot", "s"], { pulumi, releases, cwd }), {
-      status: 2,
-      stdout: "",
-      stderr: "litellm-mcp: --restore (a Docker stack's backup) and --restore-snapshot (an AWS stack's snapshot): give one\n",
-    });
+    assert.deepEqual(
+      await cli(["rollback", "--to", OLD, "--restore", "a.dump", "--restore-snapshot", "s"], { pulumi, releases, cwd }),
+      {
+        status: 2,
+        stdout: "",
+        stderr:
+          "litellm-mcp: --restore (a Docker stack's backup) and --restore-snapshot (an AWS stack's snapshot): give one\n",
+      },
+    );
   });
 });
 
@@ -1230,7 +1748,8 @@ describe("verify-image: the LiteLLM image's signature, with the key its release 
   const projectWith = (image: string): string => {
     const dir = tempDir("litellm-mcp-verify-");
     mkdirSync(join(dir, "config"));
-    for (const file of ["Pulumi.yaml", "Pulumi.dev.yaml", join("config", "bedrock-catalog.json")]) copyFileSync(join(PROJECT_DIR, file), join(dir, file));
+    for (const file of ["Pulumi.yaml", "Pulumi.dev.yaml", join("config", "bedrock-catalog.json")])
+      copyFileSync(join(PROJECT_DIR, file), join(dir, file));
     const file = join(dir, "Pulumi.dev.yaml");
     writeFileSync(file, readFileSync(file, "utf8").replace("ghcr.io/berriai/litellm-database:v1.108.7", image));
     return dir;
@@ -1241,13 +1760,18 @@ describe("verify-image: the LiteLLM image's signature, with the key its release 
       async verify(image, keyUrl, write) {
         verified.push(`${image} ${keyUrl}`);
         write("Verification for ghcr.io/berriai/litellm-database --\n");
-        if (fails) throw new OpsError(`the signature of ${image} does not verify against ${keyUrl} (cosign exit 1): do not deploy it`);
+        if (fails)
+          throw new OpsError(
+            `the signature of ${image} does not verify against ${keyUrl} (cosign exit 1): do not deploy it`,
+          );
       },
     };
     return { verified, signatures };
   };
-  const KEY_1_108 = "https://raw.githubusercontent.com/BerriAI/litellm/e82a3c646908ba0a6ee0beddc4310d7a6cac4065/cosign.pub";
-  const KEY_1_83 = "https://raw.githubusercontent.com/BerriAI/litellm/0112e53046018d726492c814b3644b7d376029d0/cosign.pub";
+  const KEY_1_108 =
+    "https://raw.githubusercontent.com/BerriAI/litellm/e82a3c646908ba0a6ee0beddc4310d7a6cac4065/cosign.pub";
+  const KEY_1_83 =
+    "https://raw.githubusercontent.com/BerriAI/litellm/0112e53046018d726492c814b3644b7d376029d0/cosign.pub";
 
   it("verifies the committed release with the key its 1.108 release notes name", async () => {
     const { verified, signatures } = recording();
@@ -1260,7 +1784,10 @@ describe("verify-image: the LiteLLM image's signature, with the key its release 
   it("verifies an image pinned by digest as pinned, with the key of its release", async () => {
     const image = `ghcr.io/berriai/litellm:v1.106.3@sha256:${"c".repeat(64)}`;
     const { verified, signatures } = recording();
-    assert.equal((await cli(["verify-image"], { pulumi: new FakePulumi({}), signatures, cwd: projectWith(image) })).status, 0);
+    assert.equal(
+      (await cli(["verify-image"], { pulumi: new FakePulumi({}), signatures, cwd: projectWith(image) })).status,
+      0,
+    );
     assert.deepEqual(verified, [`${image} ${KEY_1_83}`]);
   });
 
@@ -1268,14 +1795,24 @@ describe("verify-image: the LiteLLM image's signature, with the key its release 
     const { signatures } = recording(true);
     const result = await cli(["verify-image"], { pulumi: new FakePulumi({}), signatures });
     assert.equal(result.status, 1);
-    assert.equal(result.stderr, `litellm-mcp: the signature of ghcr.io/berriai/litellm-database:v1.108.7 does not verify against ${KEY_1_108} (cosign exit 1): do not deploy it\n`);
+    assert.equal(
+      result.stderr,
+      `litellm-mcp: the signature of ghcr.io/berriai/litellm-database:v1.108.7 does not verify against ${KEY_1_108} (cosign exit 1): do not deploy it\n`,
+    );
   });
 
   it("refuses a release no known key signs, and one from before LiteLLM signed, without running cosign", async () => {
     const { verified, signatures } = recording();
-    const at = async (image: string) => (await cli(["verify-image"], { pulumi: new FakePulumi({}), signatures, cwd: projectWith(image) })).stderr;
-    assert.equal(await at("ghcr.io/berriai/litellm-database:v1.107.2"), "litellm-mcp: cannot verify ghcr.io/berriai/litellm-database:v1.107.2: no release notes known here name the key that signs 1.107.2\n");
-    assert.equal(await at("ghcr.io/berriai/litellm:v1.80.0"), "litellm-mcp: cannot verify ghcr.io/berriai/litellm:v1.80.0: LiteLLM signs its images from 1.83.0 on; 1.80.0 is unsigned\n");
+    const at = async (image: string) =>
+      (await cli(["verify-image"], { pulumi: new FakePulumi({}), signatures, cwd: projectWith(image) })).stderr;
+    assert.equal(
+      await at("ghcr.io/berriai/litellm-database:v1.107.2"),
+      "litellm-mcp: cannot verify ghcr.io/berriai/litellm-database:v1.107.2: no release notes known here name the key that signs 1.107.2\n",
+    );
+    assert.equal(
+      await at("ghcr.io/berriai/litellm:v1.80.0"),
+      "litellm-mcp: cannot verify ghcr.io/berriai/litellm:v1.80.0: LiteLLM signs its images from 1.83.0 on; 1.80.0 is unsigned\n",
+    );
     assert.deepEqual(verified, []);
   });
 
@@ -1283,7 +1820,11 @@ describe("verify-image: the LiteLLM image's signature, with the key its release 
     const { verified, signatures } = recording();
     const image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/mirror/litellm-database:v1.108.7";
     const result = await cli(["verify-image"], { pulumi: new FakePulumi({}), signatures, cwd: projectWith(image) });
-    assert.deepEqual(result, { status: 0, stdout: `${image} is not an image LiteLLM publishes on ghcr.io/berriai: no signature of LiteLLM's to verify\n`, stderr: "" });
+    assert.deepEqual(result, {
+      status: 0,
+      stdout: `${image} is not an image LiteLLM publishes on ghcr.io/berriai: no signature of LiteLLM's to verify\n`,
+      stderr: "",
+    });
     assert.deepEqual(verified, []);
   });
 
@@ -1300,10 +1841,20 @@ describe("verify-image: the LiteLLM image's signature, with the key its release 
     await cosign.verify("good", KEY_1_108, (text) => (shown += text));
     assert.equal(readFileSync(args, "utf8"), `verify --key ${KEY_1_108} good\n`);
     assert.equal(shown, "The cosign claims were validated\n");
-    await assert.rejects(cosign.verify("bad", KEY_1_108, () => undefined), new OpsError(`the signature of bad does not verify against ${KEY_1_108} (cosign exit 1): do not deploy it`));
+    await assert.rejects(
+      cosign.verify("bad", KEY_1_108, () => undefined),
+      new OpsError(`the signature of bad does not verify against ${KEY_1_108} (cosign exit 1): do not deploy it`),
+    );
   });
 
   it("says where to get cosign when it is not installed", async () => {
-    await assert.rejects(new Cosign({ PATH: tempDir("no-cosign-") }).verify("ghcr.io/berriai/litellm:v1.108.7", KEY_1_108, () => undefined), /^OpsError: cosign is not installed: see https:\/\/docs\.sigstore\.dev\//);
+    await assert.rejects(
+      new Cosign({ PATH: tempDir("no-cosign-") }).verify(
+        "ghcr.io/berriai/litellm:v1.108.7",
+        KEY_1_108,
+        () => undefined,
+      ),
+      /^OpsError: cosign is not installed: see https:\/\/docs\.sigstore\.dev\//,
+    );
   });
 });

@@ -5,7 +5,14 @@ import { collectStatus, statusTable } from "../ops/status";
 import { smokeTaskChecks } from "../ops/smoke";
 import type { GatewayOutputs } from "../ops/outputs";
 import { DockerEngine, dockerConnection } from "../ops/docker";
-import { freePort, type LiteLLMStandIn, type Running, startContext7, startDockerStandIn, startLiteLLMStandIn } from "./support/standins";
+import {
+  freePort,
+  type LiteLLMStandIn,
+  type Running,
+  startContext7,
+  startDockerStandIn,
+  startLiteLLMStandIn,
+} from "./support/standins";
 
 const KEY = "sk-test-master-key";
 
@@ -45,13 +52,22 @@ describe("status against the real Context7 MCP server", () => {
 describe("proxy checks (against a LiteLLM stand-in that answers as LiteLLM's docs describe)", () => {
   let proxy: LiteLLMStandIn;
   before(async () => {
-    proxy = await startLiteLLMStandIn({ masterKey: KEY, models: ["claude-3-5-sonnet-us", "claude-3-7-sonnet-us"], database: "connected", cache: "redis", mcpServers: {} });
+    proxy = await startLiteLLMStandIn({
+      masterKey: KEY,
+      models: ["claude-3-5-sonnet-us", "claude-3-7-sonnet-us"],
+      database: "connected",
+      cache: "redis",
+      mcpServers: {},
+    });
   });
   after(() => proxy.stop());
 
   it("reads liveness, readiness with the database and version, and the model list with the key", async () => {
     assert.deepEqual(omitLatency(await liveness(proxy.url, 2_000)), { ok: true, detail: "alive" });
-    assert.deepEqual(omitLatency(await readiness(proxy.url, 2_000)), { ok: true, detail: "database connected, LiteLLM 1.108.7" });
+    assert.deepEqual(omitLatency(await readiness(proxy.url, 2_000)), {
+      ok: true,
+      detail: "database connected, LiteLLM 1.108.7",
+    });
     assert.deepEqual(omitLatency(await models(proxy.url, KEY, 2_000)), {
       ok: true,
       detail: "2 model(s): claude-3-5-sonnet-us, claude-3-7-sonnet-us",
@@ -66,7 +82,11 @@ describe("proxy checks (against a LiteLLM stand-in that answers as LiteLLM's doc
     } finally {
       proxy.options = { ...proxy.options, database: "connected" };
     }
-    assert.deepEqual(omitLatency(await models(proxy.url, "sk-wrong", 2_000)), { ok: false, detail: "the proxy refused the key (HTTP 401)", ids: [] });
+    assert.deepEqual(omitLatency(await models(proxy.url, "sk-wrong", 2_000)), {
+      ok: false,
+      detail: "the proxy refused the key (HTTP 401)",
+      ids: [],
+    });
   });
 
   it("flushes a Redis cache and explains why a local cache cannot be flushed", async () => {
@@ -84,7 +104,10 @@ describe("proxy checks (against a LiteLLM stand-in that answers as LiteLLM's doc
 
   it("says the proxy is unreachable", async () => {
     const closed = await freePort();
-    assert.deepEqual(omitLatency(await liveness(`http://127.0.0.1:${closed}`, 2_000)), { ok: false, detail: "no answer: connection refused" });
+    assert.deepEqual(omitLatency(await liveness(`http://127.0.0.1:${closed}`, 2_000)), {
+      ok: false,
+      detail: "no answer: connection refused",
+    });
   });
 });
 
@@ -97,7 +120,13 @@ describe("status of a Docker stack (LiteLLM and Docker Engine stand-ins, the rea
   before(async function () {
     this.timeout(30_000);
     context7 = await startContext7();
-    proxy = await startLiteLLMStandIn({ masterKey: KEY, models: ["claude-3-7-sonnet-us"], database: "connected", cache: "none", mcpServers: { context7: `${context7.url}/mcp` } });
+    proxy = await startLiteLLMStandIn({
+      masterKey: KEY,
+      models: ["claude-3-7-sonnet-us"],
+      database: "connected",
+      cache: "none",
+      mcpServers: { context7: `${context7.url}/mcp` },
+    });
     docker = await startDockerStandIn({
       "litellm-mcp-dev-litellm": { status: "running", health: "healthy" },
       "litellm-mcp-dev-postgres": { status: "running", health: "healthy" },
@@ -108,7 +137,11 @@ describe("status of a Docker stack (LiteLLM and Docker Engine stand-ins, the rea
       proxyUrl: proxy.url,
       mcpGatewayUrl: `${proxy.url}/mcp`,
       masterKey: KEY,
-      containers: { litellm: "litellm-mcp-dev-litellm", postgres: "litellm-mcp-dev-postgres", mcpServers: { context7: "litellm-mcp-dev-mcp-context7" } },
+      containers: {
+        litellm: "litellm-mcp-dev-litellm",
+        postgres: "litellm-mcp-dev-postgres",
+        mcpServers: { context7: "litellm-mcp-dev-mcp-context7" },
+      },
       configYaml: "model_list: []\n",
     };
   });
@@ -117,7 +150,10 @@ describe("status of a Docker stack (LiteLLM and Docker Engine stand-ins, the rea
   });
 
   it("checks the proxy, its models, each MCP server through the gateway and each container", async () => {
-    const checks = await collectStatus(outputs, KEY, { docker: new DockerEngine(dockerConnection({ DOCKER_HOST: `unix://${docker.socketPath}` })), timeoutMs: 10_000 });
+    const checks = await collectStatus(outputs, KEY, {
+      docker: new DockerEngine(dockerConnection({ DOCKER_HOST: `unix://${docker.socketPath}` })),
+      timeoutMs: 10_000,
+    });
     assert.deepEqual(
       checks.map(({ name, ok, detail }) => ({ name, ok, detail })),
       [
@@ -135,7 +171,10 @@ describe("status of a Docker stack (LiteLLM and Docker Engine stand-ins, the rea
   });
 
   it("says when the gateway refuses the key for an MCP server", async () => {
-    const result = await probeMcp(`${proxy.url}/mcp`, { headers: { "x-litellm-api-key": "Bearer sk-wrong", "x-mcp-servers": "context7" }, timeoutMs: 5_000 });
+    const result = await probeMcp(`${proxy.url}/mcp`, {
+      headers: { "x-litellm-api-key": "Bearer sk-wrong", "x-mcp-servers": "context7" },
+      timeoutMs: 5_000,
+    });
     assert.deepEqual([result.ok, result.detail], [false, "the gateway refused the key (HTTP 401)"]);
   });
 
@@ -165,26 +204,55 @@ function omitLatency<T extends { latencyMs: number }>(result: T): Omit<T, "laten
 }
 
 describe("the smoke task's report, read back from its log stream", () => {
-  const check = (name: string, ok: boolean) => JSON.stringify({ check: name, ok, latencyMs: 5, detail: ok ? "alive" : "no answer" });
+  const check = (name: string, ok: boolean) =>
+    JSON.stringify({ check: name, ok, latencyMs: 5, detail: ok ? "alive" : "no answer" });
 
   it("is the checks it printed, tools kept, when its exit code agrees with its verdict", () => {
-    const tools = JSON.stringify({ check: "mcp context7", ok: true, latencyMs: 9, detail: "context7 2.0: 2 tool(s)", tools: ["resolve", "docs"] });
-    assert.deepEqual(smokeTaskChecks({ taskId: "t1", exitCode: 0, lines: [check("proxy liveness", true), tools, '{"smoke": "passed", "failed": []}'] }), [
-      { name: "proxy liveness", ok: true, latencyMs: 5, detail: "alive" },
-      { name: "mcp context7", ok: true, latencyMs: 9, detail: "context7 2.0: 2 tool(s)", tools: ["resolve", "docs"] },
-    ]);
+    const tools = JSON.stringify({
+      check: "mcp context7",
+      ok: true,
+      latencyMs: 9,
+      detail: "context7 2.0: 2 tool(s)",
+      tools: ["resolve", "docs"],
+    });
+    assert.deepEqual(
+      smokeTaskChecks({
+        taskId: "t1",
+        exitCode: 0,
+        lines: [check("proxy liveness", true), tools, '{"smoke": "passed", "failed": []}'],
+      }),
+      [
+        { name: "proxy liveness", ok: true, latencyMs: 5, detail: "alive" },
+        { name: "mcp context7", ok: true, latencyMs: 9, detail: "context7 2.0: 2 tool(s)", tools: ["resolve", "docs"] },
+      ],
+    );
   });
 
   it("adds a failed check for an exit without a verdict, naming the last line that was not a check", () => {
-    const lines = [check("proxy liveness", true), "Traceback (most recent call last):", "ModuleNotFoundError: No module named 'httpx2'"];
-    assert.deepEqual(smokeTaskChecks({ taskId: "t1", exitCode: 1, lines }).at(-1), { name: "smoke task t1", ok: false, detail: "exit code 1 without a report: ModuleNotFoundError: No module named 'httpx2'" });
+    const lines = [
+      check("proxy liveness", true),
+      "Traceback (most recent call last):",
+      "ModuleNotFoundError: No module named 'httpx2'",
+    ];
+    assert.deepEqual(smokeTaskChecks({ taskId: "t1", exitCode: 1, lines }).at(-1), {
+      name: "smoke task t1",
+      ok: false,
+      detail: "exit code 1 without a report: ModuleNotFoundError: No module named 'httpx2'",
+    });
   });
 
   it("adds a failed check when the exit code contradicts the verdict", () => {
-    assert.deepEqual(smokeTaskChecks({ taskId: "t1", exitCode: 137, lines: [check("models", true), '{"smoke": "passed", "failed": []}'] }).at(-1), {
-      name: "smoke task t1",
-      ok: false,
-      detail: "exit code 137, yet its report says passed",
-    });
+    assert.deepEqual(
+      smokeTaskChecks({
+        taskId: "t1",
+        exitCode: 137,
+        lines: [check("models", true), '{"smoke": "passed", "failed": []}'],
+      }).at(-1),
+      {
+        name: "smoke task t1",
+        ok: false,
+        detail: "exit code 137, yet its report says passed",
+      },
+    );
   });
 });

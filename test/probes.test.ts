@@ -35,7 +35,8 @@ describe("health probes", () => {
         ["python", pythonProbe(url)],
         ["node", nodeProbe(url)],
       ];
-      if (spawnSync("sh", ["-c", "command -v wget || command -v curl"]).status === 0) probes.push(["shell", shellProbe(url)]);
+      if (spawnSync("sh", ["-c", "command -v wget || command -v curl"]).status === 0)
+        probes.push(["shell", shellProbe(url)]);
       for (const [kind, probe] of probes) {
         seen.length = 0;
         assert.equal(await runProbe(probe), 0, kind);

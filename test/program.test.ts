@@ -17,7 +17,12 @@ describe("the program", () => {
     const prod = await runProgram("prod", { outputs: awsOutputs, calls: awsCalls });
     assert.deepEqual(
       prod.warnings.map((warning) => warning.split(": warning: ")[0]),
-      ["Pulumi.prod.yaml: litellm-mcp:aws.loadBalancer.certificateArn", "Pulumi.prod.yaml: litellm-mcp:aws.loadBalancer.domainName", "Pulumi.prod.yaml: litellm-mcp:aws.loadBalancer.adminCidrs[0]", "Pulumi.prod.yaml: litellm-mcp:aws.alarms.emails[0]"],
+      [
+        "Pulumi.prod.yaml: litellm-mcp:aws.loadBalancer.certificateArn",
+        "Pulumi.prod.yaml: litellm-mcp:aws.loadBalancer.domainName",
+        "Pulumi.prod.yaml: litellm-mcp:aws.loadBalancer.adminCidrs[0]",
+        "Pulumi.prod.yaml: litellm-mcp:aws.alarms.emails[0]",
+      ],
     );
     const test = await runProgram("test", { outputs: awsOutputs, calls: awsCalls });
     assert.deepEqual(test.warnings, []);
@@ -28,11 +33,16 @@ describe("the program", () => {
     const models = JSON.parse(config["litellm-mcp:models"]!);
     models[1].region = "tokyo";
     await assert.rejects(
-      runProgram("prod", { config: { config: { ...config, "litellm-mcp:models": JSON.stringify(models) }, secretKeys } }),
+      runProgram("prod", {
+        config: { config: { ...config, "litellm-mcp:models": JSON.stringify(models) }, secretKeys },
+      }),
       (error: ProgramError) => {
         assert.ok(error instanceof pulumi.RunError, `expected a RunError, got ${error.name}`);
         assert.deepEqual(error.registered, []);
-        assert.equal(error.message, 'Pulumi.prod.yaml: litellm-mcp:models[1].region: expected an AWS region such as "us-east-1" (the regions AWS has are listed in config/awsFacts.ts), got "tokyo"');
+        assert.equal(
+          error.message,
+          'Pulumi.prod.yaml: litellm-mcp:models[1].region: expected an AWS region such as "us-east-1" (the regions AWS has are listed in config/awsFacts.ts), got "tokyo"',
+        );
         return true;
       },
     );

@@ -8,7 +8,11 @@ function recordedStack(): string {
   const handed = Promise.resolve(1);
   void debuggableModule().debuggablePromise(handed, "a test");
   const recorded = (handed as unknown as { _debugStackTrace?: string })._debugStackTrace;
-  assert.equal(typeof recorded, "string", "the helper recorded nothing at all: it no longer works as this module expects");
+  assert.equal(
+    typeof recorded,
+    "string",
+    "the helper recorded nothing at all: it no longer works as this module expects",
+  );
   return recorded!;
 }
 
@@ -36,10 +40,13 @@ describe("the SDK's promise stacks", () => {
     const debuggable = debuggableModule();
     const patched = debuggable.debuggablePromise;
     let calls = 0;
-    debuggable.debuggablePromise = Object.assign(<T>(promise: Promise<T>, context: unknown) => {
-      calls++;
-      return patched(promise, context);
-    }, { withoutStacks: true as const });
+    debuggable.debuggablePromise = Object.assign(
+      <T>(promise: Promise<T>, context: unknown) => {
+        calls++;
+        return patched(promise, context);
+      },
+      { withoutStacks: true as const },
+    );
     try {
       await runProgram("test", { outputs: awsOutputs, calls: awsCalls });
     } finally {

@@ -11,7 +11,10 @@ const ACTION = join(PROJECT_DIR, ".github", "actions", "pulumi-stack", "action.y
 // biome-ignore lint/suspicious/noExplicitAny: workflow files are free-form YAML read for their keys
 type Yaml = Record<string, any>;
 
-const workflowFiles = () => readdirSync(WORKFLOWS).filter((file) => file.endsWith(".yml")).sort();
+const workflowFiles = () =>
+  readdirSync(WORKFLOWS)
+    .filter((file) => file.endsWith(".yml"))
+    .sort();
 const workflow = (file: string): Yaml => parse(readFileSync(join(WORKFLOWS, file), "utf8")) as Yaml;
 const action = (): Yaml => parse(readFileSync(ACTION, "utf8")) as Yaml;
 
@@ -19,24 +22,30 @@ const action = (): Yaml => parse(readFileSync(ACTION, "utf8")) as Yaml;
 function usesOf(node: unknown): string[] {
   if (Array.isArray(node)) return node.flatMap(usesOf);
   if (node === null || typeof node !== "object") return [];
-  return Object.entries(node).flatMap(([key, value]) => (key === "uses" && typeof value === "string" ? [value] : usesOf(value)));
+  return Object.entries(node).flatMap(([key, value]) =>
+    key === "uses" && typeof value === "string" ? [value] : usesOf(value),
+  );
 }
 
 /** The inputs the workflow's job passes to the project's Pulumi action. */
 function pulumiStep(file: string, job: string): Yaml {
-  const step = (workflow(file)["jobs"][job]["steps"] as Yaml[]).find((candidate) => candidate["uses"] === "./.github/actions/pulumi-stack");
+  const step = (workflow(file)["jobs"][job]["steps"] as Yaml[]).find(
+    (candidate) => candidate["uses"] === "./.github/actions/pulumi-stack",
+  );
   assert.ok(step, `${file}: the ${job} job does not run the Pulumi action`);
   return step["with"];
 }
 
 describe("GitHub workflows", () => {
   it("match GitHub's workflow and action schemas", () => {
-    for (const file of workflowFiles()) assert.deepEqual(validateWorkflow(readFileSync(join(WORKFLOWS, file), "utf8")).errors, [], file);
+    for (const file of workflowFiles())
+      assert.deepEqual(validateWorkflow(readFileSync(join(WORKFLOWS, file), "utf8")).errors, [], file);
     assert.deepEqual(validateAction(readFileSync(ACTION, "utf8")).errors, []);
   });
 
   it("would be caught by the schema check when wrong", () => {
-    const broken = "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    permissions:\n      pull-requests: writ\n    steps:\n      - run: echo\n        bogus: 1\n";
+    const broken =
+      "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    permissions:\n      pull-requests: writ\n    steps:\n      - run: echo\n        bogus: 1\n";
     const errors = validateWorkflow(broken).errors.map((error) => ("path" in error ? error.path : ""));
     assert.deepEqual(errors, ["/jobs/a"]);
   });
@@ -57,9 +66,14 @@ describe("GitHub workflows", () => {
   });
 
   it("never hand AWS a long-lived key: every job assumes a role by OIDC", () => {
-    const texts = [...workflowFiles().map((file) => readFileSync(join(WORKFLOWS, file), "utf8")), readFileSync(ACTION, "utf8")];
+    const texts = [
+      ...workflowFiles().map((file) => readFileSync(join(WORKFLOWS, file), "utf8")),
+      readFileSync(ACTION, "utf8"),
+    ];
     for (const text of texts) assert.doesNotMatch(text, /aws-access-key-id|aws-secret-access-key|AWS_ACCESS_KEY_ID/);
-    const credentials = (action()["runs"]["steps"] as Yaml[]).find((step) => String(step["uses"]).startsWith("aws-actions/configure-aws-credentials@"));
+    const credentials = (action()["runs"]["steps"] as Yaml[]).find((step) =>
+      String(step["uses"]).startsWith("aws-actions/configure-aws-credentials@"),
+    );
     assert.equal(credentials?.["with"]["role-to-assume"], "${{ inputs.role-arn }}");
   });
 
@@ -78,12 +92,20 @@ describe("GitHub workflows", () => {
     const pulumi = steps.findIndex((step) => String(step["uses"]).startsWith("pulumi/actions@"));
     const smoke = steps.findIndex((step) => step["run"] === 'npx litellm-mcp smoke --stack "$STACK"');
     const rollback = steps.findIndex((step) => step["if"] === "failure() && inputs.command == 'up'");
-    assert.ok(pulumi >= 0 && pulumi < smoke && smoke < rollback, `pulumi ${pulumi}, smoke ${smoke}, rollback ${rollback}`);
+    assert.ok(
+      pulumi >= 0 && pulumi < smoke && smoke < rollback,
+      `pulumi ${pulumi}, smoke ${smoke}, rollback ${rollback}`,
+    );
     assert.equal(steps[smoke]!["if"], "inputs.command == 'up'");
-    assert.deepEqual(steps[smoke]!["env"], { STACK: "${{ inputs.stack }}", PULUMI_CONFIG_PASSPHRASE: "${{ inputs.passphrase }}", PULUMI_ACCESS_TOKEN: "${{ inputs.access-token }}" });
+    assert.deepEqual(steps[smoke]!["env"], {
+      STACK: "${{ inputs.stack }}",
+      PULUMI_CONFIG_PASSPHRASE: "${{ inputs.passphrase }}",
+      PULUMI_ACCESS_TOKEN: "${{ inputs.access-token }}",
+    });
     assert.match(steps[rollback]!["run"], /git revert \$SHA/);
     assert.match(steps[rollback]!["run"], /npx litellm-mcp rollback --stack \$STACK --to <the release before>/);
-    for (const file of ["deploy-test.yml", "deploy-prod.yml"]) assert.equal(pulumiStep(file, "deploy")["command"], "up");
+    for (const file of ["deploy-test.yml", "deploy-prod.yml"])
+      assert.equal(pulumiStep(file, "deploy")["command"], "up");
   });
 
   it("verify the LiteLLM image's signature before every up, with cosign installed for it", () => {
@@ -91,13 +113,21 @@ describe("GitHub workflows", () => {
     const installer = steps.findIndex((step) => String(step["uses"]).startsWith("sigstore/cosign-installer@"));
     const verify = steps.findIndex((step) => step["run"] === 'npx litellm-mcp verify-image --stack "$STACK"');
     const pulumi = steps.findIndex((step) => String(step["uses"]).startsWith("pulumi/actions@"));
-    assert.ok(installer >= 0 && installer < verify && verify < pulumi, `installer ${installer}, verify ${verify}, pulumi ${pulumi}`);
-    assert.deepEqual([steps[installer]!["if"], steps[verify]!["if"]], ["inputs.command == 'up'", "inputs.command == 'up'"]);
+    assert.ok(
+      installer >= 0 && installer < verify && verify < pulumi,
+      `installer ${installer}, verify ${verify}, pulumi ${pulumi}`,
+    );
+    assert.deepEqual(
+      [steps[installer]!["if"], steps[verify]!["if"]],
+      ["inputs.command == 'up'", "inputs.command == 'up'"],
+    );
     assert.deepEqual(steps[verify]!["env"], { STACK: "${{ inputs.stack }}" });
   });
 
   it("run the Pulumi action with diff, in-place PR comments and the policy pack by default", () => {
-    const pulumi = (action()["runs"]["steps"] as Yaml[]).find((step) => String(step["uses"]).startsWith("pulumi/actions@"))!;
+    const pulumi = (action()["runs"]["steps"] as Yaml[]).find((step) =>
+      String(step["uses"]).startsWith("pulumi/actions@"),
+    )!;
     assert.equal(pulumi["with"]["diff"], true);
     assert.equal(pulumi["with"]["edit-pr-comment"], true);
     assert.equal(pulumi["with"]["policyPacks"], "${{ inputs.policy-packs }}");
@@ -106,7 +136,9 @@ describe("GitHub workflows", () => {
   });
 
   it("check the code the README's way before anything is previewed or deployed", () => {
-    const runs = (workflow("checks.yml")["jobs"]["checks"]["steps"] as Yaml[]).map((step) => step["run"]).filter(Boolean);
+    const runs = (workflow("checks.yml")["jobs"]["checks"]["steps"] as Yaml[])
+      .map((step) => step["run"])
+      .filter(Boolean);
     assert.deepEqual(runs, ["npm ci", "npm run typecheck", "npm run lint", "npx litellm-mcp validate", "npm test"]);
   });
 
@@ -131,9 +163,14 @@ describe("GitHub workflows", () => {
     assert.deepEqual(job["env"], { LITELLM_MCP_REAL_IMAGES: "1" });
     const runs = (job["steps"] as Yaml[]).map((step) => step["run"]).filter(Boolean);
     assert.deepEqual(runs, ["npm ci", "npm run test:gateway:docker"]);
-    const scripts = (JSON.parse(readFileSync(join(PROJECT_DIR, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+    const scripts = (
+      JSON.parse(readFileSync(join(PROJECT_DIR, "package.json"), "utf8")) as { scripts: Record<string, string> }
+    ).scripts;
     assert.match(scripts["test:gateway:docker"]!, /--grep "\^the dev stack on a real Docker engine "/);
-    assert.match(readFileSync(join(PROJECT_DIR, "test", "gateway", "docker.spec.ts"), "utf8"), /describe\("the dev stack on a real Docker engine",/);
+    assert.match(
+      readFileSync(join(PROJECT_DIR, "test", "gateway", "docker.spec.ts"), "utf8"),
+      /describe\("the dev stack on a real Docker engine",/,
+    );
   });
 
   describe("image digests", () => {
@@ -189,8 +226,15 @@ describe("GitHub workflows", () => {
 
     it("are read-only but for the comment and the OIDC token, and a new push cancels the old preview", () => {
       assert.deepEqual(pr()["permissions"], { contents: "read" });
-      assert.deepEqual(pr()["jobs"]["preview"]["permissions"], { contents: "read", "id-token": "write", "pull-requests": "write" });
-      assert.deepEqual(pr()["concurrency"], { group: "pull-request-${{ github.event.pull_request.number }}", "cancel-in-progress": true });
+      assert.deepEqual(pr()["jobs"]["preview"]["permissions"], {
+        contents: "read",
+        "id-token": "write",
+        "pull-requests": "write",
+      });
+      assert.deepEqual(pr()["concurrency"], {
+        group: "pull-request-${{ github.event.pull_request.number }}",
+        "cancel-in-progress": true,
+      });
     });
   });
 
@@ -201,7 +245,10 @@ describe("GitHub workflows", () => {
       assert.equal(deploy["jobs"]["deploy"]["environment"], "test");
       assert.equal(deploy["jobs"]["deploy"]["needs"], "checks");
       const inputs = pulumiStep("deploy-test.yml", "deploy");
-      assert.deepEqual([inputs["command"], inputs["stack"], inputs["role-arn"]], ["up", "test", "${{ vars.AWS_DEPLOY_ROLE_ARN }}"]);
+      assert.deepEqual(
+        [inputs["command"], inputs["stack"], inputs["role-arn"]],
+        ["up", "test", "${{ vars.AWS_DEPLOY_ROLE_ARN }}"],
+      );
     });
 
     it("deploy prod only when started by hand from main, through the protected production environment", () => {
@@ -214,7 +261,8 @@ describe("GitHub workflows", () => {
     });
 
     it("never run two deployments of a stack at once", () => {
-      for (const file of ["deploy-test.yml", "deploy-prod.yml"]) assert.equal(workflow(file)["concurrency"]["cancel-in-progress"], false, file);
+      for (const file of ["deploy-test.yml", "deploy-prod.yml"])
+        assert.equal(workflow(file)["concurrency"]["cancel-in-progress"], false, file);
     });
   });
 
@@ -231,12 +279,24 @@ describe("GitHub workflows", () => {
   it("set up the project's Node, the one .nvmrc names and package.json's engines require", () => {
     /** Every step that uses a given action, wherever it is. */
     const stepsOf = (node: unknown): Yaml[] =>
-      Array.isArray(node) ? node.flatMap(stepsOf) : node === null || typeof node !== "object" ? [] : [...(typeof (node as Yaml)["uses"] === "string" ? [node as Yaml] : []), ...Object.values(node).flatMap(stepsOf)];
-    const setups = [...workflowFiles().map(workflow), action()].flatMap(stepsOf).filter((step) => String(step["uses"]).startsWith("actions/setup-node@"));
+      Array.isArray(node)
+        ? node.flatMap(stepsOf)
+        : node === null || typeof node !== "object"
+          ? []
+          : [
+              ...(typeof (node as Yaml)["uses"] === "string" ? [node as Yaml] : []),
+              ...Object.values(node).flatMap(stepsOf),
+            ];
+    const setups = [...workflowFiles().map(workflow), action()]
+      .flatMap(stepsOf)
+      .filter((step) => String(step["uses"]).startsWith("actions/setup-node@"));
     assert.ok(setups.length >= 3, "no setup-node step found");
-    for (const step of setups) assert.deepEqual([step["with"]["node-version-file"], step["with"]["node-version"]], [".nvmrc", undefined]);
+    for (const step of setups)
+      assert.deepEqual([step["with"]["node-version-file"], step["with"]["node-version"]], [".nvmrc", undefined]);
     const major = readFileSync(join(PROJECT_DIR, ".nvmrc"), "utf8").trim();
-    const engines = (JSON.parse(readFileSync(join(PROJECT_DIR, "package.json"), "utf8")) as { engines: { node: string } }).engines.node;
+    const engines = (
+      JSON.parse(readFileSync(join(PROJECT_DIR, "package.json"), "utf8")) as { engines: { node: string } }
+    ).engines.node;
     assert.deepEqual([major, engines], ["24", ">=24"]);
   });
 

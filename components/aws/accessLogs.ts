@@ -37,7 +37,12 @@ export class AccessLogBucket extends pulumi.ComponentResource {
 
     const { bucket, publicAccess } = privateBucket(
       name,
-      { bucketPrefix: `litellm-mcp-${args.stack}-alb-logs-`, forceDestroy: args.forceDestroy, tags, bucketKeyEnabled: false },
+      {
+        bucketPrefix: `litellm-mcp-${args.stack}-alb-logs-`,
+        forceDestroy: args.forceDestroy,
+        tags,
+        bucketKeyEnabled: false,
+      },
       this,
     );
     new aws.s3.BucketLifecycleConfiguration(
@@ -62,18 +67,36 @@ export class AccessLogBucket extends pulumi.ComponentResource {
       `${name}-policy`,
       {
         bucket: bucket.id,
-        policy: pulumi.all([bucket.arn, identity.accountId, args.region, args.partition]).apply(([arn, account, region, partition]) => {
-          const logs = `${arn}/${ACCESS_LOG_PREFIX}/AWSLogs/${account}/*`;
-          const elbAccount = ELB_LOG_ACCOUNTS[region];
-          return JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [
-              ...(elbAccount ? [{ Sid: "ElbRegionalAccountWrites", Effect: "Allow", Principal: { AWS: `arn:${partition}:iam::${elbAccount}:root` }, Action: "s3:PutObject", Resource: logs }] : []),
-              { Sid: "ElbLogDeliveryWrites", Effect: "Allow", Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" }, Action: "s3:PutObject", Resource: logs },
-              denyInsecureTransport(arn),
-            ],
-          });
-        }),
+        policy: pulumi
+          .all([bucket.arn, identity.accountId, args.region, args.partition])
+          .apply(([arn, account, region, partition]) => {
+            const logs = `${arn}/${ACCESS_LOG_PREFIX}/AWSLogs/${account}/*`;
+            const elbAccount = ELB_LOG_ACCOUNTS[region];
+            return JSON.stringify({
+              Version: "2012-10-17",
+              Statement: [
+                ...(elbAccount
+                  ? [
+                      {
+                        Sid: "ElbRegionalAccountWrites",
+                        Effect: "Allow",
+                        Principal: { AWS: `arn:${partition}:iam::${elbAccount}:root` },
+                        Action: "s3:PutObject",
+                        Resource: logs,
+                      },
+                    ]
+                  : []),
+                {
+                  Sid: "ElbLogDeliveryWrites",
+                  Effect: "Allow",
+                  Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
+                  Action: "s3:PutObject",
+                  Resource: logs,
+                },
+                denyInsecureTransport(arn),
+              ],
+            });
+          }),
       },
       { parent: this, dependsOn: [publicAccess] },
     );

@@ -27,7 +27,18 @@ export interface GatewayAlarmsArgs {
 export const CONNECTIONS_ALARM_SHARE = 0.8;
 
 /** name, description, namespace, metric, statistic, dimensions, comparison, threshold, period (s), evaluation periods */
-type AlarmDefinition = [string, string, string, string, string, Record<string, pulumi.Input<string>>, string, number, number, number];
+type AlarmDefinition = [
+  string,
+  string,
+  string,
+  string,
+  string,
+  Record<string, pulumi.Input<string>>,
+  string,
+  number,
+  number,
+  number,
+];
 
 /**
  * Alarms on what breaks a gateway: 5xx answers, unhealthy targets, fewer tasks than desired, an MCP server with no
@@ -43,40 +54,158 @@ export class GatewayAlarms extends pulumi.ComponentResource {
     // Not encrypted with the aws/sns key: CloudWatch cannot publish to a topic that key protects.
     const topic = new aws.sns.Topic(`${name}-topic`, { tags }, parent);
     args.emails.forEach((email, index) => {
-      new aws.sns.TopicSubscription(`${name}-email-${index}`, { topic: topic.arn, protocol: "email", endpoint: email }, parent);
+      new aws.sns.TopicSubscription(
+        `${name}-email-${index}`,
+        { topic: topic.arn, protocol: "email", endpoint: email },
+        parent,
+      );
     });
 
     const alb = { LoadBalancer: args.loadBalancerArnSuffix };
     const database = { DBInstanceIdentifier: args.databaseInstanceId };
     const alarms: AlarmDefinition[] = [
-      ["alb-5xx", "the load balancer answers 5xx (no healthy proxy, or it timed out)", "AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "Sum", alb, "GreaterThanThreshold", 10, 300, 1],
-      ["proxy-5xx", "the proxy answers 5xx", "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "Sum", alb, "GreaterThanThreshold", 25, 300, 1],
-      ["unhealthy-targets", "proxy tasks fail the load balancer's health check", "AWS/ApplicationELB", "UnHealthyHostCount", "Maximum",
-        { ...alb, TargetGroup: args.targetGroupArnSuffix }, "GreaterThanThreshold", 0, 60, 3],
-      ["proxy-cpu", "the proxy service runs hot even after scaling out", "AWS/ECS", "CPUUtilization", "Average",
-        { ClusterName: args.clusterName, ServiceName: args.proxyServiceName }, "GreaterThanThreshold", 85, 300, 3],
-      ["database-cpu", "the database is busy", "AWS/RDS", "CPUUtilization", "Average", database, "GreaterThanThreshold", 80, 300, 3],
+      [
+        "alb-5xx",
+        "the load balancer answers 5xx (no healthy proxy, or it timed out)",
+        "AWS/ApplicationELB",
+        "HTTPCode_ELB_5XX_Count",
+        "Sum",
+        alb,
+        "GreaterThanThreshold",
+        10,
+        300,
+        1,
+      ],
+      [
+        "proxy-5xx",
+        "the proxy answers 5xx",
+        "AWS/ApplicationELB",
+        "HTTPCode_Target_5XX_Count",
+        "Sum",
+        alb,
+        "GreaterThanThreshold",
+        25,
+        300,
+        1,
+      ],
+      [
+        "unhealthy-targets",
+        "proxy tasks fail the load balancer's health check",
+        "AWS/ApplicationELB",
+        "UnHealthyHostCount",
+        "Maximum",
+        { ...alb, TargetGroup: args.targetGroupArnSuffix },
+        "GreaterThanThreshold",
+        0,
+        60,
+        3,
+      ],
+      [
+        "proxy-cpu",
+        "the proxy service runs hot even after scaling out",
+        "AWS/ECS",
+        "CPUUtilization",
+        "Average",
+        { ClusterName: args.clusterName, ServiceName: args.proxyServiceName },
+        "GreaterThanThreshold",
+        85,
+        300,
+        3,
+      ],
+      [
+        "database-cpu",
+        "the database is busy",
+        "AWS/RDS",
+        "CPUUtilization",
+        "Average",
+        database,
+        "GreaterThanThreshold",
+        80,
+        300,
+        3,
+      ],
       // Storage autoscaling adds space within minutes when less than 10% is free; free space that stays below 10% of
       // the first allocation for half an hour means it cannot: maxAllocatedStorageGb is reached, or it is cooling down.
-      ["database-storage", "the database stays short of storage that autoscaling cannot add", "AWS/RDS", "FreeStorageSpace", "Minimum", database,
-        "LessThanThreshold", args.databaseStorageGb * 1024 ** 3 * 0.1, 300, 6],
+      [
+        "database-storage",
+        "the database stays short of storage that autoscaling cannot add",
+        "AWS/RDS",
+        "FreeStorageSpace",
+        "Minimum",
+        database,
+        "LessThanThreshold",
+        args.databaseStorageGb * 1024 ** 3 * 0.1,
+        300,
+        6,
+      ],
       // The first thing that fails when tasks scale out: every new connection is refused.
-      ["database-connections", `the database holds more than ${CONNECTIONS_ALARM_SHARE * 100}% of its max_connections (${args.databaseMaxConnections})`, "AWS/RDS",
-        "DatabaseConnections", "Maximum", database, "GreaterThanThreshold", Math.floor(args.databaseMaxConnections * CONNECTIONS_ALARM_SHARE), 60, 5],
-      ...Object.entries(args.mcpServiceNames).map(([server, service]): AlarmDefinition => [
-        `mcp-${server}-no-task`, `the MCP server ${server} has no running task: its tools are gone from the gateway`, "ECS/ContainerInsights",
-        "RunningTaskCount", "Minimum", { ClusterName: args.clusterName, ServiceName: service }, "LessThanThreshold", 1, 60, 3,
-      ]),
+      [
+        "database-connections",
+        `the database holds more than ${CONNECTIONS_ALARM_SHARE * 100}% of its max_connections (${args.databaseMaxConnections})`,
+        "AWS/RDS",
+        "DatabaseConnections",
+        "Maximum",
+        database,
+        "GreaterThanThreshold",
+        Math.floor(args.databaseMaxConnections * CONNECTIONS_ALARM_SHARE),
+        60,
+        5,
+      ],
+      ...Object.entries(args.mcpServiceNames).map(
+        ([server, service]): AlarmDefinition => [
+          `mcp-${server}-no-task`,
+          `the MCP server ${server} has no running task: its tools are gone from the gateway`,
+          "ECS/ContainerInsights",
+          "RunningTaskCount",
+          "Minimum",
+          { ClusterName: args.clusterName, ServiceName: service },
+          "LessThanThreshold",
+          1,
+          60,
+          3,
+        ],
+      ),
       ...(args.cacheNodeId === undefined
         ? []
         : ([
-            ["redis-cpu", "Redis's engine thread is saturated", "AWS/ElastiCache", "EngineCPUUtilization", "Average",
-              { CacheClusterId: args.cacheNodeId }, "GreaterThanThreshold", 80, 300, 3],
-            ["redis-memory", "Redis is near its memory limit: it evicts the router's state and the cache", "AWS/ElastiCache", "DatabaseMemoryUsagePercentage", "Average",
-              { CacheClusterId: args.cacheNodeId }, "GreaterThanThreshold", 80, 300, 3],
+            [
+              "redis-cpu",
+              "Redis's engine thread is saturated",
+              "AWS/ElastiCache",
+              "EngineCPUUtilization",
+              "Average",
+              { CacheClusterId: args.cacheNodeId },
+              "GreaterThanThreshold",
+              80,
+              300,
+              3,
+            ],
+            [
+              "redis-memory",
+              "Redis is near its memory limit: it evicts the router's state and the cache",
+              "AWS/ElastiCache",
+              "DatabaseMemoryUsagePercentage",
+              "Average",
+              { CacheClusterId: args.cacheNodeId },
+              "GreaterThanThreshold",
+              80,
+              300,
+              3,
+            ],
           ] satisfies AlarmDefinition[])),
     ];
-    for (const [suffix, description, namespace, metricName, statistic, dimensions, comparisonOperator, threshold, period, evaluationPeriods] of alarms) {
+    for (const [
+      suffix,
+      description,
+      namespace,
+      metricName,
+      statistic,
+      dimensions,
+      comparisonOperator,
+      threshold,
+      period,
+      evaluationPeriods,
+    ] of alarms) {
       new aws.cloudwatch.MetricAlarm(
         `${name}-${suffix}`,
         {
@@ -99,10 +228,21 @@ export class GatewayAlarms extends pulumi.ComponentResource {
     }
 
     // Fewer tasks running than desired, for the proxy and each MCP server: a deployment stuck, tasks crashing.
-    const services = { proxy: args.proxyServiceName, ...Object.fromEntries(Object.entries(args.mcpServiceNames).map(([server, service]) => [`mcp-${server}`, service])) };
+    const services = {
+      proxy: args.proxyServiceName,
+      ...Object.fromEntries(
+        Object.entries(args.mcpServiceNames).map(([server, service]) => [`mcp-${server}`, service]),
+      ),
+    };
     for (const [suffix, service] of Object.entries(services)) {
       const metric = (metricName: string) => ({
-        metric: { namespace: "ECS/ContainerInsights", metricName, dimensions: { ClusterName: args.clusterName, ServiceName: service }, period: 60, stat: "Average" },
+        metric: {
+          namespace: "ECS/ContainerInsights",
+          metricName,
+          dimensions: { ClusterName: args.clusterName, ServiceName: service },
+          period: 60,
+          stat: "Average",
+        },
         returnData: false,
       });
       new aws.cloudwatch.MetricAlarm(
@@ -136,7 +276,15 @@ export class GatewayAlarms extends pulumi.ComponentResource {
           policy: topic.arn.apply((arn) =>
             JSON.stringify({
               Version: "2012-10-17",
-              Statement: [{ Sid: "BudgetsPublish", Effect: "Allow", Principal: { Service: "budgets.amazonaws.com" }, Action: "SNS:Publish", Resource: arn }],
+              Statement: [
+                {
+                  Sid: "BudgetsPublish",
+                  Effect: "Allow",
+                  Principal: { Service: "budgets.amazonaws.com" },
+                  Action: "SNS:Publish",
+                  Resource: arn,
+                },
+              ],
             }),
           ),
         },

@@ -35,12 +35,22 @@ function family(id: string): string {
  * Each configured id is named, unless that would take more than `maxChars` (dozens of models): then each family of
  * the configured ids (us.anthropic.* in us-east-1, ...) is named instead, which stays small however many models.
  */
-export function bedrockStatements(models: readonly ModelConfig[], partition: string, accountId: string, maxChars = Number.POSITIVE_INFINITY): PolicyStatement[] {
+export function bedrockStatements(
+  models: readonly ModelConfig[],
+  partition: string,
+  accountId: string,
+  maxChars = Number.POSITIVE_INFINITY,
+): PolicyStatement[] {
   const exact = statementsNaming(models, partition, accountId, (id) => id);
   return JSON.stringify(exact).length <= maxChars ? exact : statementsNaming(models, partition, accountId, family);
 }
 
-function statementsNaming(models: readonly ModelConfig[], partition: string, accountId: string, name: (id: string) => string): PolicyStatement[] {
+function statementsNaming(
+  models: readonly ModelConfig[],
+  partition: string,
+  accountId: string,
+  name: (id: string) => string,
+): PolicyStatement[] {
   const direct: string[] = [];
   const profiles: string[] = [];
   const routed: string[] = [];
@@ -63,10 +73,21 @@ function statementsNaming(models: readonly ModelConfig[], partition: string, acc
   }
   const statements: PolicyStatement[] = [];
   if (direct.length + profiles.length > 0) {
-    statements.push({ Sid: "InvokeConfiguredModels", Effect: "Allow", Action: BEDROCK_ACTIONS, Resource: unique([...direct, ...profiles]) });
+    statements.push({
+      Sid: "InvokeConfiguredModels",
+      Effect: "Allow",
+      Action: BEDROCK_ACTIONS,
+      Resource: unique([...direct, ...profiles]),
+    });
   }
   if (routed.length > 0) {
-    statements.push({ Sid: "InvokeThroughConfiguredProfiles", Effect: "Allow", Action: BEDROCK_ACTIONS, Resource: unique(routed), Condition: profileCondition(profiles) });
+    statements.push({
+      Sid: "InvokeThroughConfiguredProfiles",
+      Effect: "Allow",
+      Action: BEDROCK_ACTIONS,
+      Resource: unique(routed),
+      Condition: profileCondition(profiles),
+    });
   }
   if (globallyRouted.length > 0) {
     statements.push({
@@ -84,9 +105,16 @@ function statementsNaming(models: readonly ModelConfig[], partition: string, acc
  * A grant only through the given inference profiles (StringLike when one is a wildcard), and the other exact
  * conditions `also` names.
  */
-function profileCondition(profiles: string[], also: Record<string, string[]> = {}): NonNullable<PolicyStatement["Condition"]> {
-  if (!profiles.some((arn) => arn.endsWith("*"))) return { StringEquals: { "bedrock:InferenceProfileArn": unique(profiles), ...also } };
-  return { StringLike: { "bedrock:InferenceProfileArn": unique(profiles) }, ...(Object.keys(also).length > 0 ? { StringEquals: also } : {}) };
+function profileCondition(
+  profiles: string[],
+  also: Record<string, string[]> = {},
+): NonNullable<PolicyStatement["Condition"]> {
+  if (!profiles.some((arn) => arn.endsWith("*")))
+    return { StringEquals: { "bedrock:InferenceProfileArn": unique(profiles), ...also } };
+  return {
+    StringLike: { "bedrock:InferenceProfileArn": unique(profiles) },
+    ...(Object.keys(also).length > 0 ? { StringEquals: also } : {}),
+  };
 }
 
 /** Roles the proxy assumes for models configured with roleArn. */

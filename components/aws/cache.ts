@@ -62,7 +62,13 @@ export class GatewayCache extends pulumi.ComponentResource {
     this.primaryNodeId = pulumi.interpolate`${group.id}-001`;
     this.tokenSecretValueFrom = storedSecret(
       `${name}-token`,
-      { stack: args.stack, purpose: "redis-auth-token", role: "cache", value: token.result, recoveryWindowDays: args.recoveryWindowDays },
+      {
+        stack: args.stack,
+        purpose: "redis-auth-token",
+        role: "cache",
+        value: token.result,
+        recoveryWindowDays: args.recoveryWindowDays,
+      },
       parent,
     ).valueFrom;
     this.registerOutputs({ host: this.host, tokenSecretValueFrom: this.tokenSecretValueFrom });

@@ -23,12 +23,20 @@ export class GatewayCluster extends pulumi.ComponentResource {
     );
     const cluster = new aws.ecs.Cluster(
       `${name}-cluster`,
-      { settings: [{ name: "containerInsights", value: "enabled" }], serviceConnectDefaults: { namespace: namespace.arn }, tags },
+      {
+        settings: [{ name: "containerInsights", value: "enabled" }],
+        serviceConnectDefaults: { namespace: namespace.arn },
+        tags,
+      },
       { parent: this },
     );
     this.clusterArn = cluster.arn;
     this.clusterName = cluster.name;
     this.namespaceArn = namespace.arn;
-    this.registerOutputs({ clusterArn: this.clusterArn, clusterName: this.clusterName, namespaceArn: this.namespaceArn });
+    this.registerOutputs({
+      clusterArn: this.clusterArn,
+      clusterName: this.clusterName,
+      namespaceArn: this.namespaceArn,
+    });
   }
 }

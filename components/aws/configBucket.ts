@@ -32,21 +32,39 @@ export class ConfigBucket extends pulumi.ComponentResource {
 
     const { bucket, publicAccess, encryption } = privateBucket(
       name,
-      { bucketPrefix: `litellm-mcp-${args.stack}-config-`, forceDestroy: args.forceDestroy, tags, bucketKeyEnabled: true },
+      {
+        bucketPrefix: `litellm-mcp-${args.stack}-config-`,
+        forceDestroy: args.forceDestroy,
+        tags,
+        bucketKeyEnabled: true,
+      },
       this,
     );
-    const versioning = new aws.s3.BucketVersioning(`${name}-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, parent);
+    const versioning = new aws.s3.BucketVersioning(
+      `${name}-versioning`,
+      { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
+      parent,
+    );
     new aws.s3.BucketPolicy(
       `${name}-tls-only`,
       {
         bucket: bucket.id,
-        policy: bucket.arn.apply((arn) => JSON.stringify({ Version: "2012-10-17", Statement: [denyInsecureTransport(arn)] })),
+        policy: bucket.arn.apply((arn) =>
+          JSON.stringify({ Version: "2012-10-17", Statement: [denyInsecureTransport(arn)] }),
+        ),
       },
       { parent: this, dependsOn: [publicAccess] },
     );
     const object = new aws.s3.BucketObjectv2(
       `${name}-config`,
-      { bucket: bucket.id, key: CONFIG_OBJECT_KEY, content: args.configYaml, contentType: "application/yaml", serverSideEncryption: "AES256", tags },
+      {
+        bucket: bucket.id,
+        key: CONFIG_OBJECT_KEY,
+        content: args.configYaml,
+        contentType: "application/yaml",
+        serverSideEncryption: "AES256",
+        tags,
+      },
       { parent: this, dependsOn: [encryption, versioning] },
     );
 

@@ -54,7 +54,11 @@ export interface FargateTaskArgs {
 }
 
 /** A Fargate task on x86-64 Linux: its main container, and sidecars when given. */
-export function fargateTaskDefinition(name: string, args: FargateTaskArgs, parent: pulumi.Resource): aws.ecs.TaskDefinition {
+export function fargateTaskDefinition(
+  name: string,
+  args: FargateTaskArgs,
+  parent: pulumi.Resource,
+): aws.ecs.TaskDefinition {
   return new aws.ecs.TaskDefinition(
     name,
     {
@@ -66,7 +70,9 @@ export function fargateTaskDefinition(name: string, args: FargateTaskArgs, paren
       runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
       executionRoleArn: args.executionRoleArn,
       taskRoleArn: args.taskRoleArn,
-      containerDefinitions: pulumi.output([args.container, ...(args.sidecars ?? [])]).apply((definitions) => JSON.stringify(definitions)),
+      containerDefinitions: pulumi
+        .output([args.container, ...(args.sidecars ?? [])])
+        .apply((definitions) => JSON.stringify(definitions)),
       ...(args.volumes && args.volumes.length > 0 ? { volumes: args.volumes.map((volume) => ({ name: volume })) } : {}),
       tags: args.tags,
     },

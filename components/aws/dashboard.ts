@@ -49,9 +49,18 @@ export class GatewayDashboard extends pulumi.ComponentResource {
         pulumi.output(args.cacheNodeId),
       ])
       .apply(([region, alb, cluster, proxy, mcp, database, cache]) =>
-        JSON.stringify({ widgets: layout(region, widgets(args.databaseMaxConnections, alb, cluster, proxy, mcp, database, cache, args.litellmNamespace)) }),
+        JSON.stringify({
+          widgets: layout(
+            region,
+            widgets(args.databaseMaxConnections, alb, cluster, proxy, mcp, database, cache, args.litellmNamespace),
+          ),
+        }),
       );
-    const dashboard = new aws.cloudwatch.Dashboard(`${name}-dashboard`, { dashboardName, dashboardBody: body }, { parent: this });
+    const dashboard = new aws.cloudwatch.Dashboard(
+      `${name}-dashboard`,
+      { dashboardName, dashboardBody: body },
+      { parent: this },
+    );
     this.dashboardName = dashboard.dashboardName;
     this.registerOutputs({ dashboardName: this.dashboardName });
   }
@@ -69,8 +78,19 @@ export function widgets(
   litellmNamespace?: string,
 ): Widget[] {
   const lb = ["LoadBalancer", alb];
-  const ecs = (metric: string, service: string, label: string): Metric => ["ECS/ContainerInsights", metric, "ClusterName", cluster, "ServiceName", service, { label }];
-  const services: [string, string][] = [["proxy", proxy], ...Object.entries(mcp).map(([server, service]): [string, string] => [`mcp ${server}`, service])];
+  const ecs = (metric: string, service: string, label: string): Metric => [
+    "ECS/ContainerInsights",
+    metric,
+    "ClusterName",
+    cluster,
+    "ServiceName",
+    service,
+    { label },
+  ];
+  const services: [string, string][] = [
+    ["proxy", proxy],
+    ...Object.entries(mcp).map(([server, service]): [string, string] => [`mcp ${server}`, service]),
+  ];
   const list: Widget[] = [
     {
       title: "Requests and errors (load balancer)",
@@ -84,12 +104,17 @@ export function widgets(
     },
     {
       title: "Latency (target response time)",
-      metrics: ["p50", "p90", "p99"].map((stat): Metric => ["AWS/ApplicationELB", "TargetResponseTime", ...lb, { stat, label: stat }]),
+      metrics: ["p50", "p90", "p99"].map(
+        (stat): Metric => ["AWS/ApplicationELB", "TargetResponseTime", ...lb, { stat, label: stat }],
+      ),
     },
     {
       title: "Tasks: running against desired",
       stat: "Average",
-      metrics: services.flatMap(([label, service]) => [ecs("RunningTaskCount", service, `${label} running`), ecs("DesiredTaskCount", service, `${label} desired`)]),
+      metrics: services.flatMap(([label, service]) => [
+        ecs("RunningTaskCount", service, `${label} running`),
+        ecs("DesiredTaskCount", service, `${label} desired`),
+      ]),
     },
     {
       title: "CPU and memory (% of the task's)",
@@ -97,7 +122,17 @@ export function widgets(
       metrics: [
         ["AWS/ECS", "CPUUtilization", "ClusterName", cluster, "ServiceName", proxy, { label: "proxy CPU" }],
         ["AWS/ECS", "MemoryUtilization", "ClusterName", cluster, "ServiceName", proxy, { label: "proxy memory" }],
-        ...Object.entries(mcp).map(([server, service]): Metric => ["AWS/ECS", "CPUUtilization", "ClusterName", cluster, "ServiceName", service, { label: `mcp ${server} CPU` }]),
+        ...Object.entries(mcp).map(
+          ([server, service]): Metric => [
+            "AWS/ECS",
+            "CPUUtilization",
+            "ClusterName",
+            cluster,
+            "ServiceName",
+            service,
+            { label: `mcp ${server} CPU` },
+          ],
+        ),
       ],
     },
     {
@@ -117,10 +152,18 @@ export function widgets(
   ];
   if (litellmNamespace !== undefined) {
     // The receiver may or may not keep Prometheus's _total suffix: an unquoted term matches either name.
-    const search = (metric: string, id: string, label: string): Metric => [{ expression: `SEARCH('{${litellmNamespace},model} ${metric}', 'Sum', 300)`, id, label }];
+    const search = (metric: string, id: string, label: string): Metric => [
+      { expression: `SEARCH('{${litellmNamespace},model} ${metric}', 'Sum', 300)`, id, label },
+    ];
     list.push(
-      { title: "LiteLLM spend per model (USD per 5 minutes)", metrics: [search("litellm_spend_metric", "spend", "spend")] },
-      { title: "LiteLLM tokens per model (per 5 minutes)", metrics: [search("litellm_total_tokens_metric", "tokens", "tokens")] },
+      {
+        title: "LiteLLM spend per model (USD per 5 minutes)",
+        metrics: [search("litellm_spend_metric", "spend", "spend")],
+      },
+      {
+        title: "LiteLLM tokens per model (per 5 minutes)",
+        metrics: [search("litellm_total_tokens_metric", "tokens", "tokens")],
+      },
     );
   }
   if (cache !== undefined) {
@@ -152,7 +195,9 @@ function layout(region: string, list: Widget[]) {
       period: 60,
       ...(widget.stat ? { stat: widget.stat } : {}),
       metrics: widget.metrics,
-      ...(widget.annotation ? { annotations: { horizontal: [{ label: widget.annotation.label, value: widget.annotation.value }] } } : {}),
+      ...(widget.annotation
+        ? { annotations: { horizontal: [{ label: widget.annotation.label, value: widget.annotation.value }] } }
+        : {}),
     },
   }));
 }

@@ -57,7 +57,11 @@ export class GatewayDatabase extends pulumi.ComponentResource {
     // `up` after `down` creates, would otherwise collide with the snapshot an earlier instance left, and RDS refuses
     // to delete an instance whose final snapshot name is taken.
     const finalSnapshot = sizing.finalSnapshot
-      ? new random.RandomId(`${name}-final-snapshot`, { byteLength: 4, keepers: { restoredFrom: sizing.restoreSnapshot ?? "" } }, parent)
+      ? new random.RandomId(
+          `${name}-final-snapshot`,
+          { byteLength: 4, keepers: { restoredFrom: sizing.restoreSnapshot ?? "" } },
+          parent,
+        )
       : undefined;
 
     this.instance = new aws.rds.Instance(
@@ -83,7 +87,9 @@ export class GatewayDatabase extends pulumi.ComponentResource {
         backupRetentionPeriod: sizing.backupRetentionDays,
         deletionProtection: sizing.deletionProtection,
         skipFinalSnapshot: !sizing.finalSnapshot,
-        ...(finalSnapshot ? { finalSnapshotIdentifier: pulumi.interpolate`litellm-mcp-${args.stack}-final-${finalSnapshot.hex}` } : {}),
+        ...(finalSnapshot
+          ? { finalSnapshotIdentifier: pulumi.interpolate`litellm-mcp-${args.stack}-final-${finalSnapshot.hex}` }
+          : {}),
         deleteAutomatedBackups: !args.prod,
         copyTagsToSnapshot: true,
         // A rollback across a migration restores the snapshot taken before it: RDS builds a new instance from it.

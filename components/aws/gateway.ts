@@ -23,7 +23,13 @@ import { GatewaySecurityGroups } from "./securityGroups";
 import { metricsNamespace } from "./telemetry";
 
 /** What LiteLLM's migration reads besides the database URL: its log settings and the offline switches. */
-const MIGRATION_ENV: readonly string[] = [ENV.logLevel, ENV.mode, ENV.jsonLogs, ENV.localModelCostMap, ENV.prismaOfflineMode];
+const MIGRATION_ENV: readonly string[] = [
+  ENV.logLevel,
+  ENV.mode,
+  ENV.jsonLogs,
+  ENV.localModelCostMap,
+  ENV.prismaOfflineMode,
+];
 
 export interface AwsGatewayArgs {
   readonly stack: string;
@@ -39,7 +45,12 @@ export interface AwsGatewayArgs {
 /** Where `litellm-mcp smoke` runs: the machine it is run on, or a one-off task in the private subnets. */
 export type SmokeOutput =
   | { readonly from: "runner" }
-  | { readonly from: "vpc"; readonly taskDefinition: string; readonly subnets: string[]; readonly securityGroups: string[] };
+  | {
+      readonly from: "vpc";
+      readonly taskDefinition: string;
+      readonly subnets: string[];
+      readonly securityGroups: string[];
+    };
 
 /** The test and prod stacks: the whole gateway on AWS. */
 export class AwsGateway extends pulumi.ComponentResource {
@@ -75,7 +86,11 @@ export class AwsGateway extends pulumi.ComponentResource {
     const partition = aws.getPartitionOutput({}, parent).partition;
     const region = aws.getRegionOutput({}, parent).region;
 
-    const vpc = new GatewayVpc(`${name}-vpc`, { stack, network: settings.network, ...(args.zones ? { zones: args.zones } : {}) }, parent);
+    const vpc = new GatewayVpc(
+      `${name}-vpc`,
+      { stack, network: settings.network, ...(args.zones ? { zones: args.zones } : {}) },
+      parent,
+    );
     const groups = new GatewaySecurityGroups(
       `${name}-sg`,
       {
@@ -86,14 +101,18 @@ export class AwsGateway extends pulumi.ComponentResource {
         proxyPort: config.proxy.port,
         mcpPorts: config.mcpServers.map((server) => server.port),
         cache: redis,
-        ...(smokeInVpc ? { smoke: { internalLoadBalancer: settings.loadBalancer.internal, natAddresses: vpc.natAddresses } } : {}),
+        ...(smokeInVpc
+          ? { smoke: { internalLoadBalancer: settings.loadBalancer.internal, natAddresses: vpc.natAddresses } }
+          : {}),
       },
       parent,
     );
     const cluster = new GatewayCluster(`${name}-cluster`, { stack, vpcId: vpc.vpcId }, parent);
 
     // The proxy's own keys are declared below; docker.* secrets are for the docker target only.
-    const userSecrets = secretRefsOf(config).filter(({ path }) => path[0] !== "proxy" && path[0] !== "docker").map(({ ref }) => ref);
+    const userSecrets = secretRefsOf(config)
+      .filter(({ path }) => path[0] !== "proxy" && path[0] !== "docker")
+      .map(({ ref }) => ref);
     const secrets = new GatewaySecrets(
       `${name}-secrets`,
       {
@@ -127,13 +146,27 @@ export class AwsGateway extends pulumi.ComponentResource {
       redis && groups.cache
         ? new GatewayCache(
             `${name}-cache`,
-            { stack, cache: settings.cache, subnetIds: vpc.privateSubnetIds, securityGroupId: groups.cache.id, recoveryWindowDays },
+            {
+              stack,
+              cache: settings.cache,
+              subnetIds: vpc.privateSubnetIds,
+              securityGroupId: groups.cache.id,
+              recoveryWindowDays,
+            },
             parent,
           )
         : undefined;
 
-    const bucket = new ConfigBucket(`${name}-config`, { stack, configYaml: args.rendered.yaml, forceDestroy: !prod }, parent);
-    const accessLogs = new AccessLogBucket(`${name}-access-logs`, { stack, region, partition, retentionDays: settings.logs.accessLogDays, forceDestroy: !prod }, parent);
+    const bucket = new ConfigBucket(
+      `${name}-config`,
+      { stack, configYaml: args.rendered.yaml, forceDestroy: !prod },
+      parent,
+    );
+    const accessLogs = new AccessLogBucket(
+      `${name}-access-logs`,
+      { stack, region, partition, retentionDays: settings.logs.accessLogDays, forceDestroy: !prod },
+      parent,
+    );
     const loadBalancer = new GatewayLoadBalancer(
       `${name}-lb`,
       {
@@ -168,12 +201,17 @@ export class AwsGateway extends pulumi.ComponentResource {
             server,
             requestTimeoutSeconds: config.proxy.requestTimeoutSeconds,
             securityGroupId: groups.mcpServers.id,
-            secrets: Object.entries(server.secrets).map(([key, ref]) => ({ name: key, valueFrom: secrets.valueFromOf(ref) })),
+            secrets: Object.entries(server.secrets).map(([key, ref]) => ({
+              name: key,
+              valueFrom: secrets.valueFromOf(ref),
+            })),
           },
           parent,
         ),
     );
-    const mcpServiceNames = Object.fromEntries(config.mcpServers.map((server, index) => [server.name, mcpServices[index]!.serviceName]));
+    const mcpServiceNames = Object.fromEntries(
+      config.mcpServers.map((server, index) => [server.name, mcpServices[index]!.serviceName]),
+    );
 
     const environment: ContainerEnv[] = [
       { name: ENV.configBucketName, value: bucket.bucketName },
@@ -223,7 +261,9 @@ export class AwsGateway extends pulumi.ComponentResource {
         secrets: containerSecrets,
         migration: { environment: migrationEnvironment, secrets: migrationSecrets },
         tracing: config.tracing,
-        ...(smokeInVpc ? { smoke: { proxyUrl: loadBalancer.url, mcpServers: config.mcpServers.map((server) => server.name) } } : {}),
+        ...(smokeInVpc
+          ? { smoke: { proxyUrl: loadBalancer.url, mcpServers: config.mcpServers.map((server) => server.name) } }
+          : {}),
       },
       { parent: this, dependsOn: mcpServices },
     );
@@ -271,18 +311,29 @@ export class AwsGateway extends pulumi.ComponentResource {
     this.masterKeySecretArn = secrets.masterKeyArn;
     this.clusterName = cluster.clusterName;
     const mcpNames = (pick: (service: McpService) => pulumi.Output<string>) =>
-      pulumi.all(mcpServices.map(pick)).apply((names) => Object.fromEntries(config.mcpServers.map((server, index) => [server.name, names[index]!])));
-    this.services = pulumi.all([proxy.serviceName, mcpNames((service) => service.serviceName)]).apply(([proxyName, mcp]) => ({ proxy: proxyName, mcpServers: mcp }));
-    this.logGroups = pulumi.all([proxy.logGroupName, mcpNames((service) => service.logGroupName)]).apply(([proxyName, mcp]) => ({ proxy: proxyName, mcpServers: mcp }));
+      pulumi
+        .all(mcpServices.map(pick))
+        .apply((names) => Object.fromEntries(config.mcpServers.map((server, index) => [server.name, names[index]!])));
+    this.services = pulumi
+      .all([proxy.serviceName, mcpNames((service) => service.serviceName)])
+      .apply(([proxyName, mcp]) => ({ proxy: proxyName, mcpServers: mcp }));
+    this.logGroups = pulumi
+      .all([proxy.logGroupName, mcpNames((service) => service.logGroupName)])
+      .apply(([proxyName, mcp]) => ({ proxy: proxyName, mcpServers: mcp }));
     this.configBucket = bucket.bucketName;
     this.alarmTopicArn = alarms.topicArn;
     this.region = region;
     this.databaseInstance = database.instance.identifier;
     this.smoke =
       proxy.smokeTaskDefinitionArn && groups.smoke
-        ? pulumi
-            .all([proxy.smokeTaskDefinitionArn, pulumi.all(vpc.privateSubnetIds), groups.smoke.id])
-            .apply(([taskDefinition, subnets, group]): SmokeOutput => ({ from: "vpc", taskDefinition, subnets, securityGroups: [group] }))
+        ? pulumi.all([proxy.smokeTaskDefinitionArn, pulumi.all(vpc.privateSubnetIds), groups.smoke.id]).apply(
+            ([taskDefinition, subnets, group]): SmokeOutput => ({
+              from: "vpc",
+              taskDefinition,
+              subnets,
+              securityGroups: [group],
+            }),
+          )
         : pulumi.output<SmokeOutput>({ from: "runner" });
     this.registerOutputs({
       proxyUrl: this.proxyUrl,

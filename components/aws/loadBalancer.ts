@@ -14,7 +14,11 @@ export interface GatewayLoadBalancerArgs {
   /** How long a draining task may finish its requests (streams included). */
   readonly deregistrationDelaySeconds: number;
   /** Where the access logs go; the load balancer is created once the bucket lets it write. */
-  readonly accessLogs: { readonly bucket: pulumi.Input<string>; readonly prefix: string; readonly ready: pulumi.Resource };
+  readonly accessLogs: {
+    readonly bucket: pulumi.Input<string>;
+    readonly prefix: string;
+    readonly ready: pulumi.Resource;
+  };
 }
 
 /** Listener ports: HTTPS, and HTTP redirecting to it; plain HTTP alone without a certificate. */
@@ -26,7 +30,9 @@ export function listenerPorts(loadBalancer: StackConfig["aws"]["loadBalancer"]):
 const VALUES_PER_RULE = 5;
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
-  return Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size));
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, index) =>
+    items.slice(index * size, (index + 1) * size),
+  );
 }
 
 /**
@@ -34,7 +40,14 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
  * go to the proxy whatever their path; then admin paths from anywhere else get 403 from the load balancer; the
  * default action serves the rest (model and MCP routes).
  */
-function adminRules(name: string, listener: aws.lb.Listener, targetGroupArn: pulumi.Input<string>, adminCidrs: readonly string[], tags: Record<string, string>, parent: pulumi.Resource) {
+function adminRules(
+  name: string,
+  listener: aws.lb.Listener,
+  targetGroupArn: pulumi.Input<string>,
+  adminCidrs: readonly string[],
+  tags: Record<string, string>,
+  parent: pulumi.Resource,
+) {
   chunks(adminCidrs, VALUES_PER_RULE).forEach((cidrs, index) => {
     new aws.lb.ListenerRule(
       `${name}-admins-${index}`,
@@ -55,7 +68,12 @@ function adminRules(name: string, listener: aws.lb.Listener, targetGroupArn: pul
         listenerArn: listener.arn,
         priority: 100 + index,
         conditions: [{ pathPattern: { values: patterns } }],
-        actions: [{ type: "fixed-response", fixedResponse: { statusCode: "403", contentType: "text/plain", messageBody: ADMIN_ONLY } }],
+        actions: [
+          {
+            type: "fixed-response",
+            fixedResponse: { statusCode: "403", contentType: "text/plain", messageBody: ADMIN_ONLY },
+          },
+        ],
         tags,
       },
       { parent },
@@ -69,12 +87,29 @@ function adminRules(name: string, listener: aws.lb.Listener, targetGroupArn: pul
  * and sampled requests show what they would have blocked) instead of blocking.
  */
 export const BODY_RULES_COUNTED: Readonly<Record<string, readonly string[]>> = {
-  AWSManagedRulesCommonRuleSet: ["SizeRestrictions_BODY", "CrossSiteScripting_BODY", "GenericLFI_BODY", "GenericRFI_BODY", "EC2MetaDataSSRF_BODY"],
+  AWSManagedRulesCommonRuleSet: [
+    "SizeRestrictions_BODY",
+    "CrossSiteScripting_BODY",
+    "GenericLFI_BODY",
+    "GenericRFI_BODY",
+    "EC2MetaDataSSRF_BODY",
+  ],
   AWSManagedRulesKnownBadInputsRuleSet: ["Log4JRCE_BODY", "JavaDeserializationRCE_BODY"],
 };
 
-function webAcl(name: string, albArn: pulumi.Input<string>, requestsPerFiveMinutes: number, stack: string, tags: Record<string, string>, parent: pulumi.Resource): void {
-  const visibility = (metric: string) => ({ cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: `litellm-mcp-${stack}-${metric}` });
+function webAcl(
+  name: string,
+  albArn: pulumi.Input<string>,
+  requestsPerFiveMinutes: number,
+  stack: string,
+  tags: Record<string, string>,
+  parent: pulumi.Resource,
+): void {
+  const visibility = (metric: string) => ({
+    cloudwatchMetricsEnabled: true,
+    sampledRequestsEnabled: true,
+    metricName: `litellm-mcp-${stack}-${metric}`,
+  });
   const managed = Object.entries(BODY_RULES_COUNTED).map(([group, counted], index) => ({
     name: group,
     priority: 10 + index,
@@ -99,7 +134,9 @@ function webAcl(name: string, albArn: pulumi.Input<string>, requestsPerFiveMinut
           name: "rate-limit-per-client",
           priority: 1,
           action: { block: {} },
-          statement: { rateBasedStatement: { limit: requestsPerFiveMinutes, aggregateKeyType: "IP", evaluationWindowSec: 300 } },
+          statement: {
+            rateBasedStatement: { limit: requestsPerFiveMinutes, aggregateKeyType: "IP", evaluationWindowSec: 300 },
+          },
           visibilityConfig: visibility("rate-limit"),
         },
         ...managed,
@@ -113,7 +150,8 @@ function webAcl(name: string, albArn: pulumi.Input<string>, requestsPerFiveMinut
 }
 
 /** What the load balancer answers on an admin path from outside the admin networks. */
-export const ADMIN_ONLY = "403 Forbidden: LiteLLM's admin API and UI answer only the networks in aws.loadBalancer.adminCidrs\n";
+export const ADMIN_ONLY =
+  "403 Forbidden: LiteLLM's admin API and UI answer only the networks in aws.loadBalancer.adminCidrs\n";
 
 /**
  * The application load balancer in front of the proxy tasks: HTTPS with the configured certificate, HTTP
@@ -156,7 +194,14 @@ export class GatewayLoadBalancer extends pulumi.ComponentResource {
         protocol: "HTTP",
         port: args.proxyPort,
         deregistrationDelay: args.deregistrationDelaySeconds,
-        healthCheck: { path: PROXY.livenessPath, matcher: "200", interval: 15, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3 },
+        healthCheck: {
+          path: PROXY.livenessPath,
+          matcher: "200",
+          interval: 15,
+          timeout: 5,
+          healthyThreshold: 2,
+          unhealthyThreshold: 3,
+        },
         tags,
       },
       parent,
@@ -183,7 +228,9 @@ export class GatewayLoadBalancer extends pulumi.ComponentResource {
             loadBalancerArn: alb.arn,
             port: 80,
             protocol: "HTTP",
-            defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+            defaultActions: [
+              { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } },
+            ],
             tags,
           },
           parent,
@@ -192,14 +239,22 @@ export class GatewayLoadBalancer extends pulumi.ComponentResource {
       // The certificate covers the stack's own name, never the load balancer's.
       this.url = pulumi.interpolate`https://${settings.domainName ?? alb.dnsName}`;
     } else {
-      this.listeners = [new aws.lb.Listener(`${name}-http`, { loadBalancerArn: alb.arn, port: 80, protocol: "HTTP", defaultActions: forward, tags }, parent)];
+      this.listeners = [
+        new aws.lb.Listener(
+          `${name}-http`,
+          { loadBalancerArn: alb.arn, port: 80, protocol: "HTTP", defaultActions: forward, tags },
+          parent,
+        ),
+      ];
       this.url = pulumi.interpolate`http://${settings.domainName ?? alb.dnsName}`;
     }
 
-    if (settings.waf !== undefined) webAcl(`${name}-waf`, alb.arn, settings.waf.requestsPerFiveMinutes, args.stack, tags, this);
+    if (settings.waf !== undefined)
+      webAcl(`${name}-waf`, alb.arn, settings.waf.requestsPerFiveMinutes, args.stack, tags, this);
 
     const serving = this.listeners[0]!;
-    if (settings.adminCidrs !== undefined) adminRules(`${name}-rule`, serving, targets.arn, settings.adminCidrs, tags, this);
+    if (settings.adminCidrs !== undefined)
+      adminRules(`${name}-rule`, serving, targets.arn, settings.adminCidrs, tags, this);
 
     this.dnsName = alb.dnsName;
     this.arnSuffix = alb.arnSuffix;

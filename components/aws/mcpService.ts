@@ -43,7 +43,11 @@ export class McpService extends pulumi.ComponentResource {
     const tags = awsTags(stack, "mcp-server", server.name);
     const alias = serviceConnectAlias(server.name);
 
-    const logs = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: logGroupName(stack, `mcp/${server.name}`), retentionInDays: args.logRetentionDays, tags }, parent);
+    const logs = new aws.cloudwatch.LogGroup(
+      `${name}-logs`,
+      { name: logGroupName(stack, `mcp/${server.name}`), retentionInDays: args.logRetentionDays, tags },
+      parent,
+    );
 
     const build = mcpImageBuild(server);
     let image: pulumi.Input<string>;
@@ -59,7 +63,14 @@ export class McpService extends pulumi.ComponentResource {
         {
           repository: repository.name,
           policy: JSON.stringify({
-            rules: [{ rulePriority: 1, description: "keep the last 10 images", selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 10 }, action: { type: "expire" } }],
+            rules: [
+              {
+                rulePriority: 1,
+                description: "keep the last 10 images",
+                selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 10 },
+                action: { type: "expire" },
+              },
+            ],
           }),
         },
         parent,
@@ -69,8 +80,17 @@ export class McpService extends pulumi.ComponentResource {
         `${name}-image`,
         {
           imageName: pulumi.interpolate`${repository.repositoryUrl}:${build.tag}`,
-          build: { context: build.context, dockerfile: build.dockerfile, args: { ...build.args }, platform: "linux/amd64" },
-          registry: { server: repository.repositoryUrl, username: credentials.userName, password: pulumi.secret(credentials.password) },
+          build: {
+            context: build.context,
+            dockerfile: build.dockerfile,
+            args: { ...build.args },
+            platform: "linux/amd64",
+          },
+          registry: {
+            server: repository.repositoryUrl,
+            username: credentials.userName,
+            password: pulumi.secret(credentials.password),
+          },
         },
         parent,
       );
@@ -127,7 +147,11 @@ export class McpService extends pulumi.ComponentResource {
         taskDefinition: taskDefinition.arn,
         launchType: "FARGATE",
         desiredCount: server.replicas,
-        networkConfiguration: { subnets: args.subnetIds, securityGroups: [args.securityGroupId], assignPublicIp: false },
+        networkConfiguration: {
+          subnets: args.subnetIds,
+          securityGroups: [args.securityGroupId],
+          assignPublicIp: false,
+        },
         deploymentCircuitBreaker: { enable: true, rollback: true },
         waitForSteadyState: true,
         serviceConnectConfiguration: {

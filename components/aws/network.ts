@@ -19,7 +19,14 @@ export interface GatewayVpcArgs {
  * The interface endpoints network.interfaceEndpoints adds: Bedrock Runtime (calls to the stack's own region),
  * Secrets Manager and STS (task start, role sessions), ECR's API and registry (image pulls), CloudWatch Logs.
  */
-export const INTERFACE_ENDPOINT_SERVICES = ["bedrock-runtime", "secretsmanager", "sts", "ecr.api", "ecr.dkr", "logs"] as const;
+export const INTERFACE_ENDPOINT_SERVICES = [
+  "bedrock-runtime",
+  "secretsmanager",
+  "sts",
+  "ecr.api",
+  "ecr.dkr",
+  "logs",
+] as const;
 
 export class GatewayVpc extends pulumi.ComponentResource {
   readonly vpcId: pulumi.Output<string>;
@@ -45,22 +52,41 @@ export class GatewayVpc extends pulumi.ComponentResource {
     const zones = args.zones;
     // A subnet without a zone lands where AWS picks: never create one.
     if (zones === undefined || zones.length !== network.availabilityZones) {
-      throw new Error(`a new VPC needs ${network.availabilityZones} availability zones, and was given ${zones?.length ?? "none"}`);
+      throw new Error(
+        `a new VPC needs ${network.availabilityZones} availability zones, and was given ${zones?.length ?? "none"}`,
+      );
     }
-    const vpc = new aws.ec2.Vpc(`${name}-vpc`, { cidrBlock: network.vpcCidr, enableDnsHostnames: true, enableDnsSupport: true, tags: tags("vpc") }, parent);
+    const vpc = new aws.ec2.Vpc(
+      `${name}-vpc`,
+      { cidrBlock: network.vpcCidr, enableDnsHostnames: true, enableDnsSupport: true, tags: tags("vpc") },
+      parent,
+    );
     const internet = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: tags("igw") }, parent);
 
     const publicRoutes = new aws.ec2.RouteTable(`${name}-public`, { vpcId: vpc.id, tags: tags("public") }, parent);
-    new aws.ec2.Route(`${name}-public-internet`, { routeTableId: publicRoutes.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: internet.id }, parent);
+    new aws.ec2.Route(
+      `${name}-public-internet`,
+      { routeTableId: publicRoutes.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: internet.id },
+      parent,
+    );
 
     const count = zones.length;
     const publicSubnets = Array.from({ length: count }, (_, index) => {
       const subnet = new aws.ec2.Subnet(
         `${name}-public-${index}`,
-        { vpcId: vpc.id, cidrBlock: subnetCidr(network.vpcCidr, 4, index), availabilityZone: zones[index]!, tags: tags(`public-${index}`) },
+        {
+          vpcId: vpc.id,
+          cidrBlock: subnetCidr(network.vpcCidr, 4, index),
+          availabilityZone: zones[index]!,
+          tags: tags(`public-${index}`),
+        },
         parent,
       );
-      new aws.ec2.RouteTableAssociation(`${name}-public-${index}`, { subnetId: subnet.id, routeTableId: publicRoutes.id }, parent);
+      new aws.ec2.RouteTableAssociation(
+        `${name}-public-${index}`,
+        { subnetId: subnet.id, routeTableId: publicRoutes.id },
+        parent,
+      );
       return subnet;
     });
 
@@ -80,16 +106,33 @@ export class GatewayVpc extends pulumi.ComponentResource {
     const privateSubnets = Array.from({ length: count }, (_, index) => {
       const subnet = new aws.ec2.Subnet(
         `${name}-private-${index}`,
-        { vpcId: vpc.id, cidrBlock: subnetCidr(network.vpcCidr, 4, 8 + index), availabilityZone: zones[index]!, tags: tags(`private-${index}`) },
+        {
+          vpcId: vpc.id,
+          cidrBlock: subnetCidr(network.vpcCidr, 4, 8 + index),
+          availabilityZone: zones[index]!,
+          tags: tags(`private-${index}`),
+        },
         parent,
       );
-      const routes = new aws.ec2.RouteTable(`${name}-private-${index}`, { vpcId: vpc.id, tags: tags(`private-${index}`) }, parent);
+      const routes = new aws.ec2.RouteTable(
+        `${name}-private-${index}`,
+        { vpcId: vpc.id, tags: tags(`private-${index}`) },
+        parent,
+      );
       new aws.ec2.Route(
         `${name}-private-${index}-nat`,
-        { routeTableId: routes.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nats[natCount === 1 ? 0 : index]!.id },
+        {
+          routeTableId: routes.id,
+          destinationCidrBlock: "0.0.0.0/0",
+          natGatewayId: nats[natCount === 1 ? 0 : index]!.id,
+        },
         parent,
       );
-      new aws.ec2.RouteTableAssociation(`${name}-private-${index}`, { subnetId: subnet.id, routeTableId: routes.id }, parent);
+      new aws.ec2.RouteTableAssociation(
+        `${name}-private-${index}`,
+        { subnetId: subnet.id, routeTableId: routes.id },
+        parent,
+      );
       privateRouteTables.push(routes);
       return subnet;
     });
@@ -112,12 +155,24 @@ export class GatewayVpc extends pulumi.ComponentResource {
       // The AWS APIs the tasks call, reached inside the VPC instead of through the NAT gateways, which charge per GB.
       const endpoints = new aws.ec2.SecurityGroup(
         `${name}-endpoints`,
-        { vpcId: vpc.id, description: "litellm-mcp VPC interface endpoints: HTTPS from the VPC", tags: tags("endpoints") },
+        {
+          vpcId: vpc.id,
+          description: "litellm-mcp VPC interface endpoints: HTTPS from the VPC",
+          tags: tags("endpoints"),
+        },
         parent,
       );
       new aws.vpc.SecurityGroupIngressRule(
         `${name}-endpoints-in`,
-        { securityGroupId: endpoints.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: network.vpcCidr, description: "HTTPS from the VPC", tags: tags("endpoints") },
+        {
+          securityGroupId: endpoints.id,
+          ipProtocol: "tcp",
+          fromPort: 443,
+          toPort: 443,
+          cidrIpv4: network.vpcCidr,
+          description: "HTTPS from the VPC",
+          tags: tags("endpoints"),
+        },
         parent,
       );
       for (const service of INTERFACE_ENDPOINT_SERVICES) {
@@ -141,6 +196,10 @@ export class GatewayVpc extends pulumi.ComponentResource {
     this.publicSubnetIds = publicSubnets.map((subnet) => subnet.id);
     this.privateSubnetIds = privateSubnets.map((subnet) => subnet.id);
     this.natAddresses = natAddresses;
-    this.registerOutputs({ vpcId: this.vpcId, publicSubnetIds: this.publicSubnetIds, privateSubnetIds: this.privateSubnetIds });
+    this.registerOutputs({
+      vpcId: this.vpcId,
+      publicSubnetIds: this.publicSubnetIds,
+      privateSubnetIds: this.privateSubnetIds,
+    });
   }
 }

@@ -15,18 +15,37 @@ export interface PrivateBucketArgs {
  */
 export function privateBucket(name: string, args: PrivateBucketArgs, parent: pulumi.Resource) {
   const opts = { parent };
-  const bucket = new aws.s3.Bucket(`${name}-bucket`, { bucketPrefix: args.bucketPrefix, forceDestroy: args.forceDestroy, tags: args.tags }, opts);
-  const publicAccess = new aws.s3.BucketPublicAccessBlock(
-    `${name}-public-access`,
-    { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+  const bucket = new aws.s3.Bucket(
+    `${name}-bucket`,
+    { bucketPrefix: args.bucketPrefix, forceDestroy: args.forceDestroy, tags: args.tags },
     opts,
   );
-  new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, opts);
+  const publicAccess = new aws.s3.BucketPublicAccessBlock(
+    `${name}-public-access`,
+    {
+      bucket: bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    },
+    opts,
+  );
+  new aws.s3.BucketOwnershipControls(
+    `${name}-ownership`,
+    { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
+    opts,
+  );
   const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
     `${name}-encryption`,
     {
       bucket: bucket.id,
-      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, ...(args.bucketKeyEnabled ? { bucketKeyEnabled: true } : {}) }],
+      rules: [
+        {
+          applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" },
+          ...(args.bucketKeyEnabled ? { bucketKeyEnabled: true } : {}),
+        },
+      ],
     },
     opts,
   );

@@ -9,7 +9,14 @@ import { DEPLOYMENT_MAXIMUM_PERCENT } from "../../config/topology";
 import { projectRoot } from "../projectRoot";
 import { proxyCommand, proxyHealthcheck } from "../proxy";
 import { assumedRoles, bedrockStatements, INLINE_ROLE_POLICY_CHARS, type PolicyStatement } from "./bedrock";
-import { type ContainerEnv, type ContainerSecret, awsLogs, byName, ecsHealthCheck, fargateTaskDefinition } from "./containers";
+import {
+  type ContainerEnv,
+  type ContainerSecret,
+  awsLogs,
+  byName,
+  ecsHealthCheck,
+  fargateTaskDefinition,
+} from "./containers";
 import { awsTags, logGroupName } from "./naming";
 import { ServiceRoles } from "./roles";
 import { collectorConfig, SCRAPE_KEY_ENV } from "./telemetry";
@@ -76,7 +83,13 @@ export function smokeScript(): string {
  * The command `pulumi up` runs once per migration task definition: the operations CLI starts the task and waits
  * for its container's exit code. It runs on the machine running Pulumi, with its AWS credentials.
  */
-export function migrationCommand(region: string, cluster: string, taskDefinition: string, subnets: readonly string[], securityGroup: string): string {
+export function migrationCommand(
+  region: string,
+  cluster: string,
+  taskDefinition: string,
+  subnets: readonly string[],
+  securityGroup: string,
+): string {
   return [
     "node ops/bin.js migrate",
     `--region ${region}`,
@@ -93,7 +106,13 @@ export function migrationCommand(region: string, cluster: string, taskDefinition
  * rollback across that image's migrations restores it.
  */
 export function snapshotCommand(region: string, instance: string, stack: string, image: string): string {
-  return ["node ops/bin.js snapshot-db", `--region ${region}`, `--instance ${instance}`, `--stack ${stack}`, `--before-image ${image}`].join(" ");
+  return [
+    "node ops/bin.js snapshot-db",
+    `--region ${region}`,
+    `--instance ${instance}`,
+    `--stack ${stack}`,
+    `--before-image ${image}`,
+  ].join(" ");
 }
 
 /**
@@ -113,32 +132,57 @@ export class ProxyService extends pulumi.ComponentResource {
     const tags = awsTags(args.stack, "proxy");
     const { proxy, service } = args;
 
-    const logs = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: logGroupName(args.stack, "proxy"), retentionInDays: args.logRetentionDays, tags }, parent);
+    const logs = new aws.cloudwatch.LogGroup(
+      `${name}-logs`,
+      { name: logGroupName(args.stack, "proxy"), retentionInDays: args.logRetentionDays, tags },
+      parent,
+    );
     // LiteLLM's metrics as embedded metric format logs, which CloudWatch turns into metrics.
     const metricLogs = args.tracing.enabled
-      ? new aws.cloudwatch.LogGroup(`${name}-metrics`, { name: logGroupName(args.stack, "metrics"), retentionInDays: args.logRetentionDays, tags }, parent)
+      ? new aws.cloudwatch.LogGroup(
+          `${name}-metrics`,
+          { name: logGroupName(args.stack, "metrics"), retentionInDays: args.logRetentionDays, tags },
+          parent,
+        )
       : undefined;
 
-    const taskStatements = pulumi.all([args.partition, args.accountId, args.configObjectArn, metricLogs?.arn]).apply(([partition, accountId, configObjectArn, metricLogsArn]) => {
-      const others: PolicyStatement[] = [{ Sid: "ReadConfig", Effect: "Allow", Action: ["s3:GetObject"], Resource: [configObjectArn] }];
-      if (args.tracing.enabled) {
-        // X-Ray's trace APIs name no resource.
-        others.push({
-          Sid: "SendTraces",
-          Effect: "Allow",
-          Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:GetSamplingStatisticSummaries"],
-          Resource: ["*"],
-        });
-      }
-      if (metricLogsArn !== undefined) {
-        others.push({ Sid: "WriteMetrics", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: [`${metricLogsArn}:*`] });
-      }
-      const roles = assumedRoles(args.models);
-      if (roles.length > 0) others.push({ Sid: "AssumeModelRoles", Effect: "Allow", Action: ["sts:AssumeRole"], Resource: roles });
-      // What the rest of the task policy leaves of AWS's limit, the Bedrock statements' list brackets and comma included.
-      const budget = INLINE_ROLE_POLICY_CHARS - JSON.stringify({ Version: "2012-10-17", Statement: others }).length - 1;
-      return [...bedrockStatements(args.models, partition, accountId, budget), ...others];
-    });
+    const taskStatements = pulumi
+      .all([args.partition, args.accountId, args.configObjectArn, metricLogs?.arn])
+      .apply(([partition, accountId, configObjectArn, metricLogsArn]) => {
+        const others: PolicyStatement[] = [
+          { Sid: "ReadConfig", Effect: "Allow", Action: ["s3:GetObject"], Resource: [configObjectArn] },
+        ];
+        if (args.tracing.enabled) {
+          // X-Ray's trace APIs name no resource.
+          others.push({
+            Sid: "SendTraces",
+            Effect: "Allow",
+            Action: [
+              "xray:PutTraceSegments",
+              "xray:PutTelemetryRecords",
+              "xray:GetSamplingRules",
+              "xray:GetSamplingTargets",
+              "xray:GetSamplingStatisticSummaries",
+            ],
+            Resource: ["*"],
+          });
+        }
+        if (metricLogsArn !== undefined) {
+          others.push({
+            Sid: "WriteMetrics",
+            Effect: "Allow",
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+            Resource: [`${metricLogsArn}:*`],
+          });
+        }
+        const roles = assumedRoles(args.models);
+        if (roles.length > 0)
+          others.push({ Sid: "AssumeModelRoles", Effect: "Allow", Action: ["sts:AssumeRole"], Resource: roles });
+        // What the rest of the task policy leaves of AWS's limit, the Bedrock statements' list brackets and comma included.
+        const budget =
+          INLINE_ROLE_POLICY_CHARS - JSON.stringify({ Version: "2012-10-17", Statement: others }).length - 1;
+        return [...bedrockStatements(args.models, partition, accountId, budget), ...others];
+      });
     const roles = new ServiceRoles(
       `${name}-roles`,
       {
@@ -168,7 +212,13 @@ export class ProxyService extends pulumi.ComponentResource {
       healthCheck: ecsHealthCheck(proxyHealthcheck(proxy.port), 120),
       stopTimeout: PROXY_STOP_TIMEOUT_SECONDS,
       ulimits: [{ name: "nofile", softLimit: 65536, hardLimit: 65536 }],
-      ...(sharedMetrics ? { mountPoints: [{ sourceVolume: PROMETHEUS_MULTIPROC.volume, containerPath: PROMETHEUS_MULTIPROC.path, readOnly: false }] } : {}),
+      ...(sharedMetrics
+        ? {
+            mountPoints: [
+              { sourceVolume: PROMETHEUS_MULTIPROC.volume, containerPath: PROMETHEUS_MULTIPROC.path, readOnly: false },
+            ],
+          }
+        : {}),
       ...(args.tracing.enabled ? { dependsOn: [{ containerName: OTEL_CONTAINER, condition: "START" }] } : {}),
     };
     // The collector is not essential: a collector that fails loses traces, never requests.
@@ -180,7 +230,10 @@ export class ProxyService extends pulumi.ComponentResource {
             essential: false,
             // Traces to X-Ray, and LiteLLM's /metrics scraped into CloudWatch (components/aws/telemetry.ts).
             environment: [
-              { name: "AOT_CONFIG_CONTENT", value: collectorConfig(args.stack, proxy.port, logGroupName(args.stack, "metrics")) },
+              {
+                name: "AOT_CONFIG_CONTENT",
+                value: collectorConfig(args.stack, proxy.port, logGroupName(args.stack, "metrics")),
+              },
               { name: "AWS_REGION", value: args.region },
             ],
             secrets: args.secrets.filter((secret) => secret.name === SCRAPE_KEY_ENV),
@@ -263,7 +316,9 @@ export class ProxyService extends pulumi.ComponentResource {
     const snapshot = new local.Command(
       `${name}-snapshot-before-migration`,
       {
-        create: pulumi.all([args.region, args.databaseInstance]).apply(([region, instance]) => snapshotCommand(region, instance, args.stack, proxy.image)),
+        create: pulumi
+          .all([args.region, args.databaseInstance])
+          .apply(([region, instance]) => snapshotCommand(region, instance, args.stack, proxy.image)),
         triggers: [proxy.image],
       },
       { parent: this, dependsOn: [args.database], deleteBeforeReplace: true },
@@ -273,7 +328,9 @@ export class ProxyService extends pulumi.ComponentResource {
       {
         create: pulumi
           .all([args.region, args.clusterArn, migrationTask.arn, pulumi.all(args.subnetIds), args.securityGroupId])
-          .apply(([region, cluster, taskDefinition, subnets, securityGroup]) => migrationCommand(region, cluster, taskDefinition, subnets, securityGroup)),
+          .apply(([region, cluster, taskDefinition, subnets, securityGroup]) =>
+            migrationCommand(region, cluster, taskDefinition, subnets, securityGroup),
+          ),
         // A new revision (another image, another database URL) migrates again; nothing else does.
         triggers: [migrationTask.arn],
       },
@@ -287,8 +344,14 @@ export class ProxyService extends pulumi.ComponentResource {
         taskDefinition: taskDefinition.arn,
         launchType: "FARGATE",
         desiredCount: service.desiredCount,
-        networkConfiguration: { subnets: args.subnetIds, securityGroups: [args.securityGroupId], assignPublicIp: false },
-        loadBalancers: [{ targetGroupArn: args.targetGroupArn, containerName: PROXY_CONTAINER, containerPort: proxy.port }],
+        networkConfiguration: {
+          subnets: args.subnetIds,
+          securityGroups: [args.securityGroupId],
+          assignPublicIp: false,
+        },
+        loadBalancers: [
+          { targetGroupArn: args.targetGroupArn, containerName: PROXY_CONTAINER, containerPort: proxy.port },
+        ],
         healthCheckGracePeriodSeconds: service.healthCheckGracePeriodSeconds,
         deploymentCircuitBreaker: { enable: true, rollback: true },
         // `up` waits for the deployment: one the circuit breaker rolls back fails the update instead of passing.
@@ -308,10 +371,20 @@ export class ProxyService extends pulumi.ComponentResource {
     const resourceId = pulumi.interpolate`service/${args.clusterName}/${ecsService.name}`;
     const target = new aws.appautoscaling.Target(
       `${name}-scaling`,
-      { serviceNamespace: "ecs", scalableDimension: "ecs:service:DesiredCount", resourceId, minCapacity: service.minCount, maxCapacity: service.maxCount },
+      {
+        serviceNamespace: "ecs",
+        scalableDimension: "ecs:service:DesiredCount",
+        resourceId,
+        minCapacity: service.minCount,
+        maxCapacity: service.maxCount,
+      },
       parent,
     );
-    const tracking = (policy: string, targetValue: number, metric: aws.types.input.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecification) =>
+    const tracking = (
+      policy: string,
+      targetValue: number,
+      metric: aws.types.input.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecification,
+    ) =>
       new aws.appautoscaling.Policy(
         `${name}-${policy}`,
         {
@@ -329,7 +402,10 @@ export class ProxyService extends pulumi.ComponentResource {
         parent,
       );
     tracking("cpu", service.cpuTargetPercent, { predefinedMetricType: "ECSServiceAverageCPUUtilization" });
-    tracking("requests", service.requestsPerTarget, { predefinedMetricType: "ALBRequestCountPerTarget", resourceLabel: args.requestCountResourceLabel });
+    tracking("requests", service.requestsPerTarget, {
+      predefinedMetricType: "ALBRequestCountPerTarget",
+      resourceLabel: args.requestCountResourceLabel,
+    });
 
     this.serviceName = ecsService.name;
     this.logGroupName = logs.name;

@@ -44,15 +44,29 @@ export class ServiceRoles extends pulumi.ComponentResource {
       }),
     );
 
-    const execution = new aws.iam.Role(`${name}-execution`, { assumeRolePolicy, description: "litellm-mcp: start tasks", tags }, parent);
+    const execution = new aws.iam.Role(
+      `${name}-execution`,
+      { assumeRolePolicy, description: "litellm-mcp: start tasks", tags },
+      parent,
+    );
     const executionPolicy = pulumi
       .all([pulumi.output(args.logGroupArn), pulumi.all(args.secretArns), pulumi.all(args.repositoryArns)])
       .apply(([logGroupArn, secretArns, repositoryArns]) => {
         const statements: object[] = [
-          { Sid: "WriteLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${logGroupArn}:*`] },
+          {
+            Sid: "WriteLogs",
+            Effect: "Allow",
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+            Resource: [`${logGroupArn}:*`],
+          },
         ];
         if (secretArns.length > 0) {
-          statements.push({ Sid: "ReadSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [...new Set(secretArns.map(secretArnOf))] });
+          statements.push({
+            Sid: "ReadSecrets",
+            Effect: "Allow",
+            Action: ["secretsmanager:GetSecretValue"],
+            Resource: [...new Set(secretArns.map(secretArnOf))],
+          });
         }
         if (repositoryArns.length > 0) {
           statements.push(
@@ -72,10 +86,19 @@ export class ServiceRoles extends pulumi.ComponentResource {
     this.executionRoleArn = execution.arn;
 
     if (args.taskStatements !== undefined) {
-      const task = new aws.iam.Role(`${name}-task`, { assumeRolePolicy, description: "litellm-mcp: what the running containers may do", tags }, parent);
+      const task = new aws.iam.Role(
+        `${name}-task`,
+        { assumeRolePolicy, description: "litellm-mcp: what the running containers may do", tags },
+        parent,
+      );
       new aws.iam.RolePolicy(
         `${name}-task`,
-        { role: task.id, policy: pulumi.output(args.taskStatements).apply((statements) => JSON.stringify({ Version: "2012-10-17", Statement: statements })) },
+        {
+          role: task.id,
+          policy: pulumi
+            .output(args.taskStatements)
+            .apply((statements) => JSON.stringify({ Version: "2012-10-17", Statement: statements })),
+        },
         parent,
       );
       this.taskRoleArn = task.arn;

@@ -45,11 +45,17 @@ export class GatewaySecrets extends pulumi.ComponentResource {
       if (known) return known;
       let found: { arn: pulumi.Output<string>; valueFrom: pulumi.Output<string> };
       if ("config" in ref) {
-        found = storedSecret(`${name}-${ref.config}`, { ...common, purpose: ref.config, role: "proxy", value: args.readSecret(ref.config) }, { parent: this });
+        found = storedSecret(
+          `${name}-${ref.config}`,
+          { ...common, purpose: ref.config, role: "proxy", value: args.readSecret(ref.config) },
+          { parent: this },
+        );
       } else {
         // A secret the stack does not own: its tasks read its current version. Looked up even when given as an ARN:
         // a partial ARN (without the 6-character suffix AWS adds) matches no IAM grant and no task's valueFrom.
-        const lookup = ref.secretsManager.startsWith("arn:") ? { arn: ref.secretsManager } : { name: ref.secretsManager };
+        const lookup = ref.secretsManager.startsWith("arn:")
+          ? { arn: ref.secretsManager }
+          : { name: ref.secretsManager };
         const arn = aws.secretsmanager.getSecretOutput(lookup, { parent: this }).arn;
         found = { arn, valueFrom: arn };
       }
@@ -60,7 +66,11 @@ export class GatewaySecrets extends pulumi.ComponentResource {
       // Before they had fixed names, the keys were children of this component, named after it.
       const formerly = { name: `${name}-${purpose}`, parent: this };
       const value = generatedKey(purpose, { protect: args.keepKeys, aliases: [formerly] });
-      return storedSecret(keyResourceName(purpose), { ...common, purpose, role: "proxy", value }, { keep: args.keepKeys, formerly });
+      return storedSecret(
+        keyResourceName(purpose),
+        { ...common, purpose, role: "proxy", value },
+        { keep: args.keepKeys, formerly },
+      );
     };
 
     const masterKey = args.auth ? (args.masterKey ? store(args.masterKey) : generated("master-key")) : undefined;

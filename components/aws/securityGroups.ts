@@ -38,14 +38,24 @@ export class GatewaySecurityGroups extends pulumi.ComponentResource {
     super("litellm-mcp:aws:SecurityGroups", name, {}, opts);
     const parent = { parent: this };
     const group = (tier: string, description: string, role: Parameters<typeof awsTags>[1]) =>
-      new aws.ec2.SecurityGroup(`${name}-${tier}`, { vpcId: args.vpcId, description, tags: awsTags(args.stack, role) }, parent);
+      new aws.ec2.SecurityGroup(
+        `${name}-${tier}`,
+        { vpcId: args.vpcId, description, tags: awsTags(args.stack, role) },
+        parent,
+      );
 
-    this.loadBalancer = group("alb", "litellm-mcp load balancer: HTTPS (and its redirect) from the allowed networks", "load-balancer");
+    this.loadBalancer = group(
+      "alb",
+      "litellm-mcp load balancer: HTTPS (and its redirect) from the allowed networks",
+      "load-balancer",
+    );
     this.proxy = group("proxy", "litellm-mcp proxy tasks: from the load balancer only", "proxy");
     this.mcpServers = group("mcp", "litellm-mcp MCP servers: from the proxy only", "mcp-server");
     this.database = group("database", "litellm-mcp database: from the proxy only", "database");
     this.cache = args.cache ? group("cache", "litellm-mcp Redis: from the proxy only", "cache") : undefined;
-    this.smoke = args.smoke ? group("smoke", "litellm-mcp smoke check task: admits nothing, reaches the load balancer", "smoke") : undefined;
+    this.smoke = args.smoke
+      ? group("smoke", "litellm-mcp smoke check task: admits nothing, reaches the load balancer", "smoke")
+      : undefined;
 
     const ingress = (
       rule: string,
@@ -76,8 +86,15 @@ export class GatewaySecurityGroups extends pulumi.ComponentResource {
         parent,
       );
     const egressEverywhere = (rule: string, groupId: pulumi.Input<string>, description: string) => {
-      for (const [suffix, cidr] of [["ipv4", { cidrIpv4: "0.0.0.0/0" }], ["ipv6", { cidrIpv6: "::/0" }]] as const) {
-        new aws.vpc.SecurityGroupEgressRule(`${name}-${rule}-${suffix}`, { securityGroupId: groupId, ipProtocol: "-1", description, ...cidr }, parent);
+      for (const [suffix, cidr] of [
+        ["ipv4", { cidrIpv4: "0.0.0.0/0" }],
+        ["ipv6", { cidrIpv6: "::/0" }],
+      ] as const) {
+        new aws.vpc.SecurityGroupEgressRule(
+          `${name}-${rule}-${suffix}`,
+          { securityGroupId: groupId, ipProtocol: "-1", description, ...cidr },
+          parent,
+        );
       }
     };
 
@@ -88,13 +105,28 @@ export class GatewaySecurityGroups extends pulumi.ComponentResource {
     }
     new aws.vpc.SecurityGroupEgressRule(
       `${name}-alb-out`,
-      { securityGroupId: this.loadBalancer.id, ipProtocol: "tcp", fromPort: args.proxyPort, toPort: args.proxyPort, referencedSecurityGroupId: this.proxy.id, description: "to the proxy" },
+      {
+        securityGroupId: this.loadBalancer.id,
+        ipProtocol: "tcp",
+        fromPort: args.proxyPort,
+        toPort: args.proxyPort,
+        referencedSecurityGroupId: this.proxy.id,
+        description: "to the proxy",
+      },
       parent,
     );
-    ingress("proxy-in", this.proxy.id, args.proxyPort, { group: this.loadBalancer.id }, "from the load balancer", "proxy");
+    ingress(
+      "proxy-in",
+      this.proxy.id,
+      args.proxyPort,
+      { group: this.loadBalancer.id },
+      "from the load balancer",
+      "proxy",
+    );
     // Bedrock, S3, Secrets Manager and the MCP servers (through Service Connect) are all outbound HTTPS or VPC traffic.
     egressEverywhere("proxy-out", this.proxy.id, "Bedrock, AWS APIs, MCP servers, database, cache");
-    for (const port of [...new Set(args.mcpPorts)]) ingress(`mcp-in-${port}`, this.mcpServers.id, port, { group: this.proxy.id }, "from the proxy", "mcp-server");
+    for (const port of [...new Set(args.mcpPorts)])
+      ingress(`mcp-in-${port}`, this.mcpServers.id, port, { group: this.proxy.id }, "from the proxy", "mcp-server");
     egressEverywhere("mcp-out", this.mcpServers.id, "the MCP servers' upstream APIs");
     ingress("database-in", this.database.id, POSTGRES.port, { group: this.proxy.id }, "from the proxy", "database");
     if (this.cache) ingress("cache-in", this.cache.id, REDIS.port, { group: this.proxy.id }, "from the proxy", "cache");
@@ -104,10 +136,24 @@ export class GatewaySecurityGroups extends pulumi.ComponentResource {
       egressEverywhere("smoke-out", this.smoke.id, "its image, Secrets Manager, the load balancer");
       const port = args.listenerPorts[0]!;
       if (args.smoke.internalLoadBalancer) {
-        ingress(`alb-in-${port}-smoke`, this.loadBalancer.id, port, { group: this.smoke.id }, "the smoke check task", "load-balancer");
+        ingress(
+          `alb-in-${port}-smoke`,
+          this.loadBalancer.id,
+          port,
+          { group: this.smoke.id },
+          "the smoke check task",
+          "load-balancer",
+        );
       } else if (!args.ingressCidrs.includes("0.0.0.0/0")) {
         args.smoke.natAddresses.forEach((address, index) => {
-          ingress(`alb-in-${port}-nat-${index}`, this.loadBalancer.id, port, { natAddress: address }, "the smoke check task, through a NAT gateway", "load-balancer");
+          ingress(
+            `alb-in-${port}-nat-${index}`,
+            this.loadBalancer.id,
+            port,
+            { natAddress: address },
+            "the smoke check task, through a NAT gateway",
+            "load-balancer",
+          );
         });
       }
     }

@@ -39,7 +39,9 @@ export function storedSecret(name: string, args: StoredSecretArgs, options: Stor
     parent: options.parent,
     protect: options.keep,
     retainOnDelete: options.keep,
-    aliases: options.formerly ? [{ name: `${options.formerly.name}${suffix}`, parent: options.formerly.parent }] : undefined,
+    aliases: options.formerly
+      ? [{ name: `${options.formerly.name}${suffix}`, parent: options.formerly.parent }]
+      : undefined,
   });
   const secret = new aws.secretsmanager.Secret(
     name,
@@ -51,6 +53,10 @@ export function storedSecret(name: string, args: StoredSecretArgs, options: Stor
     },
     opts(""),
   );
-  const version = new aws.secretsmanager.SecretVersion(`${name}-value`, { secretId: secret.id, secretString: pulumi.secret(args.value) }, opts("-value"));
+  const version = new aws.secretsmanager.SecretVersion(
+    `${name}-value`,
+    { secretId: secret.id, secretString: pulumi.secret(args.value) },
+    opts("-value"),
+  );
   return { arn: secret.arn, valueFrom: pulumi.interpolate`${secret.arn}:::${version.versionId}` };
 }

@@ -15,7 +15,13 @@ export function metricsNamespace(stack: string): string {
 }
 
 /** LiteLLM's counters worth a CloudWatch metric, by name prefix (the receiver may add or drop _total). */
-export const LITELLM_METRICS = ["litellm_spend_metric", "litellm_total_tokens_metric", "litellm_input_tokens_metric", "litellm_output_tokens_metric", "litellm_requests_metric"];
+export const LITELLM_METRICS = [
+  "litellm_spend_metric",
+  "litellm_total_tokens_metric",
+  "litellm_input_tokens_metric",
+  "litellm_output_tokens_metric",
+  "litellm_requests_metric",
+];
 
 /** The collector's configuration (AOT_CONFIG_CONTENT). */
 export function collectorConfig(stack: string, proxyPort: number, metricsLogGroup: string): string {
@@ -45,7 +51,9 @@ export function collectorConfig(stack: string, proxyPort: number, metricsLogGrou
         log_group_name: metricsLogGroup,
         dimension_rollup_option: "NoDimensionRollup",
         // One dimension, the model: the keys, users and teams of the labels stay in LiteLLM's own spend logs.
-        metric_declarations: [{ dimensions: [["model"]], metric_name_selectors: LITELLM_METRICS.map((name) => `^${name}`) }],
+        metric_declarations: [
+          { dimensions: [["model"]], metric_name_selectors: LITELLM_METRICS.map((name) => `^${name}`) },
+        ],
       },
     },
     service: {

@@ -24,13 +24,19 @@ export function subnetZones(offered: readonly string[], count: number, region: s
     names.length >= LEAST
       ? `set it to ${names.length} or fewer`
       : `a load balancer and a database need subnets in ${LEAST} zones: deploy to another region, or give aws.network.existing a VPC's subnets`;
-  return { path: KEY, message: `asks for ${count} zones, and the account is offered ${names.length} in ${region} (${listed}): ${instead}; nothing was changed` };
+  return {
+    path: KEY,
+    message: `asks for ${count} zones, and the account is offered ${names.length} in ${region} (${listed}): ${instead}; nothing was changed`,
+  };
 }
 
 /** The zones the account is offered in the provider's region: regular zones only, no Local or Wavelength Zones. */
 export async function offeredZones(): Promise<{ names: string[]; region: string }> {
   const [zones, region] = await Promise.all([
-    aws.getAvailabilityZones({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }),
+    aws.getAvailabilityZones({
+      state: "available",
+      filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
+    }),
     aws.getRegion({}),
   ]);
   return { names: zones.names, region: region.region };

@@ -34,13 +34,20 @@ const PARTS: Record<MountMode, readonly ProfilePart[]> = {
   // keys of every profile stay out.
   sso: [
     { path: "config", kind: "file", readOnly: true, makeWith: (profile) => `aws configure sso --profile ${profile}` },
-    { path: "sso/cache", kind: "directory", readOnly: false, makeWith: (profile) => `aws sso login --profile ${profile}` },
+    {
+      path: "sso/cache",
+      kind: "directory",
+      readOnly: false,
+      makeWith: (profile) => `aws sso login --profile ${profile}`,
+    },
   ],
   credentials: [
     { path: "config", kind: "file", readOnly: true, makeWith: (profile) => `aws configure --profile ${profile}` },
     { path: "credentials", kind: "file", readOnly: true, makeWith: (profile) => `aws configure --profile ${profile}` },
   ],
-  directory: [{ path: "", kind: "directory", readOnly: true, makeWith: (profile) => `aws configure --profile ${profile}` }],
+  directory: [
+    { path: "", kind: "directory", readOnly: true, makeWith: (profile) => `aws configure --profile ${profile}` },
+  ],
 };
 
 /** The directory as Docker needs it: absolute, `~` being the home directory of the user running the program. */
@@ -54,7 +61,11 @@ function joined(directory: string, path: string): string {
 
 /** The parts of the host's AWS directory the proxy sees in a mode, and where it sees them. */
 export function awsProfileMounts(directory: string, mount: MountMode): ProfileMount[] {
-  return PARTS[mount].map((part) => ({ hostPath: joined(directory, part.path), containerPath: joined(AWS_PROFILE_MOUNT, part.path), readOnly: part.readOnly }));
+  return PARTS[mount].map((part) => ({
+    hostPath: joined(directory, part.path),
+    containerPath: joined(AWS_PROFILE_MOUNT, part.path),
+    readOnly: part.readOnly,
+  }));
 }
 
 /** What a path on the host is: a file, a directory, or nothing. */
@@ -73,9 +84,14 @@ export function pathKind(path: string): PathKind {
  * problem of the `docker.awsCredentials` block saying how to make it. None when the proxy gets keys from config and
  * nothing is mounted.
  */
-export function awsProfileProblems(credentials: Credentials, kindOf: (path: string) => PathKind = pathKind, home: string = homedir()): ConfigProblem[] {
+export function awsProfileProblems(
+  credentials: Credentials,
+  kindOf: (path: string) => PathKind = pathKind,
+  home: string = homedir(),
+): ConfigProblem[] {
   if (credentials.accessKeyId !== undefined) return [];
-  const noFile = "or give the proxy keys with docker.awsCredentials.accessKeyId and secretAccessKey, which mounts nothing";
+  const noFile =
+    "or give the proxy keys with docker.awsCredentials.accessKeyId and secretAccessKey, which mounts nothing";
   return PARTS[credentials.mount].flatMap((part): ConfigProblem[] => {
     const shown = joined(credentials.directory, part.path);
     const found = kindOf(joined(expandHome(credentials.directory, home), part.path));

@@ -28,7 +28,13 @@ export class DockerGateway extends pulumi.ComponentResource {
   readonly mcpGatewayUrl: string;
   /** Undefined when auth is off. */
   readonly masterKey: pulumi.Output<string> | undefined;
-  readonly containers: pulumi.Output<{ litellm: string; postgres: string; redis?: string; otel?: string; mcpServers: Record<string, string> }>;
+  readonly containers: pulumi.Output<{
+    litellm: string;
+    postgres: string;
+    redis?: string;
+    otel?: string;
+    mcpServers: Record<string, string>;
+  }>;
   readonly networkName: pulumi.Output<string>;
   readonly volumeName: pulumi.Output<string>;
 
@@ -43,7 +49,8 @@ export class DockerGateway extends pulumi.ComponentResource {
     };
 
     // The keys and the database password live as long as the volume: kept by `down` when the volume is.
-    const key = (purpose: KeyPurpose, formerly: pulumi.Alias) => generatedKey(purpose, { protect: config.docker.retainVolume, aliases: [formerly] });
+    const key = (purpose: KeyPurpose, formerly: pulumi.Alias) =>
+      generatedKey(purpose, { protect: config.docker.retainVolume, aliases: [formerly] });
     const network = new GatewayNetwork(`${name}-network`, { stack }, { parent: this });
     const postgres = new Postgres(
       `${name}-postgres`,
@@ -63,10 +70,18 @@ export class DockerGateway extends pulumi.ComponentResource {
       { parent: this },
     );
     const redis = hasRedis(config)
-      ? new Redis(`${name}-redis`, { stack, image: config.docker.redisImage, network: network.name, restart }, { parent: this })
+      ? new Redis(
+          `${name}-redis`,
+          { stack, image: config.docker.redisImage, network: network.name, restart },
+          { parent: this },
+        )
       : undefined;
     const otel = config.tracing.enabled
-      ? new OtelCollector(`${name}-otel`, { stack, image: config.tracing.collectorImage, network: network.name, restart }, { parent: this })
+      ? new OtelCollector(
+          `${name}-otel`,
+          { stack, image: config.tracing.collectorImage, network: network.name, restart },
+          { parent: this },
+        )
       : undefined;
     const mcpServers = config.mcpServers.map(
       (server) =>
@@ -88,7 +103,9 @@ export class DockerGateway extends pulumi.ComponentResource {
         ? secretOf(config.proxy.masterKey)
         : key("master-key", { name: `${name}-master-key`, parent: this })
       : undefined;
-    const saltKey = config.proxy.saltKey ? secretOf(config.proxy.saltKey) : key("salt-key", { name: `${name}-salt-key`, parent: this });
+    const saltKey = config.proxy.saltKey
+      ? secretOf(config.proxy.saltKey)
+      : key("salt-key", { name: `${name}-salt-key`, parent: this });
 
     const sources: EnvSources<pulumi.Output<string>> = {
       endpoints: redis ? { redisHost: redis.host, redisPort: String(redis.port) } : {},
@@ -97,7 +114,9 @@ export class DockerGateway extends pulumi.ComponentResource {
     };
     const entryOf = (variable: ProxyEnvVar): EnvEntry => {
       const source = envSource(variable, sources);
-      return "secret" in source ? { name: variable.name, value: source.secret, secret: true } : { name: variable.name, value: source.value, secret: false };
+      return "secret" in source
+        ? { name: variable.name, value: source.secret, secret: true }
+        : { name: variable.name, value: source.value, secret: false };
     };
     const credentials = config.docker.awsCredentials;
     const awsEnv: EnvEntry[] = [{ name: "AWS_REGION", value: credentials.region, secret: false }];
@@ -106,7 +125,8 @@ export class DockerGateway extends pulumi.ComponentResource {
         { name: "AWS_ACCESS_KEY_ID", value: secretOf(credentials.accessKeyId), secret: true },
         { name: "AWS_SECRET_ACCESS_KEY", value: secretOf(credentials.secretAccessKey), secret: true },
       );
-      if (credentials.sessionToken) awsEnv.push({ name: "AWS_SESSION_TOKEN", value: secretOf(credentials.sessionToken), secret: true });
+      if (credentials.sessionToken)
+        awsEnv.push({ name: "AWS_SESSION_TOKEN", value: secretOf(credentials.sessionToken), secret: true });
     } else {
       awsEnv.push({ name: "AWS_PROFILE", value: credentials.profile, secret: false });
     }
@@ -119,9 +139,16 @@ export class DockerGateway extends pulumi.ComponentResource {
         docker: config.docker,
         configYaml: args.rendered.yaml,
         env: [...args.rendered.env.map(entryOf), ...awsEnv],
-        awsProfileMounts: credentials.accessKeyId ? [] : awsProfileMounts(expandHome(credentials.directory), credentials.mount),
+        awsProfileMounts: credentials.accessKeyId
+          ? []
+          : awsProfileMounts(expandHome(credentials.directory), credentials.mount),
         network: network.name,
-        dependsOn: [postgres.container, ...(redis ? [redis.container] : []), ...(otel ? [otel.container] : []), ...mcpServers.map((server) => server.container)],
+        dependsOn: [
+          postgres.container,
+          ...(redis ? [redis.container] : []),
+          ...(otel ? [otel.container] : []),
+          ...mcpServers.map((server) => server.container),
+        ],
       },
       { parent: this },
     );
@@ -132,7 +159,13 @@ export class DockerGateway extends pulumi.ComponentResource {
     this.networkName = network.name;
     this.volumeName = postgres.volumeName;
     this.containers = pulumi
-      .all([litellm.containerName, postgres.containerName, redis?.host, otel?.containerName, pulumi.all(mcpServers.map((server) => server.containerName))])
+      .all([
+        litellm.containerName,
+        postgres.containerName,
+        redis?.host,
+        otel?.containerName,
+        pulumi.all(mcpServers.map((server) => server.containerName)),
+      ])
       .apply(([litellmName, postgresName, redisName, otelName, mcpNames]) => ({
         litellm: litellmName,
         postgres: postgresName,
@@ -151,6 +184,13 @@ export class DockerGateway extends pulumi.ComponentResource {
 
 /** How a client on the host reaches the proxy. */
 export function proxyUrl(bindAddress: string, hostPort: number): string {
-  const host = bindAddress === "0.0.0.0" ? "localhost" : bindAddress === "::" ? "[::1]" : bindAddress.includes(":") ? `[${bindAddress}]` : bindAddress;
+  const host =
+    bindAddress === "0.0.0.0"
+      ? "localhost"
+      : bindAddress === "::"
+        ? "[::1]"
+        : bindAddress.includes(":")
+          ? `[${bindAddress}]`
+          : bindAddress;
   return `http://${host}:${hostPort}`;
 }

@@ -38,8 +38,12 @@ export class LiteLLMContainer extends pulumi.ComponentResource {
     const { proxy } = args;
     const image = new docker.RemoteImage(`${name}-image`, { name: proxy.image, keepLocally: true }, { parent: this });
 
-    const plain = args.env.filter((entry) => !entry.secret).map((entry) => pulumi.interpolate`${entry.name}=${entry.value}`);
-    const secret = args.env.filter((entry) => entry.secret).map((entry) => pulumi.interpolate`${entry.name}=${entry.value}`);
+    const plain = args.env
+      .filter((entry) => !entry.secret)
+      .map((entry) => pulumi.interpolate`${entry.name}=${entry.value}`);
+    const secret = args.env
+      .filter((entry) => entry.secret)
+      .map((entry) => pulumi.interpolate`${entry.name}=${entry.value}`);
     const envs = secret.length === 0 ? pulumi.all(plain) : pulumi.secret(pulumi.all([...plain, ...secret]));
 
     this.container = new docker.Container(

@@ -49,7 +49,8 @@ export class McpServerContainer extends pulumi.ComponentResource {
         image,
         entrypoints: entrypoint,
         command,
-        envs: secrets.length === 0 ? plain : pulumi.secret(pulumi.all(secrets).apply((values) => [...plain, ...values])),
+        envs:
+          secrets.length === 0 ? plain : pulumi.secret(pulumi.all(secrets).apply((values) => [...plain, ...values])),
         networksAdvanced: [{ name: args.network }],
         healthcheck: healthcheck(mcpHealthcheck(server), 30),
         memory: server.memory,

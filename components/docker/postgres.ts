@@ -47,14 +47,13 @@ export class Postgres extends pulumi.ComponentResource {
         name: names.postgres,
         image: image.imageId,
         command: ["postgres", "-c", `max_connections=${maxConnections}`],
-        envs: pulumi.secret(pulumi.interpolate`POSTGRES_PASSWORD=${args.password}`).apply((secret) => [
-          `POSTGRES_USER=${username}`,
-          `POSTGRES_DB=${database}`,
-          secret,
-        ]),
+        envs: pulumi
+          .secret(pulumi.interpolate`POSTGRES_PASSWORD=${args.password}`)
+          .apply((secret) => [`POSTGRES_USER=${username}`, `POSTGRES_DB=${database}`, secret]),
         volumes: [{ volumeName: volume.name, containerPath: POSTGRES.dataDir }],
         networksAdvanced: [{ name: args.network }],
-        ports: args.hostPort === undefined ? [] : [{ internal: POSTGRES.port, external: args.hostPort, ip: "127.0.0.1" }],
+        ports:
+          args.hostPort === undefined ? [] : [{ internal: POSTGRES.port, external: args.hostPort, ip: "127.0.0.1" }],
         healthcheck: healthcheck(["CMD", "pg_isready", "-U", username, "-d", database], 10),
         restart: args.restart,
         labels: dockerLabels(args.stack, "database"),
@@ -69,6 +68,10 @@ export class Postgres extends pulumi.ComponentResource {
     this.databaseUrl = pulumi.secret(
       pulumi.interpolate`postgresql://${username}:${args.password}@${this.container.name}:${POSTGRES.port}/${database}`,
     );
-    this.registerOutputs({ containerName: this.containerName, volumeName: this.volumeName, databaseUrl: this.databaseUrl });
+    this.registerOutputs({
+      containerName: this.containerName,
+      volumeName: this.volumeName,
+      databaseUrl: this.databaseUrl,
+    });
   }
 }

@@ -27,7 +27,10 @@ function contents(url: string): Record<string, string> {
   assert.equal(tables.status, 0, tables.stderr);
   const result: Record<string, string> = {};
   for (const table of tables.stdout.trim().split("\n").filter(Boolean)) {
-    const digest = psqlUrl(url, `SELECT count(*) || ':' || md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) FROM "${table}" t`);
+    const digest = psqlUrl(
+      url,
+      `SELECT count(*) || ':' || md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) FROM "${table}" t`,
+    );
     assert.equal(digest.status, 0, digest.stderr);
     result[table] = digest.stdout.trim();
   }
@@ -59,7 +62,9 @@ describe("backup and restore of the dev database (the CLI, dockerode and pg_dump
 
   before(async function () {
     this.timeout(20 * 60_000);
-    litellmBin = ensureVenv(pythonEnvs(loadStack("dev")).find((env) => env.name === "litellm-proxy")!, (line) => process.stdout.write(`  ${line}\n`));
+    litellmBin = ensureVenv(pythonEnvs(loadStack("dev")).find((env) => env.name === "litellm-proxy")!, (line) =>
+      process.stdout.write(`  ${line}\n`),
+    );
     const deployed = await new StackState().up("dev");
     const deployment = devDeployment(deployed);
     await volume.startContainer(deployment.postgres.env, deployment.postgres.command);
@@ -73,7 +78,11 @@ describe("backup and restore of the dev database (the CLI, dockerode and pg_dump
       // The image's tools, on the container's socket, with the container's environment (no password: local trust).
       [names.postgres]: {
         status: "running",
-        exec: (command) => ({ file: command[0]!, args: command.slice(1), env: { PATH: process.env["PATH"], PGHOST: server.socketDir, PGPORT: String(server.port) } }),
+        exec: (command) => ({
+          file: command[0]!,
+          args: command.slice(1),
+          env: { PATH: process.env["PATH"], PGHOST: server.socketDir, PGPORT: String(server.port) },
+        }),
       },
     });
     applyMigrations(url, migrationFiles(litellmBin));
@@ -85,10 +94,15 @@ describe("backup and restore of the dev database (the CLI, dockerode and pg_dump
   });
 
   it("brings back exactly the rows and tables that were dumped, after rows changed and a later release's migration ran", async () => {
-    const seed = psqlUrl(url, [
-      `INSERT INTO "LiteLLM_Config" (param_name, param_value) VALUES ('general_settings', '{"store_model_in_db": true}'), ('litellm_settings', '{"drop_params": true}')`,
-      `INSERT INTO "LiteLLM_BudgetTable" (budget_id, max_budget, created_by, updated_by) SELECT 'budget-' || g, g * 1.5, 'backup-test', 'backup-test' FROM generate_series(1, 500) g`,
-    ].map((sql) => `${sql};`).join("\n"));
+    const seed = psqlUrl(
+      url,
+      [
+        `INSERT INTO "LiteLLM_Config" (param_name, param_value) VALUES ('general_settings', '{"store_model_in_db": true}'), ('litellm_settings', '{"drop_params": true}')`,
+        `INSERT INTO "LiteLLM_BudgetTable" (budget_id, max_budget, created_by, updated_by) SELECT 'budget-' || g, g * 1.5, 'backup-test', 'backup-test' FROM generate_series(1, 500) g`,
+      ]
+        .map((sql) => `${sql};`)
+        .join("\n"),
+    );
     assert.equal(seed.status, 0, seed.stderr);
     const dumped = contents(url);
     assert.ok(Object.keys(dumped).length > 50, `only ${Object.keys(dumped).length} tables`);
@@ -98,15 +112,23 @@ describe("backup and restore of the dev database (the CLI, dockerode and pg_dump
     const backup = await cli(["backup", "--file", file]);
     assert.equal(backup.status, 0, backup.stderr);
     assert.match(backup.stdout, /^Backed up the litellm database of dev to .*dev\.dump \(\d+\.\d KiB\)\n/);
-    assert.deepEqual(engine.execs.at(-1), { container: names.postgres, command: ["pg_dump", "--format=custom", "--username=litellm", "--dbname=litellm"] });
+    assert.deepEqual(engine.execs.at(-1), {
+      container: names.postgres,
+      command: ["pg_dump", "--format=custom", "--username=litellm", "--dbname=litellm"],
+    });
 
     // What happens after a backup: rows change, and a newer release migrates the schema.
-    const changed = psqlUrl(url, [
-      `DELETE FROM "LiteLLM_BudgetTable" WHERE max_budget > 300`,
-      `UPDATE "LiteLLM_Config" SET param_value = '{}' WHERE param_name = 'general_settings'`,
-      `CREATE TABLE "LiteLLM_FromANewerRelease" (id TEXT PRIMARY KEY)`,
-      `ALTER TABLE "LiteLLM_BudgetTable" ADD COLUMN from_a_newer_release TEXT`,
-    ].map((sql) => `${sql};`).join("\n"));
+    const changed = psqlUrl(
+      url,
+      [
+        `DELETE FROM "LiteLLM_BudgetTable" WHERE max_budget > 300`,
+        `UPDATE "LiteLLM_Config" SET param_value = '{}' WHERE param_name = 'general_settings'`,
+        `CREATE TABLE "LiteLLM_FromANewerRelease" (id TEXT PRIMARY KEY)`,
+        `ALTER TABLE "LiteLLM_BudgetTable" ADD COLUMN from_a_newer_release TEXT`,
+      ]
+        .map((sql) => `${sql};`)
+        .join("\n"),
+    );
     assert.equal(changed.status, 0, changed.stderr);
     assert.notDeepEqual(contents(url), dumped);
 
@@ -114,7 +136,10 @@ describe("backup and restore of the dev database (the CLI, dockerode and pg_dump
     assert.equal(restore.status, 0, restore.stderr);
     assert.deepEqual(contents(url), dumped);
     assert.deepEqual(engine.lifecycle.slice(-2), [`stop ${names.litellm}`, `start ${names.litellm}`]);
-    const columns = psqlUrl(url, `SELECT count(*) FROM information_schema.columns WHERE column_name = 'from_a_newer_release'`);
+    const columns = psqlUrl(
+      url,
+      `SELECT count(*) FROM information_schema.columns WHERE column_name = 'from_a_newer_release'`,
+    );
     assert.equal(columns.stdout.trim(), "0", "the newer release's column is gone with its migration");
   });
 
@@ -128,7 +153,10 @@ describe("backup and restore of the dev database (the CLI, dockerode and pg_dump
     writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
     const restore = await cli(["restore", cut, "--yes"]);
     assert.equal(restore.status, 1);
-    assert.match(restore.stderr, /^litellm-mcp: the restore failed in .* and was rolled back, the database unchanged: /);
+    assert.match(
+      restore.stderr,
+      /^litellm-mcp: the restore failed in .* and was rolled back, the database unchanged: /,
+    );
     assert.deepEqual(contents(url), before);
     assert.equal(engine.lifecycle.at(-1), `start ${names.litellm}`);
   });

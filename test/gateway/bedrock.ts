@@ -8,7 +8,13 @@
  * ids the model catalog offers in its region, and refuses the others as Bedrock Runtime does.
  */
 import { once } from "node:events";
-import { createServer, type IncomingMessage, request as httpRequest, type Server, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingMessage,
+  request as httpRequest,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import type { AddressInfo } from "node:net";
 import { EventStreamCodec } from "@smithy/core/event-streams";
 import { fromUtf8, Hash, toUtf8 } from "@smithy/core/serde";
@@ -43,7 +49,8 @@ export interface BedrockStandIn {
   stop(): Promise<void>;
 }
 
-const AUTHORIZATION = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/;
+const AUTHORIZATION =
+  /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/;
 
 /** The reply text: the stand-in's region and the model, so a test can tell which deployment answered. */
 export function standInReply(region: string, modelId: string): string {
@@ -53,7 +60,13 @@ export function standInReply(region: string, modelId: string): string {
 export async function startBedrockStandIn(region: string, credentials: StandInCredentials): Promise<BedrockStandIn> {
   const calls: BedrockCall[] = [];
   // applyChecksum adds x-amz-content-sha256, which only S3 signs.
-  const signer = new SignatureV4({ credentials, region, service: "bedrock", sha256: Hash.bind(null, "sha256"), applyChecksum: false });
+  const signer = new SignatureV4({
+    credentials,
+    region,
+    service: "bedrock",
+    sha256: Hash.bind(null, "sha256"),
+    applyChecksum: false,
+  });
   const codec = new EventStreamCodec(toUtf8, fromUtf8);
 
   const state: BedrockStandIn = {
@@ -71,20 +84,47 @@ export async function startBedrockStandIn(region: string, credentials: StandInCr
   const server: Server = createServer(async (request: IncomingMessage, response: ServerResponse) => {
     const body = await readBody(request);
     const match = /^\/model\/([^/]+)\/(converse|converse-stream)$/.exec(request.url ?? "");
-    if (request.method !== "POST" || !match) return json(response, 404, { message: `no such operation: ${request.method} ${request.url}` });
+    if (request.method !== "POST" || !match)
+      return json(response, 404, { message: `no such operation: ${request.method} ${request.url}` });
     const modelId = decodeURIComponent(match[1]!);
     const stream = match[2] === "converse-stream";
     const signatureProblem = await checkSignature(signer, request, body, region, credentials.accessKeyId);
-    const parsed = JSON.parse(body.toString("utf8") || "{}") as { messages?: { role: string; content: { text?: string }[] }[] };
-    const prompt = parsed.messages?.at(-1)?.content.map((block) => block.text ?? "").join("") ?? "";
+    const parsed = JSON.parse(body.toString("utf8") || "{}") as {
+      messages?: { role: string; content: { text?: string }[] }[];
+    };
+    const prompt =
+      parsed.messages
+        ?.at(-1)
+        ?.content.map((block) => block.text ?? "")
+        .join("") ?? "";
     calls.push({ region, modelId, stream, signatureProblem, prompt });
 
-    if (signatureProblem) return json(response, 403, { message: `The request signature we calculated does not match the signature you provided (${signatureProblem})` }, "UnrecognizedClientException");
+    if (signatureProblem)
+      return json(
+        response,
+        403,
+        {
+          message: `The request signature we calculated does not match the signature you provided (${signatureProblem})`,
+        },
+        "UnrecognizedClientException",
+      );
     // An id the model catalog does not offer in this region is refused, as Bedrock Runtime refuses it.
     const refusal = runtimeRefusal(modelId, region, new Date());
     if (refusal) return json(response, refusal.status, { message: refusal.message }, refusal.type);
-    if (state.denied) return json(response, 403, { message: "You don't have access to the model with the specified model ID." }, "AccessDeniedException");
-    if (state.failing) return json(response, 503, { message: "Bedrock is unable to process your request." }, "ServiceUnavailableException");
+    if (state.denied)
+      return json(
+        response,
+        403,
+        { message: "You don't have access to the model with the specified model ID." },
+        "AccessDeniedException",
+      );
+    if (state.failing)
+      return json(
+        response,
+        503,
+        { message: "Bedrock is unable to process your request." },
+        "ServiceUnavailableException",
+      );
 
     const text = standInReply(region, modelId);
     const usage = { inputTokens: 9, outputTokens: 5, totalTokens: 14 };
@@ -96,10 +136,15 @@ export async function startBedrockStandIn(region: string, credentials: StandInCr
         metrics: { latencyMs: 1 },
       });
     }
-    response.writeHead(200, { "content-type": "application/vnd.amazon.eventstream", "x-amzn-requestid": crypto.randomUUID() });
+    response.writeHead(200, {
+      "content-type": "application/vnd.amazon.eventstream",
+      "x-amzn-requestid": crypto.randomUUID(),
+    });
     const events: [string, unknown][] = [
       ["messageStart", { role: "assistant" }],
-      ...text.split(/(?<= )/).map((piece): [string, unknown] => ["contentBlockDelta", { contentBlockIndex: 0, delta: { text: piece } }]),
+      ...text
+        .split(/(?<= )/)
+        .map((piece): [string, unknown] => ["contentBlockDelta", { contentBlockIndex: 0, delta: { text: piece } }]),
       ["contentBlockStop", { contentBlockIndex: 0 }],
       ["messageStop", { stopReason: "end_turn" }],
       ["metadata", { usage, metrics: { latencyMs: 1 } }],
@@ -125,7 +170,13 @@ export async function startBedrockStandIn(region: string, credentials: StandInCr
 }
 
 /** Recomputes the request's SigV4 signature and compares; returns what is wrong, or undefined. */
-async function checkSignature(signer: SignatureV4, request: IncomingMessage, body: Buffer, region: string, accessKeyId: string): Promise<string | undefined> {
+async function checkSignature(
+  signer: SignatureV4,
+  request: IncomingMessage,
+  body: Buffer,
+  region: string,
+  accessKeyId: string,
+): Promise<string | undefined> {
   const authorization = request.headers.authorization ?? "";
   const match = AUTHORIZATION.exec(authorization);
   if (!match) return "no AWS4-HMAC-SHA256 authorization header";
@@ -134,7 +185,8 @@ async function checkSignature(signer: SignatureV4, request: IncomingMessage, bod
   if (scopeRegion !== region) return `signed for region ${scopeRegion}, sent to ${region}`;
   if (service !== "bedrock") return `signed for service ${service}`;
   const amzDate = request.headers["x-amz-date"];
-  if (typeof amzDate !== "string" || !amzDate.startsWith(date!)) return "x-amz-date does not match the credential scope";
+  if (typeof amzDate !== "string" || !amzDate.startsWith(date!))
+    return "x-amz-date does not match the credential scope";
 
   const headers: Record<string, string> = {};
   for (const name of signedHeaders!.split(";")) {
@@ -154,7 +206,12 @@ async function checkSignature(signer: SignatureV4, request: IncomingMessage, bod
       headers,
       body,
     },
-    { signingDate: parseAmzDate(amzDate), signingRegion: region, signingService: "bedrock", signableHeaders: new Set(Object.keys(headers)) },
+    {
+      signingDate: parseAmzDate(amzDate),
+      signingRegion: region,
+      signingService: "bedrock",
+      signableHeaders: new Set(Object.keys(headers)),
+    },
   );
   const expected = /Signature=([0-9a-f]{64})/.exec(String(signed.headers["authorization"]))?.[1];
   return expected === signature ? undefined : "signature value does not match";
@@ -172,7 +229,10 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
 }
 
 function json(response: ServerResponse, status: number, body: unknown, errorType?: string): void {
-  response.writeHead(status, { "content-type": "application/json", ...(errorType ? { "x-amzn-errortype": errorType } : {}) });
+  response.writeHead(status, {
+    "content-type": "application/json",
+    ...(errorType ? { "x-amzn-errortype": errorType } : {}),
+  });
   response.end(JSON.stringify(body));
 }
 
@@ -181,19 +241,30 @@ function json(response: ServerResponse, status: number, body: unknown, errorType
  * stand-in of each region: it sends each request, untouched, to the stand-in of the region its SigV4 credential
  * scope names, and answers 400 for a request that names none.
  */
-export async function startBedrockRouter(standIns: readonly BedrockStandIn[], host: string): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startBedrockRouter(
+  standIns: readonly BedrockStandIn[],
+  host: string,
+): Promise<{ url: string; stop(): Promise<void> }> {
   const server = createServer((request, response) => {
     const region = AUTHORIZATION.exec(request.headers.authorization ?? "")?.[3];
     const target = standIns.find((standIn) => standIn.region === region);
     if (!target) {
-      json(response, 400, { message: `no Bedrock Runtime stand-in for the region the request is signed for (${region ?? "none"})` }, "UnrecognizedClientException");
+      json(
+        response,
+        400,
+        { message: `no Bedrock Runtime stand-in for the region the request is signed for (${region ?? "none"})` },
+        "UnrecognizedClientException",
+      );
       return;
     }
     const url = new URL(target.url);
-    const forwarded = httpRequest({ host: url.hostname, port: url.port, method: request.method, path: request.url, headers: request.headers }, (answer) => {
-      response.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(response);
-    });
+    const forwarded = httpRequest(
+      { host: url.hostname, port: url.port, method: request.method, path: request.url, headers: request.headers },
+      (answer) => {
+        response.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(response);
+      },
+    );
     forwarded.on("error", (error) => json(response, 502, { message: error.message }));
     request.pipe(forwarded);
   });

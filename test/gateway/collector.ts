@@ -23,9 +23,11 @@ interface CollectorContainer {
 export function collectorHttpEndpoint(container: CollectorContainer): { host: string; port: number } {
   const text = container.environment?.find((entry) => entry.name === "AOT_CONFIG_CONTENT")?.value;
   if (!text) throw new Error(`${container.name} has no AOT_CONFIG_CONTENT`);
-  const endpoint = (parse(text) as { receivers?: { otlp?: { protocols?: { http?: { endpoint?: string } } } } }).receivers?.otlp?.protocols?.http?.endpoint;
+  const endpoint = (parse(text) as { receivers?: { otlp?: { protocols?: { http?: { endpoint?: string } } } } })
+    .receivers?.otlp?.protocols?.http?.endpoint;
   const match = /^([\d.]+):(\d+)$/.exec(endpoint ?? "");
-  if (!match) throw new Error(`${container.name}: no OTLP/HTTP receiver endpoint in its configuration (got ${String(endpoint)})`);
+  if (!match)
+    throw new Error(`${container.name}: no OTLP/HTTP receiver endpoint in its configuration (got ${String(endpoint)})`);
   return { host: match[1]!, port: Number(match[2]) };
 }
 
@@ -55,10 +57,18 @@ export interface CollectorStandIn {
   exports(): Buffer[];
 }
 
-export function startCollectorStandIn(network: TaskNetwork, container: CollectorContainer, logDir: string): CollectorStandIn {
+export function startCollectorStandIn(
+  network: TaskNetwork,
+  container: CollectorContainer,
+  logDir: string,
+): CollectorStandIn {
   const { host, port } = collectorHttpEndpoint(container);
   const file = join(logDir, `${container.name}-exports.b64`);
-  const started = network.start(`${container.name}-stand-in`, [process.execPath, "-e", RECEIVER, host, String(port), file, OTLP.tracesPath], { env: { PATH: process.env["PATH"] }, logDir });
+  const started = network.start(
+    `${container.name}-stand-in`,
+    [process.execPath, "-e", RECEIVER, host, String(port), file, OTLP.tracesPath],
+    { env: { PATH: process.env["PATH"] }, logDir },
+  );
   return {
     process: started,
     exports: () =>

@@ -30,7 +30,11 @@ async function down(state: StackState): Promise<{ status: number; stdout: string
   let stdout = "";
   let stderr = "";
   const pulumi = {
-    destroy: async (_stack: string, _write: (text: string) => void, options: { keepProtected: boolean; onSelected?: () => void }) => {
+    destroy: async (
+      _stack: string,
+      _write: (text: string) => void,
+      options: { keepProtected: boolean; onSelected?: () => void },
+    ) => {
       options.onSelected?.();
       await state.destroy({ excludeProtected: options.keepProtected });
     },
@@ -56,11 +60,17 @@ describe("dev down and up: the data, and the keys the program gives the containe
   let volumeKept: boolean;
 
   const litellm = (mode: "encrypt" | "decrypt", saltKey: string, input: string) =>
-    spawnSync(join(python, "python"), [join(__dirname, "salt_roundtrip.py"), mode], { encoding: "utf8", env: { ...process.env, LITELLM_SALT_KEY: saltKey, LITELLM_LOG: "ERROR", LITELLM_LOCAL_MODEL_COST_MAP: "True" }, input });
+    spawnSync(join(python, "python"), [join(__dirname, "salt_roundtrip.py"), mode], {
+      encoding: "utf8",
+      env: { ...process.env, LITELLM_SALT_KEY: saltKey, LITELLM_LOG: "ERROR", LITELLM_LOCAL_MODEL_COST_MAP: "True" },
+      input,
+    });
 
   before(async function () {
     this.timeout(20 * 60_000);
-    python = ensureVenv(pythonEnvs(loadStack("dev")).find((env) => env.name === "litellm-proxy")!, (line) => process.stdout.write(`  ${line}\n`));
+    python = ensureVenv(pythonEnvs(loadStack("dev")).find((env) => env.name === "litellm-proxy")!, (line) =>
+      process.stdout.write(`  ${line}\n`),
+    );
     const state = new StackState();
 
     // First `up`: the volume is empty; the image initialises it from the container's environment; LiteLLM's
@@ -103,12 +113,18 @@ describe("dev down and up: the data, and the keys the program gives the containe
   });
 
   it("logs in to the kept volume with the DATABASE_URL the program gives the proxy after down and up", () => {
-    const login = psqlUrl(volume.server.reach(second.proxy.env[ENV.databaseUrl]!), `SELECT credential_name FROM "LiteLLM_CredentialsTable"`);
+    const login = psqlUrl(
+      volume.server.reach(second.proxy.env[ENV.databaseUrl]!),
+      `SELECT credential_name FROM "LiteLLM_CredentialsTable"`,
+    );
     assert.deepEqual([login.status, login.stdout.trim()], [0, "bedrock"], login.stderr);
   });
 
   it("decrypts the stored credential with the salt key the program gives the proxy after down and up", () => {
-    const row = psqlUrl(volume.server.reach(second.proxy.env[ENV.databaseUrl]!), `SELECT credential_values->>'aws_secret_access_key' FROM "LiteLLM_CredentialsTable"`);
+    const row = psqlUrl(
+      volume.server.reach(second.proxy.env[ENV.databaseUrl]!),
+      `SELECT credential_values->>'aws_secret_access_key' FROM "LiteLLM_CredentialsTable"`,
+    );
     assert.equal(row.status, 0, row.stderr);
     assert.notEqual(row.stdout.trim(), CREDENTIAL, "LiteLLM stored the credential encrypted");
     const decrypted = litellm("decrypt", second.proxy.env[ENV.saltKey]!, row.stdout.trim());
@@ -120,7 +136,10 @@ describe("dev down and up: the data, and the keys the program gives the containe
     const refused = psqlUrl(volume.server.reach(fresh.proxy.env[ENV.databaseUrl]!), "SELECT 1");
     assert.notEqual(refused.status, 0);
     assert.match(refused.stderr, /password authentication failed for user "litellm"/);
-    const row = psqlUrl(volume.server.reach(second.proxy.env[ENV.databaseUrl]!), `SELECT credential_values->>'aws_secret_access_key' FROM "LiteLLM_CredentialsTable"`);
+    const row = psqlUrl(
+      volume.server.reach(second.proxy.env[ENV.databaseUrl]!),
+      `SELECT credential_values->>'aws_secret_access_key' FROM "LiteLLM_CredentialsTable"`,
+    );
     assert.equal(litellm("decrypt", fresh.proxy.env[ENV.saltKey]!, row.stdout.trim()).status, 3);
   });
 });

@@ -30,7 +30,13 @@ const targets: Record<string, () => Promise<Target>> = {
     await volume.startContainer(deployment.postgres.env, deployment.postgres.command);
     const url = deployment.proxy.env[ENV.databaseUrl]!;
     assert.equal(new URL(url).hostname, deployment.postgres.name, "DATABASE_URL names the Postgres container");
-    return { server: volume.server, url: volume.server.reach(url), user: deployment.postgres.env["POSTGRES_USER"]!, database: deployment.postgres.env["POSTGRES_DB"]!, stop: () => volume.remove() };
+    return {
+      server: volume.server,
+      url: volume.server.reach(url),
+      user: deployment.postgres.env["POSTGRES_USER"]!,
+      database: deployment.postgres.env["POSTGRES_DB"]!,
+      stop: () => volume.remove(),
+    };
   },
   ...Object.fromEntries(
     ["test", "prod"].map((stack) => [
@@ -38,7 +44,13 @@ const targets: Record<string, () => Promise<Target>> = {
       async (): Promise<Target> => {
         const { database } = await upAws(new StackState(), stack);
         const server = await startRdsLike(database.instance);
-        return { server, url: server.reach(database.url), user: database.instance.username, database: database.instance.dbName, stop: () => server.remove() };
+        return {
+          server,
+          url: server.reach(database.url),
+          user: database.instance.username,
+          database: database.instance.dbName,
+          stop: () => server.remove(),
+        };
       },
     ]),
   ),
@@ -50,7 +62,9 @@ describe("the proxy's database, created as each target creates it, with the name
 
   before(function () {
     this.timeout(20 * 60_000);
-    litellmBin = ensureVenv(pythonEnvs(loadStack("dev")).find((env) => env.name === "litellm-proxy")!, (line) => process.stdout.write(`  ${line}\n`));
+    litellmBin = ensureVenv(pythonEnvs(loadStack("dev")).find((env) => env.name === "litellm-proxy")!, (line) =>
+      process.stdout.write(`  ${line}\n`),
+    );
   });
 
   for (const [stack, create] of Object.entries(targets)) {
@@ -62,9 +76,16 @@ describe("the proxy's database, created as each target creates it, with the name
       after(() => target?.stop());
 
       it(`logs in with the database URL the program gives the proxy, as the user and to the database the ${stack === "dev" ? "Postgres container" : "RDS instance"} is created with${stack === "dev" ? "" : ", over TLS"}`, () => {
-        const session = psqlUrl(target.url, "SELECT current_user || '|' || current_database() || '|' || coalesce((SELECT ssl::text FROM pg_stat_ssl WHERE pid = pg_backend_pid()), 'false')");
+        const session = psqlUrl(
+          target.url,
+          "SELECT current_user || '|' || current_database() || '|' || coalesce((SELECT ssl::text FROM pg_stat_ssl WHERE pid = pg_backend_pid()), 'false')",
+        );
         assert.equal(session.status, 0, session.stderr);
-        assert.deepEqual(session.stdout.trim().split("|"), [target.user, target.database, stack === "dev" ? "false" : "true"]);
+        assert.deepEqual(session.stdout.trim().split("|"), [
+          target.user,
+          target.database,
+          stack === "dev" ? "false" : "true",
+        ]);
       });
 
       it("applies LiteLLM's migrations of the pinned litellm-proxy-extras as that user, who then owns every table LiteLLM's schema maps", () => {

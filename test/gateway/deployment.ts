@@ -18,7 +18,9 @@ function envsOf(container: Registered): Record<string, string> {
 }
 
 function containerNamed(run: ProgramRun, name: string): Registered {
-  const found = run.ofType("docker:index/container:Container").find((container) => reveal(container.inputs["name"]) === name);
+  const found = run
+    .ofType("docker:index/container:Container")
+    .find((container) => reveal(container.inputs["name"]) === name);
   if (!found) throw new Error(`the program creates no container ${name}`);
   return found;
 }
@@ -35,7 +37,11 @@ export function devDeployment(run: ProgramRun): DevDeployment {
   const postgres = containerNamed(run, containers.postgres);
   const volume = run.one("docker:index/volume:Volume");
   return {
-    postgres: { name: containers.postgres, env: envsOf(postgres), command: reveal<string[]>(postgres.inputs["command"]) },
+    postgres: {
+      name: containers.postgres,
+      env: envsOf(postgres),
+      command: reveal<string[]>(postgres.inputs["command"]),
+    },
     volume: { name: reveal<string>(volume.inputs["name"]), retainOnDelete: volume.options.retainOnDelete },
     proxy: { env: envsOf(containerNamed(run, containers.litellm)) },
   };
@@ -60,12 +66,23 @@ export async function upAws(state: StackState, stack: string): Promise<{ run: Pr
   const run = await state.up(stack, { outputs: awsOutputs, calls: awsCalls });
   const instance = run.one("aws:rds/instance:Instance");
   const parameterGroup = run.one("aws:rds/parameterGroup:ParameterGroup");
-  const parameters = Object.fromEntries(reveal<{ name: string; value: string }[]>(parameterGroup.inputs["parameters"]).map((parameter) => [parameter.name, parameter.value]));
-  const proxyTask = JSON.parse(reveal<string>(run.resources.find((resource) => resource.name === "gateway-proxy-task")!.inputs["containerDefinitions"])) as {
+  const parameters = Object.fromEntries(
+    reveal<{ name: string; value: string }[]>(parameterGroup.inputs["parameters"]).map((parameter) => [
+      parameter.name,
+      parameter.value,
+    ]),
+  );
+  const proxyTask = JSON.parse(
+    reveal<string>(
+      run.resources.find((resource) => resource.name === "gateway-proxy-task")!.inputs["containerDefinitions"],
+    ),
+  ) as {
     secrets: { name: string; valueFrom: string }[];
   }[];
   const valueFrom = proxyTask[0]!.secrets.find((secret) => secret.name === ENV.databaseUrl)!.valueFrom;
-  const version = run.ofType("aws:secretsmanager/secretVersion:SecretVersion").find((candidate) => valueFrom.endsWith(`:::${String(candidate.outputs["versionId"])}`));
+  const version = run
+    .ofType("aws:secretsmanager/secretVersion:SecretVersion")
+    .find((candidate) => valueFrom.endsWith(`:::${String(candidate.outputs["versionId"])}`));
   if (!version) throw new Error(`no secret version of the program holds ${valueFrom}`);
   return {
     run,

@@ -32,7 +32,9 @@ export interface Engine {
 
 /** The gateway address of the engine's default bridge network. */
 async function bridgeGateway(docker: Docker): Promise<string> {
-  const bridge = (await docker.getNetwork("bridge").inspect()) as { IPAM?: { Config?: { Gateway?: string; Subnet?: string }[] } };
+  const bridge = (await docker.getNetwork("bridge").inspect()) as {
+    IPAM?: { Config?: { Gateway?: string; Subnet?: string }[] };
+  };
   const gateway = bridge.IPAM?.Config?.find((config) => config.Gateway !== undefined)?.Gateway;
   if (gateway === undefined) throw new Error("the engine's bridge network names no gateway address");
   return gateway;
@@ -61,9 +63,18 @@ export async function useDockerEngine(log: (line: string) => void): Promise<Engi
   const connection = dockerConnection(process.env);
   const found = new Docker(connection.options);
   if (await answers(found)) {
-    const host = process.env["DOCKER_HOST"] || (connection.options.socketPath ? `unix://${connection.options.socketPath}` : connection.description);
+    const host =
+      process.env["DOCKER_HOST"] ||
+      (connection.options.socketPath ? `unix://${connection.options.socketPath}` : connection.description);
     log(`using the Docker engine at ${connection.description}`);
-    return { docker: found, env: { DOCKER_HOST: host }, own: false, description: connection.description, hostAddress: await bridgeGateway(found), stop: async () => undefined };
+    return {
+      docker: found,
+      env: { DOCKER_HOST: host },
+      own: false,
+      description: connection.description,
+      hostAddress: await bridgeGateway(found),
+      stop: async () => undefined,
+    };
   }
   const dockerd = dockerdAvailable();
   const root = process.getuid?.() === 0;
@@ -96,7 +107,9 @@ async function startOwnEngine(dockerd: string, log: (line: string) => void): Pro
   const started: Started = startProcess("dockerd", argv, { env: { PATH: process.env["PATH"] }, logDir: dir });
   const docker = new Docker({ socketPath: socket });
   await waitFor(started, "an answer on its socket", () => answers(docker), 60_000);
-  log(`started a Docker engine of the suite's own: ${(await docker.version()).Version} at ${socket} (log ${join(dir, "dockerd.log")})`);
+  log(
+    `started a Docker engine of the suite's own: ${(await docker.version()).Version} at ${socket} (log ${join(dir, "dockerd.log")})`,
+  );
   return {
     docker,
     env: { DOCKER_HOST: `unix://${socket}` },
@@ -106,7 +119,10 @@ async function startOwnEngine(dockerd: string, log: (line: string) => void): Pro
     async stop() {
       // Containers first, so that dockerd unmounts their layers before it exits.
       for (const info of await docker.listContainers({ all: true }).catch(() => [])) {
-        await docker.getContainer(info.Id).remove({ force: true }).catch(() => undefined);
+        await docker
+          .getContainer(info.Id)
+          .remove({ force: true })
+          .catch(() => undefined);
       }
       await started.stop();
       // A layer still mounted keeps its folder busy: unmount what is left under the data root, then remove it all.

@@ -28,9 +28,32 @@ import { followProgress } from "./standInImages";
 type Inputs = Record<string, unknown>;
 
 /** The inputs of each type the stand-in maps, and the fields of their nested objects. */
-const MAPPED: Record<string, { readonly fields: readonly string[]; readonly nested?: Readonly<Record<string, readonly string[]>> }> = {
+const MAPPED: Record<
+  string,
+  { readonly fields: readonly string[]; readonly nested?: Readonly<Record<string, readonly string[]>> }
+> = {
   "docker:index/container:Container": {
-    fields: ["name", "image", "command", "entrypoints", "envs", "user", "workingDir", "labels", "healthcheck", "ports", "volumes", "networksAdvanced", "uploads", "restart", "memory", "start", "mustRun", "wait", "waitTimeout"],
+    fields: [
+      "name",
+      "image",
+      "command",
+      "entrypoints",
+      "envs",
+      "user",
+      "workingDir",
+      "labels",
+      "healthcheck",
+      "ports",
+      "volumes",
+      "networksAdvanced",
+      "uploads",
+      "restart",
+      "memory",
+      "start",
+      "mustRun",
+      "wait",
+      "waitTimeout",
+    ],
     nested: {
       labels: ["label", "value"],
       healthcheck: ["tests", "interval", "timeout", "startPeriod", "retries"],
@@ -44,7 +67,10 @@ const MAPPED: Record<string, { readonly fields: readonly string[]; readonly nest
   "docker:index/volume:Volume": { fields: ["name", "labels"], nested: { labels: ["label", "value"] } },
   "docker:index/remoteImage:RemoteImage": { fields: ["name", "keepLocally"] },
   // buildOnPreview (the SDK sets false) decides whether a preview builds; an update always builds.
-  "docker:index/image:Image": { fields: ["imageName", "build", "skipPush", "buildOnPreview"], nested: { build: ["context", "dockerfile", "args"] } },
+  "docker:index/image:Image": {
+    fields: ["imageName", "build", "skipPush", "buildOnPreview"],
+    nested: { build: ["context", "dockerfile", "args"] },
+  },
 };
 
 /** Fails on any input of the resource, or of its nested objects, that the stand-in does not map. */
@@ -59,16 +85,21 @@ export function checkMapped(type: string, inputs: Inputs): void {
   for (const [field, fields] of Object.entries(mapped.nested ?? {})) {
     const value = inputs[field];
     const items = Array.isArray(value) ? value : value === undefined ? [] : [value];
-    for (const [index, item] of items.entries()) problems.push(...unmapped(fields, item as Inputs, Array.isArray(value) ? `${field}[${index}].` : `${field}.`));
+    for (const [index, item] of items.entries())
+      problems.push(...unmapped(fields, item as Inputs, Array.isArray(value) ? `${field}[${index}].` : `${field}.`));
   }
-  if (problems.length > 0) throw new Error(`the Docker provider stand-in does not map ${type} input(s) ${problems.join(", ")}: map them before the program sets them`);
+  if (problems.length > 0)
+    throw new Error(
+      `the Docker provider stand-in does not map ${type} input(s) ${problems.join(", ")}: map them before the program sets them`,
+    );
 }
 
 /** A Go duration (time.ParseDuration: "10s", "1m30s", "500ms"), in nanoseconds, as the Engine API takes it. */
 export function goDurationNs(text: string): number {
-  const units: Record<string, number> = { ns: 1, us: 1e3, "µs": 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+  const units: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
   const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)];
-  if (parts.length === 0 || parts.map((part) => part[0]).join("") !== text) throw new Error(`not a Go duration: ${JSON.stringify(text)}`);
+  if (parts.length === 0 || parts.map((part) => part[0]).join("") !== text)
+    throw new Error(`not a Go duration: ${JSON.stringify(text)}`);
   return Math.round(parts.reduce((sum, part) => sum + Number(part[1]) * units[part[2]!]!, 0));
 }
 
@@ -97,15 +128,25 @@ export function containerSpec(inputs: Inputs): ContainerSpec {
   for (const port of list<{ internal: number; external?: number; ip?: string; protocol?: string }>("ports")) {
     const key = `${port.internal}/${port.protocol ?? "tcp"}`;
     exposed[key] = {};
-    bindings[key] = [...(bindings[key] ?? []), { HostIp: port.ip ?? "0.0.0.0", HostPort: port.external === undefined ? "" : String(port.external) }];
+    bindings[key] = [
+      ...(bindings[key] ?? []),
+      { HostIp: port.ip ?? "0.0.0.0", HostPort: port.external === undefined ? "" : String(port.external) },
+    ];
   }
-  const binds = list<{ containerPath?: string; hostPath?: string; volumeName?: string; readOnly?: boolean }>("volumes").map((volume) => {
+  const binds = list<{ containerPath?: string; hostPath?: string; volumeName?: string; readOnly?: boolean }>(
+    "volumes",
+  ).map((volume) => {
     const source = volume.volumeName || volume.hostPath;
-    if (!source || !volume.containerPath) throw new Error(`a volume needs a source and a containerPath: ${JSON.stringify(volume)}`);
+    if (!source || !volume.containerPath)
+      throw new Error(`a volume needs a source and a containerPath: ${JSON.stringify(volume)}`);
     return `${source}:${volume.containerPath}:${volume.readOnly ? "ro" : "rw"}`;
   });
-  const health = inputs["healthcheck"] as { tests: string[]; interval?: string; timeout?: string; startPeriod?: string; retries?: number } | undefined;
-  const labels = Object.fromEntries(list<{ label: string; value: string }>("labels").map((label) => [label.label, label.value]));
+  const health = inputs["healthcheck"] as
+    | { tests: string[]; interval?: string; timeout?: string; startPeriod?: string; retries?: number }
+    | undefined;
+  const labels = Object.fromEntries(
+    list<{ label: string; value: string }>("labels").map((label) => [label.label, label.value]),
+  );
   const command = inputs["command"] as string[] | undefined;
   if (command?.some((word) => word === "")) throw new Error("values for command may not be empty");
   const create: Docker.ContainerCreateOptions = {
@@ -137,14 +178,23 @@ export function containerSpec(inputs: Inputs): ContainerSpec {
       Init: false,
     },
   };
-  const uploads = list<{ file: string; content?: string; contentBase64?: string; executable?: boolean }>("uploads").map((upload) => {
-    if ((upload.content === undefined) === (upload.contentBase64 === undefined)) throw new Error(`upload ${upload.file}: exactly one of content and contentBase64`);
-    const content = upload.content !== undefined ? Buffer.from(upload.content, "utf8") : Buffer.from(upload.contentBase64!, "base64");
-    return { file: upload.file, content, mode: upload.executable ? 0o744 : 0o644 };
-  });
+  const uploads = list<{ file: string; content?: string; contentBase64?: string; executable?: boolean }>("uploads").map(
+    (upload) => {
+      if ((upload.content === undefined) === (upload.contentBase64 === undefined))
+        throw new Error(`upload ${upload.file}: exactly one of content and contentBase64`);
+      const content =
+        upload.content !== undefined
+          ? Buffer.from(upload.content, "utf8")
+          : Buffer.from(upload.contentBase64!, "base64");
+      return { file: upload.file, content, mode: upload.executable ? 0o744 : 0o644 };
+    },
+  );
   return {
     create,
-    networks: list<{ name: string; aliases?: string[] }>("networksAdvanced").map((network) => ({ name: network.name, aliases: network.aliases ?? [] })),
+    networks: list<{ name: string; aliases?: string[] }>("networksAdvanced").map((network) => ({
+      name: network.name,
+      aliases: network.aliases ?? [],
+    })),
     uploads,
     start: inputs["start"] !== false,
     mustRun: inputs["mustRun"] !== false,
@@ -159,10 +209,14 @@ function tarOf(upload: Upload): Promise<Buffer> {
     archive.on("data", (chunk: Buffer) => chunks.push(chunk));
     archive.on("end", () => resolve(Buffer.concat(chunks)));
     archive.on("error", reject);
-    archive.entry({ name: upload.file.replace(/^\/+/, ""), mode: upload.mode, size: upload.content.length }, upload.content, (error) => {
-      if (error) reject(error);
-      else archive.finalize();
-    });
+    archive.entry(
+      { name: upload.file.replace(/^\/+/, ""), mode: upload.mode, size: upload.content.length },
+      upload.content,
+      (error) => {
+        if (error) reject(error);
+        else archive.finalize();
+      },
+    );
   });
 }
 
@@ -219,16 +273,28 @@ export class DockerProviderStandIn {
 
   private async network(inputs: Inputs): Promise<Inputs> {
     checkMapped("docker:index/network:Network", inputs);
-    const labels = Object.fromEntries(((inputs["labels"] ?? []) as { label: string; value: string }[]).map((label) => [label.label, label.value]));
-    const network = await this.docker.createNetwork({ Name: inputs["name"] as string, Driver: (inputs["driver"] as string | undefined) ?? "bridge", Labels: labels, CheckDuplicate: true });
+    const labels = Object.fromEntries(
+      ((inputs["labels"] ?? []) as { label: string; value: string }[]).map((label) => [label.label, label.value]),
+    );
+    const network = await this.docker.createNetwork({
+      Name: inputs["name"] as string,
+      Driver: (inputs["driver"] as string | undefined) ?? "bridge",
+      Labels: labels,
+      CheckDuplicate: true,
+    });
     this.made.push({ type: "network", id: network.id });
     return { id: network.id, name: inputs["name"] };
   }
 
   private async volume(inputs: Inputs): Promise<Inputs> {
     checkMapped("docker:index/volume:Volume", inputs);
-    const labels = Object.fromEntries(((inputs["labels"] ?? []) as { label: string; value: string }[]).map((label) => [label.label, label.value]));
-    const volume = (await this.docker.createVolume({ Name: inputs["name"] as string, Labels: labels })) as unknown as { Name: string; Mountpoint: string };
+    const labels = Object.fromEntries(
+      ((inputs["labels"] ?? []) as { label: string; value: string }[]).map((label) => [label.label, label.value]),
+    );
+    const volume = (await this.docker.createVolume({ Name: inputs["name"] as string, Labels: labels })) as unknown as {
+      Name: string;
+      Mountpoint: string;
+    };
     this.made.push({ type: "volume", id: volume.Name });
     return { id: volume.Name, name: volume.Name, mountpoint: volume.Mountpoint };
   }
@@ -252,11 +318,19 @@ export class DockerProviderStandIn {
     checkMapped("docker:index/image:Image", inputs);
     const build = inputs["build"] as { context: string; dockerfile: string; args?: Record<string, string> };
     const imageName = inputs["imageName"] as string;
-    if (inputs["skipPush"] !== true) throw new Error(`${imageName}: the stand-in pushes nothing; the program builds with skipPush`);
+    if (inputs["skipPush"] !== true)
+      throw new Error(`${imageName}: the stand-in pushes nothing; the program builds with skipPush`);
     const started = performance.now();
     const stream = await this.docker.buildImage(
       { context: build.context, src: ["."] },
-      { t: imageName, dockerfile: relative(build.context, build.dockerfile), buildargs: build.args ?? {}, rm: true, forcerm: true, ...(this.options.buildNetwork ? { networkmode: this.options.buildNetwork } : {}) },
+      {
+        t: imageName,
+        dockerfile: relative(build.context, build.dockerfile),
+        buildargs: build.args ?? {},
+        rm: true,
+        forcerm: true,
+        ...(this.options.buildNetwork ? { networkmode: this.options.buildNetwork } : {}),
+      },
     );
     try {
       await followProgress(this.docker, stream);
@@ -274,14 +348,26 @@ export class DockerProviderStandIn {
     await this.findImage(spec.create.Image!);
     // A container of the same name that the stand-in made is the one this replaces (its inputs changed): it goes
     // first. Any other of that name stays, and the engine refuses the name, as it refuses the provider.
-    if (this.containerInputs.has(name)) await this.docker.getContainer(name).remove({ force: true }).catch(() => undefined);
-    const created = await this.docker.createContainer({ ...spec.create, Env: [...(spec.create.Env ?? []), ...(this.options.addedEnv?.(name) ?? [])] });
+    if (this.containerInputs.has(name))
+      await this.docker
+        .getContainer(name)
+        .remove({ force: true })
+        .catch(() => undefined);
+    const created = await this.docker.createContainer({
+      ...spec.create,
+      Env: [...(spec.create.Env ?? []), ...(this.options.addedEnv?.(name) ?? [])],
+    });
     this.made.push({ type: "container", id: created.id });
     this.containerInputs.set(name, inputs);
     if (spec.networks.length > 0) {
-      await this.docker.getNetwork("bridge").disconnect({ Container: created.id }).catch(() => undefined);
+      await this.docker
+        .getNetwork("bridge")
+        .disconnect({ Container: created.id })
+        .catch(() => undefined);
       for (const network of spec.networks) {
-        await this.docker.getNetwork(network.name).connect({ Container: created.id, EndpointConfig: { Aliases: [...network.aliases] } });
+        await this.docker
+          .getNetwork(network.name)
+          .connect({ Container: created.id, EndpointConfig: { Aliases: [...network.aliases] } });
       }
     }
     for (const upload of spec.uploads) await created.putArchive(await tarOf(upload), { path: "/" });
@@ -293,7 +379,9 @@ export class DockerProviderStandIn {
         const log = await this.logOf(created);
         if (!this.stoppedForNotRun(name, log)) {
           await created.remove({ force: true });
-          throw new Error(`container ${name} exited immediately (exit code ${state.ExitCode}):\n${log.trimEnd().split("\n").slice(-20).join("\n")}`);
+          throw new Error(
+            `container ${name} exited immediately (exit code ${state.ExitCode}):\n${log.trimEnd().split("\n").slice(-20).join("\n")}`,
+          );
         }
       }
     }
@@ -328,7 +416,8 @@ export class DockerProviderStandIn {
   }
 
   private async waitHealthy(container: Docker.Container, name: string, spec: ContainerSpec): Promise<void> {
-    if (!spec.create.Healthcheck) throw new Error(`container ${name}: wait is set, and the container has no health check to wait for`);
+    if (!spec.create.Healthcheck)
+      throw new Error(`container ${name}: wait is set, and the container has no health check to wait for`);
     const started = performance.now();
     const deadline = started + spec.waitSeconds! * 1000;
     for (;;) {
@@ -339,10 +428,16 @@ export class DockerProviderStandIn {
         return;
       }
       // A container that stopped or restarted may have stopped for the cause reported as NOT RUN.
-      if ((!state.Running || state.Restarting || info.RestartCount > 0) && this.stoppedForNotRun(name, await this.logOf(container))) return;
+      if (
+        (!state.Running || state.Restarting || info.RestartCount > 0) &&
+        this.stoppedForNotRun(name, await this.logOf(container))
+      )
+        return;
       if (performance.now() > deadline) {
         const probe = state.Health?.Log?.at(-1);
-        throw new Error(`container ${name} failed to be in a healthy state within ${spec.waitSeconds} s (health ${state.Health?.Status ?? "none"}${probe ? `, last check exit ${probe.ExitCode}: ${probe.Output.trim().split("\n").at(-1)}` : ""})`);
+        throw new Error(
+          `container ${name} failed to be in a healthy state within ${spec.waitSeconds} s (health ${state.Health?.Status ?? "none"}${probe ? `, last check exit ${probe.ExitCode}: ${probe.Output.trim().split("\n").at(-1)}` : ""})`,
+        );
       }
       await sleep(1000);
     }
@@ -358,7 +453,10 @@ export class DockerProviderStandIn {
       // A container is found by its name: one whose creation failed (it never became healthy) is in the stack
       // all the same, as the provider's partial state keeps it, and one the suite made again (recreate) has
       // another id than the one the stack recorded.
-      const id = resource.type === "docker:index/container:Container" ? (reveal<Inputs>(resource.inputs)["name"] as string) : (resource.outputs["id"] as string | undefined);
+      const id =
+        resource.type === "docker:index/container:Container"
+          ? (reveal<Inputs>(resource.inputs)["name"] as string)
+          : (resource.outputs["id"] as string | undefined);
       if (id === undefined) continue;
       switch (resource.type) {
         case "docker:index/container:Container":
@@ -376,7 +474,8 @@ export class DockerProviderStandIn {
           if (!resource.options.retainOnDelete) await this.docker.getVolume(id).remove();
           break;
         case "docker:index/remoteImage:RemoteImage":
-          if (resource.inputs["keepLocally"] !== true) await this.docker.getImage(resource.outputs["imageId"] as string).remove();
+          if (resource.inputs["keepLocally"] !== true)
+            await this.docker.getImage(resource.outputs["imageId"] as string).remove();
           break;
       }
     }

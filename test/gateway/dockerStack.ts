@@ -84,7 +84,9 @@ export class DockerStack implements PulumiPort {
   async outputs(stack: string): Promise<Outputs> {
     this.check(stack);
     if (!this.run) return {};
-    return Object.fromEntries(Object.entries(this.run.outputs).map(([key, value]) => [key, { value: reveal(value), secret: isSecret(value) }]));
+    return Object.fromEntries(
+      Object.entries(this.run.outputs).map(([key, value]) => [key, { value: reveal(value), secret: isSecret(value) }]),
+    );
   }
 
   async up(stack: string, write: (text: string) => void): Promise<void> {
@@ -103,7 +105,11 @@ export class DockerStack implements PulumiPort {
     throw new Error("the Pulumi stand-in of the Docker suite deploys; it does not preview");
   }
 
-  async destroy(stack: string, _write: (text: string) => void, options: { keepProtected: boolean; onSelected?: () => void }): Promise<void> {
+  async destroy(
+    stack: string,
+    _write: (text: string) => void,
+    options: { keepProtected: boolean; onSelected?: () => void },
+  ): Promise<void> {
     this.check(stack);
     options.onSelected?.();
     await this.remove(options.keepProtected);

@@ -74,10 +74,20 @@ export interface TaskOptions {
 }
 
 /** valueFrom: a secret's ARN, then optionally :json-key:version-stage:version-id. */
-export function parseValueFrom(valueFrom: string): { arn: string; jsonKey?: string; stage?: string; versionId?: string } {
+export function parseValueFrom(valueFrom: string): {
+  arn: string;
+  jsonKey?: string;
+  stage?: string;
+  versionId?: string;
+} {
   const parts = valueFrom.split(":");
   const [jsonKey, stage, versionId] = parts.slice(7);
-  return { arn: parts.slice(0, 7).join(":"), ...(jsonKey ? { jsonKey } : {}), ...(stage ? { stage } : {}), ...(versionId ? { versionId } : {}) };
+  return {
+    arn: parts.slice(0, 7).join(":"),
+    ...(jsonKey ? { jsonKey } : {}),
+    ...(stage ? { stage } : {}),
+    ...(versionId ? { versionId } : {}),
+  };
 }
 
 export class EcsAgentStandIn {
@@ -117,30 +127,53 @@ export class EcsAgentStandIn {
   }
 
   async definition(taskDefinitionArn: string): Promise<ContainerDefinition[]> {
-    const described = await this.moto.clients.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: taskDefinitionArn }));
+    const described = await this.moto.clients.ecs.send(
+      new DescribeTaskDefinitionCommand({ taskDefinition: taskDefinitionArn }),
+    );
     return (described.taskDefinition?.containerDefinitions ?? []) as ContainerDefinition[];
   }
 
   /** Starts the task's essential container as ECS would; non-essential containers are reported, not started. */
-  async runTask(taskDefinitionArn: string, role: RoleCredentials | undefined, options: TaskOptions): Promise<RunningTask> {
+  async runTask(
+    taskDefinitionArn: string,
+    role: RoleCredentials | undefined,
+    options: TaskOptions,
+  ): Promise<RunningTask> {
     const containers = await this.definition(taskDefinitionArn);
     const container = containers.find((candidate) => candidate.essential !== false);
     if (!container) throw new Error(`${taskDefinitionArn} has no essential container`);
-    const notStarted = containers.filter((candidate) => candidate !== container).map((candidate) => `${candidate.name} (${candidate.image}): a container image; no container engine runs here`);
+    const notStarted = containers
+      .filter((candidate) => candidate !== container)
+      .map((candidate) => `${candidate.name} (${candidate.image}): a container image; no container engine runs here`);
 
     const containerEnv: Record<string, string> = {};
     for (const entry of container.environment ?? []) containerEnv[entry.name] = entry.value;
     for (const secret of container.secrets ?? []) {
       const { arn, jsonKey, stage, versionId } = parseValueFrom(secret.valueFrom);
-      const value = await this.moto.clients.secrets.send(new GetSecretValueCommand({ SecretId: arn, VersionId: versionId, VersionStage: stage }));
-      containerEnv[secret.name] = jsonKey ? String((JSON.parse(value.SecretString ?? "{}") as Record<string, unknown>)[jsonKey]) : (value.SecretString ?? "");
+      const value = await this.moto.clients.secrets.send(
+        new GetSecretValueCommand({ SecretId: arn, VersionId: versionId, VersionStage: stage }),
+      );
+      containerEnv[secret.name] = jsonKey
+        ? String((JSON.parse(value.SecretString ?? "{}") as Record<string, unknown>)[jsonKey])
+        : (value.SecretString ?? "");
     }
     const id = randomUUID().replace(/-/g, "");
     const credentialsPath = `/v2/credentials/${randomUUID()}`;
     if (role) this.tokens.set(credentialsPath, role);
     // What Fargate adds to every container's environment.
-    const fargateEnv = { AWS_REGION: this.moto.region, AWS_DEFAULT_REGION: this.moto.region, ...(role ? { AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: credentialsPath } : {}) };
-    const env: NodeJS.ProcessEnv = { PATH: options.path, HOME: this.vpc.volume(), LANG: "C.UTF-8", ...options.harnessEnv, ...fargateEnv, ...containerEnv };
+    const fargateEnv = {
+      AWS_REGION: this.moto.region,
+      AWS_DEFAULT_REGION: this.moto.region,
+      ...(role ? { AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: credentialsPath } : {}),
+    };
+    const env: NodeJS.ProcessEnv = {
+      PATH: options.path,
+      HOME: this.vpc.volume(),
+      LANG: "C.UTF-8",
+      ...options.harnessEnv,
+      ...fargateEnv,
+      ...containerEnv,
+    };
     for (const name of Object.keys(options.without ?? {})) delete env[name];
 
     const argv = [...(container.entryPoint ?? options.imageEntryPoint ?? []), ...(container.command ?? [])];
@@ -168,19 +201,30 @@ export class EcsAgentStandIn {
       containerEnv,
       process: started,
       notStarted,
-      healthCheck: () => (probe.length === 0 ? { status: 0, output: "no health check" } : network.run(probe, { PATH: options.path }, (container.healthCheck?.timeout ?? 5) * 1000)),
+      healthCheck: () =>
+        probe.length === 0
+          ? { status: 0, output: "no health check" }
+          : network.run(probe, { PATH: options.path }, (container.healthCheck?.timeout ?? 5) * 1000),
       shipLogs: async () => {
         if (!logs || !stream) return;
-        const lines = readFileSync(started.logFile, "utf8").split("\n").filter((line) => line.trim() !== "");
+        const lines = readFileSync(started.logFile, "utf8")
+          .split("\n")
+          .filter((line) => line.trim() !== "");
         const fresh = lines.slice(shipped);
         if (fresh.length === 0) return;
         if (!streamMade) {
-          await this.moto.clients.logs.send(new CreateLogStreamCommand({ logGroupName: logs["awslogs-group"], logStreamName: stream }));
+          await this.moto.clients.logs.send(
+            new CreateLogStreamCommand({ logGroupName: logs["awslogs-group"], logStreamName: stream }),
+          );
           streamMade = true;
         }
         const now = Date.now();
         await this.moto.clients.logs.send(
-          new PutLogEventsCommand({ logGroupName: logs["awslogs-group"], logStreamName: stream, logEvents: fresh.map((message) => ({ timestamp: now, message })) }),
+          new PutLogEventsCommand({
+            logGroupName: logs["awslogs-group"],
+            logStreamName: stream,
+            logEvents: fresh.map((message) => ({ timestamp: now, message })),
+          }),
         );
         shipped = lines.length;
       },
@@ -218,11 +262,18 @@ export function oneOffTaskApi(agent: EcsAgentStandIn, region: string, options: T
             continue;
           }
           await task.shipLogs();
-          described.push({ taskArn: arn, lastStatus: "STOPPED", stoppedReason: "Essential container in task exited", containers: [{ name: task.container.name, exitCode: task.process.exitCode() ?? undefined }] });
+          described.push({
+            taskArn: arn,
+            lastStatus: "STOPPED",
+            stoppedReason: "Essential container in task exited",
+            containers: [{ name: task.container.name, exitCode: task.process.exitCode() ?? undefined }],
+          });
         }
         return { tasks: described, failures: [] };
       }
-      throw Object.assign(new Error(`the one-off task stand-in does not answer ${name}`), { name: "UnexpectedCommand" });
+      throw Object.assign(new Error(`the one-off task stand-in does not answer ${name}`), {
+        name: "UnexpectedCommand",
+      });
     },
   };
 }

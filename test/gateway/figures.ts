@@ -48,14 +48,39 @@ export function signedConverse(standIn: BedrockStandIn, modelId: string): () => 
 }
 
 /** One signed Converse call straight to the stand-in, and its answer, whatever it is. */
-export function signedConverseAnswer(standIn: BedrockStandIn, modelId: string): () => Promise<{ status: number; errorType: string | null; body: string }> {
+export function signedConverseAnswer(
+  standIn: BedrockStandIn,
+  modelId: string,
+): () => Promise<{ status: number; errorType: string | null; body: string }> {
   const url = new URL(`${standIn.url}/model/${encodeURIComponent(modelId)}/converse`);
-  const body = JSON.stringify({ messages: [{ role: "user", content: [{ text: "figures" }] }], inferenceConfig: { maxTokens: 16 } });
-  const signer = new SignatureV4({ credentials: STAND_IN_CREDENTIALS, region: standIn.region, service: "bedrock", sha256: Hash.bind(null, "sha256"), applyChecksum: false });
+  const body = JSON.stringify({
+    messages: [{ role: "user", content: [{ text: "figures" }] }],
+    inferenceConfig: { maxTokens: 16 },
+  });
+  const signer = new SignatureV4({
+    credentials: STAND_IN_CREDENTIALS,
+    region: standIn.region,
+    service: "bedrock",
+    sha256: Hash.bind(null, "sha256"),
+    applyChecksum: false,
+  });
   return async () => {
-    const signed = await signer.sign({ method: "POST", protocol: "http:", hostname: url.hostname, port: Number(url.port), path: url.pathname, query: {}, headers: { host: url.host, "content-type": "application/json" }, body });
+    const signed = await signer.sign({
+      method: "POST",
+      protocol: "http:",
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: url.pathname,
+      query: {},
+      headers: { host: url.host, "content-type": "application/json" },
+      body,
+    });
     const response = await fetch(url, { method: "POST", headers: signed.headers as Record<string, string>, body });
-    return { status: response.status, errorType: response.headers.get("x-amzn-errortype"), body: await response.text() };
+    return {
+      status: response.status,
+      errorType: response.headers.get("x-amzn-errortype"),
+      body: await response.text(),
+    };
   };
 }
 
@@ -91,8 +116,13 @@ export function processTreeRssMb(root: number): number {
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 
 export function printFigures(figures: Figures): void {
-  const lines = ["", "  Figures (not pass or fail)", `  machine: ${cpus().length} x ${cpus()[0]?.model.trim() ?? "?"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`];
-  if (figures.coldStartMs !== undefined) lines.push(`  proxy cold start to liveness: ${(figures.coldStartMs / 1000).toFixed(1)} s`);
+  const lines = [
+    "",
+    "  Figures (not pass or fail)",
+    `  machine: ${cpus().length} x ${cpus()[0]?.model.trim() ?? "?"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+  ];
+  if (figures.coldStartMs !== undefined)
+    lines.push(`  proxy cold start to liveness: ${(figures.coldStartMs / 1000).toFixed(1)} s`);
   const pair = (what: string, direct?: Timing, gateway?: Timing) => {
     if (!direct || !gateway) return;
     lines.push(
@@ -101,6 +131,7 @@ export function printFigures(figures: Figures): void {
   };
   pair(`MCP tools/list on ${figures.mcpServer ?? "?"}`, figures.toolsListDirect, figures.toolsListGateway);
   pair("non-streamed completion (Bedrock stand-in)", figures.completionDirect, figures.completionGateway);
-  if (figures.proxyRssMb !== undefined) lines.push(`  proxy memory (resident, with its workers): ${figures.proxyRssMb} MiB`);
+  if (figures.proxyRssMb !== undefined)
+    lines.push(`  proxy memory (resident, with its workers): ${figures.proxyRssMb} MiB`);
   process.stdout.write(`${lines.join("\n")}\n`);
 }

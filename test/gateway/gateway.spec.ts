@@ -61,7 +61,12 @@ function skipBecause(context: Mocha.Context, reason: string): never {
 async function cli(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
-  const io = { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) }, cwd: join(__dirname, "..", ".."), env: process.env };
+  const io = {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    cwd: join(__dirname, "..", ".."),
+    env: process.env,
+  };
   const status = await run(args, io, { ...realDeps, timeoutMs: 20_000 });
   return { status, stdout, stderr };
 }
@@ -84,7 +89,13 @@ function modelNames(config: StackConfig): string[] {
   return [...new Set(config.models.map((model) => model.group ?? model.name))].sort();
 }
 
-async function chat(proxy: string, key: string, model: string, stream: boolean, content = "Say hello"): Promise<{ status: number; text: string }> {
+async function chat(
+  proxy: string,
+  key: string,
+  model: string,
+  stream: boolean,
+  content = "Say hello",
+): Promise<{ status: number; text: string }> {
   const response = await fetch(`${proxy}/v1/chat/completions`, {
     method: "POST",
     headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
@@ -98,7 +109,10 @@ async function chat(proxy: string, key: string, model: string, stream: boolean, 
   const text = body
     .split("\n")
     .filter((line) => line.startsWith("data: ") && line !== "data: [DONE]")
-    .map((line) => (JSON.parse(line.slice(6)) as { choices: { delta: { content?: string } }[] }).choices[0]?.delta.content ?? "")
+    .map(
+      (line) =>
+        (JSON.parse(line.slice(6)) as { choices: { delta: { content?: string } }[] }).choices[0]?.delta.content ?? "",
+    )
     .join("");
   return { status: response.status, text };
 }
@@ -128,27 +142,47 @@ describe("the gateway, run for real from the dev stack", function () {
   });
 
   after(async () => {
-    await Promise.all([...mcp.map((server) => server.process.stop()), ...bedrock.map((standIn) => standIn.stop()), egress?.stop()]);
-    if (notRun.length > 0) process.stdout.write(`\n${notRun.map((entry) => `  ${entry.replace(/\n/g, "\n  ")}`).join("\n")}\n`);
+    await Promise.all([
+      ...mcp.map((server) => server.process.stop()),
+      ...bedrock.map((standIn) => standIn.stop()),
+      egress?.stop(),
+    ]);
+    if (notRun.length > 0)
+      process.stdout.write(`\n${notRun.map((entry) => `  ${entry.replace(/\n/g, "\n  ")}`).join("\n")}\n`);
     printFigures(figures);
   });
 
   describe("installed at the versions the stacks pin", () => {
     it("runs the LiteLLM release of the pinned proxy image", () => {
-      const version = spawnSync(join(bins["litellm-proxy"]!, "python"), ["-c", "import importlib.metadata as m; print(m.version('litellm'))"], { encoding: "utf8" }).stdout.trim();
+      const version = spawnSync(
+        join(bins["litellm-proxy"]!, "python"),
+        ["-c", "import importlib.metadata as m; print(m.version('litellm'))"],
+        { encoding: "utf8" },
+      ).stdout.trim();
       assert.equal(version, litellmVersion(base.proxy.image));
     });
 
     it("checks extra LiteLLM settings against exactly the keys the pinned LiteLLM reads (config/litellm-settings.json)", () => {
-      assert.equal(litellmSettingsOf(bins["litellm-proxy"]!), readFileSync(LITELLM_SETTINGS_FILE, "utf8"), "run npm run gateway:lock");
+      assert.equal(
+        litellmSettingsOf(bins["litellm-proxy"]!),
+        readFileSync(LITELLM_SETTINGS_FILE, "utf8"),
+        "run npm run gateway:lock",
+      );
     });
 
     it("runs each MCP server at the version its image is built with, the stdio one behind the pinned mcp-proxy", () => {
       for (const server of base.mcpServers) {
-        const packages = [...(server.build?.pip ?? []), ...(server.transport === "stdio" && server.build?.pip ? [BRIDGE.package] : [])];
+        const packages = [
+          ...(server.build?.pip ?? []),
+          ...(server.transport === "stdio" && server.build?.pip ? [BRIDGE.package] : []),
+        ];
         for (const spec of packages) {
           const [name, version] = spec.split("==") as [string, string];
-          const found = spawnSync(join(bins[`mcp-${server.name}`]!, "python"), ["-c", `import importlib.metadata as m; print(m.version(${JSON.stringify(name)}))`], { encoding: "utf8" }).stdout.trim();
+          const found = spawnSync(
+            join(bins[`mcp-${server.name}`]!, "python"),
+            ["-c", `import importlib.metadata as m; print(m.version(${JSON.stringify(name)}))`],
+            { encoding: "utf8" },
+          ).stdout.trim();
           assert.equal(found, version, `${server.name}: ${name}`);
         }
       }
@@ -163,7 +197,11 @@ describe("the gateway, run for real from the dev stack", function () {
         return [status, errorType, status === 200 ? "" : (JSON.parse(body) as { message: string }).message];
       };
       assert.deepEqual(await answer("global.anthropic.claude-sonnet-5-5"), [200, null, ""]);
-      assert.deepEqual(await answer("jp.anthropic.claude-sonnet-5-5"), [400, "ValidationException", "The provided model identifier is invalid."]);
+      assert.deepEqual(await answer("jp.anthropic.claude-sonnet-5-5"), [
+        400,
+        "ValidationException",
+        "The provided model identifier is invalid.",
+      ]);
       assert.deepEqual(await answer("apac.anthropic.claude-3-7-sonnet-20250219-v1:0"), [
         404,
         "ResourceNotFoundException",
@@ -178,12 +216,18 @@ describe("the gateway, run for real from the dev stack", function () {
     before(() => {
       const config = loadVariant("dev", (values) => {
         values["cache"] = { responses: true, redis: "always" };
-        values["litellm"] = { litellm_settings: { success_callback: ["prometheus"] }, general_settings: { max_parallel_requests: 100 }, router_settings: { enable_pre_call_checks: true } };
+        values["litellm"] = {
+          litellm_settings: { success_callback: ["prometheus"] },
+          general_settings: { max_parallel_requests: 100 },
+          router_settings: { enable_pre_call_checks: true },
+        };
       });
       rendered = renderLocal(config, mcp, bedrock).yaml;
       const file = join(logDir, "reads-config.yaml");
       writeFileSync(file, rendered);
-      const result = spawnSync(join(bins["litellm-proxy"]!, "python"), [join(__dirname, "litellm_reads.py"), file], { encoding: "utf8" });
+      const result = spawnSync(join(bins["litellm-proxy"]!, "python"), [join(__dirname, "litellm_reads.py"), file], {
+        encoding: "utf8",
+      });
       assert.equal(result.status, 0, result.stderr);
       reads = JSON.parse(result.stdout) as typeof reads;
     });
@@ -205,11 +249,18 @@ describe("the gateway, run for real from the dev stack", function () {
         values["mcpServers"][0].name = "No";
         values["mcpServers"][0].description = "yes";
       });
-      const configs = [...committedStacks().map((stack) => [stack, renderStack(loadStack(stack), stack).yaml] as const), ["hostile", renderStack(hostile, "dev").yaml] as const];
+      const configs = [
+        ...committedStacks().map((stack) => [stack, renderStack(loadStack(stack), stack).yaml] as const),
+        ["hostile", renderStack(hostile, "dev").yaml] as const,
+      ];
       for (const [label, yaml] of configs) {
         const file = join(logDir, `pyyaml-${label}.yaml`);
         writeFileSync(file, yaml);
-        const read = spawnSync(join(bins["litellm-proxy"]!, "python"), ["-c", "import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))", file], { encoding: "utf8" });
+        const read = spawnSync(
+          join(bins["litellm-proxy"]!, "python"),
+          ["-c", "import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))", file],
+          { encoding: "utf8" },
+        );
         assert.equal(read.status, 0, read.stderr);
         assert.deepEqual(JSON.parse(read.stdout), parse(yaml), label);
       }
@@ -217,14 +268,24 @@ describe("the gateway, run for real from the dev stack", function () {
 
     it("starts the proxy with flags the pinned LiteLLM CLI accepts", () => {
       const help = spawnSync(join(bins["litellm-proxy"]!, "litellm"), ["--help"], { encoding: "utf8" }).stdout;
-      for (const flag of ["--config", "--host", "--port", "--num_workers", "--keepalive_timeout", "--max_requests_before_restart"]) assert.match(help, new RegExp(`${flag}\\b`), flag);
+      for (const flag of [
+        "--config",
+        "--host",
+        "--port",
+        "--num_workers",
+        "--keepalive_timeout",
+        "--max_requests_before_restart",
+      ])
+        assert.match(help, new RegExp(`${flag}\\b`), flag);
     });
   });
 
   for (const variant of ["as the dev stack is", "with the response cache on Redis"] as const) {
     describe(variant, () => {
       const cacheOn = variant !== "as the dev stack is";
-      const change = cacheOn ? (values: Record<string, unknown>) => (values["cache"] = { responses: true, redis: "always" }) : undefined;
+      const change = cacheOn
+        ? (values: Record<string, unknown>) => (values["cache"] = { responses: true, redis: "always" })
+        : undefined;
       const config = change ? loadVariant("dev", change) : base;
       let keys: Keys;
       let volume: ImageVolume | undefined;
@@ -245,10 +306,25 @@ describe("the gateway, run for real from the dev stack", function () {
         volume = new ImageVolume();
         await volume.startContainer(deployment.postgres.env, deployment.postgres.command);
         const databaseUrl = deployment.proxy.env[ENV.databaseUrl]!;
-        assert.equal(new URL(databaseUrl).hostname, deployment.postgres.name, "the proxy's DATABASE_URL names the Postgres container");
+        assert.equal(
+          new URL(databaseUrl).hostname,
+          deployment.postgres.name,
+          "the proxy's DATABASE_URL names the Postgres container",
+        );
         const rendered = renderLocal(config, mcp, bedrock);
         const name = `litellm-${cacheOn ? "cache" : "plain"}`;
-        proxyInputs = { config, rendered, bins, keys, redis, logDir, egress, prisma, name, databaseUrl: volume.server.reach(databaseUrl) };
+        proxyInputs = {
+          config,
+          rendered,
+          bins,
+          keys,
+          redis,
+          logDir,
+          egress,
+          prisma,
+          name,
+          databaseUrl: volume.server.reach(databaseUrl),
+        };
         try {
           proxy = await startProxy(proxyInputs);
         } catch (error) {
@@ -273,7 +349,9 @@ describe("the gateway, run for real from the dev stack", function () {
             processes: {
               litellm: { pid: proxy.process.pid, logFile: proxy.process.logFile },
               ...(redis ? { redis: { pid: redis.process.pid, logFile: redis.process.logFile } } : {}),
-              mcpServers: Object.fromEntries(mcp.map((server) => [server.server.name, { pid: server.process.pid, logFile: server.process.logFile }])),
+              mcpServers: Object.fromEntries(
+                mcp.map((server) => [server.server.name, { pid: server.process.pid, logFile: server.process.logFile }]),
+              ),
             },
             configYaml: rendered.yaml,
           }),
@@ -294,7 +372,9 @@ describe("the gateway, run for real from the dev stack", function () {
       });
 
       it("lists exactly the stack's model names on /v1/models", async () => {
-        const response = await fetch(`${proxy.url}/v1/models`, { headers: { authorization: `Bearer ${keys.masterKey}` } });
+        const response = await fetch(`${proxy.url}/v1/models`, {
+          headers: { authorization: `Bearer ${keys.masterKey}` },
+        });
         const ids = ((await response.json()) as { data: { id: string }[] }).data.map((model) => model.id).sort();
         assert.deepEqual(ids, modelNames(config));
       });
@@ -306,8 +386,12 @@ describe("the gateway, run for real from the dev stack", function () {
       it("lists each MCP server's tools through the gateway's REST route, as the server itself lists them", async () => {
         for (const server of mcp) {
           const direct = await mcpTools(server.url, {});
-          const expected = server.server.allowedTools ? direct.filter((tool) => server.server.allowedTools!.includes(tool)) : direct;
-          const response = await fetch(`${proxy.url}/mcp-rest/tools/list?server_id=${server.server.name}`, { headers: { authorization: `Bearer ${keys.masterKey}` } });
+          const expected = server.server.allowedTools
+            ? direct.filter((tool) => server.server.allowedTools!.includes(tool))
+            : direct;
+          const response = await fetch(`${proxy.url}/mcp-rest/tools/list?server_id=${server.server.name}`, {
+            headers: { authorization: `Bearer ${keys.masterKey}` },
+          });
           assert.equal(response.status, 200, server.server.name);
           const listed = ((await response.json()) as { tools: { name: string }[] }).tools.map((tool) => tool.name);
           assert.ok(expected.length > 0, `${server.server.name} lists no tool`);
@@ -317,10 +401,16 @@ describe("the gateway, run for real from the dev stack", function () {
 
       it("lists each MCP server's tools to an MCP client on /mcp/<server> with the x-litellm-api-key header", async () => {
         for (const server of mcp) {
-          const tools = await mcpTools(`${proxy.url}/mcp/${server.server.name}`, { "x-litellm-api-key": `Bearer ${keys.masterKey}` });
+          const tools = await mcpTools(`${proxy.url}/mcp/${server.server.name}`, {
+            "x-litellm-api-key": `Bearer ${keys.masterKey}`,
+          });
           const direct = await mcpTools(server.url, {});
           assert.ok(tools.length > 0, server.server.name);
-          for (const tool of tools) assert.ok(direct.some((name) => tool.endsWith(name)), `${server.server.name}: ${tool} is not one of ${direct.join(", ")}`);
+          for (const tool of tools)
+            assert.ok(
+              direct.some((name) => tool.endsWith(name)),
+              `${server.server.name}: ${tool} is not one of ${direct.join(", ")}`,
+            );
         }
       });
 
@@ -332,12 +422,17 @@ describe("the gateway, run for real from the dev stack", function () {
             const result = await chat(proxy.url, keys.masterKey, name, stream, `hello ${name} ${stream} ${variant}`);
             assert.equal(result.status, 200, result.text);
             // A shared name may be answered by any of its deployments; the reply says which.
-            const model = deployments.find((deployment) => result.text === standInReply(deployment.region, deployment.bedrockModelId));
+            const model = deployments.find(
+              (deployment) => result.text === standInReply(deployment.region, deployment.bedrockModelId),
+            );
             assert.ok(model, `${name} answered "${result.text}", from none of its deployments`);
             const standIn = bedrock.find((candidate) => candidate.region === model.region)!;
             const call = standIn.calls.at(-1);
             assert.equal(totalCalls(bedrock), before + 1);
-            assert.deepEqual([call?.modelId, call?.region, call?.stream, call?.signatureProblem], [model.bedrockModelId, model.region, stream, undefined]);
+            assert.deepEqual(
+              [call?.modelId, call?.region, call?.stream, call?.signatureProblem],
+              [model.bedrockModelId, model.region, stream, undefined],
+            );
           }
         }
       });
@@ -355,30 +450,57 @@ describe("the gateway, run for real from the dev stack", function () {
         standIn.failing = true;
         try {
           for (let attempt = 0; attempt < 6; attempt++) {
-            const result = await chat(proxy.url, keys.masterKey, failing.group!, false, `outage of ${failing.region} ${attempt} ${variant}`);
-            assert.deepEqual([result.status, result.text], [200, standInReply(healthy.region, healthy.bedrockModelId)], `${failing.region} down, attempt ${attempt}`);
+            const result = await chat(
+              proxy.url,
+              keys.masterKey,
+              failing.group!,
+              false,
+              `outage of ${failing.region} ${attempt} ${variant}`,
+            );
+            assert.deepEqual(
+              [result.status, result.text],
+              [200, standInReply(healthy.region, healthy.bedrockModelId)],
+              `${failing.region} down, attempt ${attempt}`,
+            );
           }
         } finally {
           standIn.failing = false;
         }
         // The router cooled the failing region down at its first failure instead of calling it every time.
-        assert.ok(standIn.calls.length - failedBefore <= config.proxy.allowedFails + 1, `${standIn.calls.length - failedBefore} calls reached the failing region`);
+        assert.ok(
+          standIn.calls.length - failedBefore <= config.proxy.allowedFails + 1,
+          `${standIn.calls.length - failedBefore} calls reached the failing region`,
+        );
       });
 
       it("makes a virtual key with /key/generate that works, and still works after a restart with the same master and salt keys", async function () {
-        if (databaseNotRun) skipBecause(this, `virtual keys live in the database, which the proxy cannot set up here: ${databaseNotRun}`);
-        const generated = await fetch(`${proxy.url}/key/generate`, { method: "POST", headers: { authorization: `Bearer ${keys.masterKey}`, "content-type": "application/json" }, body: "{}" });
+        if (databaseNotRun)
+          skipBecause(this, `virtual keys live in the database, which the proxy cannot set up here: ${databaseNotRun}`);
+        const generated = await fetch(`${proxy.url}/key/generate`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${keys.masterKey}`, "content-type": "application/json" },
+          body: "{}",
+        });
         assert.equal(generated.status, 200);
         const virtualKey = ((await generated.json()) as { key: string }).key;
-        assert.equal((await fetch(`${proxy.url}/v1/models`, { headers: { authorization: `Bearer ${virtualKey}` } })).status, 200);
+        assert.equal(
+          (await fetch(`${proxy.url}/v1/models`, { headers: { authorization: `Bearer ${virtualKey}` } })).status,
+          200,
+        );
         await proxy.process.stop();
         proxy = await startProxy({ ...proxyInputs, name: `${proxyInputs.name}-again` });
-        assert.equal((await fetch(`${proxy.url}/v1/models`, { headers: { authorization: `Bearer ${virtualKey}` } })).status, 200);
+        assert.equal(
+          (await fetch(`${proxy.url}/v1/models`, { headers: { authorization: `Bearer ${virtualKey}` } })).status,
+          200,
+        );
       });
 
       it("reports every check through litellm-mcp status --json", async () => {
         const result = await cli(["status", "--json", "--outputs", outputsFile]);
-        const report = JSON.parse(result.stdout) as { healthy: boolean; checks: { name: string; ok: boolean; detail: string }[] };
+        const report = JSON.parse(result.stdout) as {
+          healthy: boolean;
+          checks: { name: string; ok: boolean; detail: string }[];
+        };
         const failed = report.checks.filter((check) => !check.ok).map((check) => `${check.name}: ${check.detail}`);
         // Without its database the proxy still answers readiness, and says so (naming no version then).
         const expectedFailures = databaseNotRun ? ["proxy readiness: database Not connected"] : [];
@@ -386,21 +508,34 @@ describe("the gateway, run for real from the dev stack", function () {
         assert.equal(result.status, expectedFailures.length === 0 ? 0 : 1);
         const names = report.checks.map((check) => check.name);
         for (const server of mcp) {
-          assert.ok(names.includes(`mcp ${server.server.name}`) && names.includes(`process ${server.server.name}`), server.server.name);
+          assert.ok(
+            names.includes(`mcp ${server.server.name}`) && names.includes(`process ${server.server.name}`),
+            server.server.name,
+          );
         }
-        assert.match(report.checks.find((check) => check.name === "models")!.detail, new RegExp(`^${modelNames(config).length} model\\(s\\): `));
+        assert.match(
+          report.checks.find((check) => check.name === "models")!.detail,
+          new RegExp(`^${modelNames(config).length} model\\(s\\): `),
+        );
       });
 
       it("calls each model once with litellm-mcp status --call-models, and names the model Bedrock refuses", async () => {
         const pinned = config.models.find((model) => model.group === undefined && model.region === bedrock[1]!.region)!;
         const answered = await cli(["status", "--json", "--call-models", "--outputs", outputsFile]);
-        const calls = (JSON.parse(answered.stdout) as { checks: { name: string; ok: boolean; detail: string }[] }).checks.filter((check) => check.name.startsWith("call "));
-        assert.deepEqual(calls.map((check) => [check.name, check.ok, check.detail]).sort(), modelNames(config).map((name) => [`call ${name}`, true, "answered"]));
+        const calls = (
+          JSON.parse(answered.stdout) as { checks: { name: string; ok: boolean; detail: string }[] }
+        ).checks.filter((check) => check.name.startsWith("call "));
+        assert.deepEqual(
+          calls.map((check) => [check.name, check.ok, check.detail]).sort(),
+          modelNames(config).map((name) => [`call ${name}`, true, "answered"]),
+        );
         const standIn = bedrock[1]!;
         standIn.denied = true;
         try {
           const refused = await cli(["status", "--json", "--call-models", "--outputs", outputsFile]);
-          const check = (JSON.parse(refused.stdout) as { checks: { name: string; ok: boolean; detail: string }[] }).checks.find((candidate) => candidate.name === `call ${pinned.name}`);
+          const check = (
+            JSON.parse(refused.stdout) as { checks: { name: string; ok: boolean; detail: string }[] }
+          ).checks.find((candidate) => candidate.name === `call ${pinned.name}`);
           assert.equal(refused.status, 1);
           assert.equal(check?.ok, false);
           assert.match(check?.detail ?? "", /You don't have access to the model with the specified model ID/);
@@ -418,7 +553,10 @@ describe("the gateway, run for real from the dev stack", function () {
       if (!cacheOn) {
         it("says there is no response cache to clear with litellm-mcp clear-cache", async () => {
           const result = await cli(["clear-cache", "--outputs", outputsFile]);
-          assert.deepEqual([result.status, result.stdout], [0, "dev has no response cache (cache.responses is false): nothing to clear\n"]);
+          assert.deepEqual(
+            [result.status, result.stdout],
+            [0, "dev has no response cache (cache.responses is false): nothing to clear\n"],
+          );
         });
       } else {
         it("serves a repeated completion from the cache, and litellm-mcp clear-cache empties Redis and says what it cannot empty", async () => {
@@ -436,7 +574,10 @@ describe("the gateway, run for real from the dev stack", function () {
           assert.match(result.stdout, /^Cleared the response cache of dev in Redis/);
           assert.equal(cached(), "", "Redis still holds cache entries");
           // LiteLLM keeps each worker's copy in memory in front of Redis (DualCache): the CLI says so.
-          assert.match(result.stdout, /in its own memory, in front of Redis, until they expire; litellm-mcp restart litellm --stack dev empties those too/);
+          assert.match(
+            result.stdout,
+            /in its own memory, in front of Redis, until they expire; litellm-mcp restart litellm --stack dev empties those too/,
+          );
         });
 
         it("has litellm-mcp status report an MCP server down, exit 1, once it is stopped", async () => {
@@ -446,8 +587,12 @@ describe("the gateway, run for real from the dev stack", function () {
           const report = JSON.parse(result.stdout) as { checks: { name: string; ok: boolean }[] };
           const failed = report.checks.filter((check) => !check.ok).map((check) => check.name);
           assert.equal(result.status, 1);
-          assert.ok(failed.includes(`mcp ${victim.server.name}`) && failed.includes(`process ${victim.server.name}`), failed.join(", "));
-          for (const other of mcp.slice(0, -1)) assert.ok(!failed.includes(`mcp ${other.server.name}`), `${other.server.name} reported down too`);
+          assert.ok(
+            failed.includes(`mcp ${victim.server.name}`) && failed.includes(`process ${victim.server.name}`),
+            failed.join(", "),
+          );
+          for (const other of mcp.slice(0, -1))
+            assert.ok(!failed.includes(`mcp ${other.server.name}`), `${other.server.name} reported down too`);
         });
       }
     });
@@ -479,7 +624,8 @@ describe("the gateway, run for real from the dev stack", function () {
       assert.equal(answer.status, 200, answer.text);
       // The SDK's batch processor exports every few seconds.
       const deadline = Date.now() + 30_000;
-      const spanFor = () => receiver.bodies.find((body) => body.includes("claude-sonnet-us") && body.includes("litellm-mcp-dev"));
+      const spanFor = () =>
+        receiver.bodies.find((body) => body.includes("claude-sonnet-us") && body.includes("litellm-mcp-dev"));
       while (!spanFor() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
       assert.ok(spanFor(), `no span for the completion among ${receiver.bodies.length} export(s)`);
       assert.match(receiver.contentTypes[0] ?? "", /^application\/(x-protobuf|json)/);
@@ -492,8 +638,17 @@ describe("the gateway, run for real from the dev stack", function () {
       assert.equal(response.status, 200);
       const text = await response.text();
       for (const metric of ["litellm_spend_metric", "litellm_total_tokens_metric"]) {
-        const line = text.split("\n").find((candidate) => candidate.startsWith(metric) && candidate.includes('model="claude-sonnet-us"'));
-        assert.ok(line, `no ${metric} sample for claude-sonnet-us in:\n${text.split("\n").filter((candidate) => candidate.startsWith("litellm_")).slice(0, 20).join("\n")}`);
+        const line = text
+          .split("\n")
+          .find((candidate) => candidate.startsWith(metric) && candidate.includes('model="claude-sonnet-us"'));
+        assert.ok(
+          line,
+          `no ${metric} sample for claude-sonnet-us in:\n${text
+            .split("\n")
+            .filter((candidate) => candidate.startsWith("litellm_"))
+            .slice(0, 20)
+            .join("\n")}`,
+        );
       }
     });
   });

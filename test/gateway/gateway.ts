@@ -28,7 +28,10 @@ import { type Started, startProcess, waitFor } from "./processes";
 export type PythonBins = Readonly<Record<string, string>>;
 
 /** Credentials of the stand-in AWS account the proxy signs Bedrock calls with. */
-export const STAND_IN_CREDENTIALS: StandInCredentials = { accessKeyId: "AKIASTANDIN000000000", secretAccessKey: "stand-in-secret-access-key" };
+export const STAND_IN_CREDENTIALS: StandInCredentials = {
+  accessKeyId: "AKIASTANDIN000000000",
+  secretAccessKey: "stand-in-secret-access-key",
+};
 
 export interface Keys {
   readonly masterKey: string;
@@ -54,7 +57,8 @@ function npmBin(server: McpServerConfig): string {
   const manifest = join(PROJECT_DIR, "node_modules", name, "package.json");
   if (!existsSync(manifest)) throw new Error(`${server.name}: ${name} is not in node_modules: run npm ci`);
   const installed = (JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version;
-  if (installed !== version) throw new Error(`${server.name}: the stack pins ${spec}, node_modules has ${installed}: align package.json`);
+  if (installed !== version)
+    throw new Error(`${server.name}: the stack pins ${spec}, node_modules has ${installed}: align package.json`);
   return join(PROJECT_DIR, "node_modules", ".bin");
 }
 
@@ -62,13 +66,19 @@ function npmBin(server: McpServerConfig): string {
 export async function startMcpServer(server: McpServerConfig, bins: PythonBins, logDir: string): Promise<McpProcess> {
   const port = await freePort();
   const argv = mcpLocalArgv(server, { host: "127.0.0.1", port });
-  if (argv === undefined) throw new Error(`${server.name} runs from a ready image (${server.image}), which needs Docker`);
+  if (argv === undefined)
+    throw new Error(`${server.name} runs from a ready image (${server.image}), which needs Docker`);
   const bin = server.build?.npm !== undefined ? npmBin(server) : bins[`mcp-${server.name}`];
   if (bin === undefined) throw new Error(`${server.name}: no environment installed`);
   const env = { PATH: `${bin}:${process.env["PATH"]}`, HOME: process.env["HOME"], ...server.environment };
   const started = startProcess(`mcp-${server.name}`, argv, { env, logDir });
   const base = `http://127.0.0.1:${port}`;
-  await waitFor(started, `an answer on ${server.healthPath}`, async () => (await fetch(`${base}${server.healthPath}`)).ok, 60_000);
+  await waitFor(
+    started,
+    `an answer on ${server.healthPath}`,
+    async () => (await fetch(`${base}${server.healthPath}`)).ok,
+    60_000,
+  );
   return { server, url: `${base}${server.path}`, process: started };
 }
 
@@ -87,7 +97,10 @@ export async function startRedis(logDir: string): Promise<{ process: Started; po
 
 /** One redis-cli command against the suite's Redis; its output, trimmed. */
 export function redisCli(port: number, password: string, args: string[]): string {
-  const result = spawnSync("redis-cli", ["-p", String(port), "--no-auth-warning", ...args], { encoding: "utf8", env: { PATH: process.env["PATH"], REDISCLI_AUTH: password } });
+  const result = spawnSync("redis-cli", ["-p", String(port), "--no-auth-warning", ...args], {
+    encoding: "utf8",
+    env: { PATH: process.env["PATH"], REDISCLI_AUTH: password },
+  });
   return (result.stdout ?? "").trim();
 }
 
@@ -123,7 +136,11 @@ export async function startEgressRecorder(host = "127.0.0.1"): Promise<EgressRec
   });
   const port = await freePort();
   await new Promise<void>((resolve) => server.listen(port, host, resolve));
-  return { url: `http://${host}:${port}`, destinations, stop: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://${host}:${port}`,
+    destinations,
+    stop: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 /**
@@ -148,7 +165,9 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
         bodies.push(Buffer.concat(chunks));
         contentTypes.push(String(request.headers["content-type"] ?? ""));
         // An empty ExportTraceServiceResponse: accepted, nothing rejected.
-        response.writeHead(200, { "content-type": String(request.headers["content-type"] ?? "application/x-protobuf") });
+        response.writeHead(200, {
+          "content-type": String(request.headers["content-type"] ?? "application/x-protobuf"),
+        });
         response.end();
       } else {
         response.writeHead(404);
@@ -158,7 +177,12 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   });
   const port = await freePort();
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  return { tracesUrl: `http://127.0.0.1:${port}${OTLP.tracesPath}`, bodies, contentTypes, stop: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    tracesUrl: `http://127.0.0.1:${port}${OTLP.tracesPath}`,
+    bodies,
+    contentTypes,
+    stop: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 export interface ProxyInputs {
@@ -182,13 +206,19 @@ export function proxyEnv(inputs: ProxyInputs, bin: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { PATH: `${bin}:${process.env["PATH"]}`, HOME: process.env["HOME"], LANG: "C.UTF-8" };
   const sources = {
     endpoints: inputs.redis ? { redisHost: "127.0.0.1", redisPort: String(inputs.redis.port) } : {},
-    secrets: { masterKey: inputs.keys.masterKey, saltKey: inputs.keys.saltKey, databaseUrl: inputs.databaseUrl, redisPassword: inputs.redis?.password },
+    secrets: {
+      masterKey: inputs.keys.masterKey,
+      saltKey: inputs.keys.saltKey,
+      databaseUrl: inputs.databaseUrl,
+      redisPassword: inputs.redis?.password,
+    },
     secretRef: () => {
       throw new Error("the gateway suite runs stacks without secret config keys");
     },
   };
   for (const variable of inputs.rendered.env) {
-    if (variable.kind === "targetSecret" && variable.secret === "databaseUrl" && inputs.databaseUrl === undefined) continue;
+    if (variable.kind === "targetSecret" && variable.secret === "databaseUrl" && inputs.databaseUrl === undefined)
+      continue;
     const source = envSource(variable, sources);
     env[variable.name] = String("secret" in source ? source.secret : source.value);
   }
@@ -224,11 +254,19 @@ export async function startProxy(inputs: ProxyInputs): Promise<ProxyRun> {
   const port = await freePort();
   const configFile = join(inputs.logDir, `${inputs.name ?? "litellm"}-config.yaml`);
   writeFileSync(configFile, inputs.rendered.yaml);
-  const argv = [join(bin, "litellm"), ...proxyCommand(inputs.config.proxy, { configPath: configFile, listen: { host: "127.0.0.1", port } })];
+  const argv = [
+    join(bin, "litellm"),
+    ...proxyCommand(inputs.config.proxy, { configPath: configFile, listen: { host: "127.0.0.1", port } }),
+  ];
   const started = startProcess(inputs.name ?? "litellm", argv, { env: proxyEnv(inputs, bin), logDir: inputs.logDir });
   const url = `http://127.0.0.1:${port}`;
   try {
-    const coldStartMs = await waitFor(started, "liveness", async () => (await fetch(`${url}${PROXY.livenessPath}`)).ok, 180_000);
+    const coldStartMs = await waitFor(
+      started,
+      "liveness",
+      async () => (await fetch(`${url}${PROXY.livenessPath}`)).ok,
+      180_000,
+    );
     return { process: started, url, configFile, coldStartMs };
   } catch (error) {
     await started.stop();
@@ -237,7 +275,12 @@ export async function startProxy(inputs: ProxyInputs): Promise<ProxyRun> {
 }
 
 /** The stack's config.yaml for processes on loopback, with a Bedrock stand-in per region. */
-export function renderLocal(config: StackConfig, mcp: readonly McpProcess[], bedrock: readonly BedrockStandIn[], otelTracesUrl?: string): RenderedConfig {
+export function renderLocal(
+  config: StackConfig,
+  mcp: readonly McpProcess[],
+  bedrock: readonly BedrockStandIn[],
+  otelTracesUrl?: string,
+): RenderedConfig {
   const context = loopbackRenderContext(config, "dev", {
     mcpServerUrls: Object.fromEntries(mcp.map((server) => [server.server.name, server.url])),
     bedrockRuntimeEndpoints: Object.fromEntries(bedrock.map((standIn) => [standIn.region, standIn.url])),
@@ -250,4 +293,3 @@ export async function startBedrock(config: StackConfig): Promise<BedrockStandIn[
   const regions = [...new Set(config.models.map((model) => model.region))];
   return Promise.all(regions.map((region) => startBedrockStandIn(region, STAND_IN_CREDENTIALS)));
 }
-

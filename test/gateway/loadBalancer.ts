@@ -19,7 +19,10 @@ export interface LoadBalancerStandIn {
   forwarded(): Promise<number>;
 }
 
-export async function startLoadBalancer(vpc: LocalVpc, options: { url: string; targets: readonly string[]; targetPort: number; ca: TestCa; logDir: string }): Promise<LoadBalancerStandIn> {
+export async function startLoadBalancer(
+  vpc: LocalVpc,
+  options: { url: string; targets: readonly string[]; targetPort: number; ca: TestCa; logDir: string },
+): Promise<LoadBalancerStandIn> {
   const url = new URL(options.url);
   const https = url.protocol === "https:";
   const port = Number(url.port || (https ? 443 : 80));
@@ -43,8 +46,18 @@ export async function startLoadBalancer(vpc: LocalVpc, options: { url: string; t
   ];
   const file = join(options.logDir, "alb.cfg");
   writeFileSync(file, `${config.join("\n")}\n`);
-  const started = network.start("alb", ["haproxy", "-db", "-f", file], { env: { PATH: process.env["PATH"] }, logDir: options.logDir });
-  await waitFor(started, "its listener", async () => network.run(["bash", "-c", `exec 3<>/dev/tcp/${network.ip}/${port}`], { PATH: process.env["PATH"] }, 2_000).status === 0, 15_000);
+  const started = network.start("alb", ["haproxy", "-db", "-f", file], {
+    env: { PATH: process.env["PATH"] },
+    logDir: options.logDir,
+  });
+  await waitFor(
+    started,
+    "its listener",
+    async () =>
+      network.run(["bash", "-c", `exec 3<>/dev/tcp/${network.ip}/${port}`], { PATH: process.env["PATH"] }, 2_000)
+        .status === 0,
+    15_000,
+  );
   return {
     process: started,
     hosts: { [url.hostname]: network.ip },

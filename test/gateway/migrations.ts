@@ -39,7 +39,8 @@ export function schemaTables(litellmBin: string): string[] {
 export function applyMigrations(url: string, files: readonly string[]): void {
   const result = psqlUrl(url, files);
   // psql names the file and line of the statement that failed.
-  if (result.status !== 0) throw new Error(`applying LiteLLM's migrations: ${result.stderr.trim().split("\n").slice(0, 3).join(" ")}`);
+  if (result.status !== 0)
+    throw new Error(`applying LiteLLM's migrations: ${result.stderr.trim().split("\n").slice(0, 3).join(" ")}`);
 }
 
 /** Each table of the public schema and its owner. */

@@ -11,8 +11,18 @@
  */
 import { randomBytes } from "node:crypto";
 import { CloudWatchLogsClient, CreateLogGroupCommand } from "@aws-sdk/client-cloudwatch-logs";
-import { CreateClusterCommand, CreateServiceCommand, ECSClient, RegisterTaskDefinitionCommand } from "@aws-sdk/client-ecs";
-import { CreateDBInstanceCommand, CreateDBParameterGroupCommand, ModifyDBParameterGroupCommand, RDSClient } from "@aws-sdk/client-rds";
+import {
+  CreateClusterCommand,
+  CreateServiceCommand,
+  ECSClient,
+  RegisterTaskDefinitionCommand,
+} from "@aws-sdk/client-ecs";
+import {
+  CreateDBInstanceCommand,
+  CreateDBParameterGroupCommand,
+  ModifyDBParameterGroupCommand,
+  RDSClient,
+} from "@aws-sdk/client-rds";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { OutputMocks } from "../support/pulumi";
@@ -26,7 +36,13 @@ export interface Moto {
   readonly endpoint: string;
   readonly region: string;
   readonly process: Started;
-  readonly clients: { s3: S3Client; secrets: SecretsManagerClient; ecs: ECSClient; logs: CloudWatchLogsClient; rds: RDSClient };
+  readonly clients: {
+    s3: S3Client;
+    secrets: SecretsManagerClient;
+    ecs: ECSClient;
+    logs: CloudWatchLogsClient;
+    rds: RDSClient;
+  };
   /** What the AWS SDKs of a process need to talk to moto instead of AWS. */
   readonly sdkEnv: Readonly<Record<string, string>>;
 }
@@ -51,13 +67,20 @@ export async function startMoto(bin: string, host: string, region: string, logDi
       logs: new CloudWatchLogsClient(config),
       rds: new RDSClient(config),
     },
-    sdkEnv: { AWS_ENDPOINT_URL: endpoint, AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey, AWS_REGION: region },
+    sdkEnv: {
+      AWS_ENDPOINT_URL: endpoint,
+      AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
+      AWS_REGION: region,
+    },
   };
 }
 
 /** A physical name as the AWS provider makes one from a logical name: the name and a random suffix. */
 function autoname(name: string, max = 63): string {
-  return `${name.toLowerCase().replace(/[^a-z0-9-]/g, "-")}-${randomBytes(4).toString("hex")}`.slice(-max).replace(/^-+/, "");
+  return `${name.toLowerCase().replace(/[^a-z0-9-]/g, "-")}-${randomBytes(4).toString("hex")}`
+    .slice(-max)
+    .replace(/^-+/, "");
 }
 
 const text = (value: unknown) => (value === undefined ? undefined : String(value));
@@ -69,23 +92,34 @@ export function motoProvider(moto: Moto, base: OutputMocks): OutputMocks {
   return {
     ...base,
     "aws:s3/bucket:Bucket": async (_, inputs) => {
-      const bucket = text(inputs["bucket"]) ?? `${text(inputs["bucketPrefix"]) ?? ""}${randomBytes(6).toString("hex")}`.slice(0, 63);
+      const bucket =
+        text(inputs["bucket"]) ?? `${text(inputs["bucketPrefix"]) ?? ""}${randomBytes(6).toString("hex")}`.slice(0, 63);
       await s3.send(new CreateBucketCommand({ Bucket: bucket }));
       return { id: bucket, bucket, arn: `arn:aws:s3:::${bucket}`, region };
     },
     "aws:s3/bucketObjectv2:BucketObjectv2": async (_, inputs) => {
       const put = await s3.send(
-        new PutObjectCommand({ Bucket: text(inputs["bucket"]), Key: text(inputs["key"]), Body: text(inputs["content"]), ContentType: text(inputs["contentType"]) }),
+        new PutObjectCommand({
+          Bucket: text(inputs["bucket"]),
+          Key: text(inputs["key"]),
+          Body: text(inputs["content"]),
+          ContentType: text(inputs["contentType"]),
+        }),
       );
       return { id: text(inputs["key"]), etag: put.ETag, versionId: put.VersionId ?? "" };
     },
     "aws:secretsmanager/secret:Secret": async (name, inputs) => {
-      const secretName = text(inputs["name"]) ?? `${text(inputs["namePrefix"]) ?? `${name}-`}${randomBytes(4).toString("hex")}`;
-      const created = await secrets.send(new CreateSecretCommand({ Name: secretName, Description: text(inputs["description"]) }));
+      const secretName =
+        text(inputs["name"]) ?? `${text(inputs["namePrefix"]) ?? `${name}-`}${randomBytes(4).toString("hex")}`;
+      const created = await secrets.send(
+        new CreateSecretCommand({ Name: secretName, Description: text(inputs["description"]) }),
+      );
       return { id: created.ARN, arn: created.ARN, name: created.Name };
     },
     "aws:secretsmanager/secretVersion:SecretVersion": async (_, inputs) => {
-      const put = await secrets.send(new PutSecretValueCommand({ SecretId: text(inputs["secretId"]), SecretString: text(inputs["secretString"]) }));
+      const put = await secrets.send(
+        new PutSecretValueCommand({ SecretId: text(inputs["secretId"]), SecretString: text(inputs["secretString"]) }),
+      );
       return { id: `${put.ARN}|${put.VersionId}`, arn: put.ARN, versionId: put.VersionId };
     },
     "aws:ecs/cluster:Cluster": async (name) => {
@@ -107,7 +141,12 @@ export function motoProvider(moto: Moto, base: OutputMocks): OutputMocks {
         }),
       );
       const definition = registered.taskDefinition!;
-      return { id: definition.family, arn: definition.taskDefinitionArn, revision: definition.revision, arnWithoutRevision: definition.taskDefinitionArn!.replace(/:\d+$/, "") };
+      return {
+        id: definition.family,
+        arn: definition.taskDefinitionArn,
+        revision: definition.revision,
+        arnWithoutRevision: definition.taskDefinitionArn!.replace(/:\d+$/, ""),
+      };
     },
     // The tasks' network is the suite's own VPC (vpc.ts), not moto's EC2: the service is created without it.
     "aws:ecs/service:Service": async (name, inputs) => {
@@ -129,13 +168,24 @@ export function motoProvider(moto: Moto, base: OutputMocks): OutputMocks {
     },
     "aws:rds/parameterGroup:ParameterGroup": async (name, inputs) => {
       const group = autoname(name, 255);
-      await rds.send(new CreateDBParameterGroupCommand({ DBParameterGroupName: group, DBParameterGroupFamily: text(inputs["family"]), Description: text(inputs["description"]) ?? group }));
-      const parameters = (inputs["parameters"] as { name: string; value: string; applyMethod?: string }[] | undefined) ?? [];
+      await rds.send(
+        new CreateDBParameterGroupCommand({
+          DBParameterGroupName: group,
+          DBParameterGroupFamily: text(inputs["family"]),
+          Description: text(inputs["description"]) ?? group,
+        }),
+      );
+      const parameters =
+        (inputs["parameters"] as { name: string; value: string; applyMethod?: string }[] | undefined) ?? [];
       if (parameters.length > 0) {
         await rds.send(
           new ModifyDBParameterGroupCommand({
             DBParameterGroupName: group,
-            Parameters: parameters.map((parameter) => ({ ParameterName: parameter.name, ParameterValue: parameter.value, ApplyMethod: (parameter.applyMethod ?? "immediate") as "immediate" })),
+            Parameters: parameters.map((parameter) => ({
+              ParameterName: parameter.name,
+              ParameterValue: parameter.value,
+              ApplyMethod: (parameter.applyMethod ?? "immediate") as "immediate",
+            })),
           }),
         );
       }
@@ -160,7 +210,14 @@ export function motoProvider(moto: Moto, base: OutputMocks): OutputMocks {
         }),
       );
       const instance = created.DBInstance!;
-      return { id: identifier, identifier, address: instance.Endpoint?.Address, port: instance.Endpoint?.Port, arn: instance.DBInstanceArn, endpoint: `${instance.Endpoint?.Address}:${instance.Endpoint?.Port}` };
+      return {
+        id: identifier,
+        identifier,
+        address: instance.Endpoint?.Address,
+        port: instance.Endpoint?.Port,
+        arn: instance.DBInstanceArn,
+        endpoint: `${instance.Endpoint?.Address}:${instance.Endpoint?.Port}`,
+      };
     },
   };
 }

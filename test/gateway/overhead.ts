@@ -12,7 +12,15 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { loadVariant } from "../support/stacks";
 import type { BedrockStandIn } from "./bedrock";
 import { type Figures, measure, printFigures, processTreeRssMb, signedConverse } from "./figures";
-import { type McpProcess, newKeys, type ProxyRun, renderLocal, startBedrock, startMcpServer, startProxy } from "./gateway";
+import {
+  type McpProcess,
+  newKeys,
+  type ProxyRun,
+  renderLocal,
+  startBedrock,
+  startMcpServer,
+  startProxy,
+} from "./gateway";
 import { ensurePrismaCli } from "./prisma";
 import { ensureVenv, pythonEnvs } from "./python";
 
@@ -33,13 +41,23 @@ async function main(): Promise<void> {
   try {
     bedrock = await startBedrock(config);
     server = await startMcpServer(config.mcpServers[0]!, bins, logDir);
-    proxy = await startProxy({ config, rendered: renderLocal(config, [server], bedrock), bins, keys, logDir, prisma, name: "litellm-figures" });
+    proxy = await startProxy({
+      config,
+      rendered: renderLocal(config, [server], bedrock),
+      bins,
+      keys,
+      logDir,
+      prisma,
+      name: "litellm-figures",
+    });
     figures.coldStartMs = proxy.coldStartMs;
     const direct = new Client({ name: "figures", version: "1.0.0" });
     const gateway = new Client({ name: "figures", version: "1.0.0" });
     await direct.connect(new StreamableHTTPClientTransport(new URL(server.url)));
     await gateway.connect(
-      new StreamableHTTPClientTransport(new URL(`${proxy.url}/mcp/${server.server.name}`), { requestInit: { headers: { "x-litellm-api-key": `Bearer ${keys.masterKey}` } } }),
+      new StreamableHTTPClientTransport(new URL(`${proxy.url}/mcp/${server.server.name}`), {
+        requestInit: { headers: { "x-litellm-api-key": `Bearer ${keys.masterKey}` } },
+      }),
     );
     try {
       figures.toolsListDirect = await measure(CALLS, () => direct.listTools());
@@ -54,7 +72,11 @@ async function main(): Promise<void> {
       const response = await fetch(`${proxy!.url}/v1/chat/completions`, {
         method: "POST",
         headers: { authorization: `Bearer ${keys.masterKey}`, "content-type": "application/json" },
-        body: JSON.stringify({ model: model.group ?? model.name, max_tokens: 16, messages: [{ role: "user", content: `figures ${Math.random()}` }] }),
+        body: JSON.stringify({
+          model: model.group ?? model.name,
+          max_tokens: 16,
+          messages: [{ role: "user", content: `figures ${Math.random()}` }],
+        }),
       });
       if (response.status !== 200) throw new Error(await response.text());
     });

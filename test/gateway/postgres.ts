@@ -39,7 +39,8 @@ interface Run {
 }
 
 function sh(argv: string[], options: { env?: NodeJS.ProcessEnv; asPostgres?: boolean } = {}): Run {
-  const [command, ...args] = options.asPostgres && process.getuid?.() === 0 ? ["runuser", "-u", OS_USER, "--", ...argv] : argv;
+  const [command, ...args] =
+    options.asPostgres && process.getuid?.() === 0 ? ["runuser", "-u", OS_USER, "--", ...argv] : argv;
   const result = spawnSync(command!, args, { encoding: "utf8", env: { ...process.env, ...options.env } });
   if (result.error) throw new Error(`${argv[0]}: ${result.error.message}`);
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -85,7 +86,18 @@ class Cluster implements RdsLike {
     const pwfile = join(this.root, "pwfile");
     writeFileSync(pwfile, `${password}\n`, { mode: 0o644 });
     try {
-      const result = sh([serverProgram("initdb"), "-D", this.dataDir, `--username=${superuser}`, `--pwfile=${pwfile}`, "--auth-local=trust", ...extra], { asPostgres: true });
+      const result = sh(
+        [
+          serverProgram("initdb"),
+          "-D",
+          this.dataDir,
+          `--username=${superuser}`,
+          `--pwfile=${pwfile}`,
+          "--auth-local=trust",
+          ...extra,
+        ],
+        { asPostgres: true },
+      );
       if (result.status !== 0) throw new Error(`initdb: ${result.stderr.trim()}`);
     } finally {
       rmSync(pwfile, { force: true });
@@ -96,7 +108,10 @@ class Cluster implements RdsLike {
     this.host = listen?.host ?? "127.0.0.1";
     this.port = listen?.port ?? (await freePort());
     const options = [`-p ${this.port}`, `-k ${this.root}`, `-c listen_addresses=${this.host}`, ...args].join(" ");
-    const result = sh([serverProgram("pg_ctl"), "-D", this.dataDir, "-o", options, "-l", join(this.root, "log"), "-w", "start"], { asPostgres: true });
+    const result = sh(
+      [serverProgram("pg_ctl"), "-D", this.dataDir, "-o", options, "-l", join(this.root, "log"), "-w", "start"],
+      { asPostgres: true },
+    );
     if (result.status !== 0) throw new Error(`pg_ctl start: ${result.stderr.trim() || result.stdout.trim()}`);
     this.running = true;
   }
@@ -114,12 +129,14 @@ class Cluster implements RdsLike {
 
   authorizedConnections(): AuthorizedConnection[] {
     const log = existsSync(join(this.root, "log")) ? readFileSync(join(this.root, "log"), "utf8") : "";
-    return [...log.matchAll(/^host=(\S+) LOG: {2}connection authorized: user=(\S+) database=(\S+)(.*)$/gm)].map((match) => ({
-      host: match[1]!,
-      user: match[2]!,
-      database: match[3]!,
-      ssl: match[4]!.includes("SSL enabled"),
-    }));
+    return [...log.matchAll(/^host=(\S+) LOG: {2}connection authorized: user=(\S+) database=(\S+)(.*)$/gm)].map(
+      (match) => ({
+        host: match[1]!,
+        user: match[2]!,
+        database: match[3]!,
+        ssl: match[4]!.includes("SSL enabled"),
+      }),
+    );
   }
 
   reach(url: string): string {
@@ -131,7 +148,24 @@ class Cluster implements RdsLike {
 
   /** SQL as the superuser over the local socket. */
   admin(user: string, sql: string, database = "postgres"): void {
-    const result = sh(["psql", "-h", this.root, "-p", String(this.port), "-U", user, "-d", database, "-v", "ON_ERROR_STOP=1", "-qc", sql], { asPostgres: true });
+    const result = sh(
+      [
+        "psql",
+        "-h",
+        this.root,
+        "-p",
+        String(this.port),
+        "-U",
+        user,
+        "-d",
+        database,
+        "-v",
+        "ON_ERROR_STOP=1",
+        "-qc",
+        sql,
+      ],
+      { asPostgres: true },
+    );
     if (result.status !== 0) throw new Error(`psql ${sql}: ${result.stderr.trim()}`);
   }
 }
@@ -141,7 +175,8 @@ function serverOptions(command: readonly string[]): string[] {
   if (command[0] !== "postgres") throw new Error(`the Postgres container runs ${command.join(" ")}, not postgres`);
   const options: string[] = [];
   for (let i = 1; i < command.length; i++) {
-    if (command[i] !== "-c" || command[i + 1] === undefined) throw new Error(`unexpected Postgres argument ${command[i]}`);
+    if (command[i] !== "-c" || command[i + 1] === undefined)
+      throw new Error(`unexpected Postgres argument ${command[i]}`);
     options.push(`-c ${command[i + 1]}`);
     i++;
   }
@@ -165,7 +200,8 @@ export class ImageVolume {
     if (!existsSync(this.cluster.dataDir)) {
       const user = env["POSTGRES_USER"] ?? "postgres";
       const password = env["POSTGRES_PASSWORD"];
-      if (!password) throw new Error("the Postgres container has no POSTGRES_PASSWORD: the image refuses to initialise the volume");
+      if (!password)
+        throw new Error("the Postgres container has no POSTGRES_PASSWORD: the image refuses to initialise the volume");
       // The image's default POSTGRES_HOST_AUTH_METHOD for Postgres 15: scram-sha-256 on every TCP connection.
       this.cluster.initdb(user, password, ["--auth-host=scram-sha-256"]);
       await this.cluster.start(options);
@@ -212,7 +248,10 @@ export interface RdsInstanceInputs {
  * An RDS for PostgreSQL instance as RDS creates it from the program's inputs; on `listen` when given (the address
  * and port its endpoint resolves to), else on a free loopback port.
  */
-export async function startRdsLike(instance: RdsInstanceInputs, listen?: { host: string; port: number }): Promise<RdsLike> {
+export async function startRdsLike(
+  instance: RdsInstanceInputs,
+  listen?: { host: string; port: number },
+): Promise<RdsLike> {
   const cluster = new Cluster();
   const forceSsl = instance.parameters["rds.force_ssl"] === "1";
   cluster.initdb(RDS_ADMIN, `${instance.password}-admin`, ["--auth-host=scram-sha-256"]);
@@ -220,14 +259,34 @@ export async function startRdsLike(instance: RdsInstanceInputs, listen?: { host:
   if (forceSsl) {
     const cert = join(cluster.dataDir, "server.crt");
     const key = join(cluster.dataDir, "server.key");
-    const made = sh(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost", "-keyout", key, "-out", cert], { asPostgres: true });
+    const made = sh(
+      [
+        "openssl",
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=localhost",
+        "-keyout",
+        key,
+        "-out",
+        cert,
+      ],
+      { asPostgres: true },
+    );
     if (made.status !== 0) throw new Error(`openssl: ${made.stderr.trim()}`);
     appendFileSync(conf, "ssl = on\n");
   }
   // What RDS writes to its log with log_connections on: who connected from where, and whether over TLS.
   appendFileSync(conf, "log_connections = on\nlog_line_prefix = 'host=%h '\n");
   // Password auth from anywhere the instance's security group admits; with rds.force_ssl = 1 only over TLS.
-  const remote = forceSsl ? "hostssl all all 0.0.0.0/0 scram-sha-256\nhostnossl all all 0.0.0.0/0 reject\n" : "host all all 0.0.0.0/0 scram-sha-256\n";
+  const remote = forceSsl
+    ? "hostssl all all 0.0.0.0/0 scram-sha-256\nhostnossl all all 0.0.0.0/0 reject\n"
+    : "host all all 0.0.0.0/0 scram-sha-256\n";
   writeFileSync(join(cluster.dataDir, "pg_hba.conf"), `local all all trust\n${remote}`);
   const maxConnections = instance.parameters["max_connections"];
   await cluster.start(maxConnections ? [`-c max_connections=${maxConnections}`] : [], listen);

@@ -24,8 +24,13 @@ export interface PrismaToolchain {
 /** Installs the Prisma CLI that the proxy's prisma-client-py pins, unless it is already cached. */
 export function ensurePrismaCli(litellmBin: string, log: (line: string) => void): PrismaToolchain {
   const python = join(litellmBin, "python");
-  const versions = spawnSync(python, ["-c", "from prisma import config; print(config.prisma_version, config.expected_engine_version)"], { encoding: "utf8" });
-  if (versions.status !== 0) throw new Error(`reading prisma-client-py's pinned Prisma version: ${versions.stderr.trim()}`);
+  const versions = spawnSync(
+    python,
+    ["-c", "from prisma import config; print(config.prisma_version, config.expected_engine_version)"],
+    { encoding: "utf8" },
+  );
+  if (versions.status !== 0)
+    throw new Error(`reading prisma-client-py's pinned Prisma version: ${versions.stderr.trim()}`);
   const [version, engines] = versions.stdout.trim().split(" ") as [string, string];
   const binaryCacheDir = join(cacheDir(), "prisma", version);
   const enginesDir = join(cacheDir(), "prisma", `engines-${engines}`);
@@ -45,10 +50,16 @@ export function ensurePrismaCli(litellmBin: string, log: (line: string) => void)
       encoding: "utf8",
       env: { ...process.env, ...env },
     });
-    if (installed.status !== 0 || !existsSync(cliPath)) throw new Error(`installing the Prisma CLI ${version}: ${(installed.stderr || installed.stdout).trim()}`);
+    if (installed.status !== 0 || !existsSync(cliPath))
+      throw new Error(`installing the Prisma CLI ${version}: ${(installed.stderr || installed.stdout).trim()}`);
   }
   generateClient(litellmBin, enginesDir, env, log);
-  return { cliPath, env, queryEngineLibrary: env.PRISMA_QUERY_ENGINE_LIBRARY, queryEngineBinary: env.PRISMA_QUERY_ENGINE_BINARY };
+  return {
+    cliPath,
+    env,
+    queryEngineLibrary: env.PRISMA_QUERY_ENGINE_LIBRARY,
+    queryEngineBinary: env.PRISMA_QUERY_ENGINE_BINARY,
+  };
 }
 
 /**
@@ -57,18 +68,31 @@ export function ensurePrismaCli(litellmBin: string, log: (line: string) => void)
  * exist: empty placeholders stand there while it runs, and are removed afterwards, so that every later use of an
  * engine fails, naming it.
  */
-function generateClient(litellmBin: string, enginesDir: string, env: Record<string, string>, log: (line: string) => void): void {
+function generateClient(
+  litellmBin: string,
+  enginesDir: string,
+  env: Record<string, string>,
+  log: (line: string) => void,
+): void {
   const done = join(litellmBin, "..", ".prisma-client-generated");
   if (existsSync(done)) return;
   log("generating LiteLLM's Prisma client (prisma generate)");
-  const placeholders = [env["PRISMA_QUERY_ENGINE_LIBRARY"]!, env["PRISMA_QUERY_ENGINE_BINARY"]!, env["PRISMA_SCHEMA_ENGINE_BINARY"]!];
+  const placeholders = [
+    env["PRISMA_QUERY_ENGINE_LIBRARY"]!,
+    env["PRISMA_QUERY_ENGINE_BINARY"]!,
+    env["PRISMA_SCHEMA_ENGINE_BINARY"]!,
+  ];
   mkdirSync(enginesDir, { recursive: true });
   for (const file of placeholders) writeFileSync(file, "");
   try {
-    const schema = spawnSync(join(litellmBin, "python"), ["-c", "import litellm.proxy, os; print(os.path.join(os.path.dirname(litellm.proxy.__file__), 'schema.prisma'))"], {
-      encoding: "utf8",
-      env: { ...process.env, LITELLM_LOCAL_MODEL_COST_MAP: "True" },
-    }).stdout.trim();
+    const schema = spawnSync(
+      join(litellmBin, "python"),
+      ["-c", "import litellm.proxy, os; print(os.path.join(os.path.dirname(litellm.proxy.__file__), 'schema.prisma'))"],
+      {
+        encoding: "utf8",
+        env: { ...process.env, LITELLM_LOCAL_MODEL_COST_MAP: "True" },
+      },
+    ).stdout.trim();
     const generated = spawnSync(join(litellmBin, "prisma"), ["generate", `--schema=${schema}`], {
       encoding: "utf8",
       env: { ...process.env, ...env, PATH: `${litellmBin}:${process.env["PATH"]}` },
@@ -88,22 +112,34 @@ function generateClient(litellmBin: string, enginesDir: string, env: Record<stri
  * failure. A migrating proxy that logs above INFO does not print the lock line: then `databaseReached` must say
  * that the database's own log shows its connection.
  */
-export function missingQueryEngine(log: string, toolchain: Pick<PrismaToolchain, "queryEngineLibrary" | "queryEngineBinary">, evidence: { databaseReached?: boolean } = {}): string | undefined {
+export function missingQueryEngine(
+  log: string,
+  toolchain: Pick<PrismaToolchain, "queryEngineLibrary" | "queryEngineBinary">,
+  evidence: { databaseReached?: boolean } = {},
+): string | undefined {
   const lines = logLines(log);
   const migrating = `Error: Env var PRISMA_QUERY_ENGINE_LIBRARY is provided but provided path ${toolchain.queryEngineLibrary} can't be resolved.`;
   const lock = lines.findIndex((line) => line.endsWith("Acquired the Prisma migration lock"));
-  const refused = lines.findIndex((line) => line.includes("LiteLLM Proxy: Database migration cannot proceed. Database migration failed and cannot be auto-recovered."));
+  const refused = lines.findIndex((line) =>
+    line.includes(
+      "LiteLLM Proxy: Database migration cannot proceed. Database migration failed and cannot be auto-recovered.",
+    ),
+  );
   // At a log level above INFO the lock line is not printed: then the database's own log must show the connection.
   const reached = lock >= 0 ? refused > lock : evidence.databaseReached === true;
-  if (reached && refused >= 0 && lines[refused + 1] === "Prisma error:" && lines[refused + 2] === migrating) return migrating;
-  const exited = (line: string) => line === "ERROR:    Application startup failed. Exiting." || line === "Application startup failed. Exiting.";
+  if (reached && refused >= 0 && lines[refused + 1] === "Prisma error:" && lines[refused + 2] === migrating)
+    return migrating;
+  const exited = (line: string) =>
+    line === "ERROR:    Application startup failed. Exiting." || line === "Application startup failed. Exiting.";
   const serving = `LiteLLM Prisma Client Exception connect(): PRISMA_QUERY_ENGINE_BINARY was provided, but no query engine was found at ${toolchain.queryEngineBinary}`;
   const connect = lines.findIndex((line) => line.endsWith(serving));
   if (connect >= 0 && lines.slice(connect).some(exited)) return serving;
   // Above INFO, the connect() warning is not logged: the schema check's own report names the missing engine,
   // and the start-up gives up because the client never connected.
   const diff = `Failed to generate migration diff. Error: Error: Env var PRISMA_QUERY_ENGINE_BINARY is provided but provided path ${toolchain.queryEngineBinary} can't be resolved.`;
-  const gaveUp = lines.indexOf("Giving up health_check(...) after 3 tries (prisma.engine.errors.NotConnectedError: Not connected to the query engine)");
+  const gaveUp = lines.indexOf(
+    "Giving up health_check(...) after 3 tries (prisma.engine.errors.NotConnectedError: Not connected to the query engine)",
+  );
   if (lines.includes(diff) && gaveUp >= 0 && lines.slice(gaveUp).some(exited)) return diff;
   return undefined;
 }

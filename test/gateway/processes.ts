@@ -19,10 +19,19 @@ export interface Started {
   stop(): Promise<void>;
 }
 
-export function startProcess(name: string, argv: readonly string[], options: { env: NodeJS.ProcessEnv; logDir: string; cwd?: string }): Started {
+export function startProcess(
+  name: string,
+  argv: readonly string[],
+  options: { env: NodeJS.ProcessEnv; logDir: string; cwd?: string },
+): Started {
   const logFile = join(options.logDir, `${name}.log`);
   const fd = openSync(logFile, "a");
-  const child: ChildProcess = spawn(argv[0]!, argv.slice(1), { env: options.env, cwd: options.cwd, stdio: ["ignore", fd, fd], detached: true });
+  const child: ChildProcess = spawn(argv[0]!, argv.slice(1), {
+    env: options.env,
+    cwd: options.cwd,
+    stdio: ["ignore", fd, fd],
+    detached: true,
+  });
   closeSync(fd);
   let exitCode: number | null | undefined;
   child.once("exit", (code, signal) => {
@@ -59,12 +68,18 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 }
 
 /** Polls `ready` until it holds; fails at once when the process exits, and at the deadline, with its log. */
-export async function waitFor(process: Started, what: string, ready: () => Promise<boolean>, timeoutMs: number): Promise<number> {
+export async function waitFor(
+  process: Started,
+  what: string,
+  ready: () => Promise<boolean>,
+  timeoutMs: number,
+): Promise<number> {
   const started = performance.now();
   for (;;) {
     if (await ready().catch(() => false)) return performance.now() - started;
     if (process.exited()) throw new Error(`${process.name} exited before ${what}:\n${process.tail()}`);
-    if (performance.now() - started > timeoutMs) throw new Error(`${process.name}: no ${what} within ${timeoutMs / 1000} s:\n${process.tail()}`);
+    if (performance.now() - started > timeoutMs)
+      throw new Error(`${process.name}: no ${what} within ${timeoutMs / 1000} s:\n${process.tail()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

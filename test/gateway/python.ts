@@ -23,7 +23,11 @@ const PRISMA_CLIENT = "prisma==0.15.0";
  * the litellm-database image installs and `litellm[proxy]` does not: OpenTelemetry at the API version that
  * litellm[proxy] resolves.
  */
-const TELEMETRY_PACKAGES = ["opentelemetry-sdk==1.45.2", "opentelemetry-exporter-otlp-proto-http==1.45.2", "prometheus-client==0.26.0"];
+const TELEMETRY_PACKAGES = [
+  "opentelemetry-sdk==1.45.2",
+  "opentelemetry-exporter-otlp-proto-http==1.45.2",
+  "prometheus-client==0.26.0",
+];
 
 const REQUIREMENTS_DIR = join(__dirname, "requirements");
 
@@ -39,7 +43,8 @@ export interface PythonEnv {
 export function litellmVersion(image: string): string {
   const tag = parseImageRef(image)?.tag;
   const version = tag === undefined ? undefined : /^v?(\d+\.\d+\.\d+)(?:-stable)?$/.exec(tag)?.[1];
-  if (version === undefined) throw new Error(`the proxy image ${image} carries no LiteLLM release tag (vX.Y.Z), so no PyPI version matches it`);
+  if (version === undefined)
+    throw new Error(`the proxy image ${image} carries no LiteLLM release tag (vX.Y.Z), so no PyPI version matches it`);
   return version;
 }
 
@@ -47,11 +52,19 @@ export function litellmVersion(image: string): string {
  * Moto's server: the AWS APIs (S3, Secrets Manager, ECS, RDS, CloudWatch Logs) on loopback, to the real SDKs. The
  * AWS stacks' tasks read their config and secrets from it, and the operations CLI talks to it.
  */
-export const AWS_EMULATOR: PythonEnv = { name: "aws-emulator", inputs: ["moto[server]==5.2.5"], lockFile: join(REQUIREMENTS_DIR, "aws-emulator.txt") };
+export const AWS_EMULATOR: PythonEnv = {
+  name: "aws-emulator",
+  inputs: ["moto[server]==5.2.5"],
+  lockFile: join(REQUIREMENTS_DIR, "aws-emulator.txt"),
+};
 
 export function pythonEnvs(config: StackConfig): PythonEnv[] {
   const envs: PythonEnv[] = [
-    { name: "litellm-proxy", inputs: [`litellm[proxy]==${litellmVersion(config.proxy.image)}`, PRISMA_CLIENT, ...TELEMETRY_PACKAGES], lockFile: join(REQUIREMENTS_DIR, "litellm-proxy.txt") },
+    {
+      name: "litellm-proxy",
+      inputs: [`litellm[proxy]==${litellmVersion(config.proxy.image)}`, PRISMA_CLIENT, ...TELEMETRY_PACKAGES],
+      lockFile: join(REQUIREMENTS_DIR, "litellm-proxy.txt"),
+    },
   ];
   for (const server of config.mcpServers) {
     if (server.build?.pip === undefined) continue;
@@ -93,7 +106,10 @@ function python(): string {
 function run(argv: string[], what: string): string {
   const result = spawnSync(argv[0]!, argv.slice(1), { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   if (result.error) throw new Error(`${what}: ${result.error.message}`);
-  if (result.status !== 0) throw new Error(`${what} failed (exit ${result.status}):\n${(result.stderr || result.stdout).trim().split("\n").slice(-15).join("\n")}`);
+  if (result.status !== 0)
+    throw new Error(
+      `${what} failed (exit ${result.status}):\n${(result.stderr || result.stdout).trim().split("\n").slice(-15).join("\n")}`,
+    );
   return result.stdout;
 }
 
@@ -116,7 +132,19 @@ export function ensureVenv(env: PythonEnv, log: (line: string) => void): string 
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   run([python(), "-m", "venv", dir], `creating ${dir}`);
-  run([join(bin, "pip"), "install", "--quiet", "--disable-pip-version-check", "--require-hashes", "--no-deps", "-r", env.lockFile], `installing ${env.lockFile}`);
+  run(
+    [
+      join(bin, "pip"),
+      "install",
+      "--quiet",
+      "--disable-pip-version-check",
+      "--require-hashes",
+      "--no-deps",
+      "-r",
+      env.lockFile,
+    ],
+    `installing ${env.lockFile}`,
+  );
   writeFileSync(done, `${new Date().toISOString()}\n`);
   return bin;
 }
@@ -132,19 +160,36 @@ export function writeLocks(config: StackConfig, log: (line: string) => void, onl
     run([python(), "-m", "venv", uvDir], "creating the uv environment");
     run([join(uvDir, "bin", "pip"), "install", "--quiet", "uv"], "installing uv");
   }
-  const version = run([python(), "-c", "import sys; print(f'{sys.version_info[0]}.{sys.version_info[1]}')"], "python version").trim();
+  const version = run(
+    [python(), "-c", "import sys; print(f'{sys.version_info[0]}.{sys.version_info[1]}')"],
+    "python version",
+  ).trim();
   mkdirSync(REQUIREMENTS_DIR, { recursive: true });
   const all = [...pythonEnvs(config), AWS_EMULATOR];
   const unknown = only.filter((name) => !all.some((env) => env.name === name));
-  if (unknown.length > 0) throw new Error(`no environment ${unknown.join(", ")}; the environments: ${all.map((env) => env.name).join(", ")}`);
+  if (unknown.length > 0)
+    throw new Error(`no environment ${unknown.join(", ")}; the environments: ${all.map((env) => env.name).join(", ")}`);
   for (const env of all.filter((candidate) => only.length === 0 || only.includes(candidate.name))) {
     const input = join(cacheDir(), `${env.name}.in`);
     writeFileSync(input, `${env.inputs.join("\n")}\n`);
     const locked = run(
-      [join(uvDir, "bin", "uv"), "pip", "compile", "--quiet", "--no-header", "--generate-hashes", "--python-version", version, input],
+      [
+        join(uvDir, "bin", "uv"),
+        "pip",
+        "compile",
+        "--quiet",
+        "--no-header",
+        "--generate-hashes",
+        "--python-version",
+        version,
+        input,
+      ],
       `locking ${env.name}`,
     );
-    writeFileSync(env.lockFile, `${INPUTS_LINE}${env.inputs.join(" ")}\n# Written by npm run gateway:lock (uv pip compile --generate-hashes); do not edit.\n${locked}`);
+    writeFileSync(
+      env.lockFile,
+      `${INPUTS_LINE}${env.inputs.join(" ")}\n# Written by npm run gateway:lock (uv pip compile --generate-hashes); do not edit.\n${locked}`,
+    );
     log(`wrote ${env.lockFile}`);
   }
   const proxy = pythonEnvs(config)[0]!;

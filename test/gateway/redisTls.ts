@@ -15,29 +15,58 @@ export interface TlsRedis {
   cli(args: readonly string[]): { status: number | null; output: string };
 }
 
-export async function startTlsRedis(options: { host: string; port: number; hostname: string; password: string; ca: TestCa; logDir: string }): Promise<TlsRedis> {
+export async function startTlsRedis(options: {
+  host: string;
+  port: number;
+  hostname: string;
+  password: string;
+  ca: TestCa;
+  logDir: string;
+}): Promise<TlsRedis> {
   const server = options.ca.issue(options.hostname);
   const started = startProcess(
     "redis-tls",
     [
       "redis-server",
-      "--port", "0",
-      "--tls-port", String(options.port),
-      "--bind", options.host,
-      "--tls-cert-file", server.cert,
-      "--tls-key-file", server.key,
-      "--tls-ca-cert-file", options.ca.cert,
-      "--tls-auth-clients", "no",
-      "--requirepass", options.password,
-      "--save", "",
-      "--appendonly", "no",
+      "--port",
+      "0",
+      "--tls-port",
+      String(options.port),
+      "--bind",
+      options.host,
+      "--tls-cert-file",
+      server.cert,
+      "--tls-key-file",
+      server.key,
+      "--tls-ca-cert-file",
+      options.ca.cert,
+      "--tls-auth-clients",
+      "no",
+      "--requirepass",
+      options.password,
+      "--save",
+      "",
+      "--appendonly",
+      "no",
     ],
     { env: { PATH: process.env["PATH"] }, logDir: options.logDir },
   );
   const cli = (args: readonly string[]) => {
     const result = spawnSync(
       "redis-cli",
-      ["--tls", "--cacert", options.ca.cert, "--sni", options.hostname, "-h", options.host, "-p", String(options.port), "--no-auth-warning", ...args],
+      [
+        "--tls",
+        "--cacert",
+        options.ca.cert,
+        "--sni",
+        options.hostname,
+        "-h",
+        options.host,
+        "-p",
+        String(options.port),
+        "--no-auth-warning",
+        ...args,
+      ],
       { encoding: "utf8", env: { PATH: process.env["PATH"], REDISCLI_AUTH: options.password } },
     );
     return { status: result.status, output: `${result.stdout ?? ""}${result.stderr ?? ""}`.trim() };

@@ -28,14 +28,18 @@ describe("image digests from a real registry (docker-registry)", function () {
     const logDir = mkdtempSync(join(tmpdir(), "litellm-mcp-registry-log-"));
     registry = await startRegistry(logDir);
     project = mkdtempSync(join(tmpdir(), "litellm-mcp-pin-"));
-    for (const file of ["Pulumi.yaml", ...committedStacks().map((stack) => `Pulumi.${stack}.yaml`), "config"]) cpSync(join(PROJECT_DIR, file), join(project, file), { recursive: true });
+    for (const file of ["Pulumi.yaml", ...committedStacks().map((stack) => `Pulumi.${stack}.yaml`), "config"])
+      cpSync(join(PROJECT_DIR, file), join(project, file), { recursive: true });
     // The prod stack with every image it deploys served by the local registry, under the same repository and tag.
     const file = join(project, "Pulumi.prod.yaml");
     const document = parseDocument(readFileSync(file, "utf8"));
     for (const { path, image } of deployedImages(loadStackFile(file), IMAGES)) {
       const [repository, tag] = image.replace(/^[^/]+\.[^/]+\//, "").split(":") as [string, string];
       const local = `${registry.host}/${repository.includes("/") ? repository : `library/${repository}`}:${tag}`;
-      moved.set(path.join("."), { image: local, digest: await registry.push(local.slice(registry.host.length + 1).split(":")[0]!, tag) });
+      moved.set(path.join("."), {
+        image: local,
+        digest: await registry.push(local.slice(registry.host.length + 1).split(":")[0]!, tag),
+      });
       document.setIn(["config", `litellm-mcp:${path[0]}`, ...path.slice(1)], local);
     }
     writeFileSync(file, document.toString());
@@ -49,7 +53,12 @@ describe("image digests from a real registry (docker-registry)", function () {
   const run = async (args: string[]) => {
     let stdout = "";
     let stderr = "";
-    const io = { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) }, cwd: project, env: process.env };
+    const io = {
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: { write: (text: string) => (stderr += text) },
+      cwd: project,
+      env: process.env,
+    };
     const status = await cli(args, io, realDeps);
     return { status, stdout, stderr };
   };
@@ -61,14 +70,18 @@ describe("image digests from a real registry (docker-registry)", function () {
   });
 
   it("says which tag the registry does not have", async () => {
-    await assert.rejects(new OciRegistry().digestOf(`${registry.host}/berriai/litellm-database:v0.0.0`), new OpsError(`${registry.host} has no berriai/litellm-database:v0.0.0`));
+    await assert.rejects(
+      new OciRegistry().digestOf(`${registry.host}/berriai/litellm-database:v0.0.0`),
+      new OpsError(`${registry.host} has no berriai/litellm-database:v0.0.0`),
+    );
   });
 
   it("pin-images prints the digests and writes nothing without --write", async () => {
     const before = readFileSync(join(project, "Pulumi.prod.yaml"), "utf8");
     const result = await run(["pin-images", "--stack", "prod"]);
     assert.equal(result.status, 0, result.stderr);
-    for (const { image, digest } of moved.values()) assert.ok(result.stdout.includes(`${image}@${digest}`), `${image} in:\n${result.stdout}`);
+    for (const { image, digest } of moved.values())
+      assert.ok(result.stdout.includes(`${image}@${digest}`), `${image} in:\n${result.stdout}`);
     assert.match(result.stdout, /\nNothing written: --write pins these in Pulumi\.prod\.yaml\n$/);
     assert.equal(readFileSync(join(project, "Pulumi.prod.yaml"), "utf8"), before);
   });
@@ -101,11 +114,18 @@ describe("image digests from a real registry (docker-registry)", function () {
     const digest = await registry.push(name, tag, " rebuilt");
     assert.notEqual(digest, first.digest);
     const without = await run(["pin-images", "--stack", "prod", "--write"]);
-    assert.match(without.stdout, /\nPinned 0 image\(s\) in Pulumi\.prod\.yaml\n$/, "without --refresh a pinned image stays");
+    assert.match(
+      without.stdout,
+      /\nPinned 0 image\(s\) in Pulumi\.prod\.yaml\n$/,
+      "without --refresh a pinned image stays",
+    );
     const result = await run(["pin-images", "--stack", "prod", "--write", "--refresh"]);
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /\nPinned 1 image\(s\) in Pulumi\.prod\.yaml\n$/);
-    const pinned = new Map(deployedImages(loadStackFile(file), IMAGES).map(({ path, image }) => [path.join("."), image]));
-    for (const [key, { image, digest: old }] of moved) assert.equal(pinned.get(key), `${image}@${key === path ? digest : old}`, key);
+    const pinned = new Map(
+      deployedImages(loadStackFile(file), IMAGES).map(({ path, image }) => [path.join("."), image]),
+    );
+    for (const [key, { image, digest: old }] of moved)
+      assert.equal(pinned.get(key), `${image}@${key === path ? digest : old}`, key);
   });
 });

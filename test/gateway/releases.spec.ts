@@ -17,11 +17,15 @@ describe("LiteLLM's schema migrations per release, from PyPI", function () {
 
   it("lists for the pinned release exactly the migrations pip installs with it", async function () {
     this.timeout(20 * 60_000);
-    const bin = ensureVenv(pythonEnvs(loadStack("dev")).find((env) => env.name === "litellm-proxy")!, (line) => process.stdout.write(`  ${line}\n`));
+    const bin = ensureVenv(pythonEnvs(loadStack("dev")).find((env) => env.name === "litellm-proxy")!, (line) =>
+      process.stdout.write(`  ${line}\n`),
+    );
     const installed = migrationFiles(bin).map((file) => basename(dirname(file)));
     const started = performance.now();
     const listed = await releases.migrations(pinned);
-    console.log(`      (PyPI: ${listed.length} migrations of LiteLLM ${pinned} in ${Math.round(performance.now() - started)} ms)`);
+    console.log(
+      `      (PyPI: ${listed.length} migrations of LiteLLM ${pinned} in ${Math.round(performance.now() - started)} ms)`,
+    );
     assert.deepEqual(listed, installed);
   });
 
@@ -30,10 +34,16 @@ describe("LiteLLM's schema migrations per release, from PyPI", function () {
     const { added, removed } = migrationDiff(await releases.migrations("1.106.3"), await releases.migrations(pinned));
     assert.deepEqual(removed, []);
     assert.ok(added.length > 0, "no migration between 1.106.3 and the pinned release");
-    assert.ok(added.every((name) => /^\d{14}_\w+$/.test(name)), added.join(", "));
+    assert.ok(
+      added.every((name) => /^\d{14}_\w+$/.test(name)),
+      added.join(", "),
+    );
   });
 
   it("says when PyPI has no such release", async () => {
-    await assert.rejects(releases.migrations("0.0.1"), /^OpsError: litellm "0\.0\.1" is not on https:\/\/pypi\.org\/simple: no wheel of that release$/);
+    await assert.rejects(
+      releases.migrations("0.0.1"),
+      /^OpsError: litellm "0\.0\.1" is not on https:\/\/pypi\.org\/simple: no wheel of that release$/,
+    );
   });
 });

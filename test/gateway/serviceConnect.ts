@@ -34,7 +34,11 @@ export function serviceConnectHosts(services: readonly ServiceConnectService[]):
   return Object.fromEntries(services.map((service, index) => [service.alias, `127.255.0.${index + 1}`]));
 }
 
-export async function startServiceConnectProxy(network: TaskNetwork, services: readonly ServiceConnectService[], logDir: string): Promise<ServiceConnectProxy> {
+export async function startServiceConnectProxy(
+  network: TaskNetwork,
+  services: readonly ServiceConnectService[],
+  logDir: string,
+): Promise<ServiceConnectProxy> {
   const hosts = serviceConnectHosts(services);
   const statsSocket = join(logDir, `${network.name}-service-connect.sock`);
   const config = [
@@ -53,8 +57,24 @@ export async function startServiceConnectProxy(network: TaskNetwork, services: r
   ];
   const file = join(logDir, `${network.name}-service-connect.cfg`);
   writeFileSync(file, `${config.join("\n")}\n`);
-  const started = network.start(`${network.name}-service-connect`, ["haproxy", "-db", "-f", file], { env: { PATH: process.env["PATH"] }, logDir });
-  await waitFor(started, "its listeners", async () => services.every((service) => network.run(["bash", "-c", `exec 3<>/dev/tcp/${hosts[service.alias]}/${service.port}`], { PATH: process.env["PATH"] }, 2_000).status === 0), 15_000);
+  const started = network.start(`${network.name}-service-connect`, ["haproxy", "-db", "-f", file], {
+    env: { PATH: process.env["PATH"] },
+    logDir,
+  });
+  await waitFor(
+    started,
+    "its listeners",
+    async () =>
+      services.every(
+        (service) =>
+          network.run(
+            ["bash", "-c", `exec 3<>/dev/tcp/${hosts[service.alias]}/${service.port}`],
+            { PATH: process.env["PATH"] },
+            2_000,
+          ).status === 0,
+      ),
+    15_000,
+  );
   return {
     process: started,
     hosts,
@@ -64,7 +84,12 @@ export async function startServiceConnectProxy(network: TaskNetwork, services: r
         services.map((service) => {
           const id = service.alias.replace(/[^A-Za-z0-9]/g, "_");
           // Column 7 of haproxy's CSV statistics is stot: the requests (sessions) sent to a server.
-          return [service.alias, service.tasks.map((_, index) => Number(rows.find((row) => row[0] === id && row[1] === `task${index}`)?.[7] ?? 0))];
+          return [
+            service.alias,
+            service.tasks.map((_, index) =>
+              Number(rows.find((row) => row[0] === id && row[1] === `task${index}`)?.[7] ?? 0),
+            ),
+          ];
         }),
       );
     },

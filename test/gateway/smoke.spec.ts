@@ -31,7 +31,9 @@ describe("the smoke task's script, with the Python packages of the pinned LiteLL
   const smoke = (env: Record<string, string>): Promise<Ran> =>
     new Promise((resolve, reject) => {
       const started = performance.now();
-      const child = spawn(join(bin, "python3"), ["-c", smokeScript()], { env: { PATH: `${bin}:/usr/bin:/bin`, ...env } });
+      const child = spawn(join(bin, "python3"), ["-c", smokeScript()], {
+        env: { PATH: `${bin}:/usr/bin:/bin`, ...env },
+      });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (chunk: Buffer) => (stdout += chunk));
@@ -39,18 +41,35 @@ describe("the smoke task's script, with the Python packages of the pinned LiteLL
       child.on("error", reject);
       child.on("close", (status) => resolve({ status, stdout, stderr, ms: performance.now() - started }));
     });
-  const report = (ran: Ran) => ran.stdout.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+  const report = (ran: Ran) =>
+    ran.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
 
   before(async function () {
     this.timeout(20 * 60_000);
-    bin = ensureVenv(pythonEnvs(loadStack("test")).find((env) => env.name === "litellm-proxy")!, (line) => process.stdout.write(`  ${line}\n`));
+    bin = ensureVenv(pythonEnvs(loadStack("test")).find((env) => env.name === "litellm-proxy")!, (line) =>
+      process.stdout.write(`  ${line}\n`),
+    );
     context7 = await startContext7();
-    proxy = await startLiteLLMStandIn({ masterKey: KEY, models: ["claude-sonnet-us", "claude-sonnet-4-6-jp"], database: "connected", cache: "none", mcpServers: { context7: `${context7.url}/mcp` } });
+    proxy = await startLiteLLMStandIn({
+      masterKey: KEY,
+      models: ["claude-sonnet-us", "claude-sonnet-4-6-jp"],
+      database: "connected",
+      cache: "none",
+      mcpServers: { context7: `${context7.url}/mcp` },
+    });
   });
   after(async () => Promise.all([context7?.stop(), proxy?.stop()]));
 
   it("passes, exit 0, against a healthy gateway: one call of each model, the MCP server's tools, the key never printed", async () => {
-    const ran = await smoke({ SMOKE_PROXY_URL: proxy.url, SMOKE_MCP_SERVERS: '["context7"]', SMOKE_TIMEOUT_SECONDS: "30", LITELLM_MASTER_KEY: KEY });
+    const ran = await smoke({
+      SMOKE_PROXY_URL: proxy.url,
+      SMOKE_MCP_SERVERS: '["context7"]',
+      SMOKE_TIMEOUT_SECONDS: "30",
+      LITELLM_MASTER_KEY: KEY,
+    });
     assert.equal(ran.status, 0, `${ran.stdout}${ran.stderr}`);
     const lines = report(ran);
     assert.deepEqual(
@@ -72,7 +91,12 @@ describe("the smoke task's script, with the Python packages of the pinned LiteLL
 
   it("fails, exit 1, with the proxy's refusal when the key is wrong, and still prints no key", async () => {
     const wrong = "sk-not-the-key";
-    const ran = await smoke({ SMOKE_PROXY_URL: proxy.url, SMOKE_MCP_SERVERS: '["context7"]', SMOKE_TIMEOUT_SECONDS: "30", LITELLM_MASTER_KEY: wrong });
+    const ran = await smoke({
+      SMOKE_PROXY_URL: proxy.url,
+      SMOKE_MCP_SERVERS: '["context7"]',
+      SMOKE_TIMEOUT_SECONDS: "30",
+      LITELLM_MASTER_KEY: wrong,
+    });
     assert.equal(ran.status, 1);
     const failed = report(ran).filter((line) => line["ok"] === false);
     assert.deepEqual(
@@ -86,9 +110,19 @@ describe("the smoke task's script, with the Python packages of the pinned LiteLL
   });
 
   it("fails, exit 1, naming the gateway's answer for an MCP server it does not know", async () => {
-    const ran = await smoke({ SMOKE_PROXY_URL: proxy.url, SMOKE_MCP_SERVERS: '["context8"]', SMOKE_TIMEOUT_SECONDS: "30", LITELLM_MASTER_KEY: KEY });
+    const ran = await smoke({
+      SMOKE_PROXY_URL: proxy.url,
+      SMOKE_MCP_SERVERS: '["context8"]',
+      SMOKE_TIMEOUT_SECONDS: "30",
+      LITELLM_MASTER_KEY: KEY,
+    });
     assert.equal(ran.status, 1);
-    assert.deepEqual(report(ran).filter((line) => line["ok"] === false).map((line) => [line["check"], line["detail"]]), [["mcp context8", "HTTP 404: MCP server not found"]]);
+    assert.deepEqual(
+      report(ran)
+        .filter((line) => line["ok"] === false)
+        .map((line) => [line["check"], line["detail"]]),
+      [["mcp context8", "HTTP 404: MCP server not found"]],
+    );
   });
 
   it("fails, exit 1, each check saying it had no answer within the deadline, against a gateway that accepts connections and never answers", async () => {
@@ -97,10 +131,17 @@ describe("the smoke task's script, with the Python packages of the pinned LiteLL
     const port = await freePort();
     await new Promise<void>((resolve) => silent.listen(port, "127.0.0.1", resolve));
     try {
-      const ran = await smoke({ SMOKE_PROXY_URL: `http://127.0.0.1:${port}`, SMOKE_MCP_SERVERS: '["context7"]', SMOKE_TIMEOUT_SECONDS: "2", LITELLM_MASTER_KEY: KEY });
+      const ran = await smoke({
+        SMOKE_PROXY_URL: `http://127.0.0.1:${port}`,
+        SMOKE_MCP_SERVERS: '["context7"]',
+        SMOKE_TIMEOUT_SECONDS: "2",
+        LITELLM_MASTER_KEY: KEY,
+      });
       assert.equal(ran.status, 1);
       assert.deepEqual(
-        report(ran).filter((line) => "check" in line).map((line) => [line["check"], line["detail"]]),
+        report(ran)
+          .filter((line) => "check" in line)
+          .map((line) => [line["check"], line["detail"]]),
         [
           ["proxy liveness", "no answer within 2 s"],
           ["proxy readiness", "no answer within 2 s"],
@@ -108,7 +149,9 @@ describe("the smoke task's script, with the Python packages of the pinned LiteLL
           ["mcp context7", "no answer within 2 s"],
         ],
       );
-      console.log(`      (the script's whole run against a silent gateway, 2 s deadline: ${(ran.ms / 1000).toFixed(1)} s)`);
+      console.log(
+        `      (the script's whole run against a silent gateway, 2 s deadline: ${(ran.ms / 1000).toFixed(1)} s)`,
+      );
     } finally {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => silent.close(() => resolve()));
@@ -117,6 +160,9 @@ describe("the smoke task's script, with the Python packages of the pinned LiteLL
 
   it("exits 2, naming what is missing, when the task's environment is incomplete", async () => {
     const ran = await smoke({ SMOKE_MCP_SERVERS: "[]" });
-    assert.deepEqual([ran.status, ran.stdout], [2, '{"error": "the task\'s environment lacks SMOKE_PROXY_URL, SMOKE_TIMEOUT_SECONDS"}\n']);
+    assert.deepEqual(
+      [ran.status, ran.stdout],
+      [2, '{"error": "the task\'s environment lacks SMOKE_PROXY_URL, SMOKE_TIMEOUT_SECONDS"}\n'],
+    );
   });
 });

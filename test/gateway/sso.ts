@@ -14,7 +14,11 @@ import type { StandInCredentials } from "./bedrock";
 export interface SsoStandIn {
   readonly url: string;
   /** Each request: the account, the role and whether its token was the one issued. */
-  readonly calls: { readonly accountId: string | null; readonly roleName: string | null; readonly tokenValid: boolean }[];
+  readonly calls: {
+    readonly accountId: string | null;
+    readonly roleName: string | null;
+    readonly tokenValid: boolean;
+  }[];
   stop(): Promise<void>;
 }
 
@@ -28,7 +32,10 @@ export interface SsoAssignment {
 }
 
 function answer(response: ServerResponse, status: number, body: unknown, errorType?: string): void {
-  response.writeHead(status, { "content-type": "application/json", ...(errorType ? { "x-amzn-errortype": errorType } : {}) });
+  response.writeHead(status, {
+    "content-type": "application/json",
+    ...(errorType ? { "x-amzn-errortype": errorType } : {}),
+  });
   response.end(JSON.stringify(body));
 }
 
@@ -36,16 +43,22 @@ export async function startSsoStandIn(host: string, assignment: SsoAssignment): 
   const calls: SsoStandIn["calls"] = [];
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? "/", "http://stand-in");
-    if (request.method !== "GET" || url.pathname !== "/federation/credentials") return answer(response, 404, { message: `no such operation: ${request.method} ${url.pathname}` });
+    if (request.method !== "GET" || url.pathname !== "/federation/credentials")
+      return answer(response, 404, { message: `no such operation: ${request.method} ${url.pathname}` });
     const accountId = url.searchParams.get("account_id");
     const roleName = url.searchParams.get("role_name");
     const tokenValid = request.headers["x-amz-sso_bearer_token"] === assignment.accessToken;
     calls.push({ accountId, roleName, tokenValid });
-    if (!accountId || !roleName) return answer(response, 400, { message: "account_id and role_name are required" }, "InvalidRequestException");
-    if (!tokenValid) return answer(response, 401, { message: "Session token not found or invalid" }, "UnauthorizedException");
-    if (accountId !== assignment.accountId || roleName !== assignment.roleName) return answer(response, 404, { message: "No access" }, "ResourceNotFoundException");
+    if (!accountId || !roleName)
+      return answer(response, 400, { message: "account_id and role_name are required" }, "InvalidRequestException");
+    if (!tokenValid)
+      return answer(response, 401, { message: "Session token not found or invalid" }, "UnauthorizedException");
+    if (accountId !== assignment.accountId || roleName !== assignment.roleName)
+      return answer(response, 404, { message: "No access" }, "ResourceNotFoundException");
     const { accessKeyId, secretAccessKey, sessionToken } = assignment.credentials;
-    answer(response, 200, { roleCredentials: { accessKeyId, secretAccessKey, sessionToken, expiration: Date.now() + 3_600_000 } });
+    answer(response, 200, {
+      roleCredentials: { accessKeyId, secretAccessKey, sessionToken, expiration: Date.now() + 3_600_000 },
+    });
   });
   server.listen(0, host);
   await once(server, "listening");

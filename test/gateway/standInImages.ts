@@ -66,16 +66,36 @@ export function standInFor(reference: string): StandIn | undefined {
     };
   }
   if (/^(library\/)?postgres$/.test(repository) && /^15(\.|-|$)/.test(ref.tag ?? "")) {
-    return { standsFor: `PostgreSQL 15 (${reference})`, dockerfile: "debian-postgres.Dockerfile", base: "bookworm", files: () => ({ "postgres-entrypoint.sh": join(IMAGES_DIR, "postgres-entrypoint.sh") }) };
+    return {
+      standsFor: `PostgreSQL 15 (${reference})`,
+      dockerfile: "debian-postgres.Dockerfile",
+      base: "bookworm",
+      files: () => ({ "postgres-entrypoint.sh": join(IMAGES_DIR, "postgres-entrypoint.sh") }),
+    };
   }
   if (/^(library\/)?redis$/.test(repository) && /^7(\.|-|$)/.test(ref.tag ?? "")) {
-    return { standsFor: `Redis 7 (${reference})`, dockerfile: "debian-redis.Dockerfile", base: "bookworm", files: () => ({}) };
+    return {
+      standsFor: `Redis 7 (${reference})`,
+      dockerfile: "debian-redis.Dockerfile",
+      base: "bookworm",
+      files: () => ({}),
+    };
   }
   if (/^(library\/)?node$/.test(repository) && /^22(\.|-|$)/.test(ref.tag ?? "")) {
-    return { standsFor: `Node 22 (${reference})`, dockerfile: "debian-node.Dockerfile", base: "bookworm", files: (context) => ({ ...ca, ...npmPackages(context) }) };
+    return {
+      standsFor: `Node 22 (${reference})`,
+      dockerfile: "debian-node.Dockerfile",
+      base: "bookworm",
+      files: (context) => ({ ...ca, ...npmPackages(context) }),
+    };
   }
   if (/^(library\/)?python$/.test(repository) && /^3\.13(\.|-|$)/.test(ref.tag ?? "")) {
-    return { standsFor: `Python 3.13 (${reference})`, dockerfile: "debian-python.Dockerfile", base: "trixie", files: () => ca };
+    return {
+      standsFor: `Python 3.13 (${reference})`,
+      dockerfile: "debian-python.Dockerfile",
+      base: "trixie",
+      files: () => ca,
+    };
   }
   return undefined;
 }
@@ -88,7 +108,10 @@ function machineCaBundle(): string {
 /** Node's binary and npm, packed from the npm registry into the build context. */
 function npmPackages(context: string): Record<string, string> {
   const files: Record<string, string> = {};
-  for (const [name, spec] of [["node.tgz", NODE_PACKAGE], ["npm.tgz", NPM_PACKAGE]] as const) {
+  for (const [name, spec] of [
+    ["node.tgz", NODE_PACKAGE],
+    ["npm.tgz", NPM_PACKAGE],
+  ] as const) {
     const packed = spawnSync("npm", ["pack", spec, "--silent", "--pack-destination", context], { encoding: "utf8" });
     if (packed.status !== 0) throw new Error(`npm pack ${spec}: ${packed.stderr.trim()}`);
     files[name] = join(context, packed.stdout.trim().split("\n").at(-1)!);
@@ -129,11 +152,19 @@ function rootfsArchive(suite: Suite, log: (line: string) => void): string {
   const dir = mkdtempSync(join(tmpdir(), `litellm-mcp-${suite}-`));
   try {
     log(`making a Debian ${suite} base with debootstrap (Debian's archive) into ${dir}`);
-    const bootstrap = spawnSync("debootstrap", ["--variant=minbase", suite, dir, "http://deb.debian.org/debian"], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-    if (bootstrap.error || bootstrap.status !== 0) throw new Error(`debootstrap ${suite}: ${bootstrap.error?.message ?? bootstrap.stderr.trim().split("\n").slice(-5).join("\n")}`);
+    const bootstrap = spawnSync("debootstrap", ["--variant=minbase", suite, dir, "http://deb.debian.org/debian"], {
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    if (bootstrap.error || bootstrap.status !== 0)
+      throw new Error(
+        `debootstrap ${suite}: ${bootstrap.error?.message ?? bootstrap.stderr.trim().split("\n").slice(-5).join("\n")}`,
+      );
     // The packages it downloaded are not part of the system it installed.
     spawnSync("sh", ["-c", `rm -f ${dir}/var/cache/apt/archives/*.deb`]);
-    const tar = spawnSync("tar", ["--numeric-owner", "-C", dir, "-cf", `${archive}.partial`, "."], { encoding: "utf8" });
+    const tar = spawnSync("tar", ["--numeric-owner", "-C", dir, "-cf", `${archive}.partial`, "."], {
+      encoding: "utf8",
+    });
     if (tar.status !== 0) throw new Error(`packing the ${suite} base: ${tar.stderr.trim()}`);
     renameSync(`${archive}.partial`, archive);
     return archive;
@@ -148,7 +179,14 @@ async function baseImage(docker: Docker, suite: Suite, log: (line: string) => vo
   if (await exists(docker, reference)) return reference;
   const archive = rootfsArchive(suite, log);
   const [repo, tag] = reference.split(":") as [string, string];
-  await followProgress(docker, await docker.importImage(createReadStream(archive), { repo, tag, changes: [`LABEL ${SUITE_IMAGE_LABEL}=base`, "CMD [\"bash\"]"] }));
+  await followProgress(
+    docker,
+    await docker.importImage(createReadStream(archive), {
+      repo,
+      tag,
+      changes: [`LABEL ${SUITE_IMAGE_LABEL}=base`, 'CMD ["bash"]'],
+    }),
+  );
   return reference;
 }
 
@@ -165,7 +203,12 @@ export interface ProvidedImages {
  * Makes each reference available on the engine: already there, pulled, or built as its stand-in. `buildNetwork`
  * is the network builds run on ("host" where the engine's own bridge has no route out).
  */
-export async function provideImages(engine: Engine, references: readonly string[], log: (line: string) => void, buildNetwork?: string): Promise<ProvidedImages> {
+export async function provideImages(
+  engine: Engine,
+  references: readonly string[],
+  log: (line: string) => void,
+  buildNetwork?: string,
+): Promise<ProvidedImages> {
   const { docker } = engine;
   const standIns = new Map<string, string>();
   const pulled: string[] = [];
@@ -179,11 +222,15 @@ export async function provideImages(engine: Engine, references: readonly string[
       log(`pulled ${reference}`);
       continue;
     } catch (error) {
-      if (requireReal) throw new Error(`pulling ${reference}: ${(error as Error).message} (LITELLM_MCP_REAL_IMAGES=1 asks for the real images)`);
+      if (requireReal)
+        throw new Error(
+          `pulling ${reference}: ${(error as Error).message} (LITELLM_MCP_REAL_IMAGES=1 asks for the real images)`,
+        );
       log(`cannot pull ${reference} (${(error as Error).message.split("\n")[0]}): building its stand-in`);
     }
     const standIn = standInFor(reference);
-    if (standIn === undefined) throw new Error(`${reference} cannot be pulled here, and the suite has no stand-in for it`);
+    if (standIn === undefined)
+      throw new Error(`${reference} cannot be pulled here, and the suite has no stand-in for it`);
     const started = performance.now();
     await buildStandIn(docker, reference, standIn, await baseImage(docker, standIn.base, log), buildNetwork);
     buildSeconds.set(reference, (performance.now() - started) / 1000);
@@ -192,15 +239,29 @@ export async function provideImages(engine: Engine, references: readonly string[
   return { standIns, pulled, buildSeconds };
 }
 
-async function buildStandIn(docker: Docker, reference: string, standIn: StandIn, base: string, network: string | undefined): Promise<void> {
+async function buildStandIn(
+  docker: Docker,
+  reference: string,
+  standIn: StandIn,
+  base: string,
+  network: string | undefined,
+): Promise<void> {
   const context = mkdtempSync(join(tmpdir(), "litellm-mcp-stand-in-"));
   try {
     copyFileSync(join(IMAGES_DIR, standIn.dockerfile), join(context, "Dockerfile"));
     const files = standIn.files(context);
-    for (const [name, source] of Object.entries(files)) if (source !== join(context, name)) copyFileSync(source, join(context, name));
+    for (const [name, source] of Object.entries(files))
+      if (source !== join(context, name)) copyFileSync(source, join(context, name));
     const stream = await docker.buildImage(
       { context, src: ["Dockerfile", ...Object.keys(files)] },
-      { t: reference, buildargs: { BASE: base }, labels: { [SUITE_IMAGE_LABEL]: "stand-in" }, rm: true, forcerm: true, ...(network ? { networkmode: network } : {}) },
+      {
+        t: reference,
+        buildargs: { BASE: base },
+        labels: { [SUITE_IMAGE_LABEL]: "stand-in" },
+        rm: true,
+        forcerm: true,
+        ...(network ? { networkmode: network } : {}),
+      },
     );
     await followProgress(docker, stream);
   } catch (error) {
@@ -211,9 +272,18 @@ async function buildStandIn(docker: Docker, reference: string, standIn: StandIn,
 }
 
 /** Removes every image the suite built or pulled, and the bases it imported. */
-export async function removeSuiteImages(docker: Docker, provided: ProvidedImages | undefined, built: readonly string[]): Promise<void> {
-  const labelled = (await docker.listImages({ filters: { label: [SUITE_IMAGE_LABEL] } }).catch(() => [])).map((image) => image.Id);
+export async function removeSuiteImages(
+  docker: Docker,
+  provided: ProvidedImages | undefined,
+  built: readonly string[],
+): Promise<void> {
+  const labelled = (await docker.listImages({ filters: { label: [SUITE_IMAGE_LABEL] } }).catch(() => [])).map(
+    (image) => image.Id,
+  );
   for (const image of [...built, ...(provided?.pulled ?? []), ...labelled]) {
-    await docker.getImage(image).remove({ force: true }).catch(() => undefined);
+    await docker
+      .getImage(image)
+      .remove({ force: true })
+      .catch(() => undefined);
   }
 }

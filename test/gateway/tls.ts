@@ -25,16 +25,57 @@ function openssl(args: string[]): void {
 
 export function createTestCa(dir: string): TestCa {
   const file = (name: string) => join(dir, `tls-${name}`);
-  openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=litellm-mcp test CA", "-keyout", file("ca.key"), "-out", file("ca.crt")]);
+  openssl([
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-days",
+    "1",
+    "-subj",
+    "/CN=litellm-mcp test CA",
+    "-keyout",
+    file("ca.key"),
+    "-out",
+    file("ca.crt"),
+  ]);
   writeFileSync(file("bundle.crt"), `${readFileSync(SYSTEM_BUNDLE, "utf8")}\n${readFileSync(file("ca.crt"), "utf8")}`);
   return {
     cert: file("ca.crt"),
     bundle: file("bundle.crt"),
     issue(hostname) {
       const base = file(hostname);
-      openssl(["req", "-newkey", "rsa:2048", "-nodes", "-subj", `/CN=${hostname}`, "-keyout", `${base}.key`, "-out", `${base}.csr`]);
+      openssl([
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        `/CN=${hostname}`,
+        "-keyout",
+        `${base}.key`,
+        "-out",
+        `${base}.csr`,
+      ]);
       writeFileSync(`${base}.ext`, `subjectAltName=DNS:${hostname}\n`);
-      openssl(["x509", "-req", "-in", `${base}.csr`, "-CA", file("ca.crt"), "-CAkey", file("ca.key"), "-CAcreateserial", "-days", "1", "-extfile", `${base}.ext`, "-out", `${base}.crt`]);
+      openssl([
+        "x509",
+        "-req",
+        "-in",
+        `${base}.csr`,
+        "-CA",
+        file("ca.crt"),
+        "-CAkey",
+        file("ca.key"),
+        "-CAcreateserial",
+        "-days",
+        "1",
+        "-extfile",
+        `${base}.ext`,
+        "-out",
+        `${base}.crt`,
+      ]);
       return { cert: `${base}.crt`, key: `${base}.key` };
     },
   };

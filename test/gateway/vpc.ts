@@ -33,15 +33,38 @@ export interface TaskNetwork {
   /** The task's address in the VPC. */
   readonly ip: string;
   /** Starts a process in the task: its network, its /etc/hosts, its mounts. */
-  start(name: string, argv: readonly string[], options: { env: NodeJS.ProcessEnv; logDir: string; mounts?: readonly Mount[] }): Started;
+  start(
+    name: string,
+    argv: readonly string[],
+    options: { env: NodeJS.ProcessEnv; logDir: string; mounts?: readonly Mount[] },
+  ): Started;
   /** Runs a command in the task to its end (a health check). */
   run(argv: readonly string[], env: NodeJS.ProcessEnv, timeoutMs: number): { status: number | null; output: string };
 }
 
 /** The command line that runs `argv` inside a task's namespaces, its volumes mounted first. */
 function inTask(name: string, argv: readonly string[], mounts: readonly Mount[]): string[] {
-  const script = [...mounts.map((_, index) => `mount --bind "$${index * 2 + 1}" "$${index * 2 + 2}"`), `shift ${mounts.length * 2}`, 'exec "$@"'].join(" && ");
-  return ["ip", "netns", "exec", name, "unshare", "--mount", "--propagation", "private", "sh", "-c", script, "task", ...mounts.flatMap((mount) => [mount.hostPath, mount.containerPath]), ...argv];
+  const script = [
+    ...mounts.map((_, index) => `mount --bind "$${index * 2 + 1}" "$${index * 2 + 2}"`),
+    `shift ${mounts.length * 2}`,
+    'exec "$@"',
+  ].join(" && ");
+  return [
+    "ip",
+    "netns",
+    "exec",
+    name,
+    "unshare",
+    "--mount",
+    "--propagation",
+    "private",
+    "sh",
+    "-c",
+    script,
+    "task",
+    ...mounts.flatMap((mount) => [mount.hostPath, mount.containerPath]),
+    ...argv,
+  ];
 }
 
 export class LocalVpc {
@@ -64,7 +87,8 @@ export class LocalVpc {
   }
 
   static create(): LocalVpc {
-    if (process.getuid?.() !== 0) throw new Error("the local VPC needs root (CAP_NET_ADMIN, CAP_SYS_ADMIN) for its bridge and network namespaces");
+    if (process.getuid?.() !== 0)
+      throw new Error("the local VPC needs root (CAP_NET_ADMIN, CAP_SYS_ADMIN) for its bridge and network namespaces");
     const id = randomBytes(3).toString("hex");
     const vpc = new LocalVpc(id, `10.77.${Number.parseInt(id.slice(0, 2), 16) % 250}`);
     // A bridge without an address of its own takes the lowest of its ports' and changes it when a task with a lower
@@ -96,17 +120,28 @@ export class LocalVpc {
     ip(["netns", "exec", name, "ip", "route", "add", "default", "via", this.gateway]);
     const etc = join("/etc/netns", name);
     mkdirSync(etc, { recursive: true });
-    const lines = ["127.0.0.1 localhost", `${address} ${label}`, ...Object.entries(hosts).map(([host, to]) => `${to} ${host}`)];
+    const lines = [
+      "127.0.0.1 localhost",
+      `${address} ${label}`,
+      ...Object.entries(hosts).map(([host, to]) => `${to} ${host}`),
+    ];
     writeFileSync(join(etc, "hosts"), `${lines.join("\n")}\n`);
     return {
       name,
       ip: address,
       start: (process, argv, options) => {
         for (const mount of options.mounts ?? []) this.mountPoint(mount.containerPath);
-        return startProcess(process, inTask(name, argv, options.mounts ?? []), { env: options.env, logDir: options.logDir });
+        return startProcess(process, inTask(name, argv, options.mounts ?? []), {
+          env: options.env,
+          logDir: options.logDir,
+        });
       },
       run: (argv, env, timeoutMs) => {
-        const result = spawnSync(inTask(name, argv, [])[0]!, inTask(name, argv, []).slice(1), { encoding: "utf8", env, timeout: timeoutMs });
+        const result = spawnSync(inTask(name, argv, [])[0]!, inTask(name, argv, []).slice(1), {
+          encoding: "utf8",
+          env,
+          timeout: timeoutMs,
+        });
         return { status: result.status, output: `${result.stdout ?? ""}${result.stderr ?? ""}` };
       },
     };
@@ -115,7 +150,8 @@ export class LocalVpc {
   /** A mount needs its mount point: made on the host (under a temporary folder only), removed at the end. */
   private mountPoint(path: string): void {
     if (existsSync(path)) return;
-    if (!path.startsWith(`${tmpdir()}/`)) throw new Error(`${path}: the suite makes mount points under ${tmpdir()} only`);
+    if (!path.startsWith(`${tmpdir()}/`))
+      throw new Error(`${path}: the suite makes mount points under ${tmpdir()} only`);
     mkdirSync(path, { recursive: true });
     this.createdPaths.push(path);
   }

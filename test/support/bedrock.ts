@@ -51,7 +51,10 @@ export function regionsOfCatalog(today: Date, catalog: Catalog = CATALOG): Recor
         status: lifecycle.status,
         ...(legacyUntil ? { endOfLifeTime: new Date(`${legacyUntil}T00:00:00Z`) } : {}),
         name: model.name,
-        inferenceTypes: [...(model.inRegion.includes(name) ? ["ON_DEMAND"] : []), ...(offered.some((offeredId) => offeredId !== id) ? ["INFERENCE_PROFILE"] : [])],
+        inferenceTypes: [
+          ...(model.inRegion.includes(name) ? ["ON_DEMAND"] : []),
+          ...(offered.some((offeredId) => offeredId !== id) ? ["INFERENCE_PROFILE"] : []),
+        ],
         ...(model.released ? { startOfLifeTime: new Date(`${model.released}T00:00:00Z`) } : {}),
       };
     }
@@ -64,11 +67,21 @@ export function regionsOfCatalog(today: Date, catalog: Catalog = CATALOG): Recor
  * id AWS does not offer in the region (400 ValidationException), a model offered there only through inference
  * profiles called by its own id (400), or a model past its end of life (404 ResourceNotFoundException).
  */
-export function runtimeRefusal(modelId: string, region: string, today: Date, catalog: Catalog = CATALOG): { status: number; type: string; message: string } | undefined {
+export function runtimeRefusal(
+  modelId: string,
+  region: string,
+  today: Date,
+  catalog: Catalog = CATALOG,
+): { status: number; type: string; message: string } | undefined {
   const verdict = catalogVerdict(modelId, region, today, catalog);
   if (verdict.kind === "offered") return undefined;
   if (verdict.kind === "eol") {
-    return { status: 404, type: "ResourceNotFoundException", message: "This model version has reached the end of its life. Please refer to the AWS documentation for more details." };
+    return {
+      status: 404,
+      type: "ResourceNotFoundException",
+      message:
+        "This model version has reached the end of its life. Please refer to the AWS documentation for more details.",
+    };
   }
   if (verdict.kind === "not-offered" && splitModelId(modelId).geography === undefined && verdict.offered.length > 0) {
     return {
@@ -96,14 +109,26 @@ export class BedrockControlPlaneStandIn {
       send: async (command: { constructor: { name: string }; input: Record<string, string | number | undefined> }) => {
         const operation = command.constructor.name.replace(/Command$/, "");
         const state = this.regions[region];
-        this.calls.push(`${region} ${operation} ${Object.values(command.input).filter((value) => value !== undefined).join(",")}`);
-        if (state === undefined) throw sdkError("UnrecognizedClientException", "The security token included in the request is invalid.");
+        this.calls.push(
+          `${region} ${operation} ${Object.values(command.input)
+            .filter((value) => value !== undefined)
+            .join(",")}`,
+        );
+        if (state === undefined)
+          throw sdkError("UnrecognizedClientException", "The security token included in the request is invalid.");
         if (state.denied !== undefined) throw sdkError("AccessDeniedException", state.denied);
         switch (operation) {
           case "GetInferenceProfile": {
             const id = String(command.input["inferenceProfileIdentifier"]);
-            if (!state.profiles.includes(id)) throw sdkError("ResourceNotFoundException", "The specified inference profile does not exist.");
-            return { inferenceProfileId: id, inferenceProfileName: id, status: "ACTIVE", type: "SYSTEM_DEFINED", models: [] };
+            if (!state.profiles.includes(id))
+              throw sdkError("ResourceNotFoundException", "The specified inference profile does not exist.");
+            return {
+              inferenceProfileId: id,
+              inferenceProfileName: id,
+              status: "ACTIVE",
+              type: "SYSTEM_DEFINED",
+              models: [],
+            };
           }
           case "GetFoundationModel": {
             const id = String(command.input["modelIdentifier"]);
@@ -142,7 +167,10 @@ export class BedrockControlPlaneStandIn {
             const start = Number(command.input["nextToken"] ?? 0);
             const size = Math.min(Number(command.input["maxResults"] ?? this.pageSize), this.pageSize);
             const page = profiles.slice(start, start + size);
-            return { inferenceProfileSummaries: page, ...(start + size < profiles.length ? { nextToken: String(start + size) } : {}) };
+            return {
+              inferenceProfileSummaries: page,
+              ...(start + size < profiles.length ? { nextToken: String(start + size) } : {}),
+            };
           }
           default:
             throw sdkError("UnknownOperationException", operation);
@@ -159,6 +187,10 @@ function modelDetails(region: string, id: string, model: StandInModel) {
     modelName: model.name ?? id,
     providerName: id.split(".")[0],
     inferenceTypesSupported: model.inferenceTypes ?? ["INFERENCE_PROFILE"],
-    modelLifecycle: { status: model.status, ...(model.endOfLifeTime ? { endOfLifeTime: model.endOfLifeTime } : {}), ...(model.startOfLifeTime ? { startOfLifeTime: model.startOfLifeTime } : {}) },
+    modelLifecycle: {
+      status: model.status,
+      ...(model.endOfLifeTime ? { endOfLifeTime: model.endOfLifeTime } : {}),
+      ...(model.startOfLifeTime ? { startOfLifeTime: model.startOfLifeTime } : {}),
+    },
   };
 }

@@ -30,9 +30,16 @@ export class StackState {
    * resource of a type it names whose inputs changed since the last run is created again (a replacement), as the
    * engine replaces a resource whose provider cannot update those inputs in place.
    */
-  async up(stack: string, options: RunOptions & { outputs?: OutputMocks; replaceChanged?: (type: string) => boolean } = {}): Promise<ProgramRun> {
+  async up(
+    stack: string,
+    options: RunOptions & { outputs?: OutputMocks; replaceChanged?: (type: string) => boolean } = {},
+  ): Promise<ProgramRun> {
     const base = options.outputs ?? {};
-    const fresh = async (name: string, inputs: Record<string, unknown>, type: string): Promise<Record<string, unknown>> => {
+    const fresh = async (
+      name: string,
+      inputs: Record<string, unknown>,
+      type: string,
+    ): Promise<Record<string, unknown>> => {
       if (type === "random:index/randomPassword:RandomPassword") return { result: randomPassword(inputs) };
       const mock = base[type] ?? base["*"];
       return (await mock?.(name, inputs, type)) ?? {};
@@ -41,7 +48,10 @@ export class StackState {
       "*": async (name, inputs, type) => {
         const id = key(type, name);
         const known = this.recorded.get(id);
-        const changed = known !== undefined && options.replaceChanged?.(type) === true && JSON.stringify(known.inputs) !== JSON.stringify(inputs);
+        const changed =
+          known !== undefined &&
+          options.replaceChanged?.(type) === true &&
+          JSON.stringify(known.inputs) !== JSON.stringify(inputs);
         const outputs = known !== undefined && !changed ? known.outputs : await fresh(name, inputs, type);
         this.recorded.set(id, { inputs, outputs });
         return outputs;

@@ -2,7 +2,12 @@
  * Calls the pack's policies the way the Pulumi engine does, on hand-built resources or on what a stack
  * registered under mocks: the same args (type, props, urn, config, isType ...), violations collected.
  */
-import type { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import type {
+  PolicyResource,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  StackValidationPolicy,
+} from "@pulumi/policy";
 import { type Registered, reveal } from "./pulumi";
 
 export interface Violation {
@@ -33,17 +38,28 @@ function isTypeOf(type: string, resourceClass: unknown): boolean {
 }
 
 /** Violations a resource policy reports for one resource. */
-export async function checkResource(policy: ResourceValidationPolicy, resource: TestResource, config: Record<string, unknown> = {}): Promise<Violation[]> {
+export async function checkResource(
+  policy: ResourceValidationPolicy,
+  resource: TestResource,
+  config: Record<string, unknown> = {},
+): Promise<Violation[]> {
   const violations: Violation[] = [];
   const args: ResourceValidationArgs = {
     type: resource.type,
     props: resource.props,
     urn: urnOf(resource),
     name: resource.name,
-    opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+    opts: {
+      protect: false,
+      ignoreChanges: [],
+      aliases: [],
+      customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+      additionalSecretOutputs: [],
+    },
     stackTags: new Map(),
     isType: (resourceClass) => isTypeOf(resource.type, resourceClass),
-    asType: ((resourceClass: unknown) => (isTypeOf(resource.type, resourceClass) ? resource.props : undefined)) as ResourceValidationArgs["asType"],
+    asType: ((resourceClass: unknown) =>
+      isTypeOf(resource.type, resourceClass) ? resource.props : undefined) as ResourceValidationArgs["asType"],
     getConfig: <T extends object>() => config as T,
     notApplicable: (reason?: string) => {
       throw new NotApplicable(reason);
@@ -52,7 +68,9 @@ export async function checkResource(policy: ResourceValidationPolicy, resource: 
   const validations = [policy.validateResource ?? []].flat();
   for (const validate of validations) {
     try {
-      await validate(args, (message, urn) => violations.push({ policy: policy.name, level: policy.enforcementLevel ?? "advisory", message, urn }));
+      await validate(args, (message, urn) =>
+        violations.push({ policy: policy.name, level: policy.enforcementLevel ?? "advisory", message, urn }),
+      );
     } catch (error) {
       if (!(error instanceof NotApplicable)) throw error;
     }
@@ -61,7 +79,11 @@ export async function checkResource(policy: ResourceValidationPolicy, resource: 
 }
 
 /** Violations a stack policy reports for a set of resources. */
-export async function checkStack(policy: StackValidationPolicy, resources: readonly TestResource[], config: Record<string, unknown> = {}): Promise<Violation[]> {
+export async function checkStack(
+  policy: StackValidationPolicy,
+  resources: readonly TestResource[],
+  config: Record<string, unknown> = {},
+): Promise<Violation[]> {
   const byUrn = new Map<string, PolicyResource>();
   const policyResources = resources.map((resource) => {
     const policyResource = {
@@ -69,7 +91,13 @@ export async function checkStack(policy: StackValidationPolicy, resources: reado
       name: resource.name,
       urn: urnOf(resource),
       props: resource.props,
-      opts: { protect: resource.protect ?? false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+      opts: {
+        protect: resource.protect ?? false,
+        ignoreChanges: [],
+        aliases: [],
+        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+        additionalSecretOutputs: [],
+      },
       dependencies: [],
       propertyDependencies: {},
       isType: (resourceClass: unknown) => isTypeOf(resource.type, resourceClass),
@@ -81,13 +109,23 @@ export async function checkStack(policy: StackValidationPolicy, resources: reado
   resources.forEach((resource, index) => {
     const target = policyResources[index]!;
     for (const [key, urns] of Object.entries(resource.propertyDependencies ?? {})) {
-      target.propertyDependencies[key] = urns.map((urn) => byUrn.get(urn)).filter((found): found is PolicyResource => found !== undefined);
+      target.propertyDependencies[key] = urns
+        .map((urn) => byUrn.get(urn))
+        .filter((found): found is PolicyResource => found !== undefined);
     }
   });
   const violations: Violation[] = [];
   await policy.validateStack(
-    { resources: policyResources, stackTags: new Map(), getConfig: <T extends object>() => config as T, notApplicable: () => { throw new NotApplicable(); } },
-    (message, urn) => violations.push({ policy: policy.name, level: policy.enforcementLevel ?? "advisory", message, urn }),
+    {
+      resources: policyResources,
+      stackTags: new Map(),
+      getConfig: <T extends object>() => config as T,
+      notApplicable: () => {
+        throw new NotApplicable();
+      },
+    },
+    (message, urn) =>
+      violations.push({ policy: policy.name, level: policy.enforcementLevel ?? "advisory", message, urn }),
   );
   return violations;
 }

@@ -120,7 +120,14 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
     {
       async newResource(args) {
         const resourceOptions = registering!;
-        const registered: Registered = { type: args.type, name: args.name, inputs: args.inputs, options: resourceOptions, urn: "", outputs: {} };
+        const registered: Registered = {
+          type: args.type,
+          name: args.name,
+          inputs: args.inputs,
+          options: resourceOptions,
+          urn: "",
+          outputs: {},
+        };
         resources.push(registered);
         const mock = options.outputs?.[args.type] ?? options.outputs?.["*"];
         // A mock may answer later (a provider backed by a local API) and name the resource's physical id. A mock
@@ -152,11 +159,14 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
     false,
   );
   // The mocks hand newResource no resource options; read them off the registration request.
-  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: RegisterRequest, callback: unknown): Promise<void> };
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    registerResource(req: RegisterRequest, callback: unknown): Promise<void>;
+  };
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, callback) => {
     const propertyDependencies: Record<string, string[]> = {};
-    for (const [key, value] of req.getPropertydependenciesMap().entries()) propertyDependencies[key] = value.getUrnsList();
+    for (const [key, value] of req.getPropertydependenciesMap().entries())
+      propertyDependencies[key] = value.getUrnsList();
     registering = {
       parent: req.getParent(),
       retainOnDelete: req.getRetainondelete() ?? false,

@@ -14,7 +14,12 @@ const config = loadPulumiConfig();
 const stack = pulumi.getStack();
 const secrets = new pulumi.Config();
 recordNoPromiseStacks();
-const args = { stack, config, rendered: renderStack(config, stack), readSecret: (key: string) => secrets.requireSecret(key) };
+const args = {
+  stack,
+  config,
+  rendered: renderStack(config, stack),
+  readSecret: (key: string) => secrets.requireSecret(key),
+};
 export = vpcZones(config, `Pulumi.${stack}.yaml`).then((zones) => {
   if (config.target === "docker") new DockerGateway("renamed-gateway", args);
   else new AwsGateway("renamed-gateway", { ...args, ...(zones ? { zones } : {}) });

@@ -48,7 +48,10 @@ export function loadVariant(stack: string, change: (values: Values) => void, sec
  * A stack file's `config:` as the Pulumi engine hands it to a program: structured values as JSON text,
  * secure values decrypted (here: a stand-in value) and listed as secret keys.
  */
-export function engineConfigOf(stack: string, secretValues: Record<string, string> = {}): { config: Record<string, string>; secretKeys: string[] } {
+export function engineConfigOf(
+  stack: string,
+  secretValues: Record<string, string> = {},
+): { config: Record<string, string>; secretKeys: string[] } {
   const document = parse(readFileSync(stackFile(stack), "utf8")) as { config?: Record<string, unknown> };
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
@@ -77,7 +80,9 @@ export function engineConfigOfVariant(
 ): { config: Record<string, string>; secretKeys: string[] } {
   const base = engineConfigOf(stack, secretValues);
   const input = variant(stack, change);
-  const config = Object.fromEntries(Object.entries(base.config).filter(([key]) => !key.startsWith("litellm-mcp:") || base.secretKeys.includes(key)));
+  const config = Object.fromEntries(
+    Object.entries(base.config).filter(([key]) => !key.startsWith("litellm-mcp:") || base.secretKeys.includes(key)),
+  );
   for (const [key, value] of Object.entries(input.values)) {
     config[`litellm-mcp:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
   }

@@ -6,7 +6,13 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type IncomingMessage, request as httpRequest, type Server, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingMessage,
+  request as httpRequest,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { tmpdir } from "node:os";
@@ -39,10 +45,20 @@ export async function freePort(): Promise<number> {
 /** The real Context7 MCP server (npm @upstash/context7-mcp), over Streamable HTTP on a free loopback port. */
 export async function startContext7(): Promise<Running & { port: number }> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [join(PROJECT_DIR, "node_modules", "@upstash", "context7-mcp", "dist", "index.js"), "--transport", "http", "--port", String(port)], {
-    env: { ...process.env, OTEL_SDK_DISABLED: "true" },
-    stdio: "ignore",
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      join(PROJECT_DIR, "node_modules", "@upstash", "context7-mcp", "dist", "index.js"),
+      "--transport",
+      "http",
+      "--port",
+      String(port),
+    ],
+    {
+      env: { ...process.env, OTEL_SDK_DISABLED: "true" },
+      stdio: "ignore",
+    },
+  );
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 15_000;
   for (;;) {
@@ -109,34 +125,61 @@ export async function startLiteLLMStandIn(options: LiteLLMStandInOptions): Promi
     if (path === "/health/liveliness") return json(response, 200, "I'm alive!");
     if (path === "/health/readiness") {
       const ready = state.options.database === "connected";
-      return json(response, ready ? 200 : 503, { status: ready ? "connected" : "unhealthy", db: state.options.database, cache: state.options.cache === "redis" ? "redis" : null, litellm_version: "1.108.7" });
+      return json(response, ready ? 200 : 503, {
+        status: ready ? "connected" : "unhealthy",
+        db: state.options.database,
+        cache: state.options.cache === "redis" ? "redis" : null,
+        litellm_version: "1.108.7",
+      });
     }
-    if (!authorized(request)) return json(response, 401, { error: { message: "Authentication Error, Invalid proxy server token passed." } });
-    if (path === "/v1/models") return json(response, 200, { object: "list", data: state.options.models.map((id) => ({ id, object: "model", owned_by: "openai" })) });
+    if (!authorized(request))
+      return json(response, 401, { error: { message: "Authentication Error, Invalid proxy server token passed." } });
+    if (path === "/v1/models")
+      return json(response, 200, {
+        object: "list",
+        data: state.options.models.map((id) => ({ id, object: "model", owned_by: "openai" })),
+      });
     if (path === "/v1/chat/completions" && request.method === "POST") {
       let body = "";
       request.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
       request.on("end", () => {
         const model = String((JSON.parse(body || "{}") as { model?: unknown }).model);
         if (!state.options.models.includes(model)) {
-          return json(response, 400, { error: { message: `Invalid model name passed in model=${model}. Call \`/v1/models\` to view available models for your key.`, type: "invalid_request_error", code: "400" } });
+          return json(response, 400, {
+            error: {
+              message: `Invalid model name passed in model=${model}. Call \`/v1/models\` to view available models for your key.`,
+              type: "invalid_request_error",
+              code: "400",
+            },
+          });
         }
-        json(response, 200, { object: "chat.completion", model, choices: [{ index: 0, finish_reason: "length", message: { role: "assistant", content: "p" } }], usage: { prompt_tokens: 8, completion_tokens: 1, total_tokens: 9 } });
+        json(response, 200, {
+          object: "chat.completion",
+          model,
+          choices: [{ index: 0, finish_reason: "length", message: { role: "assistant", content: "p" } }],
+          usage: { prompt_tokens: 8, completion_tokens: 1, total_tokens: 9 },
+        });
       });
       return;
     }
     if (path === "/cache/flushall" && request.method === "POST") {
-      if (state.options.cache === "none") return json(response, 503, { detail: "Service Unhealthy (Cache not initialized. litellm.cache is None)" });
-      if (state.options.cache === "local") return json(response, 503, { detail: "Service Unhealthy (Cache type local does not support flushing)" });
+      if (state.options.cache === "none")
+        return json(response, 503, { detail: "Service Unhealthy (Cache not initialized. litellm.cache is None)" });
+      if (state.options.cache === "local")
+        return json(response, 503, { detail: "Service Unhealthy (Cache type local does not support flushing)" });
       return json(response, 200, { status: "success" });
     }
     if (path === "/mcp") {
       const target = state.options.mcpServers[String(request.headers["x-mcp-servers"] ?? "")];
       if (!target) return json(response, 404, { detail: "MCP server not found" });
-      const upstream = httpRequest(target, { method: request.method, headers: { ...request.headers, host: new URL(target).host } }, (reply) => {
-        response.writeHead(reply.statusCode ?? 502, reply.headers);
-        reply.pipe(response);
-      });
+      const upstream = httpRequest(
+        target,
+        { method: request.method, headers: { ...request.headers, host: new URL(target).host } },
+        (reply) => {
+          response.writeHead(reply.statusCode ?? 502, reply.headers);
+          reply.pipe(response);
+        },
+      );
       upstream.on("error", () => json(response, 502, { detail: "MCP server unreachable" }));
       request.pipe(upstream);
       return;
@@ -233,8 +276,20 @@ export async function startDockerStandIn(containers: Record<string, StandInConta
     const container = match ? containers[name] : undefined;
     if (!match || !container) return json(response, 404, { message: `No such container: ${match?.[1] ?? ""}` });
     if (match[2] === "json") {
-      const health = container.health ? { Health: { Status: container.health, Log: (container.healthLog ?? []).map((probe) => ({ ExitCode: probe.exitCode, Output: probe.output })) } } : {};
-      const bindings = Object.fromEntries(Object.entries(container.published ?? {}).map(([port, hostPort]) => [port, [{ HostIp: "127.0.0.1", HostPort: String(hostPort) }]]));
+      const health = container.health
+        ? {
+            Health: {
+              Status: container.health,
+              Log: (container.healthLog ?? []).map((probe) => ({ ExitCode: probe.exitCode, Output: probe.output })),
+            },
+          }
+        : {};
+      const bindings = Object.fromEntries(
+        Object.entries(container.published ?? {}).map(([port, hostPort]) => [
+          port,
+          [{ HostIp: "127.0.0.1", HostPort: String(hostPort) }],
+        ]),
+      );
       json(response, 200, {
         State: { Status: container.status, ExitCode: container.exitCode ?? 0, ...health },
         RestartCount: container.restartCount ?? 0,
@@ -286,7 +341,9 @@ export async function startDockerStandIn(containers: Record<string, StandInConta
     const { file, args, env } = containers[exec.container]!.exec!(exec.command);
     const child = spawn(file, args, { env: env ?? process.env, stdio: ["pipe", "pipe", "pipe"] });
     exec.running = true;
-    socket.write("HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n");
+    socket.write(
+      "HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n",
+    );
     const input = (chunk: Buffer) => {
       const rest = chunk.subarray(Math.min(skip, chunk.length));
       skip -= chunk.length - rest.length;
