@@ -12,12 +12,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { KEY_RESOURCES } from "../config/constants";
 
-export type KeyPurpose = "master-key" | "salt-key" | "database-password";
+export type KeyPurpose = keyof typeof KEY_RESOURCES;
 
 /** The fixed resource name of a generated key: never derived from a component's name. */
 export function keyResourceName(purpose: KeyPurpose): string {
-  return `proxy-${purpose}`;
+  return KEY_RESOURCES[purpose];
 }
 
 export interface KeyOptions {

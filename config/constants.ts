@@ -48,6 +48,8 @@ export const OS_ENVIRON = "os.environ/";
 
 export const PROXY = {
   port: 4000,
+  /** The proxy's container in its ECS tasks (serving and migration), and the stream prefix its logs go under. */
+  container: "litellm",
   /** Where config.yaml is placed inside the proxy container on Docker. */
   configPath: "/app/config.yaml",
   /** Liveness probe: no auth, no model calls. */
@@ -56,6 +58,16 @@ export const PROXY = {
   readinessPath: "/health/readiness",
   /** The MCP gateway: every server at `/mcp`, one at `/mcp/<name>`. */
   mcpPath: "/mcp",
+} as const;
+
+/**
+ * The fixed resource names of the keys the program generates (components/keys.ts), at the top of the stack: never
+ * derived from a component's name, so that a refactor cannot move them.
+ */
+export const KEY_RESOURCES = {
+  "master-key": "proxy-master-key",
+  "salt-key": "proxy-salt-key",
+  "database-password": "proxy-database-password",
 } as const;
 
 /**

@@ -1085,4 +1085,3 @@ export type StackConfig = z.output<typeof stackConfigSchema>;
 export type ModelConfig = StackConfig["models"][number];
 export type McpServerConfig = StackConfig["mcpServers"][number];
 export type Target = StackConfig["target"];
-export type Stage = StackConfig["stage"];

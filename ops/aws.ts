@@ -25,6 +25,7 @@ import {
   RebootDBInstanceCommand,
 } from "@aws-sdk/client-rds";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { PROXY } from "../config/constants";
 import { OpsError } from "./errors";
 
 export interface ServiceState {
@@ -330,7 +331,7 @@ export class AwsServices implements AwsPort {
           ? `exit code ${container.exitCode}`
           : (container?.reason ?? stoppedReason ?? "no exit code");
       throw new OpsError(
-        `the database migration failed (${why}); the proxy keeps its current version. Its log: stream migrate/${container?.name ?? "litellm"}/${id}`,
+        `the database migration failed (${why}); the proxy keeps its current version. Its log: stream migrate/${container?.name ?? PROXY.container}/${id}`,
       );
     }
     progress("migration: done");

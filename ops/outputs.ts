@@ -66,7 +66,6 @@ const localOutputs = z.object({
 const gatewayOutputs = z.discriminatedUnion("target", [dockerOutputs, awsOutputs, localOutputs]);
 
 export type DockerOutputs = z.output<typeof dockerOutputs>;
-export type AwsOutputs = z.output<typeof awsOutputs>;
 export type LocalOutputs = z.output<typeof localOutputs>;
 export type GatewayOutputs = z.output<typeof gatewayOutputs>;
 

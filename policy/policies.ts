@@ -9,7 +9,7 @@ import type {
   ResourceValidationPolicy,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import { LABELS, LOOPBACK } from "../config/constants";
+import { KEY_RESOURCES, LABELS, LOOPBACK, PROXY } from "../config/constants";
 import { pinningProblem } from "../config/images";
 
 type Props = Record<string, unknown>;
@@ -368,8 +368,7 @@ export const iamBedrockScoped: ResourceValidationPolicy = {
 // ---------------------------------------------------------------------------------------------------------
 // Data that outlives the stack
 
-const KEY_NAMES = ["proxy-master-key", "proxy-salt-key"];
-const PROXY_CONTAINER = "litellm";
+const KEY_NAMES: readonly string[] = [KEY_RESOURCES["master-key"], KEY_RESOURCES["salt-key"]];
 
 /** The proxy image run as the one-off migration task: it migrates and exits, and serves nothing. */
 function migratesOnly(container: ContainerDefinition): boolean {
@@ -420,7 +419,7 @@ export const proxyKeepaliveAboveIdleTimeout: StackValidationPolicy = {
         const flag = command.indexOf("--keepalive_timeout");
         // The program's proxy container, unless it only migrates and exits; without the flag, uvicorn keeps idle
         // connections 5 s.
-        if ((container.name !== PROXY_CONTAINER && flag < 0) || migratesOnly(container)) continue;
+        if ((container.name !== PROXY.container && flag < 0) || migratesOnly(container)) continue;
         const keepalive = flag < 0 ? 5 : Number(command[flag + 1]);
         if (!(keepalive > longest)) {
           report(
@@ -440,7 +439,7 @@ export const servingTasksDoNotMigrate: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   validateResource: forTypes(["aws:ecs/taskDefinition:TaskDefinition"], (props, _, report) => {
     for (const container of containersOf(props) ?? []) {
-      if (container.name !== PROXY_CONTAINER || migratesOnly(container)) continue;
+      if (container.name !== PROXY.container || migratesOnly(container)) continue;
       const disabled = (container.environment ?? []).some(
         (entry) => entry.name === "DISABLE_SCHEMA_UPDATE" && entry.value === "true",
       );

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import * as aws from "@pulumi/aws";
 import { local } from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import { ENV, PROMETHEUS_MULTIPROC, SMOKE_TASK } from "../../config/constants";
+import { ENV, PROMETHEUS_MULTIPROC, PROXY, SMOKE_TASK } from "../../config/constants";
 import type { ModelConfig, StackConfig } from "../../config/schema";
 import { DEPLOYMENT_MAXIMUM_PERCENT } from "../../config/topology";
 import { projectRoot } from "../projectRoot";
@@ -21,7 +21,6 @@ import { awsTags, logGroupName } from "./naming";
 import { ServiceRoles } from "./roles";
 import { collectorConfig, SCRAPE_KEY_ENV } from "./telemetry";
 
-const PROXY_CONTAINER = "litellm";
 /** How long the smoke task waits for each answer: a model's one-token reply, an MCP server's tool list. */
 const SMOKE_TIMEOUT_SECONDS = 60;
 const OTEL_CONTAINER = "aws-otel-collector";
@@ -122,7 +121,6 @@ export function snapshotCommand(region: string, instance: string, stack: string,
 export class ProxyService extends pulumi.ComponentResource {
   readonly serviceName: pulumi.Output<string>;
   readonly logGroupName: pulumi.Output<string>;
-  readonly taskDefinitionArn: pulumi.Output<string>;
   /** The smoke task's definition, when the stack runs the smoke check in the VPC. */
   readonly smokeTaskDefinitionArn: pulumi.Output<string> | undefined;
 
@@ -200,7 +198,7 @@ export class ProxyService extends pulumi.ComponentResource {
     // Several workers count their Prometheus samples in one folder, on a volume of the task's own storage.
     const sharedMetrics = args.environment.some((entry) => entry.name === ENV.prometheusMultiprocDir);
     const container = {
-      name: PROXY_CONTAINER,
+      name: PROXY.container,
       image: proxy.image,
       essential: true,
       command: proxyCommand(proxy, { keepaliveSeconds: keepaliveBehind(args.loadBalancerIdleTimeoutSeconds) }),
@@ -267,7 +265,7 @@ export class ProxyService extends pulumi.ComponentResource {
         memory: 1024,
         executionRoleArn: roles.executionRoleArn,
         container: {
-          name: PROXY_CONTAINER,
+          name: PROXY.container,
           image: proxy.image,
           essential: true,
           command: ["--skip_server_startup"],
@@ -350,7 +348,7 @@ export class ProxyService extends pulumi.ComponentResource {
           assignPublicIp: false,
         },
         loadBalancers: [
-          { targetGroupArn: args.targetGroupArn, containerName: PROXY_CONTAINER, containerPort: proxy.port },
+          { targetGroupArn: args.targetGroupArn, containerName: PROXY.container, containerPort: proxy.port },
         ],
         healthCheckGracePeriodSeconds: service.healthCheckGracePeriodSeconds,
         deploymentCircuitBreaker: { enable: true, rollback: true },
@@ -409,7 +407,6 @@ export class ProxyService extends pulumi.ComponentResource {
 
     this.serviceName = ecsService.name;
     this.logGroupName = logs.name;
-    this.taskDefinitionArn = taskDefinition.arn;
     this.smokeTaskDefinitionArn = smokeTask?.arn;
     this.registerOutputs({ serviceName: this.serviceName, logGroupName: this.logGroupName });
   }
