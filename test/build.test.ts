@@ -37,11 +37,11 @@ describe("the compiled program and its sources", () => {
     const dir = projectCopy();
     const before = fingerprint(dir);
     writeFileSync(
-      join(dir, "config", "schema.ts"),
-      `${readFileSync(join(dir, "config", "schema.ts"), "utf8")}\n// edited\n`,
+      join(dir, "config", "schema", "index.ts"),
+      `${readFileSync(join(dir, "config", "schema", "index.ts"), "utf8")}\n// edited\n`,
     );
     writeFileSync(join(dir, "components", "extra.ts"), "export const extra = 1;\n");
-    assert.deepEqual(changedSince(dir, before), ["components/extra.ts", "config/schema.ts"]);
+    assert.deepEqual(changedSince(dir, before), ["components/extra.ts", "config/schema/index.ts"]);
     assert.equal(staleness(dir, join(dir, "dist")), "dist has no build-info.json: it was not built by npm run build");
   });
 
@@ -95,13 +95,13 @@ describe("the compiled program and its sources", () => {
     it("is built again by up and preview when a source changed since, and not when none did", async function () {
       this.timeout(120_000);
       writeFileSync(
-        join(dir, "config", "schema.ts"),
-        `${readFileSync(join(dir, "config", "schema.ts"), "utf8")}\n// edited after the build\n`,
+        join(dir, "config", "schema", "index.ts"),
+        `${readFileSync(join(dir, "config", "schema", "index.ts"), "utf8")}\n// edited after the build\n`,
       );
       const said: string[] = [];
       await ensureBuilt(dir, (text) => said.push(text));
       assert.deepEqual(said, [
-        "Building the program first: the compiled program in dist/ is older than its TypeScript (changed: config/schema.ts)\n",
+        "Building the program first: the compiled program in dist/ is older than its TypeScript (changed: config/schema/index.ts)\n",
       ]);
       assert.equal(staleness(dir, join(dir, "dist")), undefined);
       await ensureBuilt(dir, (text) => said.push(text));
