@@ -4,32 +4,23 @@ import { ENV, PROXY } from "../../config/constants";
 import type { RenderedConfig } from "../../config/litellm";
 import { type StackConfig, secretRefsOf } from "../../config/schema";
 import { hasRedis } from "../../config/topology";
-import { type EnvSources, envSource } from "../env";
+import type { EnvSources } from "../env";
 import { ACCESS_LOG_PREFIX, AccessLogBucket } from "./accessLogs";
 import { GatewayAlarms } from "./alarms";
 import { GatewayCache } from "./cache";
 import { GatewayDashboard } from "./dashboard";
 import { GatewayCluster } from "./cluster";
 import { ConfigBucket } from "./configBucket";
-import type { ContainerEnv, ContainerSecret } from "./containers";
 import { GatewayDatabase } from "./database";
 import { GatewayLoadBalancer, listenerPorts } from "./loadBalancer";
 import { McpService } from "./mcpService";
+import { proxyEnvironment } from "./proxyEnvironment";
 import { mcpComponentName } from "./naming";
 import { GatewayVpc } from "./network";
 import { ProxyService } from "./proxyService";
 import { GatewaySecrets } from "./secrets";
 import { GatewaySecurityGroups } from "./securityGroups";
 import { metricsNamespace } from "./telemetry";
-
-/** What LiteLLM's migration reads besides the database URL: its log settings and the offline switches. */
-const MIGRATION_ENV: readonly string[] = [
-  ENV.logLevel,
-  ENV.mode,
-  ENV.jsonLogs,
-  ENV.localModelCostMap,
-  ENV.prismaOfflineMode,
-];
 
 export interface AwsGatewayArgs {
   readonly stack: string;
@@ -213,13 +204,6 @@ export class AwsGateway extends pulumi.ComponentResource {
       config.mcpServers.map((server, index) => [server.name, mcpServices[index]!.serviceName]),
     );
 
-    const environment: ContainerEnv[] = [
-      { name: ENV.configBucketName, value: bucket.bucketName },
-      { name: ENV.configBucketObjectKey, value: bucket.objectKey },
-      // A new config.yaml changes the task definition, and so rolls the service onto it.
-      { name: ENV.configHash, value: bucket.configHash },
-    ];
-    const containerSecrets: ContainerSecret[] = [];
     const sources: EnvSources<pulumi.Output<string>> = {
       endpoints: cache ? { redisHost: cache.host, redisPort: String(cache.port) } : {},
       secrets: {
@@ -230,15 +214,12 @@ export class AwsGateway extends pulumi.ComponentResource {
       },
       secretRef: (ref) => secrets.valueFromOf(ref),
     };
-    for (const variable of args.rendered.env) {
-      const source = envSource(variable, sources);
-      if ("secret" in source) containerSecrets.push({ name: variable.name, valueFrom: source.secret });
-      else environment.push({ name: variable.name, value: source.value });
-    }
-    // The one-off migration task migrates; the serving tasks only check the schema.
-    const migrationEnvironment = environment.filter((entry) => MIGRATION_ENV.includes(entry.name));
-    const migrationSecrets = containerSecrets.filter((entry) => entry.name === ENV.databaseUrl);
-    environment.push({ name: ENV.disableSchemaUpdate, value: "true" });
+    const { serving, migration } = proxyEnvironment(args.rendered.env, sources, [
+      { name: ENV.configBucketName, value: bucket.bucketName },
+      { name: ENV.configBucketObjectKey, value: bucket.objectKey },
+      // A new config.yaml changes the task definition, and so rolls the service onto it.
+      { name: ENV.configHash, value: bucket.configHash },
+    ]);
 
     const proxy = new ProxyService(
       `${name}-proxy`,
@@ -257,9 +238,9 @@ export class AwsGateway extends pulumi.ComponentResource {
         database: database.parametersApplied,
         databaseInstance: database.instance.identifier,
         configObjectArn: bucket.objectArn,
-        environment,
-        secrets: containerSecrets,
-        migration: { environment: migrationEnvironment, secrets: migrationSecrets },
+        environment: serving.environment,
+        secrets: serving.secrets,
+        migration,
         tracing: config.tracing,
         ...(smokeInVpc
           ? { smoke: { proxyUrl: loadBalancer.url, mcpServers: config.mcpServers.map((server) => server.name) } }
