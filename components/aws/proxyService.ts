@@ -1,14 +1,10 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import * as aws from "@pulumi/aws";
 import { local } from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { ENV, PROMETHEUS_MULTIPROC, PROXY, SMOKE_TASK } from "../../config/constants";
 import type { ModelConfig, StackConfig } from "../../config/schema";
 import { DEPLOYMENT_MAXIMUM_PERCENT } from "../../config/topology";
-import { projectRoot } from "../projectRoot";
 import { proxyCommand, proxyHealthcheck } from "../proxy";
-import { assumedRoles, bedrockStatements, INLINE_ROLE_POLICY_CHARS, type PolicyStatement } from "./bedrock";
 import {
   type ContainerEnv,
   type ContainerSecret,
@@ -17,7 +13,9 @@ import {
   ecsHealthCheck,
   fargateTaskDefinition,
 } from "./containers";
+import { migrationCommand, smokeScript, snapshotCommand } from "./deployCommands";
 import { awsTags, logGroupName } from "./naming";
+import { proxyTaskStatements } from "./proxyTaskPolicy";
 import { ServiceRoles } from "./roles";
 import { collectorConfig, SCRAPE_KEY_ENV } from "./telemetry";
 
@@ -73,47 +71,6 @@ export interface ProxyServiceArgs {
   readonly smoke?: { readonly proxyUrl: pulumi.Input<string>; readonly mcpServers: readonly string[] };
 }
 
-/** The smoke check the one-off task runs with the image's Python (components/aws/smoke.py). */
-export function smokeScript(): string {
-  return readFileSync(join(projectRoot(), "components", "aws", "smoke.py"), "utf8");
-}
-
-/**
- * The command `pulumi up` runs once per migration task definition: the operations CLI starts the task and waits
- * for its container's exit code. It runs on the machine running Pulumi, with its AWS credentials.
- */
-export function migrationCommand(
-  region: string,
-  cluster: string,
-  taskDefinition: string,
-  subnets: readonly string[],
-  securityGroup: string,
-): string {
-  return [
-    "node ops/bin.js migrate",
-    `--region ${region}`,
-    `--cluster ${cluster}`,
-    `--task-definition ${taskDefinition}`,
-    `--subnets ${subnets.join(",")}`,
-    `--security-group ${securityGroup}`,
-  ].join(" ");
-}
-
-/**
- * The command `pulumi up` runs when the proxy's image changes, before the migration task: the operations CLI takes
- * a snapshot of the database, tagged with the image about to migrate it, and waits until it is available. A
- * rollback across that image's migrations restores it.
- */
-export function snapshotCommand(region: string, instance: string, stack: string, image: string): string {
-  return [
-    "node ops/bin.js snapshot-db",
-    `--region ${region}`,
-    `--instance ${instance}`,
-    `--stack ${stack}`,
-    `--before-image ${image}`,
-  ].join(" ");
-}
-
 /**
  * The proxy on Fargate: config.yaml from S3, secrets from Secrets Manager, Bedrock through the task role,
  * rolled back on a failed deployment, scaled between minCount and maxCount on CPU and requests per target.
@@ -146,41 +103,16 @@ export class ProxyService extends pulumi.ComponentResource {
 
     const taskStatements = pulumi
       .all([args.partition, args.accountId, args.configObjectArn, metricLogs?.arn])
-      .apply(([partition, accountId, configObjectArn, metricLogsArn]) => {
-        const others: PolicyStatement[] = [
-          { Sid: "ReadConfig", Effect: "Allow", Action: ["s3:GetObject"], Resource: [configObjectArn] },
-        ];
-        if (args.tracing.enabled) {
-          // X-Ray's trace APIs name no resource.
-          others.push({
-            Sid: "SendTraces",
-            Effect: "Allow",
-            Action: [
-              "xray:PutTraceSegments",
-              "xray:PutTelemetryRecords",
-              "xray:GetSamplingRules",
-              "xray:GetSamplingTargets",
-              "xray:GetSamplingStatisticSummaries",
-            ],
-            Resource: ["*"],
-          });
-        }
-        if (metricLogsArn !== undefined) {
-          others.push({
-            Sid: "WriteMetrics",
-            Effect: "Allow",
-            Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-            Resource: [`${metricLogsArn}:*`],
-          });
-        }
-        const roles = assumedRoles(args.models);
-        if (roles.length > 0)
-          others.push({ Sid: "AssumeModelRoles", Effect: "Allow", Action: ["sts:AssumeRole"], Resource: roles });
-        // What the rest of the task policy leaves of AWS's limit, the Bedrock statements' list brackets and comma included.
-        const budget =
-          INLINE_ROLE_POLICY_CHARS - JSON.stringify({ Version: "2012-10-17", Statement: others }).length - 1;
-        return [...bedrockStatements(args.models, partition, accountId, budget), ...others];
-      });
+      .apply(([partition, accountId, configObjectArn, metricLogsArn]) =>
+        proxyTaskStatements({
+          models: args.models,
+          partition,
+          accountId,
+          configObjectArn,
+          tracing: args.tracing.enabled,
+          metricLogsArn,
+        }),
+      );
     const roles = new ServiceRoles(
       `${name}-roles`,
       {

@@ -8,7 +8,7 @@ import { strict as assert } from "node:assert";
 import { spawn } from "node:child_process";
 import { createServer, type Server, type Socket } from "node:net";
 import { join } from "node:path";
-import { smokeScript } from "../../components/aws/proxyService";
+import { smokeScript } from "../../components/aws/deployCommands";
 import { loadStack } from "../support/stacks";
 import { freePort, type LiteLLMStandIn, type Running, startContext7, startLiteLLMStandIn } from "../support/standins";
 import { ensureVenv, pythonEnvs } from "./python";
