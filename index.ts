@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { awsProfileProblems } from "./components/docker/awsProfile";
 import { ConfigError, formatProblem } from "./config/errors";
-import { stackWarnings } from "./config/placeholders";
+import { stackWarnings } from "./config/warnings";
 import { loadPulumiConfig } from "./config/pulumiConfig";
 import type { StackConfig } from "./config/schema";
 import { deploy, vpcZones } from "./program";

@@ -2,7 +2,7 @@
  * What a target provides to the config renderer, derived from the stack config and the stack name alone,
  * so that `pulumi up` and `litellm-mcp render` produce the same config.yaml.
  */
-import { type RenderContext, type RenderedConfig, renderLiteLLMConfig } from "../config/litellm";
+import { type RenderContext, type RenderedConfig, renderLiteLLMConfig } from "../config/render";
 import type { StackConfig } from "../config/schema";
 import { hasRedis, maxConnectedProxyInstances, readsConfigFile } from "../config/topology";
 import { awsMcpUrl } from "./aws/naming";

@@ -3,7 +3,7 @@
  * a plain value, or a secret the target supplies (a value on Docker, a Secrets Manager ARN on AWS).
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { ProxyEnvVar, TargetEndpoint, TargetSecret } from "../config/litellm";
+import type { ProxyEnvVar, TargetEndpoint, TargetSecret } from "../config/render";
 import type { SecretRef } from "../config/schema";
 
 export type EnvSource<T> = { readonly value: pulumi.Input<string> } | { readonly secret: T };

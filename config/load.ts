@@ -9,7 +9,7 @@ import { parseDocument } from "yaml";
 import type * as z from "zod/mini";
 import { REGIONS, regionOfArn, regionProblem } from "./awsFacts";
 import { awsNameProblems } from "./awsNames";
-import { CATALOG, CATALOG_FILE, type Catalog, catalogProblem, parseCatalog } from "./bedrock";
+import { CATALOG, CATALOG_FILE, type Catalog, catalogProblem, parseCatalog } from "./modelCatalog";
 import { PROJECT } from "./constants";
 import {
   ConfigError,

@@ -5,7 +5,7 @@
  * for each model's lifecycle and dates. A region that cannot be asked (not opted in, no permission) keeps what the
  * catalog held for it; a model no reached region lists any more is end of life.
  */
-import { type Catalog, type CatalogModel, type Lifecycle, splitModelId } from "../config/bedrock";
+import { type Catalog, type CatalogModel, type Lifecycle, splitModelId } from "../config/modelCatalog";
 import { OpsError } from "./errors";
 import { type BedrockSender, bedrockSdk, credentialsMissing, NO_CREDENTIALS } from "./models";
 

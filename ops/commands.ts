@@ -3,13 +3,13 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { renderStack } from "../components/endpoints";
 import { dockerNames } from "../components/docker/naming";
-import { CATALOG_FILE, catalogRegions, parseCatalog } from "../config/bedrock";
+import { CATALOG_FILE, catalogRegions, parseCatalog } from "../config/modelCatalog";
 import { IMAGES, SMOKE_TASK } from "../config/constants";
 import { ConfigError, formatPath, formatProblem, quote } from "../config/errors";
 import { deployedImages, parseImageRef } from "../config/images";
 import { catalogBeside, loadStackFile } from "../config/load";
 import { litellmSigning } from "../config/signing";
-import { stackWarnings } from "../config/placeholders";
+import { stackWarnings } from "../config/warnings";
 import type { StackConfig } from "../config/schema";
 import {
   type DatabaseTarget,
@@ -47,7 +47,7 @@ import {
 } from "./outputs";
 import { refreshCatalog, withCatalogTable } from "./catalog";
 import { checkModels, modelsTable } from "./models";
-import { flushCache } from "./proxy";
+import { flushCache } from "./proxyClient";
 import { parseSince } from "./since";
 import { smokeTaskChecks } from "./smoke";
 import { type Check, collectStatus, type StatusSources, statusTable } from "./status";

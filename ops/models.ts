@@ -4,7 +4,7 @@
  * foundation model's lifecycle (Active, Legacy with its end-of-life date, end of life) and whether the account has
  * access. Each outcome comes with its one-line fix, the replacements taken from the model catalog.
  */
-import { alternatives, CATALOG, type Catalog, catalogVerdict, splitModelId } from "../config/bedrock";
+import { alternatives, CATALOG, type Catalog, catalogVerdict, splitModelId } from "../config/modelCatalog";
 import type { ModelConfig } from "../config/schema";
 import { OpsError } from "./errors";
 

@@ -6,7 +6,7 @@ import type { AwsPort } from "./aws";
 import type { DockerPort } from "./docker";
 import type { LocalPort } from "./local";
 import { type DockerOutputs, type GatewayOutputs, type LocalOutputs, localServices, mcpServerNames } from "./outputs";
-import { callModel, liveness, models, readiness } from "./proxy";
+import { callModel, liveness, models, readiness } from "./proxyClient";
 
 /** The MCP probe, with the MCP SDK it loads, only when a status first asks a server: the CLI starts without it. */
 const probeMcp = () => (require("./mcpProbe") as typeof import("./mcpProbe")).probeMcp;

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { bedrockStatements } from "../components/aws/bedrock";
+import { bedrockStatements } from "../components/aws/bedrockPolicy";
 import { hostBitsProblem, subnetCidr } from "../config/cidr";
 import { fargateSizeProblem } from "../config/fargate";
 import { loadVariant } from "./support/stacks";

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { proxyEnvironment } from "../components/aws/proxyEnvironment";
 import type { EnvSources } from "../components/env";
-import type { ProxyEnvVar } from "../config/litellm";
+import type { ProxyEnvVar } from "../config/render";
 
 const masterKey = pulumi.output("arn:aws:secretsmanager:us-east-1:123456789012:secret:master-AbCdEf");
 const databaseUrl = pulumi.output("arn:aws:secretsmanager:us-east-1:123456789012:secret:url-AbCdEf");

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { INLINE_ROLE_POLICY_CHARS } from "../components/aws/bedrock";
+import { INLINE_ROLE_POLICY_CHARS } from "../components/aws/bedrockPolicy";
 import { proxyTaskStatements } from "../components/aws/proxyTaskPolicy";
 import { loadStack } from "./support/stacks";
 

@@ -11,7 +11,7 @@ import {
   offeredIds,
   parseCatalog,
   splitModelId,
-} from "../config/bedrock";
+} from "../config/modelCatalog";
 import { ConfigError } from "../config/errors";
 import { validateStackInput } from "../config/load";
 import { refreshCatalog } from "../ops/catalog";

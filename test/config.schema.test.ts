@@ -1,4 +1,4 @@
-import { lifecycleWarnings } from "../config/bedrock";
+import { lifecycleWarnings } from "../config/modelCatalog";
 import { strict as assert } from "node:assert";
 import { ConfigError } from "../config/errors";
 import { validateStackInput } from "../config/load";

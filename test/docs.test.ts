@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
-import { CATALOG } from "../config/bedrock";
+import { CATALOG } from "../config/modelCatalog";
 import { loadStackFile } from "../config/load";
 import { renderStack } from "../components/endpoints";
 import { catalogTable } from "../ops/catalog";

@@ -2,7 +2,7 @@ import { MODELLED, SECTIONS } from "../config/litellmSettings";
 import { strict as assert } from "node:assert";
 import { parse } from "yaml";
 import { loopbackRenderContext, renderContextFor, renderStack } from "../components/endpoints";
-import { type RenderContext, renderLiteLLMConfig } from "../config/litellm";
+import { type RenderContext, renderLiteLLMConfig } from "../config/render";
 import { validateStackInput } from "../config/load";
 import type { StackConfig } from "../config/schema";
 import { committedStacks, loadStack, loadVariant, readStack, type Values } from "./support/stacks";

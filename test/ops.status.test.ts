@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { probeMcp } from "../ops/mcpProbe";
-import { flushCache, liveness, models, readiness } from "../ops/proxy";
+import { flushCache, liveness, models, readiness } from "../ops/proxyClient";
 import { collectStatus, statusTable } from "../ops/status";
 import { smokeTaskChecks } from "../ops/smoke";
 import type { GatewayOutputs } from "../ops/outputs";

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { mcpLocalArgv, mcpProcess } from "../components/mcp";
-import { proxyCommand } from "../components/proxy";
+import { proxyCommand } from "../components/proxyProcess";
 import { litellmVersion, lockProblem, pythonEnvs } from "./gateway/python";
 import { loadStack, loadVariant } from "./support/stacks";
 

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ENV, PROXY } from "../../config/constants";
-import type { RenderedConfig } from "../../config/litellm";
+import type { RenderedConfig } from "../../config/render";
 import { type StackConfig, secretRefsOf } from "../../config/schema";
 import { hasRedis } from "../../config/topology";
 import type { EnvSources } from "../env";

@@ -5,7 +5,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { ENV } from "../../config/constants";
-import type { ProxyEnvVar } from "../../config/litellm";
+import type { ProxyEnvVar } from "../../config/render";
 import { type EnvSources, envSource } from "../env";
 import type { ContainerEnv, ContainerSecret } from "./containers";
 

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ENV, PROMETHEUS_MULTIPROC, PROXY, SMOKE_TASK } from "../../config/constants";
 import type { ModelConfig, StackConfig } from "../../config/schema";
 import { DEPLOYMENT_MAXIMUM_PERCENT } from "../../config/topology";
-import { proxyCommand, proxyHealthcheck } from "../proxy";
+import { proxyCommand, proxyHealthcheck } from "../proxyProcess";
 import {
   type ContainerEnv,
   type ContainerSecret,

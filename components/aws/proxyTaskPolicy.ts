@@ -4,7 +4,7 @@
  * the roles models name. Bedrock's statements get what AWS's inline policy limit leaves of the others.
  */
 import type { ModelConfig } from "../../config/schema";
-import { assumedRoles, bedrockStatements, INLINE_ROLE_POLICY_CHARS, type PolicyStatement } from "./bedrock";
+import { assumedRoles, bedrockStatements, INLINE_ROLE_POLICY_CHARS, type PolicyStatement } from "./bedrockPolicy";
 
 export interface ProxyTaskPolicyArgs {
   readonly models: readonly ModelConfig[];

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { secretArnOf } from "./containers";
 import type { Role } from "../../config/constants";
-import type { PolicyStatement } from "./bedrock";
+import type { PolicyStatement } from "./bedrockPolicy";
 import { awsTags } from "./naming";
 
 export interface ServiceRolesArgs {

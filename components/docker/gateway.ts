@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PROXY } from "../../config/constants";
-import type { ProxyEnvVar, RenderedConfig } from "../../config/litellm";
+import type { ProxyEnvVar, RenderedConfig } from "../../config/render";
 import type { SecretRef, StackConfig } from "../../config/schema";
 import { hasRedis } from "../../config/topology";
 import { type EnvSources, envSource } from "../env";

@@ -2,7 +2,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { LABELS, LOOPBACK, PROXY } from "../../config/constants";
 import type { StackConfig } from "../../config/schema";
-import { proxyCommand, proxyHealthcheck } from "../proxy";
+import { proxyCommand, proxyHealthcheck } from "../proxyProcess";
 import type { ProfileMount } from "./awsProfile";
 import { healthcheck } from "./health";
 import { dockerLabels, dockerNames } from "./naming";

@@ -1,6 +1,6 @@
 /** The `models[]` block of the stack config. */
 import * as z from "zod/mini";
-import { splitModelId } from "../bedrock";
+import { splitModelId } from "../modelCatalog";
 import { CREDENTIAL_KEY } from "../credentials";
 import { OS_ENVIRON } from "../constants";
 import { integer, matching, region, yamlText } from "./primitives";

@@ -1,6 +1,6 @@
 /** The rules across keys of the stack config: what no single block can check on its own. */
 import type * as z from "zod/mini";
-import { geographyProblem, splitModelId } from "../bedrock";
+import { geographyProblem, splitModelId } from "../modelCatalog";
 import { quote } from "../errors";
 import { LOOPBACK, RESERVED_DB_CONNECTIONS } from "../constants";
 import { FARGATE_CPU_SIZES, fargateSizeProblem } from "../fargate";

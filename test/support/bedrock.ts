@@ -7,7 +7,14 @@
  * is gone, even where one of its profiles is still listed. runtimeRefusal is what Bedrock Runtime answers to a call
  * of such an id.
  */
-import { CATALOG, type Catalog, catalogVerdict, lifecycleIn, offeredIds, splitModelId } from "../../config/bedrock";
+import {
+  CATALOG,
+  type Catalog,
+  catalogVerdict,
+  lifecycleIn,
+  offeredIds,
+  splitModelId,
+} from "../../config/modelCatalog";
 import type { BedrockSender } from "../../ops/models";
 
 export interface StandInModel {

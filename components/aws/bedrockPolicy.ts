@@ -7,7 +7,7 @@
  * aws:RequestedRegion "unspecified": it gets a statement of its own (Amazon Bedrock user guide, Global
  * cross-Region inference, IAM policy requirements).
  */
-import { splitModelId } from "../../config/bedrock";
+import { splitModelId } from "../../config/modelCatalog";
 import type { ModelConfig } from "../../config/schema";
 
 const BEDROCK_ACTIONS = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"];

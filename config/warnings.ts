@@ -4,7 +4,7 @@
  * holds one is an example, not a deployment: `validate` warns about each in a prod-stage stack, and so does the
  * program.
  */
-import { type Catalog, lifecycleWarnings } from "./bedrock";
+import { type Catalog, lifecycleWarnings } from "./modelCatalog";
 import { type ConfigProblem, formatPath, quote } from "./errors";
 import type { StackConfig } from "./schema";
 
