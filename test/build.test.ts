@@ -59,7 +59,7 @@ describe("the compiled program and its sources", () => {
         "index.js.map",
         "program.js",
         "ops/cli.js",
-        "ops/commands.js",
+        "ops/commands/index.js",
         "config/bedrock-catalog.json",
       ]) {
         assert.ok(existsSync(join(dir, "dist", file)), `dist/${file} is missing`);
