@@ -23,6 +23,7 @@ import { run } from "../../ops/cli";
 import { realDeps } from "../../ops/context";
 import { reveal, runProgram } from "../support/pulumi";
 import { engineConfigOfVariant, loadStack, loadVariant, type Values } from "../support/stacks";
+import { freePort } from "../support/standins";
 import { tempDir } from "../support/tempDirs";
 import { type BedrockStandIn, standInReply, startBedrockRouter } from "./bedrock";
 import { chat, modelNames, withMcpClient } from "./clients";
@@ -153,16 +154,6 @@ async function removeLeftovers(docker: Docker): Promise<void> {
     if (network.Name.startsWith(SUITE_OBJECTS)) await docker.getNetwork(network.Id).remove();
   for (const volume of (await docker.listVolumes()).Volumes ?? [])
     if (volume.Name.startsWith(SUITE_OBJECTS)) await docker.getVolume(volume.Name).remove({ force: true });
-}
-
-function freeTcpPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 interface Deployed {
@@ -304,7 +295,7 @@ describe("the dev stack on a real Docker engine", function () {
 
     before(async function () {
       this.timeout(15 * 60_000);
-      const hostPort = await freeTcpPort();
+      const hostPort = await freePort();
       // Only the host port moves, to one that is free here.
       stack = stackOf("suite-dev", (values) => (values["docker"] = { ...values["docker"], hostPort }));
       config = loadVariant("dev", (values) => (values["docker"] = { ...values["docker"], hostPort }));
@@ -671,7 +662,7 @@ describe("the dev stack on a real Docker engine", function () {
     let deployed: Deployed;
     before(async function () {
       this.timeout(15 * 60_000);
-      const hostPort = await freeTcpPort();
+      const hostPort = await freePort();
       stack = stackOf("suite-redis", (values) => {
         values["cache"] = { responses: true, redis: "always" };
         values["docker"] = { ...values["docker"], hostPort };
@@ -737,7 +728,7 @@ describe("the dev stack on a real Docker engine", function () {
 
     it("refuses a proxy port another program holds before anything exists", async () => {
       const holder: Server = createServer();
-      const port = await freeTcpPort();
+      const port = await freePort();
       await new Promise<void>((resolve) => holder.listen(port, "127.0.0.1", resolve));
       try {
         const stack = stackOf("suite-port", (values) => (values["docker"] = { ...values["docker"], hostPort: port }));
@@ -758,7 +749,7 @@ describe("the dev stack on a real Docker engine", function () {
     it("names the MCP server container that never became healthy, and down removes everything the failed up made", async function () {
       // The provider waits the container's whole waitTimeout before it gives up.
       this.timeout(10 * 60_000);
-      const hostPort = await freeTcpPort();
+      const hostPort = await freePort();
       const stack = stackOf("suite-sick", (values) => {
         values["mcpServers"] = [{ ...values["mcpServers"][0], healthPath: "/not-a-health-path" }];
         values["docker"] = { ...values["docker"], hostPort };

@@ -21,6 +21,7 @@
 import { relative } from "node:path";
 import type Docker from "dockerode";
 import { pack } from "tar-stream";
+import { demultiplex } from "../../ops/docker";
 import type { OutputMocks } from "../support/awsMocks";
 import { type Registered, reveal } from "../support/pulumi";
 import { followProgress } from "./standInImages";
@@ -410,7 +411,6 @@ export class DockerProviderStandIn {
   private async logOf(container: Docker.Container): Promise<string> {
     const raw = await container.logs({ stdout: true, stderr: true, follow: false });
     const lines: string[] = [];
-    const { demultiplex } = await import("../../ops/docker");
     await demultiplex([raw], (line) => lines.push(line));
     return lines.join("\n");
   }

@@ -14,12 +14,13 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { parse } from "yaml";
 import { renderStack } from "../../components/endpoints";
 import { BRIDGE } from "../../config/constants";
-import type { ModelConfig, StackConfig } from "../../config/schema";
+import type { ModelConfig } from "../../config/schema";
 import { hasRedis } from "../../config/topology";
 import { run } from "../../ops/cli";
 import { realDeps } from "../../ops/context";
 import { committedStacks, loadStack, loadVariant } from "../support/stacks";
 import { type BedrockStandIn, standInReply } from "./bedrock";
+import { chat, modelNames } from "./clients";
 import { type Figures, printFigures, processTreeRssMb, signedConverseAnswer } from "./figures";
 import { ENV } from "../../config/constants";
 import { StackState } from "../support/engine";
@@ -83,38 +84,6 @@ async function mcpTools(url: string, headers: Record<string, string>): Promise<s
 
 function totalCalls(standIns: readonly BedrockStandIn[]): number {
   return standIns.reduce((sum, standIn) => sum + standIn.calls.length, 0);
-}
-
-function modelNames(config: StackConfig): string[] {
-  return [...new Set(config.models.map((model) => model.group ?? model.name))].sort();
-}
-
-async function chat(
-  proxy: string,
-  key: string,
-  model: string,
-  stream: boolean,
-  content = "Say hello",
-): Promise<{ status: number; text: string }> {
-  const response = await fetch(`${proxy}/v1/chat/completions`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-    body: JSON.stringify({ model, stream, max_tokens: 16, messages: [{ role: "user", content }] }),
-  });
-  const body = await response.text();
-  if (!stream || response.status !== 200) {
-    const parsed = JSON.parse(body) as { choices?: { message: { content: string } }[] };
-    return { status: response.status, text: parsed.choices?.[0]?.message.content ?? body };
-  }
-  const text = body
-    .split("\n")
-    .filter((line) => line.startsWith("data: ") && line !== "data: [DONE]")
-    .map(
-      (line) =>
-        (JSON.parse(line.slice(6)) as { choices: { delta: { content?: string } }[] }).choices[0]?.delta.content ?? "",
-    )
-    .join("");
-  return { status: response.status, text };
 }
 
 describe("the gateway, run for real from the dev stack", function () {
@@ -419,7 +388,10 @@ describe("the gateway, run for real from the dev stack", function () {
           const deployments = config.models.filter((model) => (model.group ?? model.name) === name);
           for (const stream of [false, true]) {
             const before = totalCalls(bedrock);
-            const result = await chat(proxy.url, keys.masterKey, name, stream, `hello ${name} ${stream} ${variant}`);
+            const result = await chat(proxy.url, keys.masterKey, name, {
+              stream,
+              content: `hello ${name} ${stream} ${variant}`,
+            });
             assert.equal(result.status, 200, result.text);
             // A shared name may be answered by any of its deployments; the reply says which.
             const model = deployments.find(
@@ -450,13 +422,9 @@ describe("the gateway, run for real from the dev stack", function () {
         standIn.failing = true;
         try {
           for (let attempt = 0; attempt < 6; attempt++) {
-            const result = await chat(
-              proxy.url,
-              keys.masterKey,
-              failing.group!,
-              false,
-              `outage of ${failing.region} ${attempt} ${variant}`,
-            );
+            const result = await chat(proxy.url, keys.masterKey, failing.group!, {
+              content: `outage of ${failing.region} ${attempt} ${variant}`,
+            });
             assert.deepEqual(
               [result.status, result.text],
               [200, standInReply(healthy.region, healthy.bedrockModelId)],
@@ -562,9 +530,9 @@ describe("the gateway, run for real from the dev stack", function () {
         it("serves a repeated completion from the cache, and litellm-mcp clear-cache empties Redis and says what it cannot empty", async () => {
           const name = modelNames(config)[0]!;
           const prompt = `cache me ${Date.now()}`;
-          const first = await chat(proxy.url, keys.masterKey, name, false, prompt);
+          const first = await chat(proxy.url, keys.masterKey, name, { content: prompt });
           const calls = totalCalls(bedrock);
-          const second = await chat(proxy.url, keys.masterKey, name, false, prompt);
+          const second = await chat(proxy.url, keys.masterKey, name, { content: prompt });
           assert.deepEqual([first.status, second.status, second.text], [200, 200, first.text]);
           assert.equal(totalCalls(bedrock), calls, "the repeated call reached Bedrock");
           const cached = () => redisCli(redis!.port, redis!.password, ["--scan", "--pattern", "litellm.cache*"]);
@@ -620,7 +588,7 @@ describe("the gateway, run for real from the dev stack", function () {
 
     it("exports a span for a real completion to an OTLP receiver on loopback, with the model and the service name", async function () {
       this.timeout(60_000);
-      const answer = await chat(proxy.url, keys.masterKey, "claude-sonnet-us", false);
+      const answer = await chat(proxy.url, keys.masterKey, "claude-sonnet-us");
       assert.equal(answer.status, 200, answer.text);
       // The SDK's batch processor exports every few seconds.
       const deadline = Date.now() + 30_000;
